@@ -1,0 +1,98 @@
+// The VS Code side of Go Insight, kept thin: it starts the language server
+// over Node IPC, tells it whether the workspace is trusted, shows one status
+// bar item driven by the server's status notification, and offers commands to
+// restart the server and show its output. All analysis lives in the server.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { LanguageClient, State, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import {
+  statusNotification,
+  trustChangedNotification,
+  type InitializationOptions,
+  type StatusParams,
+  type TrustChangedParams,
+} from '../../server/src/protocol/customMessages';
+
+let client: LanguageClient | undefined;
+
+const stateIcons: Record<StatusParams['state'], string> = {
+  ready: '$(check)',
+  analyzing: '$(sync~spin)',
+  warning: '$(warning)',
+  error: '$(error)',
+};
+
+function createStatusItem(): vscode.StatusBarItem {
+  const item = vscode.window.createStatusBarItem('goinsight.status', vscode.StatusBarAlignment.Left, 0);
+  item.name = 'Go Insight';
+  item.text = '$(sync~spin) Go Insight';
+  item.tooltip = vscode.l10n.t('Go Insight is starting…');
+  item.command = 'goinsight.showOutput';
+  return item;
+}
+
+function showStatus(item: vscode.StatusBarItem, status: StatusParams): void {
+  item.text = `${stateIcons[status.state]} Go Insight${status.text ? `: ${status.text}` : ''}`;
+  item.tooltip = status.tooltip;
+  item.backgroundColor =
+    status.state === 'error'
+      ? new vscode.ThemeColor('statusBarItem.errorBackground')
+      : status.state === 'warning'
+        ? new vscode.ThemeColor('statusBarItem.warningBackground')
+        : undefined;
+}
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  const output = vscode.window.createOutputChannel('Go Insight', { log: true });
+  const statusItem = createStatusItem();
+  statusItem.show();
+  context.subscriptions.push(output, statusItem);
+
+  const serverModule = context.asAbsolutePath(path.join('dist', 'server.js'));
+  const serverOptions: ServerOptions = {
+    run: { module: serverModule, transport: TransportKind.ipc },
+    debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
+  };
+  const initializationOptions: InitializationOptions = { trusted: vscode.workspace.isTrusted };
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: [
+      { scheme: 'file', language: 'go' },
+      { scheme: 'untitled', language: 'go' },
+    ],
+    initializationOptions,
+    outputChannel: output,
+    traceOutputChannel: output,
+  };
+  client = new LanguageClient('goinsight', 'Go Insight', serverOptions, clientOptions);
+
+  context.subscriptions.push(
+    client.onDidChangeState((event) => {
+      if (event.newState === State.Stopped) {
+        showStatus(statusItem, { state: 'error', text: vscode.l10n.t('stopped'), tooltip: vscode.l10n.t('The Go Insight server is not running. Click to see its output.') });
+      }
+    }),
+    client.onNotification(statusNotification, (status: StatusParams) => showStatus(statusItem, status)),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => {
+      const params: TrustChangedParams = { trusted: true };
+      void client?.sendNotification(trustChangedNotification, params);
+    }),
+    vscode.commands.registerCommand('goinsight.showOutput', () => output.show(true)),
+    vscode.commands.registerCommand('goinsight.restartServer', async () => {
+      showStatus(statusItem, { state: 'analyzing', text: vscode.l10n.t('restarting'), tooltip: vscode.l10n.t('Restarting the Go Insight server…') });
+      await client?.restart();
+    }),
+  );
+
+  try {
+    await client.start();
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    output.error(`Go Insight server failed to start: ${message}`);
+    showStatus(statusItem, { state: 'error', text: vscode.l10n.t('failed'), tooltip: message });
+  }
+}
+
+export async function deactivate(): Promise<void> {
+  await client?.stop();
+  client = undefined;
+}

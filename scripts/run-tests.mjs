@@ -1,0 +1,24 @@
+// Runs every compiled test file (out/test/**/*.test.js) with Node's built-in
+// test runner. Node 20 cannot expand globs itself, and handing it the whole
+// out/test folder would also run helper modules as tests.
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+
+function collect(dir, found) {
+  for (const name of readdirSync(dir).sort()) {
+    const full = join(dir, name);
+    if (statSync(full).isDirectory()) collect(full, found);
+    else if (name.endsWith('.test.js')) found.push(full);
+  }
+  return found;
+}
+
+const filter = process.argv[2];
+const files = collect('out/test', []).filter((file) => !filter || file.includes(filter));
+if (files.length === 0) {
+  console.error(`no test files found under out/test${filter ? ` matching ${filter}` : ''}`);
+  process.exit(1);
+}
+const result = spawnSync(process.execPath, ['--test', '--test-reporter=spec', ...files], { stdio: 'inherit' });
+process.exit(result.status ?? 1);

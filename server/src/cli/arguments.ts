@@ -1,0 +1,102 @@
+// Parses the goinsight command line (see DESIGN.md's CLI contract) into
+// options, or a usage error with a one-line message.
+import type { Severity } from '../engine/finding';
+import type { Locale } from '../rules/rule';
+
+export type OutputFormat = 'text' | 'json';
+
+export interface CheckOptions {
+  command: 'check';
+  paths: string[];
+  format: OutputFormat;
+  rules?: Set<string>;
+  noCompiler: boolean;
+  failOn: Exclude<Severity, 'hint'>;
+  locale: Locale;
+  goPath?: string;
+}
+
+export type ParsedArguments = CheckOptions | { command: 'help' } | { command: 'version' };
+
+export class UsageError extends Error {}
+
+export const usage = `Usage:
+  goinsight check [PATH...] [--format text|json] [--rules LIST] [--no-compiler]
+                  [--fail-on error|warning|info] [--lang en|zh-cn] [--go PATH]
+
+PATH is a Go file, a directory (its own .go files), or DIR/... (recursively,
+skipping vendor, testdata and hidden directories); the default is ./...
+
+Exit status: 0 no findings at or above --fail-on (default error), 1 findings,
+2 usage or setup error.`;
+
+function localeFromEnvironment(environment: NodeJS.ProcessEnv): Locale {
+  const value = environment.LC_ALL || environment.LC_MESSAGES || environment.LANG || '';
+  return value.toLowerCase().startsWith('zh') ? 'zh-cn' : 'en';
+}
+
+function oneOf<T extends string>(flag: string, value: string | undefined, allowed: readonly T[]): T {
+  if (value === undefined) throw new UsageError(`${flag} needs a value (${allowed.join('|')})`);
+  if (!(allowed as readonly string[]).includes(value)) {
+    throw new UsageError(`${flag}: "${value}" is not one of ${allowed.join(', ')}`);
+  }
+  return value as T;
+}
+
+export function parseArguments(argv: readonly string[], environment: NodeJS.ProcessEnv = process.env): ParsedArguments {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === 'help' || command === '--help' || command === '-h') return { command: 'help' };
+  if (command === 'version' || command === '--version') return { command: 'version' };
+  if (command !== 'check') throw new UsageError(`unknown command "${command}" (expected check)`);
+
+  const options: CheckOptions = {
+    command: 'check',
+    paths: [],
+    format: 'text',
+    noCompiler: false,
+    failOn: 'error',
+    locale: localeFromEnvironment(environment),
+  };
+  for (let index = 0; index < rest.length; index++) {
+    const argument = rest[index];
+    // Accept both `--flag value` and `--flag=value`.
+    const [flag, inlineValue] = argument.startsWith('--') && argument.includes('=')
+      ? [argument.slice(0, argument.indexOf('=')), argument.slice(argument.indexOf('=') + 1)]
+      : [argument, undefined];
+    const value = (): string | undefined => inlineValue ?? rest[++index];
+    switch (flag) {
+      case '--format':
+        options.format = oneOf(flag, value(), ['text', 'json'] as const);
+        break;
+      case '--rules': {
+        const list = value();
+        if (!list) throw new UsageError('--rules needs a comma-separated list of rule ids');
+        options.rules = new Set(list.split(',').map((id) => id.trim()).filter(Boolean));
+        break;
+      }
+      case '--no-compiler':
+        options.noCompiler = true;
+        break;
+      case '--fail-on':
+        options.failOn = oneOf(flag, value(), ['error', 'warning', 'info'] as const);
+        break;
+      case '--lang':
+        options.locale = oneOf(flag, value()?.toLowerCase(), ['en', 'zh-cn'] as const);
+        break;
+      case '--go': {
+        const goPath = value();
+        if (!goPath || goPath.startsWith('-')) throw new UsageError('--go needs the path of a go binary');
+        options.goPath = goPath;
+        break;
+      }
+      case '--help':
+      case '-h':
+        return { command: 'help' };
+      default:
+        if (argument.startsWith('-')) throw new UsageError(`unknown flag ${argument}`);
+        options.paths.push(argument);
+    }
+  }
+  if (options.paths.length === 0) options.paths.push('./...');
+  return options;
+}

@@ -1,0 +1,144 @@
+// The goinsight command: the same engine as the language server, for the
+// terminal and CI. Usage and setup errors exit 2 with one line on stderr,
+// never a stack trace.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { analyzeTree } from '../engine/analyzeFile';
+import { severityRank } from '../engine/finding';
+import { GoModuleLocator } from '../engine/goModule';
+import { LineIndex } from '../engine/lineIndex';
+import { createGoParser } from '../parse/goParser';
+import { allRules } from '../rules/allRules';
+import { parseArguments, usage, UsageError, type CheckOptions } from './arguments';
+import { collectGoFiles } from './collectFiles';
+import { findingToJson, findingToText, type AnalyzedFile } from './renderFindings';
+
+/** Files above this size are skipped with a note: generated blobs, not code to review. */
+const maxFileBytes = 10 * 1024 * 1024;
+
+interface Output {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+}
+
+function readGoFile(file: string): { text: string } | { skipped: string } {
+  let buffer: Buffer;
+  try {
+    if (fs.statSync(file).size > maxFileBytes) return { skipped: `larger than ${maxFileBytes / 1024 / 1024} MiB` };
+    buffer = fs.readFileSync(file);
+  } catch (error) {
+    return { skipped: `cannot read (${(error as NodeJS.ErrnoException).code ?? String(error)})` };
+  }
+  if (buffer.includes(0)) return { skipped: 'binary file (contains NUL bytes)' };
+  let text = buffer.toString('utf8');
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  return { text };
+}
+
+/** The version in package.json, which sits one folder above dist/ (and above out/server/src/cli). */
+function packageVersion(): string {
+  for (const candidate of [path.join(__dirname, '..', 'package.json'), path.join(__dirname, '..', '..', '..', '..', 'package.json')]) {
+    try {
+      const manifest = JSON.parse(fs.readFileSync(candidate, 'utf8')) as { name?: string; version?: string };
+      if (manifest.name === 'goinsight' && manifest.version) return manifest.version;
+    } catch {
+      // try the next candidate
+    }
+  }
+  return 'unknown';
+}
+
+async function runCheck(options: CheckOptions, cwd: string, output: Output): Promise<number> {
+  const started = Date.now();
+  const unknownRules = [...(options.rules ?? [])].filter((id) => !allRules.some((rule) => rule.id === id));
+  if (unknownRules.length > 0) throw new UsageError(`--rules: unknown rule ${unknownRules.join(', ')}`);
+  const { files, empty } = collectGoFiles(options.paths, cwd);
+  for (const argument of empty) output.stderr(`goinsight: warning: ${argument}: no Go files`);
+
+  const parser = await createGoParser();
+  const modules = new GoModuleLocator();
+  const analyzed: AnalyzedFile[] = [];
+  const linesByFile = new Map<string, LineIndex>();
+  let lineCount = 0;
+  for (const file of files) {
+    const read = readGoFile(file);
+    if ('skipped' in read) {
+      output.stderr(`goinsight: skipped ${path.relative(cwd, file) || file}: ${read.skipped}`);
+      continue;
+    }
+    const tree = parser.parse(read.text);
+    if (!tree) continue;
+    try {
+      const result = analyzeTree(tree, read.text, {
+        locale: options.locale,
+        filePath: file,
+        goVersion: modules.find(path.dirname(file))?.goVersion,
+        onlyRules: options.rules,
+      });
+      for (const failure of result.failures) {
+        output.stderr(`goinsight: internal error: rule ${failure.rule} failed on ${file}: ${failure.error.message}`);
+      }
+      lineCount += result.lines.lineCount;
+      linesByFile.set(file, result.lines);
+      analyzed.push({ file, lines: result.lines, findings: result.findings });
+    } finally {
+      tree.delete();
+    }
+  }
+
+  const linesOf = (file: string): LineIndex => {
+    let lines = linesByFile.get(file);
+    if (!lines) {
+      const read = readGoFile(file);
+      lines = new LineIndex('text' in read ? read.text : '');
+      linesByFile.set(file, lines);
+    }
+    return lines;
+  };
+  const total = analyzed.reduce((sum, file) => sum + file.findings.length, 0);
+  if (options.format === 'json') {
+    const document = {
+      version: 1,
+      findings: analyzed.flatMap((file) => file.findings.map((finding) => findingToJson(finding, file, cwd, linesOf))),
+      stats: { files: files.length, lines: lineCount, ms: Date.now() - started },
+    };
+    output.stdout(JSON.stringify(document, null, 2));
+  } else {
+    for (const file of analyzed) for (const finding of file.findings) output.stdout(findingToText(finding, file, cwd, linesOf));
+    output.stderr(`goinsight: ${total} finding${total === 1 ? '' : 's'} in ${files.length} file${files.length === 1 ? '' : 's'} (${Date.now() - started} ms)`);
+  }
+  const threshold = severityRank[options.failOn];
+  const failing = analyzed.some((file) => file.findings.some((finding) => severityRank[finding.severity] >= threshold));
+  return failing ? 1 : 0;
+}
+
+export async function runCli(argv: readonly string[], cwd: string, output: Output): Promise<number> {
+  try {
+    const parsed = parseArguments(argv);
+    if (parsed.command === 'help') {
+      output.stdout(usage);
+      return 0;
+    }
+    if (parsed.command === 'version') {
+      output.stdout(`goinsight ${packageVersion()}`);
+      return 0;
+    }
+    return await runCheck(parsed, cwd, output);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      output.stderr(`goinsight: ${error.message}`);
+      return 2;
+    }
+    output.stderr(`goinsight: internal error: ${error instanceof Error ? error.message : String(error)}`);
+    return 2;
+  }
+}
+
+if (require.main === module) {
+  void runCli(process.argv.slice(2), process.cwd(), {
+    stdout: (text) => process.stdout.write(`${text}\n`),
+    stderr: (text) => process.stderr.write(`${text}\n`),
+  }).then((code) => {
+    process.exitCode = code;
+  });
+}

@@ -1,0 +1,59 @@
+// Runs the syntactic rules over one parsed Go file and applies the user's
+// choices: rules turned off, severities overridden, `goinsight:ignore`
+// comments. Shared by the language server and the CLI.
+import type { Tree } from 'web-tree-sitter';
+import { allRules } from '../rules/allRules';
+import type { Locale, Rule } from '../rules/rule';
+import { RuleContext } from '../rules/ruleContext';
+import { compareFindings, type Finding, type Severity } from './finding';
+import { LineIndex } from './lineIndex';
+import { isSuppressed } from './suppression';
+
+export type RuleSetting = Severity | 'off';
+
+export interface AnalysisOptions {
+  locale: Locale;
+  /** The `go` directive of the module the file belongs to. */
+  goVersion?: string;
+  filePath?: string;
+  /** Per-rule overrides by id: a severity, or 'off'. */
+  ruleSettings?: Readonly<Record<string, RuleSetting>>;
+  /** When given, only these rules run (the CLI's --rules). */
+  onlyRules?: ReadonlySet<string>;
+}
+
+export interface RuleFailure {
+  rule: string;
+  error: Error;
+}
+
+export interface FileAnalysis {
+  findings: Finding[];
+  lines: LineIndex;
+  /** Rules that threw on this file; their findings are dropped, the others kept. */
+  failures: RuleFailure[];
+}
+
+function isEnabled(rule: Rule, options: AnalysisOptions): boolean {
+  if (options.onlyRules && !options.onlyRules.has(rule.id)) return false;
+  return options.ruleSettings?.[rule.id] !== 'off';
+}
+
+export function analyzeTree(tree: Tree, text: string, options: AnalysisOptions): FileAnalysis {
+  const lines = new LineIndex(text);
+  const context = new RuleContext(tree, text, lines, options.locale, options.goVersion, options.filePath);
+  const failures: RuleFailure[] = [];
+  for (const rule of allRules) {
+    if (!isEnabled(rule, options)) continue;
+    const error = context.run(rule);
+    if (error) failures.push({ rule: rule.id, error });
+  }
+  const findings = context.findings
+    .filter((finding) => !isSuppressed(finding, lines))
+    .map((finding) => {
+      const override = options.ruleSettings?.[finding.rule];
+      return override && override !== 'off' ? { ...finding, severity: override } : finding;
+    })
+    .sort(compareFindings);
+  return { findings, lines, failures };
+}

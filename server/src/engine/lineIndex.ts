@@ -1,0 +1,81 @@
+// Converts between the three ways positions are spoken of here: UTF-16 offsets
+// (JavaScript strings, tree-sitter, LSP), LSP line/character positions, and the
+// Go compiler's 1-based line + 1-based UTF-8 byte column.
+import type { Position, Range } from './finding';
+
+export class LineIndex {
+  /** Offset of the first character of each line (LSP line breaks: \n, \r\n, lone \r). */
+  private readonly starts: number[];
+
+  constructor(private readonly text: string) {
+    const starts = [0];
+    for (let index = 0; index < text.length; index++) {
+      const code = text.charCodeAt(index);
+      if (code === 10) starts.push(index + 1);
+      else if (code === 13 && text.charCodeAt(index + 1) !== 10) starts.push(index + 1);
+    }
+    this.starts = starts;
+  }
+
+  get lineCount(): number {
+    return this.starts.length;
+  }
+
+  positionAt(offset: number): Position {
+    const clamped = Math.max(0, Math.min(offset, this.text.length));
+    let low = 0;
+    let high = this.starts.length - 1;
+    while (low < high) {
+      const middle = (low + high + 1) >> 1;
+      if (this.starts[middle] <= clamped) low = middle;
+      else high = middle - 1;
+    }
+    return { line: low, character: clamped - this.starts[low] };
+  }
+
+  rangeOf(startOffset: number, endOffset: number): Range {
+    return { start: this.positionAt(startOffset), end: this.positionAt(endOffset) };
+  }
+
+  offsetAt(position: Position): number {
+    if (position.line < 0) return 0;
+    if (position.line >= this.starts.length) return this.text.length;
+    return Math.min(this.starts[position.line] + Math.max(0, position.character), this.lineEnd(position.line));
+  }
+
+  /** The line's text without its line break. */
+  lineText(line: number): string {
+    if (line < 0 || line >= this.starts.length) return '';
+    return this.text.slice(this.starts[line], this.lineEnd(line));
+  }
+
+  private lineEnd(line: number): number {
+    let end = line + 1 < this.starts.length ? this.starts[line + 1] : this.text.length;
+    if (end > this.starts[line] && this.text.charCodeAt(end - 1) === 10) end--;
+    if (end > this.starts[line] && this.text.charCodeAt(end - 1) === 13) end--;
+    return end;
+  }
+
+  /** 1-based UTF-8 byte column (as the Go compiler prints) of an LSP position. */
+  utf8Column(position: Position): number {
+    return utf8Length(this.lineText(position.line).slice(0, position.character)) + 1;
+  }
+
+  /** LSP position of a compiler position: 1-based line, 1-based UTF-8 byte column. */
+  positionFromUtf8(line1: number, byteColumn1: number): Position {
+    const line = Math.max(0, line1 - 1);
+    const text = this.lineText(line);
+    let bytes = 0;
+    let character = 0;
+    while (character < text.length && bytes < byteColumn1 - 1) {
+      const codePoint = text.codePointAt(character) ?? 0;
+      bytes += codePoint < 0x80 ? 1 : codePoint < 0x800 ? 2 : codePoint < 0x10000 ? 3 : 4;
+      character += codePoint >= 0x10000 ? 2 : 1;
+    }
+    return { line, character };
+  }
+}
+
+export function utf8Length(text: string): number {
+  return Buffer.byteLength(text, 'utf8');
+}

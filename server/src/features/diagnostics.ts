@@ -1,0 +1,33 @@
+// Renders findings as LSP diagnostics. Annotations (facts such as the order
+// defers run in) are not problems and never appear in the Problems list.
+import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver';
+import type { Finding, Severity } from '../engine/finding';
+
+const lspSeverity: Record<Severity, DiagnosticSeverity> = {
+  error: DiagnosticSeverity.Error,
+  warning: DiagnosticSeverity.Warning,
+  info: DiagnosticSeverity.Information,
+  hint: DiagnosticSeverity.Hint,
+};
+
+export function toDiagnostics(findings: readonly Finding[], documentUri: string, pathToUri: (file: string) => string): Diagnostic[] {
+  return findings
+    .filter((finding) => finding.presentation === 'diagnostic')
+    .map((finding) => {
+      const diagnostic: Diagnostic = {
+        range: finding.range,
+        severity: lspSeverity[finding.severity],
+        code: finding.rule,
+        source: finding.source === 'compiler' ? 'goinsight (compiler)' : 'goinsight',
+        message: finding.message,
+        data: { rule: finding.rule },
+      };
+      if (finding.related.length > 0) {
+        diagnostic.relatedInformation = finding.related.map((related) => ({
+          location: { uri: related.file ? pathToUri(related.file) : documentUri, range: related.range },
+          message: related.message,
+        }));
+      }
+      return diagnostic;
+    });
+}

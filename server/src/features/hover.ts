@@ -1,0 +1,28 @@
+// Hover: for each finding under the cursor, what it is (the rule's title and
+// the concrete message), the occurrence's details (e.g. the whole defer
+// sequence) and the rule's explanation of the run-time behaviour.
+import { MarkupKind, type Hover, type Position } from 'vscode-languageserver';
+import { rangeContains, type Finding } from '../engine/finding';
+import { findRule } from '../rules/allRules';
+import { ruleText, type Locale } from '../rules/rule';
+
+const documentationLabel: Record<Locale, string> = { en: 'Go documentation', 'zh-cn': 'Go 文档' };
+
+export function hoverMarkdown(finding: Finding, locale: Locale): string {
+  const rule = findRule(finding.rule);
+  const text = rule ? ruleText(rule, locale) : undefined;
+  const parts = [`**${text?.title ?? finding.rule}** · \`${finding.rule}\``, finding.message];
+  if (finding.details) parts.push(finding.details);
+  if (text) parts.push('---', text.explanation);
+  if (rule?.documentation) parts.push(`[${documentationLabel[locale]}](${rule.documentation})`);
+  return parts.join('\n\n');
+}
+
+export function hoverAt(findings: readonly Finding[], position: Position, locale: Locale): Hover | null {
+  const here = findings.filter((finding) => rangeContains(finding.range, position));
+  if (here.length === 0) return null;
+  return {
+    contents: { kind: MarkupKind.Markdown, value: here.map((finding) => hoverMarkdown(finding, locale)).join('\n\n---\n\n') },
+    range: here[0].range,
+  };
+}

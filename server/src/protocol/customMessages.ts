@@ -1,0 +1,39 @@
+// Typed custom LSP messages shared by the client and the server. This module
+// must stay free of `vscode` and of server internals: both sides bundle it.
+
+/** The server's overall state, shown by the client's status bar item. */
+export type ServerState = 'ready' | 'analyzing' | 'warning' | 'error';
+
+export interface StatusParams {
+  state: ServerState;
+  /** Short text for the status bar (after the product name). */
+  text: string;
+  /** Longer Markdown-free text for the tooltip. */
+  tooltip: string;
+}
+
+/** server → client: the server's state changed. */
+export const statusNotification = 'goinsight/status';
+
+export interface AnalyzedParams {
+  uri: string;
+  version: number;
+  /** How many findings of each presentation the document has now. */
+  diagnostics: number;
+  annotations: number;
+}
+
+/** server → client: analysis of one document version is complete (tests wait on it). */
+export const analyzedNotification = 'goinsight/analyzed';
+
+export interface InitializationOptions {
+  /** Whether the workspace is trusted; untrusted workspaces get syntactic analysis only. */
+  trusted: boolean;
+}
+
+/** client → server: workspace trust was granted after start-up. */
+export const trustChangedNotification = 'goinsight/trustChanged';
+
+export interface TrustChangedParams {
+  trusted: boolean;
+}

@@ -1,0 +1,158 @@
+// defer/order: shows, on every `defer`, where it falls in the order deferred
+// calls run when the function returns (last registered runs first), and lists
+// the whole sequence on hover. Source order is registration order for
+// structured Go code, so the run order is the reverse of source order; defers
+// in loops repeat per iteration and defers in branches run only if reached.
+import type { Node } from 'web-tree-sitter';
+import { allFunctions, functionDisplayName, ownDescendants } from '../../syntax/functions';
+import type { Rule } from '../rule';
+import type { RuleContext } from '../ruleContext';
+
+type DeferPlacement = 'always' | 'loop' | 'branch' | 'loop-branch';
+
+interface DeferSite {
+  statement: Node;
+  keyword: Node;
+  callText: string;
+  placement: DeferPlacement;
+}
+
+const conditionalParents: ReadonlySet<string> = new Set([
+  'if_statement',
+  'expression_case',
+  'default_case',
+  'type_case',
+  'communication_case',
+]);
+
+function placementOf(statement: Node, functionBody: Node): DeferPlacement {
+  let inLoop = false;
+  let inBranch = false;
+  for (let current = statement.parent; current && current.id !== functionBody.id; current = current.parent) {
+    if (current.type === 'for_statement') inLoop = true;
+    else if (conditionalParents.has(current.type)) inBranch = true;
+  }
+  if (inLoop && inBranch) return 'loop-branch';
+  return inLoop ? 'loop' : inBranch ? 'branch' : 'always';
+}
+
+/** The deferred call as a short one-line snippet (function literal bodies elided). */
+export function deferredCallText(statement: Node): string {
+  const call = statement.namedChildren.find((child) => child !== null && child.type !== 'comment');
+  if (!call) return '';
+  let text = call.text;
+  const literal = call.type === 'call_expression' ? call.childForFieldName('function') : null;
+  if (literal?.type === 'func_literal') {
+    const argumentsText = call.childForFieldName('arguments')?.text ?? '()';
+    text = `func() { … }${argumentsText}`;
+  }
+  text = text.replace(/\s+/g, ' ');
+  return text.length > 60 ? `${text.slice(0, 57)}…` : text;
+}
+
+export function ordinal(position: number): string {
+  const lastTwo = position % 100;
+  if (lastTwo >= 11 && lastTwo <= 13) return `${position}th`;
+  return `${position}${['th', 'st', 'nd', 'rd'][position % 10] ?? 'th'}`;
+}
+
+function collectDefers(fn: Node): DeferSite[] {
+  const body = fn.childForFieldName('body');
+  if (!body || body.hasError) return [];
+  return ownDescendants(fn, 'defer_statement')
+    .sort((a, b) => a.startIndex - b.startIndex)
+    .flatMap((statement) => {
+      const keyword = statement.child(0);
+      if (!keyword || keyword.type !== 'defer') return [];
+      return [{ statement, keyword, callText: deferredCallText(statement), placement: placementOf(statement, body) }];
+    });
+}
+
+function placementNote(context: RuleContext, placement: DeferPlacement): string {
+  switch (placement) {
+    case 'always':
+      return '';
+    case 'loop':
+      return context.message('noteLoop');
+    case 'branch':
+      return context.message('noteBranch');
+    case 'loop-branch':
+      return `${context.message('noteLoop')}; ${context.message('noteBranch')}`;
+  }
+}
+
+const labelSuffix: Record<DeferPlacement, string> = { always: '', loop: ' ↻', branch: ' ?', 'loop-branch': ' ↻?' };
+
+function describeSequence(context: RuleContext, functionName: string, sites: DeferSite[], current: DeferSite): string {
+  const lines = [context.message('sequenceHeading', { function: functionName })];
+  for (let index = sites.length - 1, position = 1; index >= 0; index--, position++) {
+    const site = sites[index];
+    const line = context.lines.positionAt(site.statement.startIndex).line + 1;
+    const note = placementNote(context, site.placement);
+    const marker = site === current ? ` ${context.message('thisOne')}` : '';
+    lines.push(`${position}. \`${site.callText}\` (${context.message('lineReference', { line })})${note ? ` · ${note}` : ''}${marker}`);
+  }
+  return lines.join('\n');
+}
+
+export const deferOrder: Rule = {
+  id: 'defer/order',
+  category: 'defer',
+  defaultSeverity: 'hint',
+  presentation: 'annotation',
+  documentation: 'https://go.dev/ref/spec#Defer_statements',
+  text: {
+    en: {
+      title: 'Defer execution order',
+      messages: {
+        order: 'runs {ordinal} of {count} deferred calls when {function} returns',
+        orderSingle: 'the only deferred call of {function}: runs when it returns',
+        sequenceHeading: 'Deferred calls of `{function}`, in the order they run on return:',
+        thisOne: '← this one',
+        lineReference: 'line {line}',
+        noteLoop: 'registered once per loop iteration, all run at return',
+        noteBranch: 'only if this branch ran',
+      },
+      explanation: [
+        'A `defer` statement evaluates the function value and its arguments immediately, but the call runs only when the surrounding function returns (normally or by panicking). Deferred calls run **last in, first out**: the defer registered last runs first.',
+        '',
+        'So cleanup written top-down runs bottom-up. That is usually what you want (release in reverse order of acquisition), but it surprises when one cleanup depends on another, e.g. a buffered writer must be flushed *before* the file under it is closed.',
+        '',
+        'A defer inside a loop registers one call per iteration, and none of them runs until the function returns. A defer inside a branch runs only if that branch was taken.',
+        '',
+        '```go',
+        'f, _ := os.Create(name)',
+        'defer f.Close()      // ⟲2 runs second',
+        'w := bufio.NewWriter(f)',
+        'defer w.Flush()      // ⟲1 runs first: flushes before the file closes',
+        '```',
+      ].join('\n'),
+    },
+  },
+  check(context) {
+    for (const fn of allFunctions(context.tree.rootNode)) {
+      const sites = collectDefers(fn);
+      if (sites.length === 0) continue;
+      const functionName = functionDisplayName(fn);
+      sites.forEach((site, index) => {
+        const runPosition = sites.length - index;
+        const values = { ordinal: ordinal(runPosition), position: runPosition, count: sites.length, function: functionName };
+        const note = placementNote(context, site.placement);
+        const messageKey = sites.length === 1 ? 'orderSingle' : 'order';
+        const message = context.message(messageKey, values);
+        context.report({
+          at: site.keyword,
+          messageKey,
+          values,
+          details: describeSequence(context, functionName, sites, site),
+          inlay: {
+            label: `⟲${runPosition}${labelSuffix[site.placement]}`,
+            position: context.lines.positionAt(site.statement.startIndex),
+            tooltip: note ? `${message} (${note})` : message,
+            paddingRight: true,
+          },
+        });
+      });
+    }
+  },
+};

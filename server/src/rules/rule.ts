@@ -1,0 +1,37 @@
+// What a rule is: an id, a category, a default severity, its texts (title,
+// message templates, hover explanation) and a check over one parsed file.
+// Rules are pure: they read the tree and report; they never touch LSP or I/O.
+import type { Category, Presentation, Severity } from '../engine/finding';
+import type { RuleContext } from './ruleContext';
+
+export type Locale = 'en' | 'zh-cn';
+
+export interface RuleText {
+  /** Short name shown as the hover heading and in docs. */
+  title: string;
+  /** Message templates by key; `{name}` placeholders are filled by the rule. */
+  messages: Record<string, string>;
+  /** Markdown: what happens at run time, why it matters, how to fix, before/after. */
+  explanation: string;
+}
+
+export interface Rule {
+  id: string;
+  category: Category;
+  defaultSeverity: Severity;
+  presentation: Presentation;
+  /** English is required; other locales fall back to it key by key. */
+  text: { en: RuleText } & Partial<Record<Locale, RuleText>>;
+  /** Go documentation that explains the underlying behaviour. */
+  documentation?: string;
+  check(context: RuleContext): void;
+}
+
+export function ruleText(rule: Rule, locale: Locale): RuleText {
+  return rule.text[locale] ?? rule.text.en;
+}
+
+/** Fills `{name}` placeholders; unknown names are left visible rather than dropped. */
+export function formatMessage(template: string, values: Record<string, string | number>): string {
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in values ? String(values[name]) : whole));
+}

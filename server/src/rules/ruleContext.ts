@@ -1,0 +1,81 @@
+// The per-file view a rule works on: the tree, positions, the Go version of
+// the module, and a `report` that turns a syntax node into a Finding.
+import type { Node, Tree } from 'web-tree-sitter';
+import type { Finding, Fix, InlayLabel, Range, RelatedLocation } from '../engine/finding';
+import { LineIndex } from '../engine/lineIndex';
+import { formatMessage, ruleText, type Locale, type Rule } from './rule';
+
+export interface ReportOptions {
+  /** Where the finding is: a node, or an explicit range. */
+  at: Node | Range;
+  messageKey: string;
+  values?: Record<string, string | number>;
+  related?: RelatedLocation[];
+  details?: string;
+  fixes?: Fix[];
+  inlay?: InlayLabel;
+}
+
+export class RuleContext {
+  readonly findings: Finding[] = [];
+  private currentRule: Rule | undefined;
+
+  constructor(
+    readonly tree: Tree,
+    readonly text: string,
+    readonly lines: LineIndex,
+    readonly locale: Locale,
+    /** The `go` directive of the nearest go.mod, when known. */
+    readonly goVersion: string | undefined,
+    /** Absolute path of the file, when it has one. */
+    readonly filePath: string | undefined,
+  ) {}
+
+  /** Runs one rule, attributing its reports to it; a rule that throws loses only its own findings. */
+  run(rule: Rule): Error | undefined {
+    this.currentRule = rule;
+    const before = this.findings.length;
+    try {
+      rule.check(this);
+      return undefined;
+    } catch (error) {
+      this.findings.length = before;
+      return error instanceof Error ? error : new Error(String(error));
+    } finally {
+      this.currentRule = undefined;
+    }
+  }
+
+  rangeOf(node: Node): Range {
+    return this.lines.rangeOf(node.startIndex, node.endIndex);
+  }
+
+  message(key: string, values: Record<string, string | number> = {}): string {
+    const rule = this.requireRule();
+    const template = ruleText(rule, this.locale).messages[key] ?? rule.text.en.messages[key] ?? key;
+    return formatMessage(template, values);
+  }
+
+  report(options: ReportOptions): void {
+    const rule = this.requireRule();
+    const range = 'startIndex' in options.at ? this.rangeOf(options.at) : options.at;
+    this.findings.push({
+      rule: rule.id,
+      category: rule.category,
+      severity: rule.defaultSeverity,
+      presentation: rule.presentation,
+      range,
+      message: this.message(options.messageKey, options.values),
+      source: 'goinsight',
+      related: options.related ?? [],
+      details: options.details,
+      fixes: options.fixes ?? [],
+      inlay: options.inlay,
+    });
+  }
+
+  private requireRule(): Rule {
+    if (!this.currentRule) throw new Error('report() called outside a rule check');
+    return this.currentRule;
+  }
+}

@@ -1,0 +1,202 @@
+// The language server, independent of its transport: `startServer` wires a
+// connection (stdio, IPC or an in-memory pair) to the parse → rules → findings
+// pipeline and renders findings through the LSP features.
+import * as path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import {
+  DidChangeConfigurationNotification,
+  TextDocumentSyncKind,
+  type Connection,
+  type InitializeParams,
+  type InitializeResult,
+} from 'vscode-languageserver';
+import { analyzeTree } from './engine/analyzeFile';
+import type { Finding } from './engine/finding';
+import { GoModuleLocator } from './engine/goModule';
+import { codeActionsFor } from './features/codeActions';
+import { toDiagnostics } from './features/diagnostics';
+import { hoverAt } from './features/hover';
+import { toInlayHints } from './features/inlayHints';
+import { createGoParser } from './parse/goParser';
+import { OpenDocuments, type OpenDocument } from './parse/openDocuments';
+import {
+  analyzedNotification,
+  statusNotification,
+  trustChangedNotification,
+  type AnalyzedParams,
+  type InitializationOptions,
+  type StatusParams,
+  type TrustChangedParams,
+} from './protocol/customMessages';
+import type { Locale } from './rules/rule';
+import { defaultSettings, readSettings, type Settings } from './settings';
+
+interface DocumentAnalysis {
+  version: number;
+  findings: Finding[];
+}
+
+function localeOf(params: InitializeParams): Locale {
+  return params.locale?.toLowerCase().startsWith('zh') ? 'zh-cn' : 'en';
+}
+
+function filePathOf(uri: string): string | undefined {
+  try {
+    return uri.startsWith('file:') ? fileURLToPath(uri) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function startServer(connection: Connection): void {
+  let locale: Locale = 'en';
+  let settings: Settings = defaultSettings;
+  let trusted = true;
+  let canPullConfiguration = false;
+  let canRefreshInlayHints = false;
+  let documents: OpenDocuments | undefined;
+  const analyses = new Map<string, DocumentAnalysis>();
+  const modules = new GoModuleLocator();
+  const toldTooLarge = new Set<string>();
+
+  const sendStatus = (status: StatusParams) => void connection.sendNotification(statusNotification, status);
+
+  function analyze(document: OpenDocument): void {
+    const text = document.tree.text;
+    const filePath = filePathOf(document.uri);
+    let findings: Finding[] = [];
+    if (!settings.enable) {
+      findings = [];
+    } else if (text.length > settings.maxFileSize) {
+      if (!toldTooLarge.has(document.uri)) {
+        toldTooLarge.add(document.uri);
+        void connection.window.showInformationMessage(
+          `Go Insight: ${path.basename(filePath ?? document.uri)} is larger than goinsight.maxFileSize (${settings.maxFileSize} characters); it is not analyzed.`,
+        );
+      }
+    } else {
+      const result = analyzeTree(document.tree.tree, text, {
+        locale,
+        filePath,
+        goVersion: filePath ? modules.find(path.dirname(filePath))?.goVersion : undefined,
+        ruleSettings: settings.rules,
+      });
+      for (const failure of result.failures) {
+        connection.console.error(`rule ${failure.rule} failed on ${document.uri}: ${failure.error.stack ?? failure.error.message}`);
+      }
+      findings = result.findings;
+    }
+    analyses.set(document.uri, { version: document.version, findings });
+    const diagnostics = toDiagnostics(findings, document.uri, (file) => pathToFileURL(file).toString());
+    void connection.sendDiagnostics({ uri: document.uri, version: document.version, diagnostics });
+    const analyzed: AnalyzedParams = {
+      uri: document.uri,
+      version: document.version,
+      diagnostics: diagnostics.length,
+      annotations: findings.length - diagnostics.length,
+    };
+    void connection.sendNotification(analyzedNotification, analyzed);
+  }
+
+  function safely<T>(what: string, fallback: T, run: () => T): T {
+    try {
+      return run();
+    } catch (error) {
+      connection.console.error(`${what} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      return fallback;
+    }
+  }
+
+  /** Findings for a request, only if they were computed for the document's current version. */
+  function currentFindings(uri: string): Finding[] {
+    const document = documents?.get(uri);
+    const analysis = analyses.get(uri);
+    if (!document || !analysis || analysis.version !== document.version) return [];
+    return analysis.findings;
+  }
+
+  async function reloadSettings(): Promise<void> {
+    if (!canPullConfiguration) return;
+    const raw: unknown = await connection.workspace.getConfiguration('goinsight');
+    settings = readSettings(raw);
+  }
+
+  function reanalyzeAll(): void {
+    for (const document of documents?.all() ?? []) safely(`analysis of ${document.uri}`, undefined, () => analyze(document));
+    if (canRefreshInlayHints) void connection.languages.inlayHint.refresh();
+  }
+
+  connection.onInitialize(async (params): Promise<InitializeResult> => {
+    locale = localeOf(params);
+    const options = params.initializationOptions as Partial<InitializationOptions> | undefined;
+    trusted = options?.trusted !== false;
+    canPullConfiguration = params.capabilities.workspace?.configuration === true;
+    canRefreshInlayHints = params.capabilities.workspace?.inlayHint?.refreshSupport === true;
+    documents = new OpenDocuments(await createGoParser());
+    return {
+      capabilities: {
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+        hoverProvider: true,
+        inlayHintProvider: { resolveProvider: false },
+        codeActionProvider: { codeActionKinds: ['quickfix'] },
+      },
+      serverInfo: { name: 'goinsight' },
+    };
+  });
+
+  connection.onInitialized(async () => {
+    if (canPullConfiguration) {
+      void connection.client.register(DidChangeConfigurationNotification.type, { section: 'goinsight' });
+      await reloadSettings().catch((error: unknown) => connection.console.error(`reading settings failed: ${String(error)}`));
+      reanalyzeAll();
+    }
+    sendStatus({ state: 'ready', text: 'ready', tooltip: trusted ? 'Go Insight is ready.' : 'Go Insight is ready (restricted mode: syntactic analysis only).' });
+  });
+
+  connection.onDidChangeConfiguration(async (change) => {
+    if (canPullConfiguration) await reloadSettings().catch(() => undefined);
+    else settings = readSettings((change.settings as { goinsight?: unknown } | undefined)?.goinsight);
+    reanalyzeAll();
+  });
+
+  connection.onNotification(trustChangedNotification, (params: TrustChangedParams) => {
+    trusted = params.trusted;
+  });
+
+  connection.onDidOpenTextDocument(({ textDocument }) => {
+    safely(`opening ${textDocument.uri}`, undefined, () => {
+      const document = documents?.open(textDocument.uri, textDocument.version, textDocument.text);
+      if (document) analyze(document);
+    });
+  });
+
+  connection.onDidChangeTextDocument(({ textDocument, contentChanges }) => {
+    safely(`change of ${textDocument.uri}`, undefined, () => {
+      const document = documents?.change(textDocument.uri, textDocument.version, contentChanges);
+      if (document) analyze(document);
+    });
+  });
+
+  connection.onDidCloseTextDocument(({ textDocument }) => {
+    documents?.close(textDocument.uri);
+    analyses.delete(textDocument.uri);
+    toldTooLarge.delete(textDocument.uri);
+    void connection.sendDiagnostics({ uri: textDocument.uri, diagnostics: [] });
+  });
+
+  connection.onHover(({ textDocument, position }) =>
+    safely('hover', null, () => hoverAt(currentFindings(textDocument.uri), position, locale)),
+  );
+
+  connection.languages.inlayHint.on(({ textDocument, range }) =>
+    safely('inlay hints', [], () =>
+      toInlayHints(currentFindings(textDocument.uri), range, (finding) => finding.rule !== 'defer/order' || settings.inlayHints.deferOrder),
+    ),
+  );
+
+  connection.onCodeAction(({ textDocument, range, context }) =>
+    safely('code actions', [], () => codeActionsFor(currentFindings(textDocument.uri), textDocument.uri, range, context.diagnostics)),
+  );
+
+  connection.listen();
+}
