@@ -22,10 +22,13 @@ import { OpenDocuments, type OpenDocument } from './parse/openDocuments';
 import {
   analyzedNotification,
   statusNotification,
+  syntaxTreeRequest,
   trustChangedNotification,
   type AnalyzedParams,
   type InitializationOptions,
   type StatusParams,
+  type SyntaxTreeParams,
+  type SyntaxTreeResult,
   type TrustChangedParams,
 } from './protocol/customMessages';
 import type { Locale } from './rules/rule';
@@ -197,6 +200,12 @@ export function startServer(connection: Connection): void {
   connection.onCodeAction(({ textDocument, range, context }) =>
     safely('code actions', [], () => codeActionsFor(currentFindings(textDocument.uri), textDocument.uri, range, context.diagnostics)),
   );
+
+  connection.onRequest(syntaxTreeRequest, ({ uri }: SyntaxTreeParams): SyntaxTreeResult | null => {
+    const document = documents?.get(uri);
+    if (!document) return null;
+    return { version: document.version, text: document.tree.text, tree: document.tree.tree.rootNode.toString() };
+  });
 
   connection.listen();
 }

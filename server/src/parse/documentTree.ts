@@ -2,46 +2,20 @@
 // content change becomes a `tree.edit()` on the old tree, and the new text is
 // reparsed against it, so tree-sitter only re-reads what changed.
 import type { Parser, Point, Tree } from 'web-tree-sitter';
+import type { Range } from '../engine/finding';
+import { LineIndex } from '../engine/lineIndex';
 
 export interface TextChange {
-  /** Omitted for a full-text replacement. */
-  range?: { start: Point2; end: Point2 };
+  /** LSP positions (0-based line, UTF-16 character); omitted for a full-text replacement. */
+  range?: Range;
   text: string;
 }
 
-/** An LSP position: 0-based line and UTF-16 character. */
-interface Point2 {
-  line: number;
-  character: number;
-}
-
-/**
- * Line start offsets. LSP ends lines at \n, \r\n and a lone \r; tree-sitter
- * counts rows at \n only, so the two need separate tables when a file has a
- * lone \r (rare, but then positions must still be right).
- */
-function lineStarts(text: string, breakAtLoneCarriageReturn: boolean): number[] {
+/** Offsets where tree-sitter rows start: it counts rows at \n only (a lone \r is not a break for it). */
+function rowStarts(text: string): number[] {
   const starts = [0];
-  for (let index = 0; index < text.length; index++) {
-    const code = text.charCodeAt(index);
-    if (code === 10) starts.push(index + 1);
-    else if (breakAtLoneCarriageReturn && code === 13 && text.charCodeAt(index + 1) !== 10) starts.push(index + 1);
-  }
+  for (let index = text.indexOf('\n'); index >= 0; index = text.indexOf('\n', index + 1)) starts.push(index + 1);
   return starts;
-}
-
-function offsetAt(starts: number[], text: string, position: Point2): number {
-  if (position.line >= starts.length) return text.length;
-  const lineStart = starts[position.line];
-  const nextLineStart = position.line + 1 < starts.length ? starts[position.line + 1] : text.length;
-  return Math.min(lineStart + Math.max(0, position.character), nextLineStart);
-}
-
-/** Where text ends if it were inserted at `start` (tree-sitter points are row + UTF-16 column). */
-function endPointAfterInsert(start: Point, inserted: string): Point {
-  const lines = lineStarts(inserted, false);
-  if (lines.length === 1) return { row: start.row, column: start.column + inserted.length };
-  return { row: start.row + lines.length - 1, column: inserted.length - lines[lines.length - 1] };
 }
 
 function pointAt(starts: number[], offset: number): Point {
@@ -53,6 +27,13 @@ function pointAt(starts: number[], offset: number): Point {
     else high = middle - 1;
   }
   return { row: low, column: offset - starts[low] };
+}
+
+/** Where text ends if it were inserted at `start`. */
+function endPointAfterInsert(start: Point, inserted: string): Point {
+  const lastBreak = inserted.lastIndexOf('\n');
+  if (lastBreak < 0) return { row: start.row, column: start.column + inserted.length };
+  return { row: start.row + rowStarts(inserted).length - 1, column: inserted.length - lastBreak - 1 };
 }
 
 export class DocumentTree {
@@ -89,18 +70,19 @@ export class DocumentTree {
         fullReplacement = true;
         continue;
       }
-      const lspStarts = lineStarts(text, true);
-      const startIndex = offsetAt(lspStarts, text, change.range.start);
-      const oldEndIndex = Math.max(startIndex, offsetAt(lspStarts, text, change.range.end));
-      const rowStarts = text.includes('\r') ? lineStarts(text, false) : lspStarts;
-      const startPosition = pointAt(rowStarts, startIndex);
+      // Positions inside a line break are clamped before it, as LSP clients do.
+      const lines = new LineIndex(text);
+      const startIndex = lines.offsetAt(change.range.start);
+      const oldEndIndex = Math.max(startIndex, lines.offsetAt(change.range.end));
+      const rows = rowStarts(text);
+      const startPosition = pointAt(rows, startIndex);
       if (!fullReplacement) {
         this.currentTree.edit({
           startIndex,
           oldEndIndex,
           newEndIndex: startIndex + change.text.length,
           startPosition,
-          oldEndPosition: pointAt(rowStarts, oldEndIndex),
+          oldEndPosition: pointAt(rows, oldEndIndex),
           newEndPosition: endPointAfterInsert(startPosition, change.text),
         });
       }

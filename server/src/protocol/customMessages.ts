@@ -37,3 +37,17 @@ export const trustChangedNotification = 'goinsight/trustChanged';
 export interface TrustChangedParams {
   trusted: boolean;
 }
+
+export interface SyntaxTreeParams {
+  uri: string;
+}
+
+export interface SyntaxTreeResult {
+  version: number;
+  text: string;
+  /** The tree as an S-expression (tree-sitter's `toString()`). */
+  tree: string;
+}
+
+/** client → server: the server's current text and tree of a document (tests and troubleshooting). */
+export const syntaxTreeRequest = 'goinsight/syntaxTree';
