@@ -1,0 +1,427 @@
+// The packaged extension in a real VS Code: code-server (VS Code in the
+// browser) with the .vsix installed into a private extensions directory,
+// driven through Debian's Chromium by playwright-core. Each check is one step
+// in STEPS below; every step leaves a screenshot in the artifacts directory,
+// and a failing step leaves a "-FAILED" screenshot and the logs.
+'use strict';
+const { execFileSync } = require('node:child_process');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { log, sleep, waitFor, withTimeout, freePort, startProcess, killGroup, trackGroup } = require('./lib/harness.cjs');
+
+const FIXTURE = path.join(__dirname, 'fixture');
+const GO_FILE = 'main.go';
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+// ------------------------------------------------------------------ page helpers
+
+/** Normalised text of the rendered editor line that contains `needle` (null if none is rendered). */
+async function editorLineText(page, needle) {
+  return page.evaluate((needle) => {
+    for (const line of document.querySelectorAll('.editor-instance .view-lines .view-line')) {
+      const text = line.textContent.replace(/\u00a0/g, ' ');
+      if (text.includes(needle)) return text;
+    }
+    return null;
+  }, needle);
+}
+
+/**
+ * Screen centre of the `occurrence`-th (0-based) `word` on the first rendered
+ * editor line containing `lineNeedle`, measured on the DOM text itself (inlay
+ * hints and token spans do not shift it).
+ */
+async function wordCentre(page, lineNeedle, word, occurrence = 0) {
+  return page.evaluate(
+    ([lineNeedle, word, occurrence]) => {
+      for (const line of document.querySelectorAll('.editor-instance .view-lines .view-line')) {
+        if (!line.textContent.replace(/\u00a0/g, ' ').includes(lineNeedle)) continue;
+        const walker = document.createTreeWalker(line, NodeFilter.SHOW_TEXT);
+        let seen = 0;
+        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+          for (let at = node.data.indexOf(word); at >= 0; at = node.data.indexOf(word, at + 1)) {
+            if (seen++ < occurrence) continue;
+            const range = document.createRange();
+            range.setStart(node, at);
+            range.setEnd(node, at + word.length);
+            const box = range.getBoundingClientRect();
+            return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+          }
+        }
+      }
+      return null;
+    },
+    [lineNeedle, word, occurrence],
+  );
+}
+
+async function statusBarText(page, needle) {
+  return page.evaluate((needle) => {
+    for (const item of document.querySelectorAll('.statusbar-item')) {
+      const text = item.textContent.trim();
+      if (text.includes(needle)) return text;
+    }
+    return null;
+  }, needle);
+}
+
+/** Warnings + errors shown by the Problems item of the status bar. */
+async function problemsCount(page) {
+  return page.evaluate(() => {
+    const item = document.getElementById('status.problems');
+    if (!item) return null;
+    const numbers = (item.textContent.match(/\d+/g) || []).map(Number);
+    return numbers.reduce((a, b) => a + b, 0);
+  });
+}
+
+async function quickOpen(page, text) {
+  await page.keyboard.press('Control+P');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: 15000 });
+  await input.fill(text);
+  await page.locator(`.quick-input-list .monaco-list-row:has-text(${JSON.stringify(text)})`).first().waitFor({ timeout: 15000 });
+  await page.keyboard.press('Enter');
+}
+
+// ------------------------------------------------------------------ expectations from the engine
+
+/**
+ * What the engine itself reports on the fixture (`goinsight check --format json`),
+ * so the editor steps that depend on rules still being written switch on when
+ * those rules land, and compare the editor against the engine's own fix.
+ */
+function engineFindings(root, workspace) {
+  let stdout;
+  try {
+    stdout = execFileSync(process.execPath, [path.join(root, 'dist/cli.js'), 'check', '--format', 'json', '--no-compiler', GO_FILE], {
+      cwd: workspace,
+      encoding: 'utf8',
+      timeout: 30000,
+    });
+  } catch (error) {
+    if (error.status !== 1) throw new Error(`goinsight check failed on the fixture: ${error.stderr || error.message}`);
+    stdout = error.stdout; // 1 = findings
+  }
+  return JSON.parse(stdout).findings;
+}
+
+/** Applies CLI edits (1-based lines, 1-based UTF-8 byte columns) to `text`. */
+function applyCliEdits(text, edits) {
+  const lineStarts = [0];
+  const bytes = Buffer.from(text, 'utf8');
+  bytes.forEach((byte, index) => {
+    if (byte === 0x0a) lineStarts.push(index + 1);
+  });
+  const offset = (p) => lineStarts[p.line - 1] + p.column - 1;
+  const sorted = [...edits].sort((a, b) => offset(b.range.start) - offset(a.range.start));
+  let out = bytes;
+  for (const edit of sorted) {
+    out = Buffer.concat([out.subarray(0, offset(edit.range.start)), Buffer.from(edit.newText, 'utf8'), out.subarray(offset(edit.range.end))]);
+  }
+  return out.toString('utf8');
+}
+
+// ------------------------------------------------------------------ the steps
+
+const STEPS = [
+  {
+    name: 'workbench',
+    title: 'the workbench opens the fixture module',
+    async run({ page, baseUrl, workspace }) {
+      await page.goto(`${baseUrl}/?folder=${encodeURIComponent(workspace)}`, { waitUntil: 'domcontentloaded', timeout: 60000 });
+      await page.waitForSelector('.monaco-workbench', { timeout: 60000 });
+      await page.locator(`.explorer-folders-view .monaco-list-row:has-text("${GO_FILE}")`).first().waitFor({ timeout: 60000 });
+    },
+  },
+  {
+    name: 'open-go-file',
+    title: `${GO_FILE} opens in an editor`,
+    async run({ page }) {
+      await page.click('.monaco-workbench .part.editor', { position: { x: 300, y: 300 } }).catch(() => {});
+      await quickOpen(page, GO_FILE);
+      await page.locator('.editor-instance .view-lines:has-text("func writeGreeting")').waitFor({ timeout: 30000 });
+    },
+  },
+  {
+    name: 'status-bar',
+    title: 'the status bar shows "Go Insight" and a running server',
+    async run({ page }) {
+      const text = await waitFor(
+        async () => {
+          const t = await statusBarText(page, 'Go Insight');
+          if (t && /stopped|failed/i.test(t)) throw new Error(`status bar says "${t}"`);
+          return t && t.includes('Go Insight:') ? t : null;
+        },
+        30000,
+        'a "Go Insight: …" status bar item',
+      );
+      return `status bar: "${text}"`;
+    },
+  },
+  {
+    name: 'defer-inlay-hints',
+    title: 'defer-order inlay hints ⟲2 / ⟲1 on the two defers of writeGreeting',
+    async run({ page }) {
+      const expected = [
+        ['defer f.Close()', '⟲2'],
+        ['defer w.Flush()', '⟲1'],
+      ];
+      for (const [line, hint] of expected) {
+        await waitFor(
+          async () => ((await editorLineText(page, line)) || '').includes(hint),
+          30000,
+          `inlay hint "${hint}" on the line "${line}" (line now reads: "${(await editorLineText(page, line)) ?? 'not rendered'}")`,
+        );
+      }
+      return expected.map(([line, hint]) => `${hint} before ${line}`).join(', ');
+    },
+  },
+  {
+    name: 'defer-hover',
+    title: 'hovering the defer keyword shows "Defer execution order"',
+    async run({ page }) {
+      const hover = page.locator('.monaco-hover:visible').filter({ hasText: 'Defer execution order' });
+      await waitFor(
+        async () => {
+          const at = await wordCentre(page, 'defer w.Flush()', 'defer');
+          if (!at) throw new Error('the line "defer w.Flush()" is not rendered');
+          // Move off and back on: a hover opens on mouse movement over the word.
+          await page.mouse.move(at.x + 200, at.y + 120);
+          await page.mouse.move(at.x, at.y, { steps: 3 });
+          return (await hover.count()) > 0 || (await hover.first().waitFor({ timeout: 3000 }).then(() => true, () => false));
+        },
+        30000,
+        'a hover containing "Defer execution order"',
+        200,
+      );
+      const text = (await hover.first().textContent()) || '';
+      if (!/w\.Flush\(\)/.test(text) || !/f\.Close\(\)/.test(text)) {
+        throw new Error(`the hover does not list the defer sequence (w.Flush(), f.Close()): "${text.slice(0, 300)}"`);
+      }
+    },
+  },
+  {
+    name: 'channel-diagnostic',
+    title: 'the double close is a squiggle and counts in the Problems status item',
+    when: ({ expectations }) => (expectations.doubleClose ? true : 'the engine reports no */double-close finding on the fixture yet'),
+    async run({ page }) {
+      await page.keyboard.press('Escape');
+      const squiggles = page.locator('.editor-instance .view-overlays [class*="squiggly-"]');
+      await waitFor(async () => (await squiggles.count()) > 0, 30000, 'a diagnostic squiggle in the editor');
+      const count = await waitFor(async () => {
+        const n = await problemsCount(page);
+        return n && n > 0 ? n : null;
+      }, 15000, 'a non-zero count in the Problems status bar item');
+      return `${await squiggles.count()} squiggle(s), Problems count ${count}`;
+    },
+  },
+  {
+    name: 'quick-fix',
+    title: 'the light bulb offers the double-close fix and applying it changes the text as the engine says',
+    when: ({ expectations }) =>
+      expectations.doubleCloseFix ? true : 'the engine reports no quick fix for the double close yet',
+    async run({ page, workspace, expectations }) {
+      const { finding, fix } = expectations.doubleCloseFix;
+      // Put the cursor on the finding (its line and column, through "Go to Line/Column").
+      await quickOpen(page, `:${finding.range.start.line}:${finding.range.start.column}`).catch(async () => {
+        // Quick open's ":" row has no text to match; accept the input as typed.
+        await page.keyboard.press('Enter');
+      });
+      const bulb = page.locator('.lightBulbWidget .codicon[class*="codicon-lightbulb"], .lightBulbWidget [class*="codicon-lightbulb"]').first();
+      await bulb.waitFor({ state: 'visible', timeout: 20000 });
+      await bulb.click();
+      const item = page.locator('.action-widget .monaco-list-row, .action-widget .action-item').filter({ hasText: fix.title }).first();
+      await item.waitFor({ state: 'visible', timeout: 10000 });
+      await item.click();
+      const before = fs.readFileSync(path.join(workspace, GO_FILE), 'utf8');
+      const expected = applyCliEdits(before, fix.edits);
+      await page.keyboard.press('Control+S');
+      await waitFor(
+        () => fs.readFileSync(path.join(workspace, GO_FILE), 'utf8') === expected,
+        15000,
+        `the saved file to equal the engine's fix "${fix.title}"`,
+      );
+      return `applied "${fix.title}"`;
+    },
+  },
+];
+
+// ------------------------------------------------------------------ the run
+
+function userSettings() {
+  return {
+    'workbench.startupEditor': 'none',
+    'workbench.tips.enabled': false,
+    'workbench.welcomePage.walkthroughs.openOnInstall': false,
+    'workbench.enableExperiments': false,
+    'telemetry.telemetryLevel': 'off',
+    'update.mode': 'none',
+    'extensions.autoUpdate': false,
+    'extensions.autoCheckUpdates': false,
+    'extensions.ignoreRecommendations': true,
+    'security.workspace.trust.enabled': false,
+    'editor.inlayHints.enabled': 'on',
+    'editor.hover.delay': 200,
+    'chat.commandCenter.enabled': false,
+    'git.enabled': false,
+    'files.autoSave': 'off',
+  };
+}
+
+/** GOCACHE, GOMODCACHE, GOPATH as the caller has them (HOME and XDG_* are redirected below). */
+function goEnvironment() {
+  try {
+    const values = execFileSync('go', ['env', 'GOCACHE', 'GOMODCACHE', 'GOPATH'], { encoding: 'utf8', timeout: 20000 }).split('\n');
+    return { GOCACHE: values[0], GOMODCACHE: values[1], GOPATH: values[2] };
+  } catch {
+    return {}; // no Go: the syntactic checks do not need it
+  }
+}
+
+/**
+ * Runs the VS Code steps. `tools` comes from install.sh; `artifacts` is where
+ * screenshots and logs go. Throws on the first failing step.
+ */
+async function runVsCode({ root, tools, vsix, artifacts, keepTemp = false }) {
+  const { chromium } = require(require.resolve('playwright-core', { paths: [tools.PLAYWRIGHT_DIR] }));
+  const temp = fs.mkdtempSync(path.join(os.tmpdir(), 'goinsight-e2e-vscode-'));
+  const workspace = path.join(temp, 'workspace');
+  fs.cpSync(FIXTURE, workspace, { recursive: true });
+  const userData = path.join(temp, 'user-data');
+  const extensions = path.join(temp, 'extensions');
+  fs.mkdirSync(path.join(userData, 'User'), { recursive: true });
+  fs.writeFileSync(path.join(userData, 'User', 'settings.json'), JSON.stringify(userSettings(), null, 2));
+  const env = {
+    ...process.env,
+    ...goEnvironment(), // keep Go's own caches: the server may run the compiler
+    HOME: path.join(temp, 'home'), // nothing of ours lands in the real home
+    XDG_CONFIG_HOME: path.join(temp, 'xdg-config'),
+    XDG_DATA_HOME: path.join(temp, 'xdg-data'),
+    XDG_CACHE_HOME: path.join(temp, 'xdg-cache'),
+    TMPDIR: path.join(temp, 'tmp'),
+  };
+  fs.mkdirSync(env.HOME);
+  fs.mkdirSync(env.TMPDIR);
+  const codeServerLog = path.join(artifacts, 'code-server.log');
+  const common = ['--config', path.join(temp, 'config.yaml'), '--user-data-dir', userData, '--extensions-dir', extensions];
+
+  log(`installing ${path.relative(root, vsix)} into a private extensions directory`);
+  execFileSync(tools.CODE_SERVER, [...common, '--install-extension', vsix, '--force'], { env, stdio: ['ignore', 'pipe', 'pipe'], timeout: 120000 });
+
+  const expectations = {};
+  const findings = engineFindings(root, workspace);
+  const doubleClose = findings.find((f) => /double-close/.test(f.rule));
+  if (doubleClose) {
+    expectations.doubleClose = doubleClose;
+    if (doubleClose.fixes && doubleClose.fixes.length > 0) expectations.doubleCloseFix = { finding: doubleClose, fix: doubleClose.fixes[0] };
+  }
+
+  const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const codeServer = startProcess(
+    tools.CODE_SERVER,
+    [
+      ...common,
+      '--bind-addr', `127.0.0.1:${port}`,
+      '--auth', 'none',
+      '--disable-telemetry',
+      '--disable-update-check',
+      '--disable-workspace-trust',
+      '--disable-getting-started-override',
+      workspace,
+    ],
+    { env, cwd: temp, logFile: codeServerLog },
+  );
+  let browserServer;
+  let browser;
+  let page;
+  const results = [];
+  try {
+    await waitFor(async () => {
+      if (codeServer.exitInfo) throw new Error(`code-server exited (${JSON.stringify(codeServer.exitInfo)}), see ${codeServerLog}`);
+      const response = await fetch(`${baseUrl}/healthz`).catch(() => null);
+      return response && response.ok;
+    }, 60000, `code-server to answer on ${baseUrl}`);
+    log(`code-server listening on ${baseUrl}`);
+
+    // launchServer (not launch) so the Chromium process is ours to kill whatever happens.
+    browserServer = await withTimeout(
+      chromium.launchServer({
+        executablePath: tools.CHROMIUM,
+        headless: true,
+        args: CHROMIUM_ARGS,
+        // Chromium's crash reporter writes under $XDG_CONFIG_HOME whatever its profile is.
+        env: { ...env, XDG_CONFIG_HOME: path.join(temp, 'chromium-config'), XDG_CACHE_HOME: path.join(temp, 'chromium-cache') },
+        timeout: 60000,
+      }),
+      70000,
+      'Chromium to start',
+    );
+    trackGroup(browserServer.process().pid);
+    browser = await withTimeout(chromium.connect(browserServer.wsEndpoint(), { timeout: 30000 }), 35000, 'connecting to Chromium');
+    const context = await browser.newContext({ viewport: { width: 1400, height: 850 } });
+    context.setDefaultTimeout(30000);
+    page = await context.newPage();
+    const pageErrors = [];
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+
+    const ctx = { page, baseUrl, workspace, expectations, root };
+    let index = 0;
+    for (const step of STEPS) {
+      index += 1;
+      const label = `vscode-${String(index).padStart(2, '0')}-${step.name}`;
+      const enabled = step.when ? step.when(ctx) : true;
+      if (enabled !== true) {
+        log(`SKIP  ${step.name}: ${enabled}`);
+        results.push({ step: step.name, status: 'skipped', detail: enabled });
+        continue;
+      }
+      const t0 = Date.now();
+      try {
+        const detail = await withTimeout(step.run(ctx), 90000, `step ${step.name}`);
+        await sleep(150); // let hovers and hints finish painting
+        await page.screenshot({ path: path.join(artifacts, `${label}.png`), timeout: 15000 });
+        log(`PASS  ${step.name} (${((Date.now() - t0) / 1000).toFixed(1)}s)${detail ? `: ${detail}` : ''}`);
+        results.push({ step: step.name, status: 'passed', detail });
+      } catch (error) {
+        const shot = path.join(artifacts, `${label}-FAILED.png`);
+        await page.screenshot({ path: shot, timeout: 15000 }).catch(() => {});
+        if (pageErrors.length) log(`page errors: ${pageErrors.slice(0, 5).join(' | ')}`);
+        const failure = new Error(`VS Code step "${step.name}" failed — expected ${step.title}: ${error.message}\n  screenshot: ${shot}`);
+        failure.results = results.concat({ step: step.name, status: 'failed', detail: error.message });
+        throw failure;
+      }
+    }
+    return results;
+  } catch (error) {
+    // Keep what explains a failure: VS Code's logs (extension host, our server's output channel).
+    try {
+      fs.cpSync(path.join(userData, 'logs'), path.join(artifacts, 'vscode-logs'), { recursive: true });
+    } catch {
+      // no logs yet
+    }
+    throw error;
+  } finally {
+    if (browser) await withTimeout(browser.close(), 10000, 'Chromium to close').catch(() => {});
+    if (browserServer) {
+      const pid = browserServer.process().pid;
+      await withTimeout(browserServer.close(), 10000, 'Chromium to exit').catch(() => {});
+      killGroup(pid, 'SIGKILL'); // playwright starts Chromium in its own process group
+    }
+    await codeServer.stop();
+    if (!keepTemp) fs.rmSync(temp, { recursive: true, force: true, maxRetries: 3 });
+    else log(`kept ${temp}`);
+  }
+}
+
+module.exports = { runVsCode, STEPS, applyCliEdits };
