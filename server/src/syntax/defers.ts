@@ -1,0 +1,41 @@
+// The defer statements of a file with what the defer rules need next to each:
+// the deferred call and the function it belongs to (the one whose return runs
+// it). Defers inside parse errors are left out so no rule reports on them.
+import type { Node } from 'web-tree-sitter';
+import { statementCall } from './calls';
+import { enclosingFunction, isInsideError } from './functions';
+
+export interface DeferSite {
+  statement: Node;
+  /** The deferred call_expression. */
+  call: Node;
+  /** The function (declaration, method or literal) whose return runs the call. */
+  fn: Node;
+}
+
+export function deferSites(root: Node): DeferSite[] {
+  const sites: DeferSite[] = [];
+  for (const statement of root.descendantsOfType('defer_statement')) {
+    if (!statement || isInsideError(statement)) continue;
+    const call = statementCall(statement);
+    const fn = enclosingFunction(statement);
+    if (!call || !fn) continue;
+    sites.push({ statement, call, fn });
+  }
+  return sites;
+}
+
+/** The nearest `for` between the node and its function, if any. */
+export function enclosingLoop(node: Node, fn: Node): Node | null {
+  for (let current = node.parent; current && current.id !== fn.id; current = current.parent) {
+    if (current.type === 'for_statement') return current;
+  }
+  return null;
+}
+
+/** The leading whitespace of the line the node starts on. */
+export function lineIndentOf(text: string, node: Node): string {
+  const lineStart = text.lastIndexOf('\n', node.startIndex - 1) + 1;
+  const match = /^[ \t]*/.exec(text.slice(lineStart, node.startIndex));
+  return match ? match[0] : '';
+}

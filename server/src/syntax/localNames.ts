@@ -1,0 +1,249 @@
+// Local name resolution inside one top-level function, from the tree alone:
+// which declaration an identifier refers to (parameters, results, receivers,
+// `:=`, `var`, `const`, range and type-switch variables, select receives),
+// and where each variable is written. Closures see the variables of the
+// functions around them, so the unit is the outermost function declaration
+// (or method); a nested func literal is resolved through it. Names that do not
+// resolve are package-level, imported or unknown: rules must treat them as
+// "don't know".
+import type { Node } from 'web-tree-sitter';
+import { isFunctionNode } from './functions';
+
+export type DeclarationKind =
+  | 'parameter'
+  | 'result'
+  | 'receiver'
+  | 'short-var'
+  | 'var'
+  | 'const'
+  | 'range'
+  | 'for-init'
+  | 'type-switch'
+  | 'select-receive';
+
+export interface LocalDeclaration {
+  name: string;
+  /** The identifier that declares the name. */
+  identifier: Node;
+  kind: DeclarationKind;
+  /** The node whose extent is the declaration's scope. */
+  scope: Node;
+  /** Offset from which the name refers to this declaration. */
+  visibleFrom: number;
+  /** The statement (or clause) that declares it: short_var_declaration, var_spec, range_clause, parameter_declaration, … */
+  declaringNode: Node;
+}
+
+export type WriteKind = 'assign' | 'incdec' | 'address' | 'field' | 'redeclare';
+
+export interface LocalWrite {
+  declaration: LocalDeclaration;
+  kind: WriteKind;
+  /** The identifier being written. */
+  identifier: Node;
+}
+
+const scopeTypes: ReadonlySet<string> = new Set([
+  'block',
+  'func_literal',
+  'function_declaration',
+  'method_declaration',
+  'if_statement',
+  'for_statement',
+  'expression_switch_statement',
+  'type_switch_statement',
+  'expression_case',
+  'default_case',
+  'type_case',
+  'communication_case',
+]);
+
+function nearestScope(node: Node): Node | null {
+  for (let current = node.parent; current; current = current.parent) {
+    if (scopeTypes.has(current.type)) return current;
+  }
+  return null;
+}
+
+/** The outermost function (declaration or method) that contains the node, or the node's own function. */
+export function outermostFunction(node: Node): Node | null {
+  let found: Node | null = null;
+  for (let current: Node | null = node; current; current = current.parent) {
+    if (isFunctionNode(current)) found = current;
+  }
+  return found;
+}
+
+function hasOperator(node: Node, operator: string): boolean {
+  for (let index = 0; index < node.childCount; index++) {
+    if (node.child(index)?.type === operator) return true;
+  }
+  return false;
+}
+
+export class LocalNames {
+  private readonly byScope = new Map<number, LocalDeclaration[]>();
+  private readonly resolved = new Map<number, LocalDeclaration | null>();
+  private readonly writeList: LocalWrite[] = [];
+  private readonly identifiers: Node[];
+
+  constructor(readonly root: Node) {
+    this.identifiers = root.descendantsOfType('identifier').filter((node): node is Node => node !== null);
+    // Declarations first, in source order, so a `:=` that redeclares an
+    // existing name of the same scope becomes a write instead.
+    for (const identifier of this.identifiers) this.collectDeclaration(identifier);
+    for (const identifier of this.identifiers) this.collectWrite(identifier);
+  }
+
+  /** The local declaration an identifier refers to, or undefined (package-level, imported, unknown). */
+  resolve(identifier: Node): LocalDeclaration | undefined {
+    const cached = this.resolved.get(identifier.id);
+    if (cached !== undefined) return cached ?? undefined;
+    let result: LocalDeclaration | null = null;
+    const name = identifier.text;
+    for (let current = identifier.parent; current && !result; current = current.parent) {
+      const declarations = this.byScope.get(current.id);
+      if (declarations) {
+        for (const declaration of declarations) {
+          if (declaration.name !== name) continue;
+          if (declaration.identifier.id === identifier.id) {
+            result = declaration;
+            break;
+          }
+          if (declaration.visibleFrom <= identifier.startIndex && (!result || declaration.visibleFrom > result.visibleFrom)) {
+            result = declaration;
+          }
+        }
+      }
+      if (current.id === this.root.id) break;
+    }
+    this.resolved.set(identifier.id, result);
+    return result ?? undefined;
+  }
+
+  /** Every write to the declaration (assignments, ++/--, &x, x.f = …, `:=` redeclarations). */
+  writes(declaration: LocalDeclaration): LocalWrite[] {
+    return this.writeList.filter((write) => write.declaration === declaration);
+  }
+
+  /** Every identifier (other than the declaring one) that refers to the declaration. */
+  references(declaration: LocalDeclaration): Node[] {
+    return this.identifiers.filter(
+      (identifier) =>
+        identifier.text === declaration.name &&
+        identifier.id !== declaration.identifier.id &&
+        this.resolve(identifier) === declaration,
+    );
+  }
+
+  /** Resolves an identifier by name as seen at the given node (for names that appear only in text). */
+  resolveNameAt(name: string, at: Node): LocalDeclaration | undefined {
+    let result: LocalDeclaration | undefined;
+    for (let current: Node | null = at; current && !result; current = current.parent) {
+      for (const declaration of this.byScope.get(current.id) ?? []) {
+        if (declaration.name === name && declaration.visibleFrom <= at.startIndex) {
+          if (!result || declaration.visibleFrom > result.visibleFrom) result = declaration;
+        }
+      }
+      if (current.id === this.root.id) break;
+    }
+    return result;
+  }
+
+  private add(identifier: Node, kind: DeclarationKind, scope: Node | null, visibleFrom: number, declaringNode: Node): void {
+    if (!scope || identifier.text === '_') return;
+    const list = this.byScope.get(scope.id) ?? [];
+    if (kind === 'short-var' && list.some((existing) => existing.name === identifier.text)) return; // a redeclaration
+    list.push({ name: identifier.text, identifier, kind, scope, visibleFrom, declaringNode });
+    this.byScope.set(scope.id, list);
+  }
+
+  private collectDeclaration(identifier: Node): void {
+    const parent = identifier.parent;
+    if (!parent) return;
+    switch (parent.type) {
+      case 'parameter_declaration':
+      case 'variadic_parameter_declaration': {
+        if (parent.childForFieldName('type')?.id === identifier.id) return;
+        const list = parent.parent;
+        const fn = list?.parent;
+        if (!list || !fn || !isFunctionNode(fn)) return;
+        const kind: DeclarationKind =
+          fn.childForFieldName('receiver')?.id === list.id ? 'receiver' : fn.childForFieldName('result')?.id === list.id ? 'result' : 'parameter';
+        this.add(identifier, kind, fn, fn.startIndex, parent);
+        return;
+      }
+      case 'var_spec':
+      case 'const_spec': {
+        if (parent.childForFieldName('type')?.id === identifier.id) return;
+        if (!parent.childrenForFieldName('name').some((name) => name?.id === identifier.id)) return;
+        this.add(identifier, parent.type === 'var_spec' ? 'var' : 'const', nearestScope(parent), parent.endIndex, parent);
+        return;
+      }
+      case 'expression_list': {
+        const owner = parent.parent;
+        if (!owner || owner.childForFieldName('left')?.id !== parent.id) return;
+        if (owner.type === 'short_var_declaration') {
+          const kind = owner.parent?.type === 'for_clause' ? 'for-init' : 'short-var';
+          this.add(identifier, kind, nearestScope(owner), owner.endIndex, owner);
+        } else if (owner.type === 'range_clause' && hasOperator(owner, ':=')) {
+          this.add(identifier, 'range', nearestScope(owner), owner.endIndex, owner);
+        } else if (owner.type === 'receive_statement' && hasOperator(owner, ':=')) {
+          this.add(identifier, 'select-receive', nearestScope(owner), owner.endIndex, owner);
+        }
+        return;
+      }
+      default:
+        if (parent.type === 'type_switch_statement' && parent.childForFieldName('alias')?.id === identifier.id) {
+          this.add(identifier, 'type-switch', parent, identifier.endIndex, parent);
+        }
+    }
+  }
+
+  private collectWrite(identifier: Node): void {
+    const parent = identifier.parent;
+    if (!parent) return;
+    let kind: WriteKind | undefined;
+    if (parent.type === 'expression_list') {
+      const owner = parent.parent;
+      if (owner && owner.childForFieldName('left')?.id === parent.id) {
+        if (owner.type === 'assignment_statement') kind = 'assign';
+        else if ((owner.type === 'range_clause' || owner.type === 'receive_statement') && hasOperator(owner, '=')) kind = 'assign';
+        else if (owner.type === 'short_var_declaration') kind = 'redeclare';
+      }
+    } else if (parent.type === 'inc_statement' || parent.type === 'dec_statement') {
+      kind = 'incdec';
+    } else if (parent.type === 'unary_expression' && hasOperator(parent, '&')) {
+      kind = 'address';
+    } else if (parent.type === 'selector_expression' && parent.childForFieldName('operand')?.id === identifier.id) {
+      const list = parent.parent;
+      const owner = list?.parent;
+      if (list?.type === 'expression_list' && owner?.type === 'assignment_statement' && owner.childForFieldName('left')?.id === list.id) {
+        kind = 'field';
+      } else if (list?.type === 'inc_statement' || list?.type === 'dec_statement') {
+        kind = 'field';
+      }
+    }
+    if (!kind) return;
+    const declaration = this.resolve(identifier);
+    if (!declaration) return;
+    if (kind === 'redeclare' && declaration.identifier.id === identifier.id) return;
+    this.writeList.push({ declaration, kind, identifier });
+  }
+}
+
+/** One LocalNames per outermost function, built on first use (rules share a file's worth). */
+export class LocalNamesCache {
+  private readonly cache = new Map<number, LocalNames>();
+
+  for(node: Node): LocalNames | undefined {
+    const root = outermostFunction(node);
+    if (!root) return undefined;
+    let names = this.cache.get(root.id);
+    if (!names) {
+      names = new LocalNames(root);
+      this.cache.set(root.id, names);
+    }
+    return names;
+  }
+}
