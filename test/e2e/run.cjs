@@ -108,7 +108,8 @@ async function main() {
   log(`timings: ${summary}; artifacts in ${path.relative(ROOT, ARTIFACTS)}/`);
   if (failures.length) fail(`${failures.length} suite(s) failed:\n  ${failures.join('\n  ')}`);
   log('all editor tests passed');
-  clearTimeout(watchdog);
+  // Idle keep-alive sockets (fetch, playwright) would hold the process for seconds.
+  process.exit(0);
 }
 
 main().catch((error) => fail(error && error.stack ? error.stack : String(error)));

@@ -424,4 +424,4 @@ async function runVsCode({ root, tools, vsix, artifacts, keepTemp = false }) {
   }
 }
 
-module.exports = { runVsCode, STEPS, applyCliEdits };
+module.exports = { runVsCode, STEPS, applyCliEdits, engineFindings };

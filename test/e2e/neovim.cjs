@@ -1,0 +1,119 @@
+// The same server under another LSP client: headless Neovim (Debian's
+// `neovim`, its built-in client) runs nvim/init.lua on a copy of the fixture,
+// which records hover, inlay hints and diagnostics as JSON; the checks are here.
+'use strict';
+const { execFileSync } = require('node:child_process');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { log, startProcess, withTimeout } = require('./lib/harness.cjs');
+const { engineFindings } = require('./vscode.cjs');
+
+const FIXTURE = path.join(__dirname, 'fixture');
+const GO_FILE = 'main.go';
+
+/** Each check: a name, and a function of the recorded results that throws when it fails. */
+const CHECKS = [
+  {
+    name: 'server-started',
+    check(r) {
+      if (r.errors.length) throw new Error(`init.lua reported: ${r.errors.join('; ')}`);
+      if (!r.status || r.status.state !== 'ready') throw new Error(`no goinsight/status "ready" (got ${JSON.stringify(r.status)})`);
+      return `Neovim ${r.nvim_version}, status "${r.status.text}"`;
+    },
+  },
+  {
+    name: 'hover',
+    check(r) {
+      if (typeof r.hover !== 'string') throw new Error('no hover on the defer keyword');
+      for (const expected of ['Defer execution order', 'w.Flush()', 'f.Close()']) {
+        if (!r.hover.includes(expected)) throw new Error(`hover lacks "${expected}": ${r.hover.slice(0, 200)}`);
+      }
+      return 'Defer execution order + sequence';
+    },
+  },
+  {
+    name: 'inlay-hints',
+    check(r, { lineOf }) {
+      const expected = [
+        [lineOf('defer f.Close()'), '⟲2'],
+        [lineOf('defer w.Flush()'), '⟲1'],
+      ];
+      for (const [line, label] of expected) {
+        if (!r.inlay_hints.some((h) => h.line === line && h.label.trim() === label)) {
+          throw new Error(`no inlay hint "${label}" on line ${line + 1}; hints: ${JSON.stringify(r.inlay_hints)}`);
+        }
+      }
+      return r.inlay_hints.map((h) => `${h.label}@${h.line + 1}`).join(' ');
+    },
+  },
+  {
+    name: 'diagnostics',
+    check(r, { findings }) {
+      if (r.diagnostics.length !== r.analyzed.diagnostics) {
+        throw new Error(`the server published ${r.analyzed.diagnostics} diagnostic(s), Neovim holds ${r.diagnostics.length}`);
+      }
+      const doubleClose = findings.find((f) => /double-close/.test(f.rule));
+      if (doubleClose && !r.diagnostics.some((d) => d.line === doubleClose.range.start.line - 1)) {
+        throw new Error(`no diagnostic on line ${doubleClose.range.start.line} (${doubleClose.rule}); got ${JSON.stringify(r.diagnostics)}`);
+      }
+      return doubleClose ? `${r.diagnostics.length}, incl. ${doubleClose.rule}` : `${r.diagnostics.length} (no diagnostic rule fires on the fixture yet)`;
+    },
+  },
+];
+
+async function runNeovim({ root, tools, artifacts, keepTemp = false }) {
+  if (!tools.NVIM) throw new Error('nvim is not installed (test/e2e/install.sh installs Debian\'s neovim)');
+  const server = path.join(root, 'dist', 'server.js');
+  if (!fs.existsSync(server)) throw new Error(`${server} is missing: run npm run build`);
+  const temp = fs.mkdtempSync(path.join(os.tmpdir(), 'goinsight-e2e-nvim-'));
+  const workspace = path.join(temp, 'workspace');
+  fs.cpSync(FIXTURE, workspace, { recursive: true });
+  const resultsFile = path.join(artifacts, 'neovim-results.json');
+  const logFile = path.join(artifacts, 'neovim.log');
+  const env = {
+    ...process.env,
+    GOINSIGHT_SERVER: server,
+    GOINSIGHT_E2E_RESULTS: resultsFile,
+    // Neovim's lsp.log, shada and swap files go to the throw-away directory.
+    XDG_CONFIG_HOME: path.join(temp, 'config'),
+    XDG_DATA_HOME: path.join(temp, 'data'),
+    XDG_STATE_HOME: path.join(temp, 'state'),
+    XDG_CACHE_HOME: path.join(temp, 'cache'),
+  };
+  try {
+    const nvim = startProcess(tools.NVIM, ['--headless', '--clean', '-n', '-u', path.join(__dirname, 'nvim', 'init.lua'), GO_FILE], {
+      env,
+      cwd: workspace,
+      logFile,
+    });
+    let exit;
+    try {
+      exit = await withTimeout(nvim.exited, 60000, 'headless Neovim to finish');
+    } finally {
+      await nvim.stop(1000);
+    }
+    if (!fs.existsSync(resultsFile)) {
+      throw new Error(`Neovim exited (${JSON.stringify(exit)}) without writing ${resultsFile}; see ${logFile}`);
+    }
+    const results = JSON.parse(fs.readFileSync(resultsFile, 'utf8'));
+    const lines = fs.readFileSync(path.join(workspace, GO_FILE), 'utf8').split('\n');
+    const context = {
+      findings: engineFindings(root, workspace),
+      lineOf: (needle) => lines.findIndex((line) => line.includes(needle)),
+    };
+    for (const { name, check } of CHECKS) {
+      let detail;
+      try {
+        detail = check(results, context);
+      } catch (error) {
+        throw new Error(`Neovim check "${name}" failed: ${error.message}\n  recorded: ${path.relative(root, resultsFile)}`);
+      }
+      log(`PASS  neovim ${name}${detail ? `: ${detail}` : ''}`);
+    }
+  } finally {
+    if (!keepTemp) fs.rmSync(temp, { recursive: true, force: true, maxRetries: 3 });
+  }
+}
+
+module.exports = { runNeovim, CHECKS };
