@@ -1,0 +1,227 @@
+// defer/in-loop: a defer inside a `for` body registers one call per iteration
+// and runs them all only when the function returns, so files, locks and
+// connections are held for the whole loop. Defers that surely run at most
+// once (the iteration ends in return/break/panic right after) are left alone.
+// The fix runs each iteration in a function literal; `continue` becomes
+// `return` and the fix is refused when break/return/goto/labels would change
+// meaning.
+import type { Node } from 'web-tree-sitter';
+import type { Fix } from '../../engine/finding';
+import { enclosingFunction, functionDisplayName } from '../../syntax/functions';
+import { deferSites, enclosingLoop, lineIndentOf } from '../../syntax/defers';
+import { followingStatements, isTerminating } from '../../syntax/statements';
+import type { Rule } from '../rule';
+import type { RuleContext } from '../ruleContext';
+import { deferredCallText } from './deferOrder';
+
+const breakTargets: ReadonlySet<string> = new Set(['for_statement', 'expression_switch_statement', 'type_switch_statement', 'select_statement']);
+
+/** The statement a `break`/`continue` without label leaves: the nearest loop (continue) or breakable (break). */
+function unlabeledTarget(statement: Node, stopAt: Node): Node | null {
+  for (let current = statement.parent; current && current.id !== stopAt.id; current = current.parent) {
+    if (statement.type === 'continue_statement' ? current.type === 'for_statement' : breakTargets.has(current.type)) return current;
+  }
+  return stopAt;
+}
+
+function labelOf(loop: Node): string | undefined {
+  return loop.parent?.type === 'labeled_statement' ? loop.parent.childForFieldName('label')?.text : undefined;
+}
+
+type IterationExit = 'function' | 'loop' | 'none';
+
+/** How an iteration surely ends after the node: leaving the function, leaving this loop, or not surely at all. */
+function exitAfter(node: Node, loop: Node): IterationExit {
+  const body = loop.childForFieldName('body');
+  for (let current: Node | null = node; current && current.id !== body?.id && current.id !== loop.id; current = current.parent) {
+    if (current.parent?.type !== 'statement_list') continue;
+    for (const following of followingStatements(current)) {
+      if (following.type === 'continue_statement') return 'none';
+      if (following.type === 'break_statement') {
+        if (following.namedChild(0)) return 'loop';
+        if (unlabeledTarget(following, loop)?.id === loop.id) return 'loop';
+        continue;
+      }
+      if (isTerminating(following)) return 'function';
+    }
+  }
+  return 'none';
+}
+
+/** The innermost loop in which the defer can run more than once per call of its function, if any. */
+function repeatingLoop(defer: Node, fn: Node): Node | null {
+  let node = defer;
+  for (let loop = enclosingLoop(defer, fn); loop; loop = enclosingLoop(loop, fn)) {
+    const exit = exitAfter(node, loop);
+    if (exit === 'none') return loop;
+    if (exit === 'function') return null;
+    node = loop;
+  }
+  return null;
+}
+
+/** Own control-flow statements of the loop body (not those of nested function literals). */
+function bodyJumps(body: Node): Node[] {
+  return body
+    .descendantsOfType(['return_statement', 'break_statement', 'continue_statement', 'goto_statement'])
+    .filter((node): node is Node => node !== null && enclosingFunction(node)?.id === enclosingFunction(body)?.id);
+}
+
+function reindent(text: string): string {
+  return text
+    .split('\n')
+    .map((line) => (line.trim() === '' ? line.trimEnd() : `\t${line}`))
+    .join('\n');
+}
+
+/** Builds the wrap-in-a-literal fix, or explains nothing and returns undefined when meaning cannot be kept. */
+function wrapBodyFix(context: RuleContext, loop: Node): Fix | undefined {
+  const body = loop.childForFieldName('body');
+  if (!body || body.hasError) return undefined;
+  const label = labelOf(loop);
+  const replacements: { start: number; end: number; text: string }[] = [];
+  for (const jump of bodyJumps(body)) {
+    if (jump.type === 'return_statement' || jump.type === 'goto_statement') return undefined;
+    const jumpLabel = jump.namedChildren.find((child) => child?.type === 'label_name')?.text;
+    const target = jumpLabel
+      ? (jumpLabel === label ? loop : labelIsInside(body, jumpLabel) ? null : loop.parent)
+      : unlabeledTarget(jump, loop);
+    if (jumpLabel && target === null) continue; // targets a statement inside the body: unchanged by wrapping
+    if (target?.id !== loop.id) {
+      if (jumpLabel) return undefined; // leaves an outer statement
+      continue; // targets a nested loop/switch inside the body
+    }
+    if (jump.type === 'break_statement') return undefined;
+    replacements.push({ start: jump.startIndex - body.startIndex, end: jump.endIndex - body.startIndex, text: 'return' });
+  }
+  for (const raw of body.descendantsOfType('raw_string_literal')) {
+    if (raw?.text.includes('\n')) return undefined; // re-indenting would change the string
+  }
+  let inner = body.text;
+  for (const replacement of replacements.sort((a, b) => b.start - a.start)) {
+    inner = inner.slice(0, replacement.start) + replacement.text + inner.slice(replacement.end);
+  }
+  inner = inner.slice(1, -1);
+  const indent = lineIndentOf(context.text, loop.parent?.type === 'labeled_statement' ? loop.parent : loop);
+  let newBody: string;
+  const firstBreak = inner.indexOf('\n');
+  if (firstBreak < 0) {
+    newBody = `{ func() {${inner}}() }`;
+  } else {
+    const head = inner.slice(0, firstBreak);
+    const rest = inner.slice(firstBreak + 1).replace(/\n[ \t]*$/, '');
+    newBody = `{${head}\n${indent}\tfunc() {\n${reindent(rest)}\n${indent}\t}()\n${indent}}`;
+  }
+  return {
+    title: context.message('fixWrap'),
+    edits: [{ range: context.rangeOf(body), newText: newBody }],
+  };
+}
+
+function labelIsInside(body: Node, label: string): boolean {
+  return body
+    .descendantsOfType('labeled_statement')
+    .some((statement) => statement?.childForFieldName('label')?.text === label);
+}
+
+export const deferInLoop: Rule = {
+  id: 'defer/in-loop',
+  category: 'defer',
+  defaultSeverity: 'warning',
+  presentation: 'diagnostic',
+  documentation: 'https://go.dev/ref/spec#Defer_statements',
+  text: {
+    en: {
+      title: 'Defer inside a loop',
+      messages: {
+        inLoop: '`{call}` is deferred inside a loop: it runs when {function} returns, not at the end of each iteration',
+        loopHere: 'the loop',
+        fixWrap: 'Run each iteration in a function literal so the deferred call runs at the end of the iteration',
+      },
+      explanation: [
+        'A deferred call runs when the **surrounding function** returns, not when the current block or loop iteration ends. A `defer` inside a loop therefore registers one more pending call per iteration; all of them run together, in reverse, after the loop and the rest of the function have finished.',
+        '',
+        'Until then every file, connection or lock taken in the loop stays held: a loop over many files can run out of file descriptors, and `mu.Lock(); defer mu.Unlock()` in a loop deadlocks on the second iteration.',
+        '',
+        'Fix: move the iteration into its own function (or a function literal called each iteration), so the deferred call runs when that function returns.',
+        '',
+        '```go',
+        '// Before: every file stays open until process() returns',
+        'for _, name := range names {',
+        '\tf, err := os.Open(name)',
+        '\tif err != nil {',
+        '\t\tcontinue',
+        '\t}',
+        '\tdefer f.Close()',
+        '\tuse(f)',
+        '}',
+        '',
+        '// After: each file is closed at the end of its iteration',
+        'for _, name := range names {',
+        '\tfunc() {',
+        '\t\tf, err := os.Open(name)',
+        '\t\tif err != nil {',
+        '\t\t\treturn // was: continue',
+        '\t\t}',
+        '\t\tdefer f.Close()',
+        '\t\tuse(f)',
+        '\t}()',
+        '}',
+        '```',
+      ].join('\n'),
+    },
+    'zh-cn': {
+      title: '循环中的 defer',
+      messages: {
+        inLoop: '在循环中 defer 了 `{call}`：它在 {function} 返回时才执行，而不是在每次迭代结束时',
+        loopHere: '所在的循环',
+        fixWrap: '把每次迭代放进一个立即调用的函数字面量，让延迟调用在本次迭代结束时执行',
+      },
+      explanation: [
+        '延迟调用（defer）在**外层函数**返回时才执行，而不是在当前代码块或本次循环迭代结束时执行。循环里的每一次 `defer` 都会再登记一个待执行的调用，它们要等循环以及函数剩余部分全部执行完，才按后进先出的顺序一起执行。',
+        '',
+        '在此之前，循环中打开的文件、连接或获取的锁一直不会释放：遍历大量文件时可能耗尽文件描述符；在循环里写 `mu.Lock(); defer mu.Unlock()`，第二次迭代就会因互斥锁未释放而死锁。',
+        '',
+        '修复方法：把每次迭代的逻辑放进单独的函数（或每次迭代立即调用的函数字面量），这样延迟调用会在该函数返回时执行。',
+        '',
+        '```go',
+        '// 修改前：所有文件要等 process() 返回才关闭',
+        'for _, name := range names {',
+        '\tf, err := os.Open(name)',
+        '\tif err != nil {',
+        '\t\tcontinue',
+        '\t}',
+        '\tdefer f.Close()',
+        '\tuse(f)',
+        '}',
+        '',
+        '// 修改后：每个文件在本次迭代结束时关闭',
+        'for _, name := range names {',
+        '\tfunc() {',
+        '\t\tf, err := os.Open(name)',
+        '\t\tif err != nil {',
+        '\t\t\treturn // 原来是 continue',
+        '\t\t}',
+        '\t\tdefer f.Close()',
+        '\t\tuse(f)',
+        '\t}()',
+        '}',
+        '```',
+      ].join('\n'),
+    },
+  },
+  check(context) {
+    for (const site of deferSites(context.tree.rootNode)) {
+      const loop = repeatingLoop(site.statement, site.fn);
+      if (!loop) continue;
+      const fix = wrapBodyFix(context, loop);
+      context.report({
+        at: site.statement,
+        messageKey: 'inLoop',
+        values: { call: deferredCallText(site.statement), function: functionDisplayName(site.fn) },
+        related: [{ range: context.rangeOf(loop.child(0) ?? loop), message: context.message('loopHere') }],
+        fixes: fix ? [fix] : [],
+      });
+    }
+  },
+};
