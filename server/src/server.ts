@@ -16,6 +16,7 @@ import { GoModuleLocator } from './engine/goModule';
 import { codeActionsFor } from './features/codeActions';
 import { toDiagnostics } from './features/diagnostics';
 import { hoverAt } from './features/hover';
+import { localize } from './l10n/serverText';
 import { toInlayHints } from './features/inlayHints';
 import { createGoParser } from './parse/goParser';
 import { OpenDocuments, type OpenDocument } from './parse/openDocuments';
@@ -74,7 +75,7 @@ export function startServer(connection: Connection): void {
       if (!toldTooLarge.has(document.uri)) {
         toldTooLarge.add(document.uri);
         void connection.window.showInformationMessage(
-          `Go Insight: ${path.basename(filePath ?? document.uri)} is larger than goinsight.maxFileSize (${settings.maxFileSize} characters); it is not analyzed.`,
+          localize(locale, 'fileTooLarge', { file: path.basename(filePath ?? document.uri), limit: settings.maxFileSize }),
         );
       }
     } else {
@@ -153,7 +154,11 @@ export function startServer(connection: Connection): void {
       await reloadSettings().catch((error: unknown) => connection.console.error(`reading settings failed: ${String(error)}`));
       reanalyzeAll();
     }
-    sendStatus({ state: 'ready', text: 'ready', tooltip: trusted ? 'Go Insight is ready.' : 'Go Insight is ready (restricted mode: syntactic analysis only).' });
+    sendStatus({
+      state: 'ready',
+      text: localize(locale, 'statusReady'),
+      tooltip: localize(locale, trusted ? 'statusReadyTooltip' : 'statusRestrictedTooltip'),
+    });
   });
 
   connection.onDidChangeConfiguration(async (change) => {
@@ -198,7 +203,11 @@ export function startServer(connection: Connection): void {
   );
 
   connection.onCodeAction(({ textDocument, range, context }) =>
-    safely('code actions', [], () => codeActionsFor(currentFindings(textDocument.uri), textDocument.uri, range, context.diagnostics)),
+    safely('code actions', [], () => {
+      const document = documents?.get(textDocument.uri);
+      if (!document) return [];
+      return codeActionsFor(currentFindings(textDocument.uri), document.tree.text, textDocument.uri, range, context.diagnostics, locale);
+    }),
   );
 
   connection.onRequest(syntaxTreeRequest, ({ uri }: SyntaxTreeParams): SyntaxTreeResult | null => {

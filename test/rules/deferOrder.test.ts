@@ -45,8 +45,9 @@ test('defer order: hover details list the sequence in run order and mark the cur
   assert.match(literal?.details ?? '', /1\. `func\(\) \{ … \}\(\)` \(line \d+\) ← this one/);
 });
 
-test('ordinal suffixes', () => {
-  assert.deepEqual([1, 2, 3, 4, 11, 12, 13, 21, 22, 101, 111].map(ordinal), [
+test('ordinals in English and Chinese', () => {
+  assert.equal(ordinal(3, 'zh-cn'), '第 3 个');
+  assert.deepEqual([1, 2, 3, 4, 11, 12, 13, 21, 22, 101, 111].map((position) => ordinal(position)), [
     '1st', '2nd', '3rd', '4th', '11th', '12th', '13th', '21st', '22nd', '101st', '111th',
   ]);
 });

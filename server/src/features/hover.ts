@@ -4,9 +4,8 @@
 import { MarkupKind, type Hover, type Position } from 'vscode-languageserver';
 import { rangeContains, type Finding } from '../engine/finding';
 import { findRule } from '../rules/allRules';
+import { localize } from '../l10n/serverText';
 import { ruleText, type Locale } from '../rules/rule';
-
-const documentationLabel: Record<Locale, string> = { en: 'Go documentation', 'zh-cn': 'Go 文档' };
 
 export function hoverMarkdown(finding: Finding, locale: Locale): string {
   const rule = findRule(finding.rule);
@@ -14,7 +13,7 @@ export function hoverMarkdown(finding: Finding, locale: Locale): string {
   const parts = [`**${text?.title ?? finding.rule}** · \`${finding.rule}\``, finding.message];
   if (finding.details) parts.push(finding.details);
   if (text) parts.push('---', text.explanation);
-  if (rule?.documentation) parts.push(`[${documentationLabel[locale]}](${rule.documentation})`);
+  if (rule?.documentation) parts.push(`[${localize(locale, 'documentation')}](${rule.documentation})`);
   return parts.join('\n\n');
 }
 

@@ -5,7 +5,7 @@
 // in loops repeat per iteration and defers in branches run only if reached.
 import type { Node } from 'web-tree-sitter';
 import { allFunctions, functionDisplayName, ownDescendants } from '../../syntax/functions';
-import type { Rule } from '../rule';
+import type { Locale, Rule } from '../rule';
 import type { RuleContext } from '../ruleContext';
 
 type DeferPlacement = 'always' | 'loop' | 'branch' | 'loop-branch';
@@ -50,7 +50,9 @@ export function deferredCallText(statement: Node): string {
   return text.length > 60 ? `${text.slice(0, 57)}…` : text;
 }
 
-export function ordinal(position: number): string {
+/** "1st" in English, "第 1 个" in Chinese. */
+export function ordinal(position: number, locale: Locale = 'en'): string {
+  if (locale === 'zh-cn') return `第 ${position} 个`;
   const lastTwo = position % 100;
   if (lastTwo >= 11 && lastTwo <= 13) return `${position}th`;
   return `${position}${['th', 'st', 'nd', 'rd'][position % 10] ?? 'th'}`;
@@ -128,6 +130,32 @@ export const deferOrder: Rule = {
         '```',
       ].join('\n'),
     },
+    'zh-cn': {
+      title: '延迟调用的执行顺序',
+      messages: {
+        order: '{function} 返回时{ordinal}执行（共 {count} 个延迟调用）',
+        orderSingle: '{function} 唯一的延迟调用：在函数返回时执行',
+        sequenceHeading: '`{function}` 的延迟调用，按返回时的实际执行顺序：',
+        thisOne: '← 当前这条',
+        lineReference: '第 {line} 行',
+        noteLoop: '每次循环迭代都会注册一次，全部在函数返回时才执行',
+        noteBranch: '仅当该分支被执行时才会注册',
+      },
+      explanation: [
+        '`defer` 语句会立即求值函数值和参数，但调用本身要等到外层函数返回（正常返回或 panic）时才执行。多个延迟调用按**后进先出（LIFO）**的顺序执行：最后注册的最先执行。',
+        '',
+        '因此自上而下写的清理代码，会自下而上地执行。这通常正是想要的（按获取资源的相反顺序释放），但当一个清理操作依赖另一个时就容易出错，例如带缓冲的 writer 必须在底层文件关闭*之前*刷新（Flush）。',
+        '',
+        '循环里的 `defer` 每次迭代都会注册一个调用，而且它们都要等到函数返回时才执行。分支里的 `defer` 只有在该分支被执行时才会注册。',
+        '',
+        '```go',
+        'f, _ := os.Create(name)',
+        'defer f.Close()      // ⟲2 第二个执行',
+        'w := bufio.NewWriter(f)',
+        'defer w.Flush()      // ⟲1 最先执行：先刷新缓冲，再关闭文件',
+        '```',
+      ].join('\n'),
+    },
   },
   check(context) {
     for (const fn of allFunctions(context.tree.rootNode)) {
@@ -136,7 +164,7 @@ export const deferOrder: Rule = {
       const functionName = functionDisplayName(fn);
       sites.forEach((site, index) => {
         const runPosition = sites.length - index;
-        const values = { ordinal: ordinal(runPosition), position: runPosition, count: sites.length, function: functionName };
+        const values = { ordinal: ordinal(runPosition, context.locale), count: sites.length, function: functionName };
         const note = placementNote(context, site.placement);
         const messageKey = sites.length === 1 ? 'orderSingle' : 'order';
         const message = context.message(messageKey, values);

@@ -1,0 +1,47 @@
+// The server speaks the client's language: an initialize with locale zh-cn
+// gets Chinese messages and hovers; any other locale gets English.
+import * as assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { Hover, InlayHint } from 'vscode-languageserver-protocol';
+import type { AnalyzedParams } from '../../server/src/protocol/customMessages';
+import { TestLspClient } from '../support/lspClient';
+
+const uri = 'file:///tmp/goinsight-locale/main.go';
+const text = 'package main\n\nimport "fmt"\n\nfunc main() {\n\tdefer fmt.Println("a")\n\tdefer fmt.Println("b")\n}\n';
+
+async function hoverAndHints(locale: string | undefined) {
+  const client = TestLspClient.start();
+  try {
+    await client.initialize({ trusted: true }, locale);
+    await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'go', version: 1, text } });
+    await client.waitFor<AnalyzedParams>('goinsight/analyzed', (params) => params.uri === uri);
+    const hover = (await client.connection.sendRequest('textDocument/hover', {
+      textDocument: { uri },
+      position: { line: 5, character: 2 },
+    })) as Hover;
+    const hints = (await client.connection.sendRequest('textDocument/inlayHint', {
+      textDocument: { uri },
+      range: { start: { line: 0, character: 0 }, end: { line: 9, character: 0 } },
+    })) as InlayHint[];
+    return { hover: (hover.contents as { value: string }).value, tooltip: (hints[0].tooltip as { value: string }).value };
+  } finally {
+    await client.stop();
+  }
+}
+
+test('locale zh-cn: Chinese messages, sequence and explanation', async () => {
+  const { hover, tooltip } = await hoverAndHints('zh-cn');
+  assert.match(hover, /\*\*延迟调用的执行顺序\*\*/);
+  assert.match(hover, /main 返回时第 2 个执行（共 2 个延迟调用）/);
+  assert.match(hover, /1\. `fmt\.Println\("b"\)` \(第 7 行\)\n2\. `fmt\.Println\("a"\)` \(第 6 行\) ← 当前这条/);
+  assert.match(hover, /后进先出/);
+  assert.match(hover, /\[Go 文档\]\(https:\/\/go\.dev\/ref\/spec#Defer_statements\)/);
+  assert.equal(tooltip, 'main 返回时第 2 个执行（共 2 个延迟调用）');
+});
+
+test('other locales: English', async () => {
+  const { hover } = await hoverAndHints('de');
+  assert.match(hover, /\*\*Defer execution order\*\*/);
+  assert.match(hover, /runs 2nd of 2 deferred calls when main returns/);
+  assert.doesNotMatch(hover, /[\u4e00-\u9fff]/);
+});
