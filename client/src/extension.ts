@@ -60,6 +60,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       { scheme: 'untitled', language: 'go' },
     ],
     initializationOptions,
+    // go.mod (Go version, module root) and .goinsight.json change what the rules say.
+    synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher('**/{go.mod,.goinsight.json}') },
     outputChannel: output,
     traceOutputChannel: output,
   };

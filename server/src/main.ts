@@ -3,4 +3,9 @@
 import { ProposedFeatures, createConnection } from 'vscode-languageserver/node';
 import { startServer } from './server';
 
+// A failed promise somewhere must not take the editor's server down with it.
+process.on('unhandledRejection', (reason) => {
+  process.stderr.write(`goinsight: unhandled rejection: ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}\n`);
+});
+
 startServer(createConnection(ProposedFeatures.all));

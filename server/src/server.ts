@@ -5,6 +5,8 @@ import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   DidChangeConfigurationNotification,
+  MessageType,
+  ShowMessageNotification,
   TextDocumentSyncKind,
   type Connection,
   type InitializeParams,
@@ -13,6 +15,7 @@ import {
 import { analyzeTree } from './engine/analyzeFile';
 import type { Finding } from './engine/finding';
 import { GoModuleLocator } from './engine/goModule';
+import { isExcluded, ProjectConfigError, ProjectConfigLocator, type ProjectConfig } from './engine/projectConfig';
 import { codeActionsFor } from './features/codeActions';
 import { toDiagnostics } from './features/diagnostics';
 import { hoverAt } from './features/hover';
@@ -61,29 +64,46 @@ export function startServer(connection: Connection): void {
   let documents: OpenDocuments | undefined;
   const analyses = new Map<string, DocumentAnalysis>();
   const modules = new GoModuleLocator();
+  const projectConfigs = new ProjectConfigLocator(modules);
   const toldTooLarge = new Set<string>();
+  const toldBrokenConfig = new Set<string>();
+
+  /** The project file's choices for a file; a broken project file is reported once and ignored. */
+  function projectConfigFor(filePath: string | undefined): ProjectConfig | undefined {
+    if (!filePath) return undefined;
+    const config = projectConfigs.forFile(filePath);
+    if (!(config instanceof ProjectConfigError)) return config;
+    if (!toldBrokenConfig.has(config.message)) {
+      toldBrokenConfig.add(config.message);
+      tellUser(MessageType.Warning, `Go Insight: ${config.message}`);
+    }
+    return undefined;
+  }
 
   const sendStatus = (status: StatusParams) => void connection.sendNotification(statusNotification, status);
+  // A notification, not window/showMessageRequest: nothing to answer, and a
+  // client that does not implement the request cannot make it fail.
+  const tellUser = (type: MessageType, message: string) => void connection.sendNotification(ShowMessageNotification.type, { type, message });
 
   function analyze(document: OpenDocument): void {
     const text = document.tree.text;
     const filePath = filePathOf(document.uri);
     let findings: Finding[] = [];
-    if (!settings.enable) {
+    const config = projectConfigFor(filePath);
+    if (!settings.enable || (config && filePath && isExcluded(config, filePath))) {
       findings = [];
     } else if (text.length > settings.maxFileSize) {
       if (!toldTooLarge.has(document.uri)) {
         toldTooLarge.add(document.uri);
-        void connection.window.showInformationMessage(
-          localize(locale, 'fileTooLarge', { file: path.basename(filePath ?? document.uri), limit: settings.maxFileSize }),
-        );
+        tellUser(MessageType.Info, localize(locale, 'fileTooLarge', { file: path.basename(filePath ?? document.uri), limit: settings.maxFileSize }));
       }
     } else {
       const result = analyzeTree(document.tree.tree, text, {
         locale,
         filePath,
         goVersion: filePath ? modules.find(path.dirname(filePath))?.goVersion : undefined,
-        ruleSettings: settings.rules,
+        // The user's own settings win over the project file's.
+        ruleSettings: { ...config?.rules, ...settings.rules },
       });
       for (const failure of result.failures) {
         connection.console.error(`rule ${failure.rule} failed on ${document.uri}: ${failure.error.stack ?? failure.error.message}`);
@@ -164,6 +184,13 @@ export function startServer(connection: Connection): void {
   connection.onDidChangeConfiguration(async (change) => {
     if (canPullConfiguration) await reloadSettings().catch(() => undefined);
     else settings = readSettings((change.settings as { goinsight?: unknown } | undefined)?.goinsight);
+    reanalyzeAll();
+  });
+
+  connection.onDidChangeWatchedFiles(() => {
+    modules.clear();
+    projectConfigs.clear();
+    toldBrokenConfig.clear();
     reanalyzeAll();
   });
 

@@ -130,3 +130,20 @@ test('help and version', () => {
   const version = goinsight(['--version']);
   assert.equal(version.stdout.trim(), `goinsight ${(JSON.parse(fs.readFileSync(path.join(repositoryRoot, 'package.json'), 'utf8')) as { version: string }).version}`);
 });
+
+test('.goinsight.json at the module root: severities and excluded paths apply; a broken one exits 2', () => {
+  const result = goinsight(['check', 'test/fixtures/projectconfig/...', '--format', 'json']);
+  assert.equal(result.status, 0, result.stderr);
+  const output = JSON.parse(result.stdout) as { findings: JsonFinding[]; stats: { files: number } };
+  assert.deepEqual(
+    output.findings.map((finding) => [finding.file, finding.severity]),
+    [[path.join('test', 'fixtures', 'projectconfig', 'app', 'app.go'), 'info']],
+  );
+  assert.equal(output.stats.files, 1);
+  // info findings now count for --fail-on info.
+  assert.equal(goinsight(['check', 'test/fixtures/projectconfig/...', '--fail-on', 'info']).status, 1);
+
+  const broken = goinsight(['check', 'test/fixtures/projectconfig-broken/...']);
+  assert.equal(broken.status, 2);
+  assert.match(broken.stderr, /^goinsight: .*projectconfig-broken\/\.goinsight\.json: rule "defer\/order": expected one of off, error, warning, info, hint\n$/);
+});

@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { analyzeTree } from '../engine/analyzeFile';
 import { severityRank } from '../engine/finding';
 import { GoModuleLocator } from '../engine/goModule';
+import { isExcluded, ProjectConfigError, ProjectConfigLocator } from '../engine/projectConfig';
 import { LineIndex } from '../engine/lineIndex';
 import { createGoParser } from '../parse/goParser';
 import { allRules } from '../rules/allRules';
@@ -57,10 +58,19 @@ async function runCheck(options: CheckOptions, cwd: string, output: Output): Pro
 
   const parser = await createGoParser();
   const modules = new GoModuleLocator();
+  const projectConfigs = new ProjectConfigLocator(modules);
   const analyzed: AnalyzedFile[] = [];
   const linesByFile = new Map<string, LineIndex>();
   let lineCount = 0;
+  let excluded = 0;
   for (const file of files) {
+    const config = projectConfigs.forFile(file);
+    // A broken project file must fail CI loudly rather than silently check with other rules.
+    if (config instanceof ProjectConfigError) throw new UsageError(config.message);
+    if (config && isExcluded(config, file)) {
+      excluded++;
+      continue;
+    }
     const read = readGoFile(file);
     if ('skipped' in read) {
       output.stderr(`goinsight: skipped ${path.relative(cwd, file) || file}: ${read.skipped}`);
@@ -74,6 +84,7 @@ async function runCheck(options: CheckOptions, cwd: string, output: Output): Pro
         filePath: file,
         goVersion: modules.find(path.dirname(file))?.goVersion,
         onlyRules: options.rules,
+        ruleSettings: config?.rules,
       });
       for (const failure of result.failures) {
         output.stderr(`goinsight: internal error: rule ${failure.rule} failed on ${file}: ${failure.error.message}`);
@@ -100,12 +111,13 @@ async function runCheck(options: CheckOptions, cwd: string, output: Output): Pro
     const document = {
       version: 1,
       findings: analyzed.flatMap((file) => file.findings.map((finding) => findingToJson(finding, file, cwd, linesOf))),
-      stats: { files: files.length, lines: lineCount, ms: Date.now() - started },
+      stats: { files: files.length - excluded, lines: lineCount, ms: Date.now() - started },
     };
     output.stdout(JSON.stringify(document, null, 2));
   } else {
     for (const file of analyzed) for (const finding of file.findings) output.stdout(findingToText(finding, file, cwd, linesOf));
-    output.stderr(`goinsight: ${total} finding${total === 1 ? '' : 's'} in ${files.length} file${files.length === 1 ? '' : 's'} (${Date.now() - started} ms)`);
+    const checked = files.length - excluded;
+    output.stderr(`goinsight: ${total} finding${total === 1 ? '' : 's'} in ${checked} file${checked === 1 ? '' : 's'} (${Date.now() - started} ms)`);
   }
   const threshold = severityRank[options.failOn];
   const failing = analyzed.some((file) => file.findings.some((finding) => severityRank[finding.severity] >= threshold));
