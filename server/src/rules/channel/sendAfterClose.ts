@@ -1,0 +1,80 @@
+// channel/send-after-close: a send on a channel after the same function closed
+// it on the same path. The send panics ("send on closed channel"), also when
+// it is a case of a select (a send case on a closed channel is always ready).
+import { reachesAfter } from '../../syntax/executionOrder';
+import { fileChannels } from '../../syntax/fileChannels';
+import type { Rule } from '../rule';
+import { directCloses } from './closeSites';
+
+export const sendAfterClose: Rule = {
+  id: 'channel/send-after-close',
+  category: 'channel',
+  defaultSeverity: 'error',
+  presentation: 'diagnostic',
+  documentation: 'https://go.dev/ref/spec#Send_statements',
+  text: {
+    en: {
+      title: 'Send on a closed channel',
+      messages: {
+        sendAfterClose: 'send on {name} after it was closed on line {line}: this panics with "send on closed channel"',
+        closedHere: '{name} is closed here',
+      },
+      explanation: [
+        'A send on a closed channel **panics** (`panic: send on closed channel`), even when the send is one case of a `select`: a closed channel is always ready, so the case is chosen and panics.',
+        '',
+        'Closing a channel means "no more values will be sent". Close only after the last send, from the sending side.',
+        '',
+        '```go',
+        '// before',
+        'close(out)',
+        'out <- summary   // panics',
+        '',
+        '// after',
+        'out <- summary',
+        'close(out)',
+        '```',
+      ].join('\n'),
+    },
+    'zh-cn': {
+      title: '向已关闭的通道发送数据',
+      messages: {
+        sendAfterClose: '{name} 已在第 {line} 行关闭，此处再向它发送数据：运行时会 panic："send on closed channel"',
+        closedHere: '{name} 在此处关闭',
+      },
+      explanation: [
+        '向已关闭的通道发送数据会 **panic**（`panic: send on closed channel`），即使这个发送是 `select` 的一个 case 也一样：已关闭的通道总是就绪的，这个 case 会被选中然后 panic。',
+        '',
+        '关闭通道的含义是“不会再有值发送进来”。只能在最后一次发送之后，由发送方关闭通道。',
+        '',
+        '```go',
+        '// 修改前',
+        'close(out)',
+        'out <- summary   // panic',
+        '',
+        '// 修改后',
+        'out <- summary',
+        'close(out)',
+        '```',
+      ].join('\n'),
+    },
+  },
+  check(context) {
+    for (const fn of fileChannels(context.tree, context.text).functions) {
+      for (const channel of fn.channels) {
+        if (channel.origin.kind === 'nil' || channel.writes.length > 0) continue;
+        const closes = directCloses(channel);
+        for (const send of channel.uses) {
+          if (send.operation !== 'send' && send.operation !== 'select-send') continue;
+          const close = closes.find((candidate) => candidate.fn.id === send.fn.id && reachesAfter(candidate.node, send.node));
+          if (!close) continue;
+          context.report({
+            at: send.node,
+            messageKey: 'sendAfterClose',
+            values: { name: channel.declaration.name, line: context.lines.positionAt(close.node.startIndex).line + 1 },
+            related: [{ range: context.rangeOf(close.node), message: context.message('closedHere', { name: channel.declaration.name }) }],
+          });
+        }
+      }
+    }
+  },
+};

@@ -1,0 +1,50 @@
+// The channel variables of a whole file, built once per parsed tree and shared
+// by the channel and goroutine rules (each would otherwise resolve every name
+// of every function again).
+import type { Node, Tree } from 'web-tree-sitter';
+import { channelVariables, type ChannelVariable } from './channelVariables';
+import { LocalNames, outermostFunction } from './localNames';
+import { allFunctions, isInsideError } from './functions';
+
+export interface FunctionChannels {
+  /** The outermost function (declaration, method, or package-level literal). */
+  root: Node;
+  names: LocalNames;
+  channels: ChannelVariable[];
+}
+
+export interface FileChannels {
+  functions: FunctionChannels[];
+  /** Name resolution for the outermost function around any node. */
+  namesFor(node: Node): LocalNames | undefined;
+}
+
+const cache = new WeakMap<Tree, { text: string; facts: FileChannels }>();
+
+function build(tree: Tree): FileChannels {
+  const roots = allFunctions(tree.rootNode).filter((fn) => outermostFunction(fn)?.id === fn.id && !fn.hasError);
+  const byRoot = new Map<number, FunctionChannels>();
+  const functions = roots.map((root) => {
+    const names = new LocalNames(root);
+    const entry = { root, names, channels: channelVariables(names) };
+    byRoot.set(root.id, entry);
+    return entry;
+  });
+  return {
+    functions,
+    namesFor(node) {
+      const root = outermostFunction(node);
+      if (!root || isInsideError(node)) return undefined;
+      return byRoot.get(root.id)?.names;
+    },
+  };
+}
+
+/** The file's channel facts; `text` guards against a tree object reused for other text. */
+export function fileChannels(tree: Tree, text: string): FileChannels {
+  const cached = cache.get(tree);
+  if (cached && cached.text === text) return cached.facts;
+  const facts = build(tree);
+  cache.set(tree, { text, facts });
+  return facts;
+}

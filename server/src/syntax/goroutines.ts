@@ -1,0 +1,49 @@
+// Goroutines started in a function: `go func() { … }()` literals and
+// `go name(args)` calls of functions declared in the same file. A node
+// "runs in" a goroutine when its nearest function is such a literal.
+import type { Node } from 'web-tree-sitter';
+import { statementCall, unparenthesize } from './calls';
+import { enclosingFunction } from './functions';
+
+export interface StartedLiteral {
+  goStatement: Node;
+  literal: Node;
+}
+
+/** When `fn` is a func literal started directly by a `go` statement: that statement. */
+export function goStatementOfLiteral(fn: Node): Node | null {
+  if (fn.type !== 'func_literal') return null;
+  let callee = fn;
+  while (callee.parent?.type === 'parenthesized_expression') callee = callee.parent;
+  const call = callee.parent;
+  if (call?.type !== 'call_expression' || call.childForFieldName('function')?.id !== callee.id) return null;
+  return call.parent?.type === 'go_statement' ? call.parent : null;
+}
+
+/** The `go` literal the node runs in (its nearest function), if any. */
+export function startedLiteralOf(node: Node): StartedLiteral | null {
+  const fn = enclosingFunction(node);
+  if (!fn) return null;
+  const goStatement = goStatementOfLiteral(fn);
+  return goStatement ? { goStatement, literal: fn } : null;
+}
+
+/** The func literal a `go` statement starts, if it starts one. */
+export function literalOfGoStatement(goStatement: Node): Node | null {
+  const call = statementCall(goStatement);
+  const callee = call?.childForFieldName('function');
+  if (!callee) return null;
+  const literal = unparenthesize(callee);
+  return literal.type === 'func_literal' ? literal : null;
+}
+
+/** Top-level functions of the file by name (methods excluded: their receiver type is unknown). */
+export function fileFunctions(root: Node): Map<string, Node> {
+  const functions = new Map<string, Node>();
+  for (const child of root.namedChildren) {
+    if (child?.type !== 'function_declaration') continue;
+    const name = child.childForFieldName('name')?.text;
+    if (name) functions.set(name, child);
+  }
+  return functions;
+}
