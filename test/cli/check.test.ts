@@ -81,7 +81,7 @@ test('usage and setup errors exit 2 with one line on stderr and no stack trace',
   const cases: [string[], RegExp][] = [
     [['check', 'no/such/dir'], /^goinsight: no\/such\/dir: no such file or directory\n$/],
     [['check', 'package.json'], /^goinsight: package\.json: not a Go file/],
-    [['check', '--format', 'xml'], /^goinsight: --format: "xml" is not one of text, json\n$/],
+    [['check', '--format', 'xml'], /^goinsight: --format: "xml" is not one of text, json, sarif\n$/],
     [['check', '--frobnicate'], /^goinsight: unknown flag --frobnicate\n$/],
     [['check', '--rules', 'no/such-rule', 'test/fixtures/cli/tree'], /^goinsight: --rules: unknown rule no\/such-rule\n$/],
     [['check', '--go', '-x'], /^goinsight: --go needs the path of a go binary\n$/],

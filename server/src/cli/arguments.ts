@@ -3,7 +3,7 @@
 import type { Severity } from '../engine/finding';
 import type { Locale } from '../rules/rule';
 
-export type OutputFormat = 'text' | 'json';
+export type OutputFormat = 'text' | 'json' | 'sarif';
 
 export interface CheckOptions {
   command: 'check';
@@ -21,7 +21,7 @@ export type ParsedArguments = CheckOptions | { command: 'help' } | { command: 'v
 export class UsageError extends Error {}
 
 export const usage = `Usage:
-  goinsight check [PATH...] [--format text|json] [--rules LIST] [--no-compiler]
+  goinsight check [PATH...] [--format text|json|sarif] [--rules LIST] [--no-compiler]
                   [--fail-on error|warning|info] [--lang en|zh-cn] [--go PATH]
 
 PATH is a Go file, a directory (its own .go files), or DIR/... (recursively,
@@ -66,7 +66,7 @@ export function parseArguments(argv: readonly string[], environment: NodeJS.Proc
     const value = (): string | undefined => inlineValue ?? rest[++index];
     switch (flag) {
       case '--format':
-        options.format = oneOf(flag, value(), ['text', 'json'] as const);
+        options.format = oneOf(flag, value(), ['text', 'json', 'sarif'] as const);
         break;
       case '--rules': {
         const list = value();

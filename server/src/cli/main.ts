@@ -13,6 +13,7 @@ import { allRules } from '../rules/allRules';
 import { parseArguments, usage, UsageError, type CheckOptions } from './arguments';
 import { collectGoFiles } from './collectFiles';
 import { findingToJson, findingToText, type AnalyzedFile } from './renderFindings';
+import { renderSarif } from './renderSarif';
 
 /** Files above this size are skipped with a note: generated blobs, not code to review. */
 const maxFileBytes = 10 * 1024 * 1024;
@@ -114,6 +115,8 @@ async function runCheck(options: CheckOptions, cwd: string, output: Output): Pro
       stats: { files: files.length - excluded, lines: lineCount, ms: Date.now() - started },
     };
     output.stdout(JSON.stringify(document, null, 2));
+  } else if (options.format === 'sarif') {
+    output.stdout(JSON.stringify(renderSarif(analyzed, cwd, options.locale, packageVersion()), null, 2));
   } else {
     for (const file of analyzed) for (const finding of file.findings) output.stdout(findingToText(finding, file, cwd, linesOf));
     const checked = files.length - excluded;

@@ -1,0 +1,95 @@
+// SARIF 2.1.0 output for code-scanning services. Rule metadata (titles, help
+// text, documentation links) comes from the same rule texts as the hovers.
+// SARIF counts columns in UTF-16 code units by default, so regions use the
+// finding's own positions (1-based) rather than the UTF-8 columns of --format json.
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Finding, Range, Severity } from '../engine/finding';
+import { allRules } from '../rules/allRules';
+import { ruleText, type Locale, type Rule } from '../rules/rule';
+import type { AnalyzedFile } from './renderFindings';
+
+const sarifLevel: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note', hint: 'note' };
+
+function region(range: Range) {
+  return {
+    startLine: range.start.line + 1,
+    startColumn: range.start.character + 1,
+    endLine: range.end.line + 1,
+    endColumn: range.end.character + 1,
+  };
+}
+
+function artifactLocation(file: string, cwd: string) {
+  const relative = path.relative(cwd, file);
+  if (relative.startsWith('..') || path.isAbsolute(relative)) return { uri: pathToFileURL(file).toString() };
+  return { uri: encodeURI(relative.split(path.sep).join('/')), uriBaseId: '%SRCROOT%' };
+}
+
+/** The explanation's first paragraph, as plain text: SARIF viewers show it as the rule's summary. */
+function firstParagraph(markdown: string): string {
+  return markdown.split(/\n\s*\n/)[0].replace(/[`*]/g, '').trim();
+}
+
+function ruleDescriptor(rule: Rule, locale: Locale) {
+  const text = ruleText(rule, locale);
+  return {
+    id: rule.id,
+    name: rule.id.replace(/^[a-z]+\//, '').replace(/-(\w)/g, (_, letter: string) => letter.toUpperCase()).replace(/^\w/, (letter) => letter.toUpperCase()),
+    shortDescription: { text: text.title },
+    fullDescription: { text: firstParagraph(text.explanation) },
+    help: { text: text.explanation, markdown: text.explanation },
+    ...(rule.documentation ? { helpUri: rule.documentation } : {}),
+    defaultConfiguration: { level: sarifLevel[rule.defaultSeverity] },
+    properties: { category: rule.category, tags: [rule.category] },
+  };
+}
+
+function result(finding: Finding, analyzed: AnalyzedFile, cwd: string, ruleIndex: number) {
+  return {
+    ruleId: finding.rule,
+    ...(ruleIndex >= 0 ? { ruleIndex } : {}),
+    level: sarifLevel[finding.severity],
+    message: { text: finding.message },
+    locations: [{ physicalLocation: { artifactLocation: artifactLocation(analyzed.file, cwd), region: region(finding.range) } }],
+    ...(finding.related.length > 0
+      ? {
+          relatedLocations: finding.related.map((related, index) => ({
+            id: index,
+            message: { text: related.message },
+            physicalLocation: { artifactLocation: artifactLocation(related.file ?? analyzed.file, cwd), region: region(related.range) },
+          })),
+        }
+      : {}),
+    ...(finding.fixes.length > 0
+      ? {
+          fixes: finding.fixes.map((fix) => ({
+            description: { text: fix.title },
+            artifactChanges: [
+              {
+                artifactLocation: artifactLocation(analyzed.file, cwd),
+                replacements: fix.edits.map((edit) => ({ deletedRegion: region(edit.range), insertedContent: { text: edit.newText } })),
+              },
+            ],
+          })),
+        }
+      : {}),
+  };
+}
+
+export function renderSarif(files: readonly AnalyzedFile[], cwd: string, locale: Locale, version: string) {
+  const rules = allRules.map((rule) => ruleDescriptor(rule, locale));
+  const indexOf = new Map(allRules.map((rule, index) => [rule.id, index]));
+  return {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [
+      {
+        tool: { driver: { name: 'goinsight', fullName: 'Go Insight', version, semanticVersion: version, language: locale, rules } },
+        originalUriBaseIds: { '%SRCROOT%': { uri: pathToFileURL(cwd.endsWith(path.sep) ? cwd : `${cwd}${path.sep}`).toString() } },
+        columnKind: 'utf16CodeUnits',
+        results: files.flatMap((file) => file.findings.map((finding) => result(finding, file, cwd, indexOf.get(finding.rule) ?? -1))),
+      },
+    ],
+  };
+}
