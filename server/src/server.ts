@@ -104,6 +104,8 @@ export function startServer(connection: Connection): void {
         goVersion: filePath ? modules.find(path.dirname(filePath))?.goVersion : undefined,
         // The user's own settings win over the project file's.
         ruleSettings: { ...config?.rules, ...settings.rules },
+        disabledCategories: settings.disabledCategories,
+        includeGenerated: settings.analyzeGeneratedFiles,
       });
       for (const failure of result.failures) {
         connection.console.error(`rule ${failure.rule} failed on ${document.uri}: ${failure.error.stack ?? failure.error.message}`);
@@ -225,7 +227,11 @@ export function startServer(connection: Connection): void {
 
   connection.languages.inlayHint.on(({ textDocument, range }) =>
     safely('inlay hints', [], () =>
-      toInlayHints(currentFindings(textDocument.uri), range, (finding) => finding.rule !== 'defer/order' || settings.inlayHints.deferOrder),
+      toInlayHints(
+        currentFindings(textDocument.uri),
+        range,
+        (finding) => settings.inlayHints.enable && (finding.rule !== 'defer/order' || settings.inlayHints.deferOrder),
+      ),
     ),
   );
 

@@ -2,10 +2,16 @@
 // tolerant reader: a wrong type in the user's settings falls back to the
 // default for that key instead of breaking the server.
 import type { RuleSetting } from './engine/analyzeFile';
+import type { Category } from './engine/finding';
+
+export const allCategories: readonly Category[] = ['escape', 'inline', 'bounds', 'defer', 'channel', 'goroutine', 'sync'];
 
 export interface Settings {
   enable: boolean;
-  inlayHints: { deferOrder: boolean };
+  /** Categories the user switched off (all are on unless set to false). */
+  disabledCategories: Set<Category>;
+  inlayHints: { enable: boolean; deferOrder: boolean };
+  analyzeGeneratedFiles: boolean;
   rules: Record<string, RuleSetting>;
   /** Above this many characters only cheap features run. */
   maxFileSize: number;
@@ -14,7 +20,9 @@ export interface Settings {
 
 export const defaultSettings: Settings = {
   enable: true,
-  inlayHints: { deferOrder: true },
+  disabledCategories: new Set(),
+  inlayHints: { enable: true, deferOrder: true },
+  analyzeGeneratedFiles: false,
   rules: {},
   maxFileSize: 2_000_000,
   goPath: '',
@@ -35,11 +43,16 @@ export function readSettings(raw: unknown): Settings {
       if (typeof value === 'string' && ruleSettingValues.has(value)) rules[id] = value as RuleSetting;
     }
   }
+  const categories = isRecord(section.categories) ? section.categories : {};
+  const flag = (value: unknown, fallback: boolean) => (typeof value === 'boolean' ? value : fallback);
   return {
-    enable: typeof section.enable === 'boolean' ? section.enable : defaultSettings.enable,
+    enable: flag(section.enable, defaultSettings.enable),
+    disabledCategories: new Set(allCategories.filter((category) => categories[category] === false)),
     inlayHints: {
-      deferOrder: typeof inlay.deferOrder === 'boolean' ? inlay.deferOrder : defaultSettings.inlayHints.deferOrder,
+      enable: flag(inlay.enable, defaultSettings.inlayHints.enable),
+      deferOrder: flag(inlay.deferOrder, defaultSettings.inlayHints.deferOrder),
     },
+    analyzeGeneratedFiles: flag(section.analyzeGeneratedFiles, defaultSettings.analyzeGeneratedFiles),
     rules,
     maxFileSize:
       typeof section.maxFileSize === 'number' && section.maxFileSize >= 10_000

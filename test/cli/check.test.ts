@@ -147,3 +147,10 @@ test('.goinsight.json at the module root: severities and excluded paths apply; a
   assert.equal(broken.status, 2);
   assert.match(broken.stderr, /^goinsight: .*projectconfig-broken\/\.goinsight\.json: rule "defer\/order": expected one of off, error, warning, info, hint\n$/);
 });
+
+test('generated files are skipped unless --include-generated is given', () => {
+  const count = (args: string[]) =>
+    (JSON.parse(goinsight(['check', 'test/fixtures/cli/generated', '--format', 'json', ...args]).stdout) as { findings: unknown[] }).findings.length;
+  assert.equal(count([]), 0);
+  assert.equal(count(['--include-generated']), 1);
+});

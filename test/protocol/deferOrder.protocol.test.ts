@@ -169,6 +169,17 @@ test('settings changes apply without a restart', async () => {
   assert.equal(analyzed.annotations, 0);
 
   mark = client.mark();
+  client.configuration = { categories: { defer: false } };
+  await client.connection.sendNotification('workspace/didChangeConfiguration', { settings: null });
+  assert.equal((await analyzedVersion(4, mark)).annotations, 0);
+
+  mark = client.mark();
+  client.configuration = { inlayHints: { enable: false } };
+  await client.connection.sendNotification('workspace/didChangeConfiguration', { settings: null });
+  assert.equal((await analyzedVersion(4, mark)).annotations, 5);
+  assert.deepEqual(await hintsNow(), []);
+
+  mark = client.mark();
   client.configuration = {};
   await client.connection.sendNotification('workspace/didChangeConfiguration', { settings: null });
   await analyzedVersion(4, mark);

@@ -11,6 +11,7 @@ export interface CheckOptions {
   format: OutputFormat;
   rules?: Set<string>;
   noCompiler: boolean;
+  includeGenerated: boolean;
   failOn: Exclude<Severity, 'hint'>;
   locale: Locale;
   goPath?: string;
@@ -23,12 +24,14 @@ export class UsageError extends Error {}
 export const usage = `Usage:
   goinsight check [PATH...] [--format text|json|sarif] [--rules LIST] [--no-compiler]
                   [--fail-on error|warning|info] [--lang en|zh-cn] [--go PATH]
+                  [--include-generated]
 
 PATH is a Go file, a directory (its own .go files), or DIR/... (recursively,
 skipping vendor, testdata and hidden directories); the default is ./...
 
 Exit status: 0 no findings at or above --fail-on (default error), 1 findings,
-2 usage or setup error.`;
+2 usage or setup error. Files marked "// Code generated ... DO NOT EDIT."
+are skipped unless --include-generated is given.`;
 
 function localeFromEnvironment(environment: NodeJS.ProcessEnv): Locale {
   const value = environment.LC_ALL || environment.LC_MESSAGES || environment.LANG || '';
@@ -54,6 +57,7 @@ export function parseArguments(argv: readonly string[], environment: NodeJS.Proc
     paths: [],
     format: 'text',
     noCompiler: false,
+    includeGenerated: false,
     failOn: 'error',
     locale: localeFromEnvironment(environment),
   };
@@ -76,6 +80,9 @@ export function parseArguments(argv: readonly string[], environment: NodeJS.Proc
       }
       case '--no-compiler':
         options.noCompiler = true;
+        break;
+      case '--include-generated':
+        options.includeGenerated = true;
         break;
       case '--fail-on':
         options.failOn = oneOf(flag, value(), ['error', 'warning', 'info'] as const);

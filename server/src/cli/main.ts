@@ -86,6 +86,7 @@ async function runCheck(options: CheckOptions, cwd: string, output: Output): Pro
         goVersion: modules.find(path.dirname(file))?.goVersion,
         onlyRules: options.rules,
         ruleSettings: config?.rules,
+        includeGenerated: options.includeGenerated,
       });
       for (const failure of result.failures) {
         output.stderr(`goinsight: internal error: rule ${failure.rule} failed on ${file}: ${failure.error.message}`);

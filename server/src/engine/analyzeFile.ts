@@ -5,8 +5,9 @@ import type { Tree } from 'web-tree-sitter';
 import { allRules } from '../rules/allRules';
 import type { Locale, Rule } from '../rules/rule';
 import { RuleContext } from '../rules/ruleContext';
-import { compareFindings, type Finding, type Severity } from './finding';
+import { compareFindings, type Category, type Finding, type Severity } from './finding';
 import { LineIndex } from './lineIndex';
+import { isGeneratedGoFile } from './generatedFile';
 import { isSuppressed } from './suppression';
 
 export type RuleSetting = Severity | 'off';
@@ -20,6 +21,10 @@ export interface AnalysisOptions {
   ruleSettings?: Readonly<Record<string, RuleSetting>>;
   /** When given, only these rules run (the CLI's --rules). */
   onlyRules?: ReadonlySet<string>;
+  /** Categories the user turned off. */
+  disabledCategories?: ReadonlySet<Category>;
+  /** Analyze files marked `// Code generated … DO NOT EDIT.` (off by default: nobody edits them by hand). */
+  includeGenerated?: boolean;
 }
 
 export interface RuleFailure {
@@ -36,11 +41,13 @@ export interface FileAnalysis {
 
 function isEnabled(rule: Rule, options: AnalysisOptions): boolean {
   if (options.onlyRules && !options.onlyRules.has(rule.id)) return false;
+  if (options.disabledCategories?.has(rule.category)) return false;
   return options.ruleSettings?.[rule.id] !== 'off';
 }
 
 export function analyzeTree(tree: Tree, text: string, options: AnalysisOptions): FileAnalysis {
   const lines = new LineIndex(text);
+  if (!options.includeGenerated && isGeneratedGoFile(text)) return { findings: [], lines, failures: [] };
   const context = new RuleContext(tree, text, lines, options.locale, options.goVersion, options.filePath);
   const failures: RuleFailure[] = [];
   for (const rule of allRules) {

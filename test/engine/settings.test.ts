@@ -1,0 +1,22 @@
+import * as assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { defaultSettings, readSettings } from '../../server/src/settings';
+
+test('settings: defaults for missing or mistyped values', () => {
+  assert.deepEqual(readSettings(undefined), defaultSettings);
+  assert.deepEqual(readSettings({ enable: 'yes', maxFileSize: 5, inlayHints: 3, rules: [] }), defaultSettings);
+});
+
+test('settings: categories switched off, rule overrides filtered to known values', () => {
+  const settings = readSettings({
+    categories: { escape: false, defer: true, channel: false, bogus: false },
+    rules: { 'defer/order': 'off', 'defer/in-loop': 'error', 'x/y': 'loud', 'a/b': 3 },
+    inlayHints: { enable: false },
+    analyzeGeneratedFiles: true,
+  });
+  assert.deepEqual([...settings.disabledCategories].sort(), ['channel', 'escape']);
+  assert.deepEqual(settings.rules, { 'defer/order': 'off', 'defer/in-loop': 'error' });
+  assert.equal(settings.inlayHints.enable, false);
+  assert.equal(settings.inlayHints.deferOrder, true);
+  assert.equal(settings.analyzeGeneratedFiles, true);
+});
