@@ -84,6 +84,32 @@ async function problemsCount(page) {
   });
 }
 
+/** Whether a diagnostic squiggle is drawn on editor line `line` (1-based), matched by the gutter's line number. */
+async function squiggleOnLine(page, line) {
+  return page.evaluate((line) => {
+    const editor = document.querySelector('.editor-instance .monaco-editor');
+    if (!editor) return false;
+    const number = [...editor.querySelectorAll('.margin-view-overlays .line-numbers')].find((el) => el.textContent.trim() === String(line));
+    if (!number) return false;
+    const row = number.getBoundingClientRect();
+    return [...editor.querySelectorAll('.view-overlays [class*="squiggly-"]')].some((el) => {
+      const box = el.getBoundingClientRect();
+      return box.top < row.bottom && box.bottom > row.top;
+    });
+  }, line);
+}
+
+/** Moves the cursor with "Go to Line/Column…" (Ctrl+G) and waits for the status bar to confirm. */
+async function goToLine(page, line, column) {
+  await page.keyboard.press('Control+G');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: 15000 });
+  await input.fill(`:${line}:${column}`);
+  await page.keyboard.press('Enter');
+  // The status bar's "Col" is visual (a tab counts as tabSize), so only the line is compared.
+  await waitFor(async () => (await statusBarText(page, `Ln ${line},`)) !== null, 10000, `the cursor on line ${line}`);
+}
+
 async function quickOpen(page, text) {
   await page.keyboard.press('Control+P');
   const input = page.locator('.quick-input-widget input');
@@ -189,12 +215,13 @@ const STEPS = [
   {
     name: 'defer-hover',
     title: 'hovering the defer keyword shows "Defer execution order"',
-    async run({ page }) {
+    async run({ page, artifacts }) {
       const hover = page.locator('.monaco-hover:visible').filter({ hasText: 'Defer execution order' });
       await waitFor(
         async () => {
-          const at = await wordCentre(page, 'defer w.Flush()', 'defer');
-          if (!at) throw new Error('the line "defer w.Flush()" is not rendered');
+          // The first defer: the hover opens above it and leaves both hints in view.
+          const at = await wordCentre(page, 'defer f.Close()', 'defer');
+          if (!at) throw new Error('the line "defer f.Close()" is not rendered');
           // Move off and back on: a hover opens on mouse movement over the word.
           await page.mouse.move(at.x + 200, at.y + 120);
           await page.mouse.move(at.x, at.y, { steps: 3 });
@@ -208,50 +235,67 @@ const STEPS = [
       if (!/w\.Flush\(\)/.test(text) || !/f\.Close\(\)/.test(text)) {
         throw new Error(`the hover does not list the defer sequence (w.Flush(), f.Close()): "${text.slice(0, 300)}"`);
       }
+      // The editor alone, hints and hover together: the picture for the README.
+      await sleep(300);
+      await page.locator('.part.editor').screenshot({ path: path.join(artifacts, 'readme-defer-hints-hover.png'), timeout: 15000 });
     },
   },
   {
     name: 'channel-diagnostic',
-    title: 'the double close is a squiggle and counts in the Problems status item',
+    title: 'the double close is a squiggle on its line and counts in the Problems status item',
     when: ({ expectations }) => (expectations.doubleClose ? true : 'the engine reports no */double-close finding on the fixture yet'),
-    async run({ page }) {
+    async run({ page, expectations, state }) {
+      const line = expectations.doubleClose.range.start.line;
       await page.keyboard.press('Escape');
-      const squiggles = page.locator('.editor-instance .view-overlays [class*="squiggly-"]');
-      await waitFor(async () => (await squiggles.count()) > 0, 30000, 'a diagnostic squiggle in the editor');
+      await waitFor(() => squiggleOnLine(page, line), 30000, `a diagnostic squiggle on line ${line}`);
       const count = await waitFor(async () => {
         const n = await problemsCount(page);
         return n && n > 0 ? n : null;
       }, 15000, 'a non-zero count in the Problems status bar item');
-      return `${await squiggles.count()} squiggle(s), Problems count ${count}`;
+      state.problemsBefore = count;
+      return `squiggle on line ${line} (${expectations.doubleClose.rule}), Problems count ${count}`;
     },
   },
   {
     name: 'quick-fix',
-    title: 'the light bulb offers the double-close fix and applying it changes the text as the engine says',
-    when: ({ expectations }) =>
-      expectations.doubleCloseFix ? true : 'the engine reports no quick fix for the double close yet',
-    async run({ page, workspace, expectations }) {
-      const { finding, fix } = expectations.doubleCloseFix;
-      // Put the cursor on the finding (its line and column, through "Go to Line/Column").
-      await quickOpen(page, `:${finding.range.start.line}:${finding.range.start.column}`).catch(async () => {
-        // Quick open's ":" row has no text to match; accept the input as typed.
-        await page.keyboard.press('Enter');
-      });
-      const bulb = page.locator('.lightBulbWidget .codicon[class*="codicon-lightbulb"], .lightBulbWidget [class*="codicon-lightbulb"]').first();
+    title: 'the light bulb on the double close offers a fix; applying it edits the text as the engine says and clears the diagnostic',
+    when: ({ expectations }) => (expectations.doubleClose ? true : 'no diagnostic to fix on the fixture yet'),
+    async run({ page, workspace, expectations, state, shot }) {
+      const finding = expectations.doubleClose;
+      const file = path.join(workspace, GO_FILE);
+      const before = fs.readFileSync(file, 'utf8');
+      // The rule's own fix when it has one, else the "Ignore RULE on this line" action every diagnostic gets.
+      const fix = finding.fixes && finding.fixes[0];
+      const title = fix ? fix.title : `Ignore ${finding.rule} on this line`;
+      const isExpected = fix
+        ? (text) => text === applyCliEdits(before, fix.edits)
+        : (text) => {
+            const lines = before.split('\n');
+            const ignore = new RegExp(`^\\s*//goinsight:ignore ${finding.rule.replace('/', '\\/')}\\b`);
+            const after = text.split('\n');
+            const inserted = after[finding.range.start.line - 1];
+            after.splice(finding.range.start.line - 1, 1);
+            return ignore.test(inserted || '') && after.join('\n') === lines.join('\n');
+          };
+
+      await goToLine(page, finding.range.start.line, finding.range.start.column);
+      const bulb = page.locator('.contentWidgets .lightBulbWidget, .lightBulbWidget').first();
       await bulb.waitFor({ state: 'visible', timeout: 20000 });
       await bulb.click();
-      const item = page.locator('.action-widget .monaco-list-row, .action-widget .action-item').filter({ hasText: fix.title }).first();
+      const item = page.locator('.action-widget .monaco-list-row').filter({ hasText: title }).first();
       await item.waitFor({ state: 'visible', timeout: 10000 });
-      await item.click();
-      const before = fs.readFileSync(path.join(workspace, GO_FILE), 'utf8');
-      const expected = applyCliEdits(before, fix.edits);
+      await shot('menu');
+      // The menu lays an invisible pointer block over the workbench that a mouse move removes.
+      const box = await item.boundingBox();
+      if (box) await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2, { steps: 2 });
+      await item.click({ timeout: 10000 });
       await page.keyboard.press('Control+S');
-      await waitFor(
-        () => fs.readFileSync(path.join(workspace, GO_FILE), 'utf8') === expected,
-        15000,
-        `the saved file to equal the engine's fix "${fix.title}"`,
-      );
-      return `applied "${fix.title}"`;
+      await waitFor(() => isExpected(fs.readFileSync(file, 'utf8')), 15000, `the saved ${GO_FILE} to show the effect of "${title}"`);
+      const count = await waitFor(async () => {
+        const n = await problemsCount(page);
+        return n !== null && n < state.problemsBefore ? String(n) : null;
+      }, 15000, `the Problems count to drop below ${state.problemsBefore}`);
+      return `applied "${title}", Problems count now ${count}`;
     },
   },
 ];
@@ -320,11 +364,7 @@ async function runVsCode({ root, tools, vsix, artifacts, keepTemp = false }) {
 
   const expectations = {};
   const findings = engineFindings(root, workspace);
-  const doubleClose = findings.find((f) => /double-close/.test(f.rule));
-  if (doubleClose) {
-    expectations.doubleClose = doubleClose;
-    if (doubleClose.fixes && doubleClose.fixes.length > 0) expectations.doubleCloseFix = { finding: doubleClose, fix: doubleClose.fixes[0] };
-  }
+  expectations.doubleClose = findings.find((f) => /double-close/.test(f.rule) && f.severity !== 'hint');
 
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
@@ -375,7 +415,7 @@ async function runVsCode({ root, tools, vsix, artifacts, keepTemp = false }) {
     const pageErrors = [];
     page.on('pageerror', (error) => pageErrors.push(error.message));
 
-    const ctx = { page, baseUrl, workspace, expectations, root };
+    const ctx = { page, baseUrl, workspace, expectations, root, artifacts, state: {} };
     let index = 0;
     for (const step of STEPS) {
       index += 1;
@@ -387,6 +427,8 @@ async function runVsCode({ root, tools, vsix, artifacts, keepTemp = false }) {
         continue;
       }
       const t0 = Date.now();
+      // An extra screenshot in the middle of a step: `${label}-${suffix}.png`.
+      ctx.shot = (suffix) => page.screenshot({ path: path.join(artifacts, `${label}-${suffix}.png`), timeout: 15000 });
       try {
         const detail = await withTimeout(step.run(ctx), 90000, `step ${step.name}`);
         await sleep(150); // let hovers and hints finish painting
