@@ -1,0 +1,89 @@
+// The vocabulary of the Go compiler's optimization messages (the text after
+// `file:line:col: ` in `-m`, `-m=2` and `-d=defer` output), checked against
+// cmd/compile/internal/{escape,inline,ssagen} of go1.26. Both parsers share it
+// so a message means the same whichever output it came from.
+import type { DeferAllocation, EscapeFactKind } from './escapeFacts';
+
+export interface ClassifiedMessage {
+  kind: EscapeFactKind;
+  subject?: string;
+  deferAllocation?: DeferAllocation;
+  inlineCost?: number;
+  result?: string;
+  level?: number;
+}
+
+/** Header of a `-m=2` explanation block: `u escapes to heap in NewUser:` / `parameter p leaks to {heap} for F with derefs=0:`. */
+export interface ExplanationHeader {
+  subject: string;
+  /** The headline as the JSON log spells it (without ` in F:` / ` for F`). */
+  headline: string;
+  functionName: string;
+}
+
+const verdictPatterns: Array<[RegExp, (match: RegExpExecArray) => ClassifiedMessage]> = [
+  [/^moved to heap: (.+)$/, (m) => ({ kind: 'moved-to-heap', subject: m[1] })],
+  [/^leaking param: (.+) to result (\S+) level=(\d+)$/, (m) => ({
+    kind: 'leaking-param-to-result', subject: m[1], result: m[2], level: Number(m[3]),
+  })],
+  [/^leaking param content: (.+)$/, (m) => ({ kind: 'leaking-param-content', subject: m[1] })],
+  [/^leaking param: (.+)$/, (m) => ({ kind: 'leaking-param', subject: m[1] })],
+  [/^func literal escapes to heap$/, () => ({ kind: 'func-literal-escapes', subject: 'func literal' })],
+  // `append escapes to heap` is the compiler's spelling for an escaping append.
+  [/^(.+) escapes to heap$/, (m) => ({ kind: 'escapes-to-heap', subject: m[1] })],
+  [/^(.+) does not escape(?:, mutate, or call)?$/, (m) => ({ kind: 'does-not-escape', subject: m[1] })],
+  [/^\S.* capturing by ref: (\S+) \(addr=\w+ assign=\w+ width=\d+\)$/, (m) => ({ kind: 'captured-by-reference', subject: m[1] })],
+  [/^\S.* capturing by value: (\S+) \(addr=\w+ assign=\w+ width=\d+\)$/, (m) => ({ kind: 'captured-by-value', subject: m[1] })],
+  [/^can inline (.+?) with cost (\d+) as: /, (m) => ({ kind: 'inline-can', subject: m[1], inlineCost: Number(m[2]) })],
+  [/^can inline (.+)$/, (m) => ({ kind: 'inline-can', subject: m[1] })],
+  [/^cannot inline (.+?): (.+)$/, (m) => ({ kind: 'inline-cannot', subject: m[1] })],
+  [/^inlining call to (.+?)(?: with score -?\d+)?$/, (m) => ({ kind: 'inline-call', subject: m[1] })],
+  [/^devirtualizing (.+) to (.+)$/, (m) => ({ kind: 'devirtualized', subject: m[1] })],
+  [/^open-coded defer$/, () => ({ kind: 'defer', deferAllocation: 'open-coded' })],
+  [/^stack-allocated defer$/, () => ({ kind: 'defer', deferAllocation: 'stack' })],
+  [/^heap-allocated defer$/, () => ({ kind: 'defer', deferAllocation: 'heap' })],
+  [/^Found Is(?:Slice)?InBounds$/, () => ({ kind: 'bounds' })],
+  [/^generated nil check$/, () => ({ kind: 'nil' })],
+];
+
+/** The kind of a verdict message, or undefined for messages this engine does not model. */
+export function classifyMessage(message: string): ClassifiedMessage | undefined {
+  // `-m=2` explanation headers end in `:` and must not be read as verdicts.
+  if (parseExplanationHeader(message)) return undefined;
+  for (const [pattern, build] of verdictPatterns) {
+    const match = pattern.exec(message);
+    if (match) return build(match);
+  }
+  return undefined;
+}
+
+export function parseExplanationHeader(message: string): ExplanationHeader | undefined {
+  let match = /^(.+) escapes to heap in (.+):$/.exec(message);
+  if (match) return { subject: match[1], headline: `${match[1]} escapes to heap`, functionName: match[2] };
+  match = /^parameter (.+?) leaks to (.+) for (.+) with derefs=(-?\d+):$/.exec(message);
+  if (match) {
+    return {
+      subject: match[1],
+      headline: `parameter ${match[1]} leaks to ${match[2]} with derefs=${match[4]}`,
+      functionName: match[3],
+    };
+  }
+  return undefined;
+}
+
+/** The subject of a JSON log headline (`x escapes to heap`, `parameter p leaks to … with derefs=N`). */
+export function headlineSubject(headline: string): string | undefined {
+  const escapes = /^(.+) escapes to heap$/.exec(headline);
+  if (escapes) return escapes[1];
+  const leaks = /^parameter (.+?) leaks to .+ with derefs=-?\d+$/.exec(headline);
+  return leaks?.[1];
+}
+
+/**
+ * Generic code is compiled once per GC shape, so the compiler names
+ * instantiations `G[go.shape.int]` or `Pointer[go.shape.struct { main.n int }]`
+ * (older releases add `_0` suffixes). People wrote `G[int]`: drop the prefix.
+ */
+export function readableShapes(text: string): string {
+  return text.replace(/go\.shape\.([*\w.]+?)_\d+\b/g, '$1').replace(/go\.shape\./g, '');
+}

@@ -1,0 +1,243 @@
+// Runs the Go compiler on one package the way gopls does and returns its
+// escape-analysis facts per file. One compile gives both outputs:
+//
+//   go test -c -vet=off -o <null> [-overlay=F] -gcflags='-m=2 -d=defer -json=0,<tmp>/json' .
+//   (go build -o <null> … for packages without _test.go files: no test main to link, ~5x faster)
+//
+// The text (stderr) is authoritative for verdicts — it is what `-gcflags=-m`
+// prints, which is what users compare with; the JSON log adds the flows with
+// positions inside inlined code, bounds and nil checks. The text `-m=2` flows
+// stay as the fallback for files whose JSON log was overwritten (same base
+// name, see parseCompilerJson.ts).
+//
+// Build cache: a cached compile replays the text but writes no JSON; the
+// -json directory is part of the compile flags, so a fresh directory per run
+// is a new cache key and the package is really compiled (dependencies still
+// come from the cache). Confirmed on go1.26; tested.
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { readableShapes } from './compilerMessages';
+import { compareFacts, heapVerdictKinds, type EscapeFact, type SourcePoint } from './escapeFacts';
+import { attachExplanations } from './explanations';
+import { writeOverlay, type Overlay } from './overlay';
+import { readCompilerJsonDir } from './parseCompilerJson';
+import { parseCompilerText, type UnrecognizedLine } from './parseCompilerText';
+import { runProcess, withPrivateTempDir } from './runCompiler';
+
+export const defaultGcflags: readonly string[] = ['-m=2', '-d=defer'];
+
+export interface EscapeAnalysisOptions {
+  /** Absolute directory of the package. */
+  packageDir: string;
+  goPath: string;
+  /** Unsaved buffers: absolute path → text. */
+  overlay?: Overlay;
+  /** Compiler flags besides `-json` (which is always added); default `-m=2 -d=defer`. */
+  gcflags?: readonly string[];
+  /** Extra go command flags, e.g. `-tags=integration`. */
+  buildFlags?: readonly string[];
+  /** `auto`: `go test -c` when the package has _test.go files, else `go build`. */
+  mode?: 'auto' | 'test' | 'build';
+  env?: NodeJS.ProcessEnv;
+  signal?: AbortSignal;
+  timeoutMs?: number;
+  /** Where the private temp directory is made; default os.tmpdir(). */
+  tempRoot?: string;
+}
+
+export interface BuildFailure {
+  /** `compile`: the code does not build; `no-module`: the directory is in no module; `setup`: the go command failed otherwise. */
+  kind: 'compile' | 'no-module' | 'setup';
+  /** The first error, as the go command printed it (without the position). */
+  message: string;
+  file?: string;
+  line?: number;
+  column?: number;
+  /** All error output, for the log. */
+  output: string;
+}
+
+export interface PackageEscapeResult {
+  packageDir: string;
+  command: { goPath: string; args: string[]; cwd: string };
+  /** Facts for the package's own files (absolute paths), sorted by position. */
+  files: Map<string, EscapeFact[]>;
+  /** Facts the compiler placed in other files, e.g. GOROOT sources of instantiated generic code. */
+  outside: Map<string, EscapeFact[]>;
+  buildFailed?: BuildFailure;
+  /** The compiler's version (from the JSON log header), e.g. `go1.26.8`. */
+  goVersion?: string;
+  /** Things worth a log line: overwritten JSON logs, truncated output. */
+  warnings: string[];
+  durationMs: number;
+}
+
+const reservedBuildFlags = /^-(?:o|gcflags|overlay|json|c|vet|n|x|toolexec)(?:=|$)/;
+
+/** Quotes one compiler flag for the go command's -gcflags splitting (cmd/internal/quoted). */
+function quoteFlag(flag: string): string {
+  if (!/[\s'"]/.test(flag)) return flag;
+  if (!flag.includes("'")) return `'${flag}'`;
+  if (!flag.includes('"')) return `"${flag}"`;
+  throw new Error(`cannot pass a compiler flag containing both quote characters: ${flag}`);
+}
+
+function isGoSource(name: string): boolean {
+  return name.endsWith('.go') && !name.startsWith('.') && !name.startsWith('_');
+}
+
+async function hasTestFiles(packageDir: string, overlay: Overlay | undefined): Promise<boolean> {
+  const names = new Set<string>();
+  try {
+    for (const name of await fs.readdir(packageDir)) names.add(name);
+  } catch {
+    // A package that exists only in the overlay.
+  }
+  for (const file of overlay?.keys() ?? []) if (path.dirname(file) === packageDir) names.add(path.basename(file));
+  return [...names].some((name) => isGoSource(name) && name.endsWith('_test.go'));
+}
+
+export async function buildCompilerArgs(options: EscapeAnalysisOptions, jsonDir: string, overlayFile?: string): Promise<string[]> {
+  const buildFlags = options.buildFlags ?? [];
+  for (const flag of buildFlags) {
+    if (!flag.startsWith('-')) throw new Error(`build flags must be flags: ${flag}`);
+    if (reservedBuildFlags.test(flag)) throw new Error(`build flag ${flag} is set by Go Insight itself`);
+  }
+  const mode = options.mode ?? 'auto';
+  const test = mode === 'test' || (mode === 'auto' && (await hasTestFiles(options.packageDir, options.overlay)));
+  const gcflags = [...(options.gcflags ?? defaultGcflags), `-json=0,${jsonDir}`].map(quoteFlag).join(' ');
+  const args = test ? ['test', '-c', '-vet=off', '-o', os.devNull] : ['build', '-o', os.devNull];
+  // -mod=mod in GOFLAGS would let the go command rewrite go.mod/go.sum in the user's tree.
+  const goflags = (options.env ?? process.env).GOFLAGS ?? '';
+  if (/(?:^|\s)-mod=mod(?:\s|$)/.test(goflags)) args.push('-mod=readonly');
+  if (overlayFile) args.push(`-overlay=${overlayFile}`);
+  args.push(`-gcflags=${gcflags}`, ...buildFlags, '.');
+  return args;
+}
+
+// Progress chatter of the go command, never the error itself.
+const goCommandNoise = /^go: (?:downloading|finding|extracting) /;
+
+function firstError(unrecognized: readonly UnrecognizedLine[], stderr: string, packageDir: string): Omit<BuildFailure, 'kind' | 'output'> {
+  const candidates = unrecognized.filter((line) => !goCommandNoise.test(line.message) && !/^FAIL\b/.test(line.message));
+  // A package whose own files compiled (printing optimizer lines) can precede the failing test package: take the last failing section.
+  const lastSection = candidates.reduce((section, line) => Math.max(section, line.section), -1);
+  const located = candidates.find((line) => line.section === lastSection && line.at);
+  const chosen = located ?? candidates.find((line) => line.section === lastSection) ?? candidates[0];
+  if (chosen?.at) {
+    return { message: chosen.message, file: chosen.at.file, line: chosen.at.line, column: chosen.at.column || undefined };
+  }
+  if (chosen) return { message: chosen.message };
+  const fallback = stderr.split(/\r?\n/).find((line) => line.trim() !== '' && !line.startsWith('# '));
+  return { message: fallback?.trim() ?? `go failed in ${packageDir}` };
+}
+
+function classifyFailure(message: string): BuildFailure['kind'] {
+  if (/go\.mod file not found|cannot find main module|not in a module|outside (?:the )?main module|outside modules listed in go\.work/i.test(message)) {
+    return 'no-module';
+  }
+  if (/^go: |^(?:stat|open) .*: |no Go files in|^found packages |build constraints exclude all Go files/.test(message)) return 'setup';
+  return 'compile';
+}
+
+/** Re-spells paths under the real (symlink-resolved) package directory with the caller's spelling. */
+function pathMapper(packageDir: string, realPackageDir: string): (file: string) => string {
+  if (realPackageDir === packageDir) return (file) => file;
+  const prefix = realPackageDir + path.sep;
+  return (file) => (file === realPackageDir ? packageDir : file.startsWith(prefix) ? path.join(packageDir, file.slice(prefix.length)) : file);
+}
+
+function mapPoint<T extends SourcePoint>(point: T, map: (file: string) => string): void {
+  point.file = map(point.file);
+}
+
+export async function runEscapeAnalysis(options: EscapeAnalysisOptions): Promise<PackageEscapeResult> {
+  const started = performance.now();
+  const packageDir = path.resolve(options.packageDir);
+  let realPackageDir = packageDir;
+  try {
+    realPackageDir = await fs.realpath(packageDir);
+  } catch {
+    // Missing directory: the go command will say so.
+  }
+  const toCallerPath = pathMapper(packageDir, realPackageDir);
+
+  return withPrivateTempDir(async (tempDir) => {
+    const jsonDir = path.join(tempDir, 'json');
+    const overlayFile = options.overlay && options.overlay.size > 0 ? await writeOverlay(tempDir, options.overlay) : undefined;
+    const args = await buildCompilerArgs({ ...options, packageDir }, jsonDir, overlayFile);
+    // PWD makes the go command keep our spelling of a symlinked directory (os.Getwd trusts a matching $PWD).
+    const env = { ...(options.env ?? process.env), PWD: packageDir };
+    const run = await runProcess({ command: options.goPath, args, cwd: packageDir, env, signal: options.signal, timeoutMs: options.timeoutMs });
+
+    const warnings: string[] = [];
+    if (run.truncated) warnings.push('the compiler printed more than the output limit; some facts are missing');
+    const text = parseCompilerText(run.stderr, { cwd: packageDir });
+    const log = await readCompilerJsonDir(jsonDir);
+    warnings.push(...log.problems);
+
+    for (const entry of log.explanations) {
+      mapPoint(entry.at, toCallerPath);
+      for (const step of entry.explanation.steps) {
+        mapPoint(step.at, toCallerPath);
+        for (const inner of step.inlined ?? []) mapPoint(inner, toCallerPath);
+      }
+      for (const inner of entry.inlinedFrom ?? []) mapPoint(inner, toCallerPath);
+    }
+    const facts = [...text.facts];
+    for (const fact of facts) {
+      mapPoint(fact, toCallerPath);
+      for (const explanation of fact.explanations) for (const step of explanation.steps) mapPoint(step.at, toCallerPath);
+    }
+    attachExplanations(facts, log.explanations);
+    for (const fact of log.facts) {
+      mapPoint(fact, toCallerPath);
+      for (const inner of fact.inlinedFrom ?? []) mapPoint(inner, toCallerPath);
+      const readable = readableShapes(fact.message);
+      if (readable !== fact.message) fact.readableMessage = readable;
+      facts.push(fact);
+    }
+
+    const jsonFiles = new Set([...log.files].map(toCallerPath));
+    const explainedFiles = new Set(facts.filter((fact) => heapVerdictKinds.has(fact.kind)).map((fact) => fact.file));
+    for (const file of explainedFiles) {
+      if (!jsonFiles.has(file) && path.dirname(file) === packageDir) {
+        warnings.push(`no JSON log for ${path.basename(file)} (another file with the same base name overwrote it); its flows come from the text output`);
+      }
+    }
+
+    const files = new Map<string, EscapeFact[]>();
+    const outside = new Map<string, EscapeFact[]>();
+    facts.sort(compareFacts);
+    for (const fact of facts) {
+      const target = path.dirname(fact.file) === packageDir ? files : outside;
+      const list = target.get(fact.file);
+      if (list) list.push(fact);
+      else target.set(fact.file, [fact]);
+    }
+
+    const result: PackageEscapeResult = {
+      packageDir,
+      command: { goPath: options.goPath, args, cwd: packageDir },
+      files,
+      outside,
+      goVersion: log.goVersion,
+      warnings,
+      durationMs: 0,
+    };
+    if (run.exitCode !== 0) {
+      const error = firstError(text.unrecognized, run.stderr, packageDir);
+      if (error.file) error.file = toCallerPath(error.file);
+      const output = [run.stderr.trim(), run.stdout.trim()].filter(Boolean).join('\n');
+      result.buildFailed = { kind: classifyFailure(error.message), ...error, output };
+    }
+    result.durationMs = performance.now() - started;
+    return result;
+  }, options.tempRoot);
+}
+
+/** All facts of a result, package files first. */
+export function allFacts(result: PackageEscapeResult): EscapeFact[] {
+  return [...[...result.files.values()].flat(), ...[...result.outside.values()].flat()];
+}

@@ -1,0 +1,111 @@
+// Turns a compiler fact into the project's Finding: rule id, category, the
+// compiler's own message, an inlay label, the flow as related locations, and
+// positions converted from byte columns to UTF-16. The range is the point the
+// compiler printed widened to the identifier there; features that have the
+// syntax tree can widen it further to the whole expression.
+import type { Category, Finding, Position, Range, RelatedLocation } from '../engine/finding';
+import { readableShapes } from './compilerMessages';
+import type { EscapeFact, EscapeFactKind, SourcePoint } from './escapeFacts';
+import { CompilerPositionMapper } from './positions';
+
+interface KindPresentation {
+  rule: string;
+  category: Category;
+  label: string;
+  presentation: Finding['presentation'];
+}
+
+export const kindPresentation: Record<EscapeFactKind, KindPresentation> = {
+  'moved-to-heap': { rule: 'escape/moved-to-heap', category: 'escape', label: '⇡heap', presentation: 'diagnostic' },
+  'escapes-to-heap': { rule: 'escape/escapes-to-heap', category: 'escape', label: '⇡heap', presentation: 'diagnostic' },
+  'func-literal-escapes': { rule: 'escape/func-literal-escapes', category: 'escape', label: '⇡heap closure', presentation: 'diagnostic' },
+  'leaking-param': { rule: 'escape/leaking-param', category: 'escape', label: '⇢leaks', presentation: 'diagnostic' },
+  'leaking-param-content': { rule: 'escape/leaking-param-content', category: 'escape', label: '⇢content leaks', presentation: 'diagnostic' },
+  'leaking-param-to-result': { rule: 'escape/leaking-param-to-result', category: 'escape', label: '⇢result', presentation: 'diagnostic' },
+  'does-not-escape': { rule: 'escape/does-not-escape', category: 'escape', label: '↓stack', presentation: 'annotation' },
+  'captured-by-reference': { rule: 'escape/captured-by-reference', category: 'escape', label: '&captured', presentation: 'annotation' },
+  'captured-by-value': { rule: 'escape/captured-by-value', category: 'escape', label: 'captured', presentation: 'annotation' },
+  'inline-can': { rule: 'inline/can-inline', category: 'inline', label: 'inlinable', presentation: 'annotation' },
+  'inline-cannot': { rule: 'inline/cannot-inline', category: 'inline', label: 'not inlinable', presentation: 'annotation' },
+  'inline-call': { rule: 'inline/inlined-call', category: 'inline', label: 'inlined', presentation: 'annotation' },
+  devirtualized: { rule: 'inline/devirtualized', category: 'inline', label: 'devirtualized', presentation: 'annotation' },
+  bounds: { rule: 'bounds/bounds-check', category: 'bounds', label: 'bounds check', presentation: 'diagnostic' },
+  nil: { rule: 'bounds/nil-check', category: 'bounds', label: 'nil check', presentation: 'diagnostic' },
+  defer: { rule: 'defer/allocation', category: 'defer', label: 'defer', presentation: 'annotation' },
+};
+
+const deferLabels = { 'open-coded': 'open-coded', stack: 'stack defer', heap: '⇡heap defer' } as const;
+
+export interface ToFindingOptions {
+  /** Text of other files, to place flow steps that lie elsewhere; without it their byte column is used as is. */
+  textOf?: (file: string) => string | undefined;
+}
+
+/** A document's converter: pass one per document when converting many facts. */
+export function positionMapper(documentText: string): CompilerPositionMapper {
+  return new CompilerPositionMapper(documentText);
+}
+
+const identifier = /^[\p{L}_][\p{L}\p{Nd}_]*/u;
+
+/** The identifier at the point, or a zero-width range when none starts there. */
+function rangeAt(mapper: CompilerPositionMapper, point: SourcePoint, subject: string | undefined): Range {
+  const start = mapper.toPosition(point.line, point.column || 1);
+  const rest = mapper.lineText(point.line).slice(start.character);
+  let length = 0;
+  if (subject && rest.startsWith(subject)) length = subject.length;
+  else length = identifier.exec(rest)?.[0].length ?? 0;
+  return { start, end: { line: start.line, character: start.character + length } };
+}
+
+function relatedPosition(point: SourcePoint, ownFile: string, mapper: CompilerPositionMapper, options: ToFindingOptions): Position {
+  if (point.file === ownFile) return mapper.toPosition(point.line, point.column || 1);
+  const text = options.textOf?.(point.file);
+  if (text !== undefined) return new CompilerPositionMapper(text).toPosition(point.line, point.column || 1);
+  return { line: Math.max(0, point.line - 1), character: Math.max(0, point.column - 1) };
+}
+
+export function toFinding(fact: EscapeFact, document: string | CompilerPositionMapper, options: ToFindingOptions = {}): Finding {
+  const mapper = typeof document === 'string' ? new CompilerPositionMapper(document) : document;
+  const shown = kindPresentation[fact.kind];
+  const range = rangeAt(mapper, fact, fact.kind === 'func-literal-escapes' ? 'func' : fact.subject);
+
+  const related: RelatedLocation[] = [];
+  for (const explanation of fact.explanations) {
+    for (const step of explanation.steps) {
+      // Inside inlined code the step's own point is the call site; the innermost inlined position is where it really is.
+      const where = step.inlined?.[step.inlined.length - 1] ?? step.at;
+      const position = relatedPosition(where, fact.file, mapper, options);
+      const location: RelatedLocation = { range: { start: position, end: position }, message: readableShapes(step.text) };
+      if (where.file !== fact.file) location.file = where.file;
+      related.push(location);
+    }
+  }
+
+  const finding: Finding = {
+    rule: shown.rule,
+    category: shown.category,
+    severity: 'hint',
+    presentation: shown.presentation,
+    range,
+    message: fact.message,
+    source: 'compiler',
+    related,
+    fixes: [],
+    inlay: {
+      label: fact.kind === 'defer' && fact.deferAllocation ? deferLabels[fact.deferAllocation] : shown.label,
+      position: range.end,
+      paddingLeft: true,
+    },
+  };
+  const details: string[] = [];
+  if (fact.readableMessage) details.push(`\`${fact.readableMessage}\``);
+  const headlines = [...new Set(fact.explanations.map((explanation) => readableShapes(explanation.headline)))];
+  if (headlines.length > 0) details.push(headlines.map((headline) => `- ${headline}`).join('\n'));
+  if (fact.inlinedFrom?.length) {
+    const inner = fact.inlinedFrom[fact.inlinedFrom.length - 1];
+    details.push(`Inlined here from line ${inner.line}${inner.file === fact.file ? '' : ` of ${inner.file}`}.`);
+  }
+  if (details.length > 0) finding.details = details.join('\n\n');
+  return finding;
+}
