@@ -36,6 +36,8 @@ local function run()
     name = 'goinsight',
     cmd = { 'node', server, '--stdio' },
     root_dir = vim.fn.fnamemodify(file, ':p:h'),
+    -- Answered by Neovim's workspace/configuration handler (the defaults, spelled out).
+    settings = { goinsight = { enable = true, inlayHints = { deferOrder = true } } },
     handlers = {
       ['goinsight/status'] = function(_, params)
         results.status = params
