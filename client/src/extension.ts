@@ -1,7 +1,6 @@
 // The VS Code side of Go Insight, kept thin: it starts the language server
 // over Node IPC, tells it whether the workspace is trusted, shows one status
-// bar item driven by the server's status notification, and offers commands to
-// restart the server and show its output. All analysis lives in the server.
+// bar item, and registers the commands. All analysis lives in the server.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, State, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
@@ -12,40 +11,21 @@ import {
   type StatusParams,
   type TrustChangedParams,
 } from '../../server/src/protocol/customMessages';
+import { showFindingsInActiveFile } from './findingsPicker';
+import { showRuleDocumentation } from './ruleDocumentation';
+import { StatusItem } from './statusItem';
 
 let client: LanguageClient | undefined;
 
-const stateIcons: Record<StatusParams['state'], string> = {
-  ready: '$(check)',
-  analyzing: '$(sync~spin)',
-  warning: '$(warning)',
-  error: '$(error)',
-};
-
-function createStatusItem(): vscode.StatusBarItem {
-  const item = vscode.window.createStatusBarItem('goinsight.status', vscode.StatusBarAlignment.Left, 0);
-  item.name = 'Go Insight';
-  item.text = '$(sync~spin) Go Insight';
-  item.tooltip = vscode.l10n.t('Go Insight is starting…');
-  item.command = 'goinsight.showOutput';
-  return item;
-}
-
-function showStatus(item: vscode.StatusBarItem, status: StatusParams): void {
-  item.text = `${stateIcons[status.state]} Go Insight${status.text ? `: ${status.text}` : ''}`;
-  item.tooltip = status.tooltip;
-  item.backgroundColor =
-    status.state === 'error'
-      ? new vscode.ThemeColor('statusBarItem.errorBackground')
-      : status.state === 'warning'
-        ? new vscode.ThemeColor('statusBarItem.warningBackground')
-        : undefined;
+async function toggleInlayHints(): Promise<void> {
+  const configuration = vscode.workspace.getConfiguration('goinsight');
+  const enabled = configuration.get<boolean>('inlayHints.enable', true);
+  await configuration.update('inlayHints.enable', !enabled, vscode.ConfigurationTarget.Global);
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const output = vscode.window.createOutputChannel('Go Insight', { log: true });
-  const statusItem = createStatusItem();
-  statusItem.show();
+  const statusItem = new StatusItem();
   context.subscriptions.push(output, statusItem);
 
   const serverModule = context.asAbsolutePath(path.join('dist', 'server.js'));
@@ -70,17 +50,24 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   context.subscriptions.push(
     client.onDidChangeState((event) => {
       if (event.newState === State.Stopped) {
-        showStatus(statusItem, { state: 'error', text: vscode.l10n.t('stopped'), tooltip: vscode.l10n.t('The Go Insight server is not running. Click to see its output.') });
+        statusItem.setServerStatus({
+          state: 'error',
+          text: vscode.l10n.t('stopped'),
+          tooltip: vscode.l10n.t('The Go Insight server is not running. Click to see its output.'),
+        });
       }
     }),
-    client.onNotification(statusNotification, (status: StatusParams) => showStatus(statusItem, status)),
+    client.onNotification(statusNotification, (status: StatusParams) => statusItem.setServerStatus(status)),
     vscode.workspace.onDidGrantWorkspaceTrust(() => {
       const params: TrustChangedParams = { trusted: true };
       void client?.sendNotification(trustChangedNotification, params);
     }),
     vscode.commands.registerCommand('goinsight.showOutput', () => output.show(true)),
+    vscode.commands.registerCommand('goinsight.showFindings', showFindingsInActiveFile),
+    vscode.commands.registerCommand('goinsight.toggleInlayHints', toggleInlayHints),
+    vscode.commands.registerCommand('goinsight.showRuleDocumentation', (ruleId?: string) => showRuleDocumentation(client, ruleId)),
     vscode.commands.registerCommand('goinsight.restartServer', async () => {
-      showStatus(statusItem, { state: 'analyzing', text: vscode.l10n.t('restarting'), tooltip: vscode.l10n.t('Restarting the Go Insight server…') });
+      statusItem.setServerStatus({ state: 'analyzing', text: vscode.l10n.t('restarting'), tooltip: vscode.l10n.t('Restarting the Go Insight server…') });
       await client?.restart();
     }),
   );
@@ -90,7 +77,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     output.error(`Go Insight server failed to start: ${message}`);
-    showStatus(statusItem, { state: 'error', text: vscode.l10n.t('failed'), tooltip: message });
+    statusItem.setServerStatus({ state: 'error', text: vscode.l10n.t('failed'), tooltip: message });
   }
 }
 

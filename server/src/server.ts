@@ -18,7 +18,8 @@ import { GoModuleLocator } from './engine/goModule';
 import { isExcluded, ProjectConfigError, ProjectConfigLocator, type ProjectConfig } from './engine/projectConfig';
 import { codeActionsFor } from './features/codeActions';
 import { toDiagnostics } from './features/diagnostics';
-import { hoverAt } from './features/hover';
+import { hoverAt, ruleDocumentationMarkdown } from './features/hover';
+import { allRules, findRule } from './rules/allRules';
 import { localize } from './l10n/serverText';
 import { toInlayHints } from './features/inlayHints';
 import { createGoParser } from './parse/goParser';
@@ -26,16 +27,19 @@ import { OpenDocuments, type OpenDocument } from './parse/openDocuments';
 import {
   analyzedNotification,
   statusNotification,
+  ruleDocumentationRequest,
   syntaxTreeRequest,
   trustChangedNotification,
   type AnalyzedParams,
   type InitializationOptions,
+  type RuleDocumentationParams,
+  type RuleDocumentationResult,
   type StatusParams,
   type SyntaxTreeParams,
   type SyntaxTreeResult,
   type TrustChangedParams,
 } from './protocol/customMessages';
-import type { Locale } from './rules/rule';
+import { ruleText, type Locale } from './rules/rule';
 import { defaultSettings, readSettings, type Settings } from './settings';
 
 interface DocumentAnalysis {
@@ -242,6 +246,12 @@ export function startServer(connection: Connection): void {
       return codeActionsFor(currentFindings(textDocument.uri), document.tree.text, textDocument.uri, range, context.diagnostics, locale);
     }),
   );
+
+  connection.onRequest(ruleDocumentationRequest, ({ rule }: RuleDocumentationParams): RuleDocumentationResult => {
+    const rules = allRules.map((candidate) => ({ id: candidate.id, title: ruleText(candidate, locale).title, category: candidate.category }));
+    const found = rule ? findRule(rule) : undefined;
+    return { rules, markdown: found ? ruleDocumentationMarkdown(found, locale) : undefined };
+  });
 
   connection.onRequest(syntaxTreeRequest, ({ uri }: SyntaxTreeParams): SyntaxTreeResult | null => {
     const document = documents?.get(uri);

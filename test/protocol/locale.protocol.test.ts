@@ -3,7 +3,7 @@
 import * as assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Hover, InlayHint } from 'vscode-languageserver-protocol';
-import type { AnalyzedParams } from '../../server/src/protocol/customMessages';
+import type { AnalyzedParams, RuleDocumentationResult } from '../../server/src/protocol/customMessages';
 import { TestLspClient } from '../support/lspClient';
 
 const uri = 'file:///tmp/goinsight-locale/main.go';
@@ -44,4 +44,20 @@ test('other locales: English', async () => {
   assert.match(hover, /\*\*Defer execution order\*\*/);
   assert.match(hover, /runs 2nd of 2 deferred calls when main returns/);
   assert.doesNotMatch(hover, /[\u4e00-\u9fff]/);
+});
+
+test('rule documentation request: the list of rules, and one rule page in the client language', async () => {
+  const client = TestLspClient.start();
+  try {
+    await client.initialize({ trusted: true }, 'zh-cn');
+    const list = (await client.connection.sendRequest('goinsight/ruleDocumentation', {})) as RuleDocumentationResult;
+    assert.ok(list.rules.some((rule) => rule.id === 'defer/order' && rule.title === '延迟调用的执行顺序' && rule.category === 'defer'));
+    assert.equal(list.markdown, undefined);
+    const page = (await client.connection.sendRequest('goinsight/ruleDocumentation', { rule: 'defer/order' })) as RuleDocumentationResult;
+    assert.match(page.markdown ?? '', /^# 延迟调用的执行顺序\n\n`defer\/order`\n\n`defer` 语句会立即求值/);
+    const unknown = (await client.connection.sendRequest('goinsight/ruleDocumentation', { rule: 'no/such' })) as RuleDocumentationResult;
+    assert.equal(unknown.markdown, undefined);
+  } finally {
+    await client.stop();
+  }
 });

@@ -5,7 +5,15 @@ import { MarkupKind, type Hover, type Position } from 'vscode-languageserver';
 import { rangeContains, type Finding } from '../engine/finding';
 import { findRule } from '../rules/allRules';
 import { localize } from '../l10n/serverText';
-import { ruleText, type Locale } from '../rules/rule';
+import { ruleText, type Locale, type Rule } from '../rules/rule';
+
+/** A rule's page: title, id, explanation and documentation link. */
+export function ruleDocumentationMarkdown(rule: Rule, locale: Locale): string {
+  const text = ruleText(rule, locale);
+  const parts = [`# ${text.title}`, `\`${rule.id}\``, text.explanation];
+  if (rule.documentation) parts.push(`[${localize(locale, 'documentation')}](${rule.documentation})`);
+  return parts.join('\n\n');
+}
 
 export function hoverMarkdown(finding: Finding, locale: Locale): string {
   const rule = findRule(finding.rule);

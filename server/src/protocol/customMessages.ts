@@ -51,3 +51,23 @@ export interface SyntaxTreeResult {
 
 /** client → server: the server's current text and tree of a document (tests and troubleshooting). */
 export const syntaxTreeRequest = 'goinsight/syntaxTree';
+
+export interface RuleSummary {
+  id: string;
+  title: string;
+  category: string;
+}
+
+export interface RuleDocumentationParams {
+  /** Omitted: list the rules only. */
+  rule?: string;
+}
+
+export interface RuleDocumentationResult {
+  rules: RuleSummary[];
+  /** The rule's documentation (title, explanation, link) in the server's locale. */
+  markdown?: string;
+}
+
+/** client → server: the rules, and one rule's documentation. */
+export const ruleDocumentationRequest = 'goinsight/ruleDocumentation';
