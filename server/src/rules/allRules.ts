@@ -5,9 +5,13 @@ import { deferOrder } from './defer/deferOrder';
 import { doubleClose } from './channel/doubleClose';
 import { closeNil, nilOperation } from './channel/nilChannel';
 import { sendAfterClose } from './channel/sendAfterClose';
+import { noExit } from './goroutine/noExit';
+import { rangeNeverClosed } from './goroutine/rangeNeverClosed';
+import { unbufferedSendLeak } from './goroutine/unbufferedSendLeak';
+import { waitBeforeClose } from './goroutine/waitBeforeClose';
 import type { Rule } from './rule';
 
-export const allRules: readonly Rule[] = [deferOrder, deferInLoop, doubleClose, sendAfterClose, closeNil, nilOperation];
+export const allRules: readonly Rule[] = [deferOrder, deferInLoop, doubleClose, sendAfterClose, closeNil, nilOperation, unbufferedSendLeak, rangeNeverClosed, noExit, waitBeforeClose];
 
 export function findRule(id: string): Rule | undefined {
   return allRules.find((rule) => rule.id === id);

@@ -1,0 +1,146 @@
+// goroutine/range-never-closed: a `for … range ch` ends only when ch is
+// closed. When a function makes a channel, never closes it and never lets it
+// escape, a range over it never ends: in a goroutine that is a leak; in the
+// function itself it hangs once the senders are done. The quick fix adds
+// `defer close(ch)` where the one sender is known.
+import type { Node } from 'web-tree-sitter';
+import type { Fix } from '../../engine/finding';
+import { isFullyVisible, type ChannelVariable } from '../../syntax/channelVariables';
+import { enclosingLoop, indentationAt } from '../../syntax/executionOrder';
+import { fileChannels } from '../../syntax/fileChannels';
+import { enclosingFunction, functionDisplayName } from '../../syntax/functions';
+import { goStatementOfLiteral } from '../../syntax/goroutines';
+import { loopCanExit } from '../../syntax/loopExits';
+import { statementsOf } from '../../syntax/statements';
+import type { Rule } from '../rule';
+import type { RuleContext } from '../ruleContext';
+
+function deferCloseAtStart(context: RuleContext, literal: Node, name: string): Fix | null {
+  const body = literal.childForFieldName('body');
+  const first = body ? statementsOf(body)[0] : undefined;
+  if (!body || !first) return null;
+  const sameLine = context.lines.positionAt(first.startIndex).line === context.lines.positionAt(body.startIndex).line;
+  const at = context.lines.positionAt(first.startIndex);
+  const newText = sameLine ? `defer close(${name}); ` : `defer close(${name})\n${indentationAt(context.text, first.startIndex)}`;
+  return { title: context.message('fixDeferClose', { name }), isPreferred: true, edits: [{ range: { start: at, end: at }, newText }] };
+}
+
+function deferCloseAfterDeclaration(context: RuleContext, channel: ChannelVariable): Fix | null {
+  const declaration = channel.declaration.declaringNode;
+  const statement = declaration.type === 'var_spec' ? declaration.parent : declaration;
+  if (!statement || statement.parent?.type !== 'statement_list' || enclosingLoop(statement)) return null;
+  const at = context.lines.positionAt(statement.endIndex);
+  const name = channel.declaration.name;
+  return {
+    title: context.message('fixDeferCloseOwner', { name }),
+    isPreferred: true,
+    edits: [{ range: { start: at, end: at }, newText: `\n${indentationAt(context.text, statement.startIndex)}defer close(${name})` }],
+  };
+}
+
+function checkChannel(context: RuleContext, channel: ChannelVariable): void {
+  if (channel.origin.kind !== 'make' || !isFullyVisible(channel)) return;
+  if (channel.uses.some((use) => use.operation === 'close')) return;
+  const ranges = channel.uses.filter((use) => use.operation === 'range');
+  const sends = channel.uses.filter((use) => use.operation === 'send' || use.operation === 'select-send');
+  if (ranges.length !== 1 || sends.length === 0) return;
+  const [range] = ranges;
+  const loop = range.node.parent;
+  if (loop?.type !== 'for_statement' || loopCanExit(loop)) return;
+  const name = channel.declaration.name;
+  const ownerName = functionDisplayName(channel.owner);
+  const rangeGoStatement = goStatementOfLiteral(range.fn);
+  if (rangeGoStatement && enclosingFunction(rangeGoStatement)?.id === channel.owner.id) {
+    // The goroutine ranges; the owner (or others) send and never close.
+    const ownerSendsOnly = sends.every((send) => send.fn.id === channel.owner.id);
+    const fix = ownerSendsOnly ? deferCloseAfterDeclaration(context, channel) : null;
+    context.report({ at: range.node, messageKey: 'goroutineRanges', values: { name, function: ownerName }, fixes: fix ? [fix] : [] });
+    return;
+  }
+  if (range.fn.id !== channel.owner.id) return;
+  // The owner ranges; every sender is a goroutine it started.
+  const senderLiterals = new Map<number, { literal: Node; goStatement: Node }>();
+  for (const send of sends) {
+    const goStatement = goStatementOfLiteral(send.fn);
+    if (!goStatement || enclosingFunction(goStatement)?.id !== channel.owner.id) return;
+    senderLiterals.set(send.fn.id, { literal: send.fn, goStatement });
+  }
+  const senders = [...senderLiterals.values()];
+  const single = senders.length === 1 && !enclosingLoop(senders[0].goStatement) ? senders[0] : undefined;
+  const fix = single ? deferCloseAtStart(context, single.literal, name) : null;
+  const related = senders.map((sender) => ({ range: context.rangeOf(sender.goStatement), message: context.message('sender', { name }) }));
+  context.report({ at: range.node, messageKey: 'ownerRanges', values: { name, function: ownerName }, related, fixes: fix ? [fix] : [] });
+}
+
+export const rangeNeverClosed: Rule = {
+  id: 'goroutine/range-never-closed',
+  category: 'goroutine',
+  defaultSeverity: 'warning',
+  presentation: 'diagnostic',
+  documentation: 'https://go.dev/ref/spec#For_range',
+  text: {
+    en: {
+      title: 'Range over a channel that is never closed',
+      messages: {
+        goroutineRanges: 'this goroutine ranges over {name}, which {function} never closes: the loop never ends and the goroutine leaks',
+        ownerRanges: 'range over {name} never ends: no sender closes it, so {function} blocks forever after the last value',
+        sender: 'sends on {name} but never closes it',
+        fixDeferClose: 'Close {name} when the sending goroutine returns (defer close({name}))',
+        fixDeferCloseOwner: 'Close {name} when the owning function returns (defer close({name}))',
+      },
+      explanation: [
+        '`for v := range ch` receives until `ch` is **closed**. If nobody closes it, the loop waits for the next value forever once the senders are done: the ranging goroutine never ends (a leak), or, when the function itself ranges, it hangs (`all goroutines are asleep - deadlock!` if nothing else runs).',
+        '',
+        'Fix: the sender closes the channel after its last send. With one sending goroutine, `defer close(ch)` at its start also covers early returns; with several senders, close after a `sync.WaitGroup` says they are all done.',
+        '',
+        '```go',
+        '// before',
+        'go func() {',
+        '\tfor _, x := range items { ch <- x }',
+        '}()',
+        'for v := range ch { use(v) }   // never ends',
+        '',
+        '// after',
+        'go func() {',
+        '\tdefer close(ch)',
+        '\tfor _, x := range items { ch <- x }',
+        '}()',
+        '```',
+      ].join('\n'),
+    },
+    'zh-cn': {
+      title: 'range 遍历一个从未关闭的通道',
+      messages: {
+        goroutineRanges: '这个 goroutine 用 range 遍历 {name}，但 {function} 从未关闭它：循环永不结束，造成协程泄漏',
+        ownerRanges: '对 {name} 的 range 永不结束：没有发送方关闭它，{function} 在收到最后一个值后会永久阻塞',
+        sender: '向 {name} 发送数据，但从未关闭它',
+        fixDeferClose: '在发送数据的 goroutine 返回时关闭 {name}（defer close({name})）',
+        fixDeferCloseOwner: '在所属函数返回时关闭 {name}（defer close({name})）',
+      },
+      explanation: [
+        '`for v := range ch` 会一直接收，直到 `ch` 被**关闭**。如果没有人关闭它，发送方结束后循环会永远等待下一个值：执行 range 的 goroutine 永不结束（协程泄漏）；如果是函数自身在 range，它会一直挂起（若没有其他 goroutine 在运行，则报 `all goroutines are asleep - deadlock!`）。',
+        '',
+        '修复方法：由发送方在最后一次发送后关闭通道。只有一个发送 goroutine 时，在它开头写 `defer close(ch)`，提前返回时也能关闭；有多个发送方时，用 `sync.WaitGroup` 等待它们全部结束后再关闭。',
+        '',
+        '```go',
+        '// 修改前',
+        'go func() {',
+        '\tfor _, x := range items { ch <- x }',
+        '}()',
+        'for v := range ch { use(v) }   // 永不结束',
+        '',
+        '// 修改后',
+        'go func() {',
+        '\tdefer close(ch)',
+        '\tfor _, x := range items { ch <- x }',
+        '}()',
+        '```',
+      ].join('\n'),
+    },
+  },
+  check(context) {
+    for (const fn of fileChannels(context.tree, context.text).functions) {
+      for (const channel of fn.channels) checkChannel(context, channel);
+    }
+  },
+};

@@ -1,0 +1,194 @@
+// goroutine/unbuffered-send-leak: a goroutine sends its one result on an
+// unbuffered channel, and the parent can go on without receiving it (another
+// select case wins, or an early return sits between `go` and the receive).
+// The child then blocks on the send forever: a goroutine leak. Only channels
+// whose every use is visible in the function are considered.
+import type { Node } from 'web-tree-sitter';
+import type { Fix } from '../../engine/finding';
+import type { ChannelUse, ChannelVariable } from '../../syntax/channelVariables';
+import { isFullyVisible } from '../../syntax/channelVariables';
+import { contextNameAt } from '../../syntax/contextInScope';
+import { enclosingLoop, indentationAt } from '../../syntax/executionOrder';
+import { fileChannels, type FunctionChannels } from '../../syntax/fileChannels';
+import { enclosingFunction, functionDisplayName } from '../../syntax/functions';
+import { goStatementOfLiteral } from '../../syntax/goroutines';
+import type { Rule } from '../rule';
+import type { RuleContext } from '../ruleContext';
+
+interface Escape {
+  /** Where the parent leaves without receiving: another select case, or a return. */
+  node: Node;
+  kind: 'otherCase' | 'earlyReturn';
+}
+
+function selectOf(receive: ChannelUse): Node | null {
+  const receiveStatement = receive.node.parent;
+  const communicationCase = receiveStatement?.parent;
+  return communicationCase?.type === 'communication_case' ? communicationCase.parent : null;
+}
+
+function sameLoop(a: Node, b: Node): boolean {
+  return (enclosingLoop(a)?.id ?? -1) === (enclosingLoop(b)?.id ?? -1);
+}
+
+function escapeWithoutReceive(channel: ChannelVariable, goStatement: Node, receive: ChannelUse): Escape | null {
+  if (receive.operation === 'select-receive') {
+    const select = selectOf(receive);
+    if (!select || !sameLoop(select, goStatement)) return null;
+    const caseOfReceive = receive.node.parent?.parent;
+    const other = select.namedChildren.find(
+      (child) => child !== null && (child.type === 'communication_case' || child.type === 'default_case') && child.id !== caseOfReceive?.id,
+    );
+    return other ? { node: other, kind: 'otherCase' } : null;
+  }
+  // A plain receive: look for a return of the parent between the go statement and it.
+  const list = goStatement.parent;
+  if (list?.type !== 'statement_list' || receive.node.startIndex < goStatement.endIndex) return null;
+  if (receive.node.endIndex > list.endIndex) return null;
+  const returns = list
+    .descendantsOfType('return_statement')
+    .filter(
+      (node): node is Node =>
+        node !== null && node.startIndex >= goStatement.endIndex && node.endIndex <= receive.node.startIndex && enclosingFunction(node)?.id === channel.owner.id,
+    );
+  return returns[0] ? { node: returns[0], kind: 'earlyReturn' } : null;
+}
+
+function bufferFix(context: RuleContext, channel: ChannelVariable): Fix | null {
+  if (channel.origin.kind !== 'make') return null;
+  const args = channel.origin.call.childForFieldName('arguments');
+  if (!args) return null;
+  const closing = context.lines.positionAt(args.endIndex - 1);
+  return {
+    title: context.message('fixBuffer', { name: channel.declaration.name }),
+    isPreferred: true,
+    edits: [{ range: { start: closing, end: closing }, newText: ', 1' }],
+  };
+}
+
+function selectFix(context: RuleContext, fn: FunctionChannels, send: ChannelUse): Fix | null {
+  const ctx = contextNameAt(fn.names, send.node);
+  if (!ctx) return null;
+  const indent = indentationAt(context.text, send.node.startIndex);
+  return {
+    title: context.message('fixSelect', { ctx }),
+    edits: [
+      {
+        range: context.rangeOf(send.node),
+        newText: `select {\n${indent}case ${send.node.text}:\n${indent}case <-${ctx}.Done():\n${indent}}`,
+      },
+    ],
+  };
+}
+
+function checkChannel(context: RuleContext, fn: FunctionChannels, channel: ChannelVariable): void {
+  if (channel.origin.kind !== 'make' || channel.origin.buffered !== false || !isFullyVisible(channel)) return;
+  const sends = channel.uses.filter((use) => use.operation === 'send' || use.operation === 'select-send');
+  const receives = channel.uses.filter((use) => use.operation === 'receive' || use.operation === 'select-receive' || use.operation === 'range');
+  if (sends.length !== 1 || receives.length !== 1 || sends[0].operation !== 'send') return;
+  const [send] = sends;
+  const [receive] = receives;
+  const goStatement = goStatementOfLiteral(send.fn);
+  if (!goStatement || enclosingFunction(goStatement)?.id !== channel.owner.id || receive.fn.id !== channel.owner.id) return;
+  if (enclosingLoop(send.node) || receive.operation === 'range') return;
+  // The sender is started once per channel: same loop as the make, or none.
+  if (!sameLoop(goStatement, channel.declaration.identifier) || receive.node.startIndex < goStatement.endIndex) return;
+  const escape = escapeWithoutReceive(channel, goStatement, receive);
+  if (!escape) return;
+  const name = channel.declaration.name;
+  const values = { name, function: functionDisplayName(channel.owner), line: context.lines.positionAt(escape.node.startIndex).line + 1 };
+  const fixes = [bufferFix(context, channel), selectFix(context, fn, send)].filter((fix): fix is Fix => fix !== null);
+  context.report({
+    at: send.node,
+    messageKey: escape.kind,
+    values,
+    related: [
+      { range: context.rangeOf(escape.node), message: context.message(escape.kind === 'otherCase' ? 'relatedCase' : 'relatedReturn', values) },
+      { range: context.rangeOf(channel.origin.call), message: context.message('relatedMake', values) },
+    ],
+    fixes,
+  });
+}
+
+export const unbufferedSendLeak: Rule = {
+  id: 'goroutine/unbuffered-send-leak',
+  category: 'goroutine',
+  defaultSeverity: 'warning',
+  presentation: 'diagnostic',
+  documentation: 'https://go.dev/ref/spec#Channel_types',
+  text: {
+    en: {
+      title: 'Goroutine leak: unbuffered send nobody may receive',
+      messages: {
+        otherCase: 'this send on unbuffered {name} blocks forever when {function} takes the other select case (line {line}) instead of receiving: goroutine leak',
+        earlyReturn: 'this send on unbuffered {name} blocks forever when {function} returns early (line {line}) before receiving: goroutine leak',
+        relatedCase: 'when this case fires, nobody receives from {name}',
+        relatedReturn: 'returning here leaves the send on {name} blocked',
+        relatedMake: '{name} is made without a buffer',
+        fixBuffer: 'Give {name} a buffer of 1 so the send never blocks',
+        fixSelect: 'Wrap the send in a select with <-{ctx}.Done()',
+      },
+      explanation: [
+        'A send on an **unbuffered** channel blocks until another goroutine receives. When the parent gives up waiting — a timeout or `ctx.Done()` case wins the `select`, or it returns on an error first — nobody will ever receive, so the child goroutine **blocks forever**. It is never collected and keeps everything it references alive: a goroutine leak, one per call.',
+        '',
+        'Fixes that large Go projects applied:',
+        '- give the channel a buffer of 1: the child\'s single send always succeeds, and the channel is garbage-collected with the goroutine;',
+        '- or make the child\'s send cancellable with a `select` on the parent\'s `ctx.Done()` (or a stop channel the parent closes with `defer`).',
+        '',
+        '```go',
+        '// before: leaks the goroutine on timeout',
+        'ch := make(chan result)',
+        'go func() { ch <- fetch() }()',
+        'select {',
+        'case r := <-ch:',
+        '\treturn r, nil',
+        'case <-time.After(time.Second):',
+        '\treturn result{}, errTimeout',
+        '}',
+        '',
+        '// after',
+        'ch := make(chan result, 1)',
+        '```',
+      ].join('\n'),
+    },
+    'zh-cn': {
+      title: '协程泄漏：无缓冲通道的发送可能无人接收',
+      messages: {
+        otherCase: '当 {function} 选中另一个 select case（第 {line} 行）而没有接收时，这次向无缓冲通道 {name} 的发送会永久阻塞：协程泄漏',
+        earlyReturn: '当 {function} 在接收之前提前返回（第 {line} 行）时，这次向无缓冲通道 {name} 的发送会永久阻塞：协程泄漏',
+        relatedCase: '这个 case 被选中时，没有人再从 {name} 接收',
+        relatedReturn: '从这里返回后，向 {name} 的发送将一直阻塞',
+        relatedMake: '{name} 创建时没有缓冲',
+        fixBuffer: '给 {name} 设置容量为 1 的缓冲，使发送永不阻塞',
+        fixSelect: '把发送包进带 <-{ctx}.Done() 的 select',
+      },
+      explanation: [
+        '向**无缓冲通道**发送数据会一直阻塞，直到另一个 goroutine 接收。如果父 goroutine 不再等待——`select` 中超时或 `ctx.Done()` 的 case 先就绪，或者因为错误提前返回——就再也没有人接收，子 goroutine 会**永久阻塞**。它永远不会被回收，还会让它引用的所有对象一直存活：这就是协程泄漏，每调用一次泄漏一个。',
+        '',
+        '大型 Go 项目实际采用的修复方法：',
+        '- 给通道设置容量为 1 的缓冲：子 goroutine 唯一的一次发送总能成功，通道随 goroutine 一起被垃圾回收；',
+        '- 或者让子 goroutine 的发送可以取消：用 `select` 同时等待父 goroutine 的 `ctx.Done()`（或一个由父 goroutine 用 `defer` 关闭的停止通道）。',
+        '',
+        '```go',
+        '// 修改前：超时时 goroutine 泄漏',
+        'ch := make(chan result)',
+        'go func() { ch <- fetch() }()',
+        'select {',
+        'case r := <-ch:',
+        '\treturn r, nil',
+        'case <-time.After(time.Second):',
+        '\treturn result{}, errTimeout',
+        '}',
+        '',
+        '// 修改后',
+        'ch := make(chan result, 1)',
+        '```',
+      ].join('\n'),
+    },
+  },
+  check(context) {
+    for (const fn of fileChannels(context.tree, context.text).functions) {
+      for (const channel of fn.channels) checkChannel(context, fn, channel);
+    }
+  },
+};
