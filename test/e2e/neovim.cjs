@@ -9,8 +9,9 @@ const path = require('node:path');
 const { log, startProcess, withTimeout } = require('./lib/harness.cjs');
 const { engineFindings } = require('./vscode.cjs');
 
-const FIXTURE = path.join(__dirname, 'fixture');
-const GO_FILE = 'main.go';
+const fixture = require('./lib/fixture.cjs');
+
+const { GO_FILE } = fixture;
 
 /** Each check: a name, and a function of the recorded results that throws when it fails. */
 const CHECKS = [
@@ -25,20 +26,17 @@ const CHECKS = [
   {
     name: 'hover',
     check(r) {
-      if (typeof r.hover !== 'string') throw new Error('no hover on the defer keyword');
-      for (const expected of ['Defer execution order', 'w.Flush()', 'f.Close()']) {
+      if (typeof r.hover !== 'string') throw new Error(`no hover on the defer of "${fixture.HOVER_LINE}"`);
+      for (const expected of [fixture.HOVER_TITLE, ...fixture.HOVER_CALLS]) {
         if (!r.hover.includes(expected)) throw new Error(`hover lacks "${expected}": ${r.hover.slice(0, 200)}`);
       }
-      return 'Defer execution order + sequence';
+      return `${fixture.HOVER_TITLE} + ${fixture.HOVER_CALLS.join(', ')}`;
     },
   },
   {
     name: 'inlay-hints',
     check(r, { lineOf }) {
-      const expected = [
-        [lineOf('defer f.Close()'), '⟲2'],
-        [lineOf('defer w.Flush()'), '⟲1'],
-      ];
+      const expected = fixture.DEFER_HINTS.map(([text, label]) => [lineOf(text), label]);
       for (const [line, label] of expected) {
         if (!r.inlay_hints.some((h) => h.line === line && h.label.trim() === label)) {
           throw new Error(`no inlay hint "${label}" on line ${line + 1}; hints: ${JSON.stringify(r.inlay_hints)}`);
@@ -68,13 +66,14 @@ async function runNeovim({ root, tools, artifacts, keepTemp = false }) {
   if (!fs.existsSync(server)) throw new Error(`${server} is missing: run npm run build`);
   const temp = fs.mkdtempSync(path.join(os.tmpdir(), 'goinsight-e2e-nvim-'));
   const workspace = path.join(temp, 'workspace');
-  fs.cpSync(FIXTURE, workspace, { recursive: true });
+  fs.cpSync(fixture.DIR, workspace, { recursive: true });
   const resultsFile = path.join(artifacts, 'neovim-results.json');
   const logFile = path.join(artifacts, 'neovim.log');
   const env = {
     ...process.env,
     GOINSIGHT_SERVER: server,
     GOINSIGHT_E2E_RESULTS: resultsFile,
+    GOINSIGHT_E2E_HOVER_LINE: fixture.HOVER_LINE,
     // Neovim's lsp.log, shada and swap files go to the throw-away directory.
     XDG_CONFIG_HOME: path.join(temp, 'config'),
     XDG_DATA_HOME: path.join(temp, 'data'),

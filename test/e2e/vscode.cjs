@@ -10,8 +10,9 @@ const os = require('node:os');
 const path = require('node:path');
 const { log, sleep, waitFor, withTimeout, freePort, startProcess, killGroup, trackGroup } = require('./lib/harness.cjs');
 
-const FIXTURE = path.join(__dirname, 'fixture');
-const GO_FILE = 'main.go';
+const fixture = require('./lib/fixture.cjs');
+
+const { GO_FILE } = fixture;
 const CHROMIUM_ARGS = [
   '--no-sandbox',
   '--disable-gpu',
@@ -72,6 +73,12 @@ async function statusBarText(page, needle) {
     }
     return null;
   }, needle);
+}
+
+/** The counts at the end of the Go Insight item ("… Go Insight: ready ⚠ 1 ⓘ 0"; the icons render as no text). */
+function statusCounts(text) {
+  const match = /(\d+)\s+(\d+)\s*$/.exec(text);
+  return match ? { problems: Number(match[1]), notes: Number(match[2]) } : null;
 }
 
 /** Warnings + errors shown by the Problems item of the status bar. */
@@ -175,33 +182,31 @@ const STEPS = [
     async run({ page }) {
       await page.click('.monaco-workbench .part.editor', { position: { x: 300, y: 300 } }).catch(() => {});
       await quickOpen(page, GO_FILE);
-      await page.locator('.editor-instance .view-lines:has-text("func writeGreeting")').waitFor({ timeout: 30000 });
+      await page.locator(`.editor-instance .view-lines:has-text(${JSON.stringify(fixture.OPENED_MARKER)})`).waitFor({ timeout: 30000 });
     },
   },
   {
     name: 'status-bar',
-    title: 'the status bar shows "Go Insight" and a running server',
-    async run({ page }) {
+    title: 'the status bar shows "Go Insight", a running server and the file\'s problem count',
+    async run({ page, expectations }) {
       const text = await waitFor(
         async () => {
           const t = await statusBarText(page, 'Go Insight');
           if (t && /stopped|failed/i.test(t)) throw new Error(`status bar says "${t}"`);
-          return t && t.includes('Go Insight:') ? t : null;
+          const counts = t && statusCounts(t);
+          return counts && counts.problems === expectations.problems ? t : null;
         },
         30000,
-        'a "Go Insight: …" status bar item',
+        `a "Go Insight: …" status bar item counting ${expectations.problems} problem(s) (errors + warnings, as goinsight check reports)`,
       );
       return `status bar: "${text}"`;
     },
   },
   {
     name: 'defer-inlay-hints',
-    title: 'defer-order inlay hints ⟲2 / ⟲1 on the two defers of writeGreeting',
+    title: `defer-order inlay hints ${fixture.DEFER_HINTS.map(([, hint]) => hint).join(' / ')} on the defers of the fixture`,
     async run({ page }) {
-      const expected = [
-        ['defer f.Close()', '⟲2'],
-        ['defer w.Flush()', '⟲1'],
-      ];
+      const expected = fixture.DEFER_HINTS;
       for (const [line, hint] of expected) {
         await waitFor(
           async () => ((await editorLineText(page, line)) || '').includes(hint),
@@ -214,27 +219,26 @@ const STEPS = [
   },
   {
     name: 'defer-hover',
-    title: 'hovering the defer keyword shows "Defer execution order"',
+    title: `hovering the defer keyword shows "${fixture.HOVER_TITLE}" and the sequence`,
     async run({ page, artifacts }) {
-      const hover = page.locator('.monaco-hover:visible').filter({ hasText: 'Defer execution order' });
+      const hover = page.locator('.monaco-hover:visible').filter({ hasText: fixture.HOVER_TITLE });
       await waitFor(
         async () => {
-          // The first defer: the hover opens above it and leaves both hints in view.
-          const at = await wordCentre(page, 'defer f.Close()', 'defer');
-          if (!at) throw new Error('the line "defer f.Close()" is not rendered');
+          // The first defer: the hover opens above it and leaves the hints below in view.
+          const at = await wordCentre(page, fixture.HOVER_LINE, 'defer');
+          if (!at) throw new Error(`the line "${fixture.HOVER_LINE}" is not rendered`);
           // Move off and back on: a hover opens on mouse movement over the word.
           await page.mouse.move(at.x + 200, at.y + 120);
           await page.mouse.move(at.x, at.y, { steps: 3 });
           return (await hover.count()) > 0 || (await hover.first().waitFor({ timeout: 3000 }).then(() => true, () => false));
         },
         30000,
-        'a hover containing "Defer execution order"',
+        `a hover containing "${fixture.HOVER_TITLE}"`,
         200,
       );
       const text = (await hover.first().textContent()) || '';
-      if (!/w\.Flush\(\)/.test(text) || !/f\.Close\(\)/.test(text)) {
-        throw new Error(`the hover does not list the defer sequence (w.Flush(), f.Close()): "${text.slice(0, 300)}"`);
-      }
+      const missing = fixture.HOVER_CALLS.filter((call) => !text.includes(call));
+      if (missing.length) throw new Error(`the hover does not list ${missing.join(', ')}: "${text.slice(0, 300)}"`);
       // The editor alone, hints and hover together: the picture for the README.
       await sleep(300);
       await page.locator('.part.editor').screenshot({ path: path.join(artifacts, 'readme-defer-hints-hover.png'), timeout: 15000 });
@@ -295,7 +299,12 @@ const STEPS = [
         const n = await problemsCount(page);
         return n !== null && n < state.problemsBefore ? String(n) : null;
       }, 15000, `the Problems count to drop below ${state.problemsBefore}`);
-      return `applied "${title}", Problems count now ${count}`;
+      const statusItem = await waitFor(async () => {
+        const t = await statusBarText(page, 'Go Insight');
+        const counts = t && statusCounts(t);
+        return counts && counts.problems === expectations.problems - 1 ? t : null;
+      }, 15000, `the Go Insight status item to count ${expectations.problems - 1} problem(s)`);
+      return `applied "${title}", Problems count now ${count}, status item "${statusItem}"`;
     },
   },
 ];
@@ -340,7 +349,7 @@ async function runVsCode({ root, tools, vsix, artifacts, keepTemp = false }) {
   const { chromium } = require(require.resolve('playwright-core', { paths: [tools.PLAYWRIGHT_DIR] }));
   const temp = fs.mkdtempSync(path.join(os.tmpdir(), 'goinsight-e2e-vscode-'));
   const workspace = path.join(temp, 'workspace');
-  fs.cpSync(FIXTURE, workspace, { recursive: true });
+  fs.cpSync(fixture.DIR, workspace, { recursive: true });
   const userData = path.join(temp, 'user-data');
   const extensions = path.join(temp, 'extensions');
   fs.mkdirSync(path.join(userData, 'User'), { recursive: true });
@@ -365,6 +374,7 @@ async function runVsCode({ root, tools, vsix, artifacts, keepTemp = false }) {
   const expectations = {};
   const findings = engineFindings(root, workspace);
   expectations.doubleClose = findings.find((f) => /double-close/.test(f.rule) && f.severity !== 'hint');
+  expectations.problems = findings.filter((f) => f.severity === 'error' || f.severity === 'warning').length;
 
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;

@@ -12,6 +12,7 @@ local results = { events = {}, errors = {} }
 local out_path = assert(os.getenv('GOINSIGHT_E2E_RESULTS'), 'GOINSIGHT_E2E_RESULTS is not set')
 local server = assert(os.getenv('GOINSIGHT_SERVER'), 'GOINSIGHT_SERVER is not set')
 local timeout_ms = tonumber(os.getenv('GOINSIGHT_E2E_WAIT_MS') or '20000')
+local hover_line = os.getenv('GOINSIGHT_E2E_HOVER_LINE') or 'defer '
 
 local function note(event)
   table.insert(results.events, string.format('%.0fms %s', vim.loop.hrtime() / 1e6, event))
@@ -92,10 +93,11 @@ local function run()
     return response.result
   end
 
-  -- Hover on the `defer` keyword of `defer w.Flush()`.
+  -- Hover on the `defer` keyword of the line containing $GOINSIGHT_E2E_HOVER_LINE.
   local lines = vim.api.nvim_buf_get_lines(bufnr, 0, -1, false)
   for index, text in ipairs(lines) do
-    local column = text:find('defer w.Flush()', 1, true)
+    local start = text:find(hover_line, 1, true)
+    local column = start and text:find('defer', start, true)
     if column then
       results.hover_position = { line = index - 1, character = column - 1 }
       break
@@ -107,7 +109,7 @@ local function run()
       results.hover = type(hover.contents) == 'table' and (hover.contents.value or vim.fn.json_encode(hover.contents)) or hover.contents
     end
   else
-    table.insert(results.errors, 'the fixture has no line "defer w.Flush()"')
+    table.insert(results.errors, 'the fixture has no line containing "' .. hover_line .. '" with a defer')
   end
 
   local hints = request('textDocument/inlayHint', {
