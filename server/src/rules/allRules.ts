@@ -9,9 +9,11 @@ import { noExit } from './goroutine/noExit';
 import { rangeNeverClosed } from './goroutine/rangeNeverClosed';
 import { unbufferedSendLeak } from './goroutine/unbufferedSendLeak';
 import { waitBeforeClose } from './goroutine/waitBeforeClose';
+import { busySelect, singleCaseSelect } from './channel/selectShapes';
+import { timeAfterInLoop } from './channel/timeAfterInLoop';
 import type { Rule } from './rule';
 
-export const allRules: readonly Rule[] = [deferOrder, deferInLoop, doubleClose, sendAfterClose, closeNil, nilOperation, unbufferedSendLeak, rangeNeverClosed, noExit, waitBeforeClose];
+export const allRules: readonly Rule[] = [deferOrder, deferInLoop, doubleClose, sendAfterClose, closeNil, nilOperation, unbufferedSendLeak, rangeNeverClosed, noExit, waitBeforeClose, busySelect, singleCaseSelect, timeAfterInLoop];
 
 export function findRule(id: string): Rule | undefined {
   return allRules.find((rule) => rule.id === id);

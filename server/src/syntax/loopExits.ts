@@ -13,7 +13,8 @@ function loopLabel(loop: Node): string | undefined {
   return loop.parent?.type === 'labeled_statement' ? loop.parent.childForFieldName('label')?.text : undefined;
 }
 
-function breakTarget(statement: Node): Node | null {
+/** The for/switch/select statement a `break` leaves, or null when it is outside the function's own statements. */
+export function breakTarget(statement: Node): Node | null {
   const label = statement.namedChildren.find((child) => child?.type === 'label_name')?.text;
   for (let current = statement.parent; current; current = current.parent) {
     if (current.type === 'func_literal' || current.type === 'function_declaration' || current.type === 'method_declaration') return null;
