@@ -19,18 +19,22 @@ import { isExcluded, ProjectConfigError, ProjectConfigLocator, type ProjectConfi
 import { codeActionsFor } from './features/codeActions';
 import { toDiagnostics } from './features/diagnostics';
 import { hoverAt, ruleDocumentationMarkdown } from './features/hover';
-import { allRules, findRule } from './rules/allRules';
+import { allRuleDescriptions, findRule } from './rules/allRules';
 import { localize } from './l10n/serverText';
 import { toInlayHints } from './features/inlayHints';
 import { createGoParser } from './parse/goParser';
 import { OpenDocuments, type OpenDocument } from './parse/openDocuments';
 import {
   analyzedNotification,
+  compilerFactsNotification,
+  runCompilerRequest,
   statusNotification,
   ruleDocumentationRequest,
   syntaxTreeRequest,
   trustChangedNotification,
   type AnalyzedParams,
+  type CompilerFactsParams,
+  type RunCompilerParams,
   type InitializationOptions,
   type RuleDocumentationParams,
   type RuleDocumentationResult,
@@ -41,6 +45,8 @@ import {
 } from './protocol/customMessages';
 import { ruleText, type Locale } from './rules/rule';
 import { defaultSettings, readSettings, type Settings } from './settings';
+import { presentCompilerFindings } from './workspace/compilerFindings';
+import { CompilerSession, type CompilerDocument, type CompilerRunReport } from './workspace/compilerSession';
 
 interface DocumentAnalysis {
   version: number;
@@ -49,6 +55,11 @@ interface DocumentAnalysis {
 
 function localeOf(params: InitializeParams): Locale {
   return params.locale?.toLowerCase().startsWith('zh') ? 'zh-cn' : 'en';
+}
+
+function compilerFactsParams(report: CompilerRunReport): CompilerFactsParams {
+  const { packageDir, documents, facts, durationMs, fromCache, buildFailed } = report;
+  return { packageDir, documents, facts, durationMs, fromCache, buildFailed: buildFailed && { kind: buildFailed.kind, message: buildFailed.message } };
 }
 
 function filePathOf(uri: string): string | undefined {
@@ -65,7 +76,10 @@ export function startServer(connection: Connection): void {
   let trusted = true;
   let canPullConfiguration = false;
   let canRefreshInlayHints = false;
+  let canShowProgress = false;
   let documents: OpenDocuments | undefined;
+  let compiler: CompilerSession | undefined;
+  const compilingPackages = new Set<string>();
   const analyses = new Map<string, DocumentAnalysis>();
   const modules = new GoModuleLocator();
   const projectConfigs = new ProjectConfigLocator(modules);
@@ -114,7 +128,14 @@ export function startServer(connection: Connection): void {
       for (const failure of result.failures) {
         connection.console.error(`rule ${failure.rule} failed on ${document.uri}: ${failure.error.stack ?? failure.error.message}`);
       }
-      findings = result.findings;
+      const fromCompiler = compiler?.findingsFor(document.uri, document.version);
+      const compilerFindings = fromCompiler
+        ? presentCompilerFindings(fromCompiler.findings, fromCompiler.buildFailed, document.tree.tree, result.lines, locale, {
+            ruleSettings: { ...config?.rules, ...settings.rules },
+            disabledCategories: settings.disabledCategories,
+          })
+        : [];
+      findings = [...result.findings, ...compilerFindings];
     }
     analyses.set(document.uri, { version: document.version, findings });
     const diagnostics = toDiagnostics(findings, document.uri, (file) => pathToFileURL(file).toString());
@@ -137,6 +158,98 @@ export function startServer(connection: Connection): void {
     }
   }
 
+  function compilerDocument(document: OpenDocument): CompilerDocument | undefined {
+    const filePath = filePathOf(document.uri);
+    if (!filePath || !filePath.endsWith('.go')) return undefined;
+    return { uri: document.uri, filePath, version: document.version, text: document.tree.text };
+  }
+
+  function packageName(packageDir: string): string {
+    return path.basename(packageDir);
+  }
+
+  let progressEnd: (() => void) | undefined;
+
+  function compilerBusy(packageDir: string, running: boolean): void {
+    if (running) compilingPackages.add(packageDir);
+    else compilingPackages.delete(packageDir);
+    if (running) {
+      sendStatus({
+        state: 'analyzing',
+        text: localize(locale, 'statusCompiling', { package: packageName(packageDir) }),
+        tooltip: localize(locale, 'statusCompilingTooltip', { package: packageDir }),
+      });
+      if (canShowProgress && !progressEnd) {
+        let ended = false;
+        progressEnd = () => {
+          ended = true;
+        };
+        void connection.window.createWorkDoneProgress().then((progress) => {
+          if (ended) return progress.done();
+          progress.begin(localize(locale, 'progressTitle'), undefined, packageName(packageDir));
+          progressEnd = () => progress.done();
+        }, () => undefined);
+      }
+    } else if (compilingPackages.size === 0) {
+      progressEnd?.();
+      progressEnd = undefined;
+    }
+  }
+
+  function compilerPublished(report: CompilerRunReport): void {
+    for (const { uri } of report.documents) {
+      const document = documents?.get(uri);
+      if (document) safely(`analysis of ${uri}`, undefined, () => analyze(document));
+    }
+    const seconds = (report.durationMs / 1000).toFixed(1);
+    const failure = report.buildFailed;
+    if (failure) {
+      sendStatus({
+        state: 'warning',
+        text: localize(locale, 'statusBuildFailed'),
+        tooltip: localize(locale, 'statusBuildFailedTooltip', { package: report.packageDir, error: failure.message }),
+      });
+    } else {
+      sendStatus({
+        state: 'ready',
+        text: localize(locale, 'statusCompiled', { seconds }),
+        tooltip: localize(locale, 'statusCompiledTooltip', { package: report.packageDir, seconds, cached: report.fromCache ? localize(locale, 'statusCached') : '' }),
+      });
+    }
+    void connection.sendNotification(compilerFactsNotification, compilerFactsParams(report));
+    if (canRefreshInlayHints) void connection.languages.inlayHint.refresh();
+  }
+
+  function createCompilerSession(): CompilerSession {
+    return new CompilerSession(
+      {
+        documentsIn: (packageDir) =>
+          (documents?.all() ?? [])
+            .map(compilerDocument)
+            .filter((document): document is CompilerDocument => document !== undefined && path.dirname(document.filePath) === packageDir),
+        currentVersion: (uri) => documents?.get(uri)?.version,
+        log: (message) => connection.console.log(message),
+        warnUser: (message) => {
+          tellUser(MessageType.Warning, `Go Insight: ${message}`);
+          sendStatus({ state: 'warning', text: localize(locale, 'statusNoGo'), tooltip: message });
+        },
+        busy: compilerBusy,
+        published: compilerPublished,
+      },
+      settings.compiler,
+      // Settings that name binaries are ignored in an untrusted workspace.
+      trusted ? settings.goPath : '',
+      trusted,
+    );
+  }
+
+  /** Re-runs escape analysis for every package with an open document (after settings or trust changed). */
+  function recompileOpenPackages(): void {
+    if (settings.compiler.run === 'manual') return;
+    const packages = new Set((documents?.all() ?? []).map(compilerDocument).flatMap((document) => (document ? [path.dirname(document.filePath)] : [])));
+    for (const packageDir of packages) void compiler?.run(packageDir);
+  }
+
   /** Findings for a request, only if they were computed for the document's current version. */
   function currentFindings(uri: string): Finding[] {
     const document = documents?.get(uri);
@@ -152,8 +265,10 @@ export function startServer(connection: Connection): void {
   }
 
   function reanalyzeAll(): void {
+    compiler?.reconfigure(settings.compiler, trusted ? settings.goPath : '', trusted);
     for (const document of documents?.all() ?? []) safely(`analysis of ${document.uri}`, undefined, () => analyze(document));
     if (canRefreshInlayHints) void connection.languages.inlayHint.refresh();
+    recompileOpenPackages();
   }
 
   connection.onInitialize(async (params): Promise<InitializeResult> => {
@@ -162,10 +277,12 @@ export function startServer(connection: Connection): void {
     trusted = options?.trusted !== false;
     canPullConfiguration = params.capabilities.workspace?.configuration === true;
     canRefreshInlayHints = params.capabilities.workspace?.inlayHint?.refreshSupport === true;
+    canShowProgress = params.capabilities.window?.workDoneProgress === true;
     documents = new OpenDocuments(await createGoParser());
+    compiler = createCompilerSession();
     return {
       capabilities: {
-        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
         hoverProvider: true,
         inlayHintProvider: { resolveProvider: false },
         codeActionProvider: { codeActionKinds: ['quickfix'] },
@@ -202,23 +319,38 @@ export function startServer(connection: Connection): void {
 
   connection.onNotification(trustChangedNotification, (params: TrustChangedParams) => {
     trusted = params.trusted;
+    reanalyzeAll();
   });
 
   connection.onDidOpenTextDocument(({ textDocument }) => {
     safely(`opening ${textDocument.uri}`, undefined, () => {
       const document = documents?.open(textDocument.uri, textDocument.version, textDocument.text);
-      if (document) analyze(document);
+      if (!document) return;
+      analyze(document);
+      const forCompiler = compilerDocument(document);
+      if (forCompiler) compiler?.documentOpened(forCompiler);
     });
   });
 
   connection.onDidChangeTextDocument(({ textDocument, contentChanges }) => {
     safely(`change of ${textDocument.uri}`, undefined, () => {
       const document = documents?.change(textDocument.uri, textDocument.version, contentChanges);
-      if (document) analyze(document);
+      if (!document) return;
+      const forCompiler = compilerDocument(document);
+      // First carry the compiler's findings to the new version, so this analysis shows them on the right lines.
+      if (forCompiler) compiler?.documentChanged(forCompiler, contentChanges);
+      analyze(document);
     });
   });
 
+  connection.onDidSaveTextDocument(({ textDocument }) => {
+    const document = documents?.get(textDocument.uri);
+    const forCompiler = document ? compilerDocument(document) : undefined;
+    if (forCompiler) compiler?.documentSaved(forCompiler);
+  });
+
   connection.onDidCloseTextDocument(({ textDocument }) => {
+    compiler?.documentClosed(textDocument.uri);
     documents?.close(textDocument.uri);
     analyses.delete(textDocument.uri);
     toldTooLarge.delete(textDocument.uri);
@@ -234,7 +366,10 @@ export function startServer(connection: Connection): void {
       toInlayHints(
         currentFindings(textDocument.uri),
         range,
-        (finding) => settings.inlayHints.enable && (finding.rule !== 'defer/order' || settings.inlayHints.deferOrder),
+        (finding) =>
+          settings.inlayHints.enable &&
+          (finding.rule !== 'defer/order' || settings.inlayHints.deferOrder) &&
+          (finding.source !== 'compiler' || settings.inlayHints.escape),
       ),
     ),
   );
@@ -247,8 +382,18 @@ export function startServer(connection: Connection): void {
     }),
   );
 
+  connection.onRequest(runCompilerRequest, async ({ uri }: RunCompilerParams): Promise<CompilerFactsParams | null> => {
+    const document = documents?.get(uri);
+    const forCompiler = document ? compilerDocument(document) : undefined;
+    if (!forCompiler || !compiler) return null;
+    const report = await compiler.run(path.dirname(forCompiler.filePath));
+    return report ? compilerFactsParams(report) : null;
+  });
+
+  connection.onShutdown(() => compiler?.dispose());
+
   connection.onRequest(ruleDocumentationRequest, ({ rule }: RuleDocumentationParams): RuleDocumentationResult => {
-    const rules = allRules.map((candidate) => ({ id: candidate.id, title: ruleText(candidate, locale).title, category: candidate.category }));
+    const rules = allRuleDescriptions().map((candidate) => ({ id: candidate.id, title: ruleText(candidate, locale).title, category: candidate.category }));
     const found = rule ? findRule(rule) : undefined;
     return { rules, markdown: found ? ruleDocumentationMarkdown(found, locale) : undefined };
   });

@@ -6,11 +6,29 @@ import type { Category } from './engine/finding';
 
 export const allCategories: readonly Category[] = ['escape', 'inline', 'bounds', 'defer', 'channel', 'goroutine', 'sync'];
 
+export type CompilerRunMode = 'onSave' | 'onType' | 'manual';
+
+/** Compiler-fed categories that are noisy for most code: off unless asked for. */
+const categoriesOffByDefault: readonly Category[] = ['inline', 'bounds'];
+
+export interface CompilerSettings {
+  /** When escape analysis runs: on open and save, also while typing (debounced), or only on request. */
+  run: CompilerRunMode;
+  typingDelayMs: number;
+  /** Extra go command flags, e.g. ["-race"]; each must start with "-". */
+  buildFlags: string[];
+  /** Build tags, comma-separated, passed as -tags. */
+  buildTags: string;
+  timeoutSeconds: number;
+  showDoesNotEscape: boolean;
+}
+
 export interface Settings {
   enable: boolean;
   /** Categories the user switched off (all are on unless set to false). */
   disabledCategories: Set<Category>;
-  inlayHints: { enable: boolean; deferOrder: boolean };
+  inlayHints: { enable: boolean; deferOrder: boolean; escape: boolean };
+  compiler: CompilerSettings;
   analyzeGeneratedFiles: boolean;
   rules: Record<string, RuleSetting>;
   /** Above this many characters only cheap features run. */
@@ -20,8 +38,9 @@ export interface Settings {
 
 export const defaultSettings: Settings = {
   enable: true,
-  disabledCategories: new Set(),
-  inlayHints: { enable: true, deferOrder: true },
+  disabledCategories: new Set(categoriesOffByDefault),
+  inlayHints: { enable: true, deferOrder: true, escape: true },
+  compiler: { run: 'onType', typingDelayMs: 800, buildFlags: [], buildTags: '', timeoutSeconds: 120, showDoesNotEscape: false },
   analyzeGeneratedFiles: false,
   rules: {},
   maxFileSize: 2_000_000,
@@ -44,13 +63,29 @@ export function readSettings(raw: unknown): Settings {
     }
   }
   const categories = isRecord(section.categories) ? section.categories : {};
+  const compiler = isRecord(section.compiler) ? section.compiler : {};
+  const defaults = defaultSettings.compiler;
   const flag = (value: unknown, fallback: boolean) => (typeof value === 'boolean' ? value : fallback);
+  const number = (value: unknown, fallback: number, minimum: number) => (typeof value === 'number' && value >= minimum ? value : fallback);
+  const isOff = (category: Category) => categories[category] === false || (categories[category] !== true && categoriesOffByDefault.includes(category));
   return {
     enable: flag(section.enable, defaultSettings.enable),
-    disabledCategories: new Set(allCategories.filter((category) => categories[category] === false)),
+    disabledCategories: new Set(allCategories.filter(isOff)),
     inlayHints: {
       enable: flag(inlay.enable, defaultSettings.inlayHints.enable),
       deferOrder: flag(inlay.deferOrder, defaultSettings.inlayHints.deferOrder),
+      escape: flag(inlay.escape, defaultSettings.inlayHints.escape),
+    },
+    compiler: {
+      run: compiler.run === 'onSave' || compiler.run === 'onType' || compiler.run === 'manual' ? compiler.run : defaults.run,
+      typingDelayMs: number(compiler.typingDelayMs, defaults.typingDelayMs, 100),
+      // Flags go to the go command as separate arguments, never through a shell; still, only flags are accepted.
+      buildFlags: Array.isArray(compiler.buildFlags)
+        ? compiler.buildFlags.filter((item): item is string => typeof item === 'string' && item.startsWith('-'))
+        : defaults.buildFlags,
+      buildTags: typeof compiler.buildTags === 'string' && /^[\w.,-]*$/.test(compiler.buildTags) ? compiler.buildTags : defaults.buildTags,
+      timeoutSeconds: number(compiler.timeoutSeconds, defaults.timeoutSeconds, 5),
+      showDoesNotEscape: flag(compiler.showDoesNotEscape, defaults.showDoesNotEscape),
     },
     analyzeGeneratedFiles: flag(section.analyzeGeneratedFiles, defaultSettings.analyzeGeneratedFiles),
     rules,

@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import Ajv from 'ajv-draft-04';
-import { allRules } from '../../server/src/rules/allRules';
+import { allRuleDescriptions } from '../../server/src/rules/allRules';
 import { repositoryRoot } from '../support/lspClient';
 
 const schemaFile = path.join(repositoryRoot, 'node_modules', '@microsoft', 'jest-sarif', 'lib', 'schemas', 'sarif-2.1.0-rtm.5.json');
@@ -60,7 +60,7 @@ test('SARIF results carry rule metadata and UTF-16 columns', () => {
   const run = log.runs[0];
   assert.equal(log.version, '2.1.0');
   assert.equal(run.tool.driver.name, 'goinsight');
-  assert.deepEqual(run.tool.driver.rules.map((rule) => rule.id), allRules.map((rule) => rule.id));
+  assert.deepEqual(run.tool.driver.rules.map((rule) => rule.id), allRuleDescriptions().map((rule) => rule.id));
   const [result] = run.results;
   assert.equal(result.ruleId, 'defer/order');
   assert.equal(run.tool.driver.rules[result.ruleIndex].id, 'defer/order');

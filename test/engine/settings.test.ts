@@ -14,7 +14,9 @@ test('settings: categories switched off, rule overrides filtered to known values
     inlayHints: { enable: false },
     analyzeGeneratedFiles: true,
   });
-  assert.deepEqual([...settings.disabledCategories].sort(), ['channel', 'escape']);
+  // inline and bounds are off unless asked for.
+  assert.deepEqual([...settings.disabledCategories].sort(), ['bounds', 'channel', 'escape', 'inline']);
+  assert.deepEqual([...readSettings({ categories: { inline: true } }).disabledCategories], ['bounds']);
   assert.deepEqual(settings.rules, { 'defer/order': 'off', 'defer/in-loop': 'error' });
   assert.equal(settings.inlayHints.enable, false);
   assert.equal(settings.inlayHints.deferOrder, true);

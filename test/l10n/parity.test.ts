@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { serverText } from '../../server/src/l10n/serverText';
-import { allRules } from '../../server/src/rules/allRules';
+import { allRuleDescriptions } from '../../server/src/rules/allRules';
 import { repositoryRoot } from '../support/lspClient';
 
 function placeholders(text: string): string[] {
@@ -17,7 +17,7 @@ const hasHan = (text: string) => /[\u4e00-\u9fff]/.test(text);
 
 test('every rule has Chinese texts with the same message keys and placeholders', () => {
   const problems: string[] = [];
-  for (const rule of allRules) {
+  for (const rule of allRuleDescriptions()) {
     const chinese = rule.text['zh-cn'];
     if (!chinese) {
       problems.push(`${rule.id}: no zh-cn text`);

@@ -9,7 +9,7 @@ import { GoModuleLocator } from '../engine/goModule';
 import { isExcluded, ProjectConfigError, ProjectConfigLocator } from '../engine/projectConfig';
 import { LineIndex } from '../engine/lineIndex';
 import { createGoParser } from '../parse/goParser';
-import { allRules } from '../rules/allRules';
+import { findRule } from '../rules/allRules';
 import { parseArguments, usage, UsageError, type CheckOptions } from './arguments';
 import { collectGoFiles } from './collectFiles';
 import { findingToJson, findingToText, type AnalyzedFile } from './renderFindings';
@@ -52,7 +52,7 @@ function packageVersion(): string {
 
 async function runCheck(options: CheckOptions, cwd: string, output: Output): Promise<number> {
   const started = Date.now();
-  const unknownRules = [...(options.rules ?? [])].filter((id) => !allRules.some((rule) => rule.id === id));
+  const unknownRules = [...(options.rules ?? [])].filter((id) => !findRule(id));
   if (unknownRules.length > 0) throw new UsageError(`--rules: unknown rule ${unknownRules.join(', ')}`);
   const { files, empty } = collectGoFiles(options.paths, cwd);
   for (const argument of empty) output.stderr(`goinsight: warning: ${argument}: no Go files`);

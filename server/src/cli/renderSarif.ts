@@ -5,8 +5,8 @@
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Finding, Range, Severity } from '../engine/finding';
-import { allRules } from '../rules/allRules';
-import { ruleText, type Locale, type Rule } from '../rules/rule';
+import { allRuleDescriptions } from '../rules/allRules';
+import { ruleText, type Locale, type RuleDescription } from '../rules/rule';
 import type { AnalyzedFile } from './renderFindings';
 
 const sarifLevel: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note', hint: 'note' };
@@ -31,7 +31,7 @@ function firstParagraph(markdown: string): string {
   return markdown.split(/\n\s*\n/)[0].replace(/[`*]/g, '').trim();
 }
 
-function ruleDescriptor(rule: Rule, locale: Locale) {
+function ruleDescriptor(rule: RuleDescription, locale: Locale) {
   const text = ruleText(rule, locale);
   return {
     id: rule.id,
@@ -78,8 +78,9 @@ function result(finding: Finding, analyzed: AnalyzedFile, cwd: string, ruleIndex
 }
 
 export function renderSarif(files: readonly AnalyzedFile[], cwd: string, locale: Locale, version: string) {
-  const rules = allRules.map((rule) => ruleDescriptor(rule, locale));
-  const indexOf = new Map(allRules.map((rule, index) => [rule.id, index]));
+  const descriptions = allRuleDescriptions();
+  const rules = descriptions.map((rule) => ruleDescriptor(rule, locale));
+  const indexOf = new Map(descriptions.map((rule, index) => [rule.id, index]));
   return {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',

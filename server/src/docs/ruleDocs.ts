@@ -1,7 +1,7 @@
 // Renders docs/rules.md (and its Chinese twin) from the rules' own texts, so
 // the documentation, the hovers and the SARIF help can never disagree.
 import type { Category } from '../engine/finding';
-import { allRules } from '../rules/allRules';
+import { allRuleDescriptions } from '../rules/allRules';
 import { ruleText, type Locale } from '../rules/rule';
 
 const categoryOrder: Category[] = ['escape', 'inline', 'bounds', 'defer', 'channel', 'goroutine', 'sync'];
@@ -29,7 +29,7 @@ export function renderRuleDocs(locale: Locale): string {
   const label = labels[locale];
   const lines = [`# ${label.heading}`, '', `<!-- ${label.generated} -->`, '', label.intro, ''];
   for (const category of categoryOrder) {
-    const rules = allRules.filter((rule) => rule.category === category).sort((a, b) => a.id.localeCompare(b.id));
+    const rules = allRuleDescriptions().filter((rule) => rule.category === category).sort((a, b) => a.id.localeCompare(b.id));
     if (rules.length === 0) continue;
     lines.push(`## ${label.categories[category]}`, '');
     for (const rule of rules) lines.push(`- [\`${rule.id}\`](#${rule.id.replace(/[^a-z0-9-]/g, '')}) — ${ruleText(rule, locale).title}`);

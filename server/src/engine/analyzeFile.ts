@@ -55,12 +55,22 @@ export function analyzeTree(tree: Tree, text: string, options: AnalysisOptions):
     const error = context.run(rule);
     if (error) failures.push({ rule: rule.id, error });
   }
-  const findings = context.findings
+  return { findings: applyUserChoices(context.findings, lines, options), lines, failures };
+}
+
+/**
+ * The user's choices applied to findings from any source (rules or the
+ * compiler): rules and categories turned off, severities overridden,
+ * `goinsight:ignore` comments; the result is sorted by position.
+ */
+export function applyUserChoices(findings: readonly Finding[], lines: LineIndex, options: Omit<AnalysisOptions, 'locale'>): Finding[] {
+  return findings
+    .filter((finding) => options.ruleSettings?.[finding.rule] !== 'off' && !options.disabledCategories?.has(finding.category))
+    .filter((finding) => !options.onlyRules || options.onlyRules.has(finding.rule))
     .filter((finding) => !isSuppressed(finding, lines))
     .map((finding) => {
       const override = options.ruleSettings?.[finding.rule];
       return override && override !== 'off' ? { ...finding, severity: override } : finding;
     })
     .sort(compareFindings);
-  return { findings, lines, failures };
 }

@@ -5,10 +5,10 @@ import { MarkupKind, type Hover, type Position } from 'vscode-languageserver';
 import { rangeContains, type Finding } from '../engine/finding';
 import { findRule } from '../rules/allRules';
 import { localize } from '../l10n/serverText';
-import { ruleText, type Locale, type Rule } from '../rules/rule';
+import { ruleText, type Locale, type RuleDescription } from '../rules/rule';
 
 /** A rule's page: title, id, explanation and documentation link. */
-export function ruleDocumentationMarkdown(rule: Rule, locale: Locale): string {
+export function ruleDocumentationMarkdown(rule: RuleDescription, locale: Locale): string {
   const text = ruleText(rule, locale);
   const parts = [`# ${text.title}`, `\`${rule.id}\``, text.explanation];
   if (rule.documentation) parts.push(`[${localize(locale, 'documentation')}](${rule.documentation})`);

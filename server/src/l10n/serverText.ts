@@ -11,6 +11,18 @@ const english = {
   ignoreOnLine: 'Ignore {rule} on this line',
   ignoreReason: 'reason',
   summary: '{count} finding(s) in {files} file(s) ({ms} ms)',
+  compilerBuildFailed: 'Escape analysis unavailable: the package does not compile ({error}).',
+  compilerSetupFailed: 'Escape analysis unavailable: the go command failed ({error}).',
+  compilerNoModule: 'Escape analysis needs a Go module, and this file is in none: run `go mod init` in its directory (or open the folder that has its go.mod).',
+  statusCompiling: 'compiling {package}',
+  statusCompilingTooltip: 'Running the Go compiler’s escape analysis on {package}.',
+  statusCompiled: 'escapes {seconds} s',
+  statusCompiledTooltip: 'Escape analysis of {package} took {seconds} s{cached}.',
+  statusCached: ' (from cache)',
+  statusBuildFailed: 'package does not compile',
+  statusBuildFailedTooltip: 'Escape analysis of {package} is unavailable: {error}',
+  statusNoGo: 'go not found',
+  progressTitle: 'Go Insight: escape analysis',
 } as const;
 
 export type ServerTextKey = keyof typeof english;
@@ -26,6 +38,18 @@ export const serverText: Record<Locale, Record<ServerTextKey, string>> = {
     ignoreOnLine: '在此行忽略 {rule}',
     ignoreReason: '原因',
     summary: '{files} 个文件中共有 {count} 个发现（{ms} 毫秒）',
+    compilerBuildFailed: '无法进行逃逸分析：该包编译失败（{error}）。',
+    compilerSetupFailed: '无法进行逃逸分析：go 命令执行失败（{error}）。',
+    compilerNoModule: '逃逸分析需要 Go 模块，而此文件不属于任何模块：请在它所在的目录运行 `go mod init`（或打开含有其 go.mod 的文件夹）。',
+    statusCompiling: '正在编译 {package}',
+    statusCompilingTooltip: '正在对 {package} 运行 Go 编译器的逃逸分析。',
+    statusCompiled: '逃逸分析 {seconds} 秒',
+    statusCompiledTooltip: '{package} 的逃逸分析耗时 {seconds} 秒{cached}。',
+    statusCached: '（来自缓存）',
+    statusBuildFailed: '包无法编译',
+    statusBuildFailedTooltip: '{package} 的逃逸分析不可用：{error}',
+    statusNoGo: '未找到 go',
+    progressTitle: 'Go Insight：逃逸分析',
   },
 };
 

@@ -2,14 +2,10 @@
 // content change becomes a `tree.edit()` on the old tree, and the new text is
 // reparsed against it, so tree-sitter only re-reads what changed.
 import type { Parser, Point, Tree } from 'web-tree-sitter';
-import type { Range } from '../engine/finding';
 import { LineIndex } from '../engine/lineIndex';
+import type { TextChange } from '../engine/textChange';
 
-export interface TextChange {
-  /** LSP positions (0-based line, UTF-16 character); omitted for a full-text replacement. */
-  range?: Range;
-  text: string;
-}
+export type { TextChange };
 
 /** Offsets where tree-sitter rows start: it counts rows at \n only (a lone \r is not a break for it). */
 function rowStarts(text: string): number[] {

@@ -71,3 +71,25 @@ export interface RuleDocumentationResult {
 
 /** client → server: the rules, and one rule's documentation. */
 export const ruleDocumentationRequest = 'goinsight/ruleDocumentation';
+
+export interface CompilerFactsParams {
+  packageDir: string;
+  /** The documents whose compiler findings were replaced, with the versions they describe. */
+  documents: { uri: string; version: number }[];
+  facts: number;
+  durationMs: number;
+  fromCache: boolean;
+  /** Set when the package could not be compiled (the first error). */
+  buildFailed?: { kind: 'compile' | 'no-module' | 'setup'; message: string };
+}
+
+/** server → client: escape analysis for a package finished and its findings were published. */
+export const compilerFactsNotification = 'goinsight/compilerFacts';
+
+export interface RunCompilerParams {
+  /** Any open document of the package. */
+  uri: string;
+}
+
+/** client → server: run escape analysis now for the document's package (manual mode, "re-run" command). */
+export const runCompilerRequest = 'goinsight/runCompiler';

@@ -11,10 +11,16 @@ import { unbufferedSendLeak } from './goroutine/unbufferedSendLeak';
 import { waitBeforeClose } from './goroutine/waitBeforeClose';
 import { busySelect, singleCaseSelect } from './channel/selectShapes';
 import { timeAfterInLoop } from './channel/timeAfterInLoop';
-import type { Rule } from './rule';
+import { compilerFactDescriptions } from './compilerFacts';
+import type { Rule, RuleDescription } from './rule';
 
 export const allRules: readonly Rule[] = [deferOrder, deferInLoop, doubleClose, sendAfterClose, closeNil, nilOperation, unbufferedSendLeak, rangeNeverClosed, noExit, waitBeforeClose, busySelect, singleCaseSelect, timeAfterInLoop];
 
-export function findRule(id: string): Rule | undefined {
-  return allRules.find((rule) => rule.id === id);
+/** Syntactic rules and compiler fact kinds: everything a finding's `rule` can name. */
+export function allRuleDescriptions(): readonly RuleDescription[] {
+  return [...allRules, ...compilerFactDescriptions];
+}
+
+export function findRule(id: string): RuleDescription | undefined {
+  return allRules.find((rule) => rule.id === id) ?? compilerFactDescriptions.find((description) => description.id === id);
 }

@@ -15,7 +15,12 @@ export interface RuleText {
   explanation: string;
 }
 
-export interface Rule {
+/**
+ * Everything the user reads about a kind of finding. Syntactic rules add a
+ * `check`; the compiler's fact kinds (escape/moved-to-heap, …) are only
+ * described, since the compiler finds them.
+ */
+export interface RuleDescription {
   id: string;
   category: Category;
   defaultSeverity: Severity;
@@ -24,10 +29,13 @@ export interface Rule {
   text: { en: RuleText } & Partial<Record<Locale, RuleText>>;
   /** Go documentation that explains the underlying behaviour. */
   documentation?: string;
+}
+
+export interface Rule extends RuleDescription {
   check(context: RuleContext): void;
 }
 
-export function ruleText(rule: Rule, locale: Locale): RuleText {
+export function ruleText(rule: RuleDescription, locale: Locale): RuleText {
   return rule.text[locale] ?? rule.text.en;
 }
 

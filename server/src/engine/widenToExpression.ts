@@ -1,0 +1,55 @@
+// The compiler names a single point (line and column); the user thinks in
+// expressions. For "X escapes to heap" the compiler prints X itself (eliding
+// long parts as "..."), so the range widens to the innermost expression around
+// that point whose text is X — `&T{…}`, `make([]byte, n)`, a function literal
+// — and the inlay hint moves right after it. Calls are reported at their "(",
+// and some messages name only the callee (`append escapes to heap`): then the
+// call is meant. Anything else keeps the compiler's identifier-sized range: a
+// wrong underline is worse than a short one.
+import type { Node, Tree } from 'web-tree-sitter';
+import type { Finding } from './finding';
+import type { LineIndex } from './lineIndex';
+
+const escapesSuffix = ' escapes to heap';
+
+/** Matches the compiler's printed expression, where "..." stands for elided source. */
+function printedExpressionPattern(printed: string): RegExp {
+  const parts = printed.split('...').map((part) => part.replace(/\s+/g, ' ').replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  return new RegExp(`^${parts.join('[\\s\\S]*')}$`);
+}
+
+const statementLevel: ReadonlySet<string> = new Set(['block', 'source_file', 'function_declaration', 'method_declaration', 'expression_statement', 'short_var_declaration', 'assignment_statement', 'return_statement', 'go_statement', 'defer_statement']);
+
+/** The expressions around the offset, innermost first, up to the statement that holds them. */
+function enclosingExpressions(tree: Tree, offset: number): Node[] {
+  const chain: Node[] = [];
+  for (let node = tree.rootNode.descendantForIndex(offset, offset); node && !statementLevel.has(node.type); node = node.parent) {
+    if (node.isNamed) chain.push(node);
+  }
+  return chain;
+}
+
+const normalized = (node: Node) => node.text.replace(/\s+/g, ' ');
+
+function expressionNamed(message: string, tree: Tree, offset: number): Node | undefined {
+  if (!message.endsWith(escapesSuffix)) return undefined;
+  const printed = message.slice(0, -escapesSuffix.length);
+  const chain = enclosingExpressions(tree, offset);
+  if (printed === 'func literal') return chain.find((node) => node.type === 'func_literal' && node.startIndex === offset);
+  const pattern = printedExpressionPattern(printed);
+  return chain.find((node) => {
+    if (pattern.test(normalized(node))) return true;
+    const callee = node.type === 'call_expression' ? node.childForFieldName('function') : null;
+    return callee !== null && callee.endIndex <= offset && pattern.test(normalized(callee));
+  });
+}
+
+export function widenToExpression(finding: Finding, tree: Tree, lines: LineIndex): Finding {
+  if (finding.source !== 'compiler') return finding;
+  const expression = expressionNamed(finding.message, tree, lines.offsetAt(finding.range.start));
+  if (!expression || expression.hasError) return finding;
+  const range = lines.rangeOf(expression.startIndex, expression.endIndex);
+  // A function literal spans many lines: its hint belongs right after the `func` keyword.
+  const hintAt = expression.type === 'func_literal' ? lines.positionAt(expression.startIndex + 'func'.length) : range.end;
+  return { ...finding, range, inlay: finding.inlay ? { ...finding.inlay, position: hintAt } : undefined };
+}
