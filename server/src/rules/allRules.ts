@@ -14,7 +14,7 @@ import { timeAfterInLoop } from './channel/timeAfterInLoop';
 import { compilerFactDescriptions } from './compilerFacts';
 import type { Rule, RuleDescription } from './rule';
 
-export const allRules: readonly Rule[] = [deferOrder, deferInLoop, doubleClose, sendAfterClose, closeNil, nilOperation, unbufferedSendLeak, rangeNeverClosed, noExit, waitBeforeClose, busySelect, singleCaseSelect, timeAfterInLoop];
+export const allRules: readonly Rule[] = [deferOrder, deferInLoop, doubleClose, sendAfterClose, closeNil, nilOperation, unbufferedSendLeak, rangeNeverClosed, noExit, waitBeforeClose, busySelect, singleCaseSelect, timeAfterInLoop, signalUnbuffered, waitGroupAddInside];
 
 /** Syntactic rules and compiler fact kinds: everything a finding's `rule` can name. */
 export function allRuleDescriptions(): readonly RuleDescription[] {
