@@ -22,7 +22,7 @@ import { compareFacts, heapVerdictKinds, type EscapeFact, type SourcePoint } fro
 import { attachExplanations } from './explanations';
 import { writeOverlay, type Overlay } from './overlay';
 import { readCompilerJsonDir } from './parseCompilerJson';
-import { parseCompilerText, type UnrecognizedLine } from './parseCompilerText';
+import { parseCompilerText, type ParsedCompilerText, type UnrecognizedLine } from './parseCompilerText';
 import { runProcess, withPrivateTempDir } from './runCompiler';
 
 export const defaultGcflags: readonly string[] = ['-m=2', '-d=defer'];
@@ -119,12 +119,13 @@ export async function buildCompilerArgs(options: EscapeAnalysisOptions, jsonDir:
 // Progress chatter of the go command, never the error itself.
 const goCommandNoise = /^go: (?:downloading|finding|extracting) /;
 
-function firstError(unrecognized: readonly UnrecognizedLine[], stderr: string, packageDir: string): Omit<BuildFailure, 'kind' | 'output'> {
-  const candidates = unrecognized.filter((line) => !goCommandNoise.test(line.message) && !/^FAIL\b/.test(line.message));
-  // A package whose own files compiled (printing optimizer lines) can precede the failing test package: take the last failing section.
-  const lastSection = candidates.reduce((section, line) => Math.max(section, line.section), -1);
-  const located = candidates.find((line) => line.section === lastSection && line.at);
-  const chosen = located ?? candidates.find((line) => line.section === lastSection) ?? candidates[0];
+function firstError(text: ParsedCompilerText, stderr: string, packageDir: string): Omit<BuildFailure, 'kind' | 'output'> {
+  const candidates = text.unrecognized.filter((line) => !goCommandNoise.test(line.message) && !/^FAIL\b/.test(line.message));
+  // go test -c compiles the package and its tests in parallel, so a package that compiled (and printed facts) can come
+  // before or after the failing one: prefer a section that printed no facts, then the earliest.
+  const silent = (line: UnrecognizedLine) => line.section < 0 || (text.factsPerSection[line.section] ?? 0) === 0;
+  const ordered = [...candidates.filter(silent), ...candidates.filter((line) => !silent(line))];
+  const chosen = ordered.find((line) => line.at && line.section === ordered[0].section) ?? ordered[0];
   if (chosen?.at) {
     return { message: chosen.message, file: chosen.at.file, line: chosen.at.line, column: chosen.at.column || undefined };
   }
@@ -142,7 +143,7 @@ function classifyFailure(message: string): BuildFailure['kind'] {
 }
 
 /** Re-spells paths under the real (symlink-resolved) package directory with the caller's spelling. */
-function pathMapper(packageDir: string, realPackageDir: string): (file: string) => string {
+export function respellUnder(packageDir: string, realPackageDir: string): (file: string) => string {
   if (realPackageDir === packageDir) return (file) => file;
   const prefix = realPackageDir + path.sep;
   return (file) => (file === realPackageDir ? packageDir : file.startsWith(prefix) ? path.join(packageDir, file.slice(prefix.length)) : file);
@@ -161,7 +162,7 @@ export async function runEscapeAnalysis(options: EscapeAnalysisOptions): Promise
   } catch {
     // Missing directory: the go command will say so.
   }
-  const toCallerPath = pathMapper(packageDir, realPackageDir);
+  const toCallerPath = respellUnder(packageDir, realPackageDir);
 
   return withPrivateTempDir(async (tempDir) => {
     const jsonDir = path.join(tempDir, 'json');
@@ -227,7 +228,7 @@ export async function runEscapeAnalysis(options: EscapeAnalysisOptions): Promise
       durationMs: 0,
     };
     if (run.exitCode !== 0) {
-      const error = firstError(text.unrecognized, run.stderr, packageDir);
+      const error = firstError(text, run.stderr, packageDir);
       if (error.file) error.file = toCallerPath(error.file);
       const output = [run.stderr.trim(), run.stdout.trim()].filter(Boolean).join('\n');
       result.buildFailed = { kind: classifyFailure(error.message), ...error, output };

@@ -229,7 +229,7 @@ export async function readCompilerJsonDir(dir: string): Promise<ParsedJsonLog> {
         problems.push(`unreadable compiler JSON log ${path.join(packageDir, name)}`);
         continue;
       }
-      const earlier = headersSeen.get(file.header.file);
+      const earlier = isRealFile(file.header.file) ? headersSeen.get(file.header.file) : undefined;
       if (earlier) problems.push(`compiler JSON logs ${earlier} and ${path.join(packageDir, name)} both describe ${file.header.file}`);
       headersSeen.set(file.header.file, path.join(packageDir, name));
       parsed.push(file);

@@ -33,6 +33,8 @@ export interface ParsedCompilerText {
   explanations: LocatedExplanation[];
   /** `# pkg` headers, in order. */
   packages: string[];
+  /** How many facts each `# pkg` section printed (index as in `packages`); a failing package prints none. */
+  factsPerSection: number[];
   /** Lines that are neither facts, explanations nor known noise. */
   unrecognized: UnrecognizedLine[];
 }
@@ -84,6 +86,7 @@ export function parseCompilerText(output: string, options: ParseTextOptions): Pa
   const facts: EscapeFact[] = [];
   const explanations: LocatedExplanation[] = [];
   const packages: string[] = [];
+  const factsPerSection: number[] = [];
   const unrecognized: UnrecognizedLine[] = [];
   const seen = new Set<string>();
   let block: OpenBlock | undefined;
@@ -93,6 +96,7 @@ export function parseCompilerText(output: string, options: ParseTextOptions): Pa
     if (line.trim() === '') continue;
     if (line.startsWith('# ')) {
       packages.push(line.slice(2).trim());
+      factsPerSection.push(0);
       block = undefined;
       continue;
     }
@@ -137,11 +141,12 @@ export function parseCompilerText(output: string, options: ParseTextOptions): Pa
     if (seen.has(key)) continue;
     seen.add(key);
     facts.push(fact);
+    if (factsPerSection.length > 0) factsPerSection[factsPerSection.length - 1]++;
   }
 
   attachExplanations(facts, explanations);
   facts.sort(compareFacts);
-  return { facts, explanations, packages, unrecognized };
+  return { facts, explanations, packages, factsPerSection, unrecognized };
 }
 
 function samePoint(a: SourcePoint, b: SourcePoint): boolean {
