@@ -78,3 +78,32 @@ test('defer/in-loop fix: refused when break, return or a jump to an outer label 
   // The inner loop's break leaves the inner loop only; the outer body has no jumps.
   assert.equal(fixCount(lineOf('func innerBreakStillRepeatsInOuterLoop') + 4), 1);
 });
+
+test('defer/in-loop fix: `continue label` of the wrapped loop becomes return and the unused label goes', async () => {
+  const { findings, lines, text } = await analyzeFixture('rules/defer/in-loop/positive.go', { onlyRules: new Set([rule]) });
+  const labelLine = text.split('\n').findIndex((line) => line.startsWith('outer:'));
+  const finding = findings.find((candidate) => candidate.range.start.line === labelLine + 3);
+  assert.ok(finding, lines.lineText(labelLine + 3));
+  const fixed = applyFix(text, finding.fixes[0]);
+  assert.ok(
+    fixed.includes(
+      [
+        'func labeled(names []string) {',
+        '\tfor _, name := range names {',
+        '\t\tfunc() {',
+        '\t\t\tf, _ := os.Open(name)',
+        '\t\t\tdefer f.Close() // want "deferred inside a loop"',
+        '\t\t\tfor i := 0; i < 3; i++ {',
+        '\t\t\t\tif i == 1 {',
+        '\t\t\t\t\treturn',
+        '\t\t\t\t}',
+        '\t\t\t}',
+        '\t\t}()',
+        '\t}',
+        '}',
+      ].join('\n'),
+    ),
+    fixed,
+  );
+  assert.deepEqual(await parseErrors(fixed), []);
+});

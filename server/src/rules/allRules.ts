@@ -1,20 +1,31 @@
 // The registry of every syntactic rule, in the order their findings are
 // produced. Adding a rule means adding its module here.
+import { deferArgsEvaluatedEarly } from './defer/deferArgsEvaluatedEarly';
+import { deferBeforeErrorCheck } from './defer/deferBeforeErrorCheck';
+import { deferCallChain } from './defer/deferCallChain';
+import { deferExitSkipsDefers } from './defer/deferExitSkipsDefers';
+import { deferIgnoredCloseError } from './defer/deferIgnoredCloseError';
 import { deferInLoop } from './defer/deferInLoop';
+import { deferLockUnlockMismatch } from './defer/deferLockUnlockMismatch';
+import { deferLoopVarCapture } from './defer/deferLoopVarCapture';
+import { deferOrderHazard } from './defer/deferOrderHazard';
+import { deferRecoverMisuse } from './defer/deferRecoverMisuse';
+import { deferValueReceiver } from './defer/deferValueReceiver';
 import { deferOrder } from './defer/deferOrder';
 import { doubleClose } from './channel/doubleClose';
 import { closeNil, nilOperation } from './channel/nilChannel';
+import { busySelect, singleCaseSelect } from './channel/selectShapes';
 import { sendAfterClose } from './channel/sendAfterClose';
+import { timeAfterInLoop } from './channel/timeAfterInLoop';
 import { noExit } from './goroutine/noExit';
 import { rangeNeverClosed } from './goroutine/rangeNeverClosed';
 import { unbufferedSendLeak } from './goroutine/unbufferedSendLeak';
+import { signalUnbuffered, waitGroupAddInside } from './goroutine/waitGroupAndSignal';
 import { waitBeforeClose } from './goroutine/waitBeforeClose';
-import { busySelect, singleCaseSelect } from './channel/selectShapes';
-import { timeAfterInLoop } from './channel/timeAfterInLoop';
 import { compilerFactDescriptions } from './compilerFacts';
 import type { Rule, RuleDescription } from './rule';
 
-export const allRules: readonly Rule[] = [deferOrder, deferInLoop, doubleClose, sendAfterClose, closeNil, nilOperation, unbufferedSendLeak, rangeNeverClosed, noExit, waitBeforeClose, busySelect, singleCaseSelect, timeAfterInLoop, signalUnbuffered, waitGroupAddInside];
+export const allRules: readonly Rule[] = [deferOrder, deferInLoop, deferArgsEvaluatedEarly, deferLoopVarCapture, deferOrderHazard, deferBeforeErrorCheck, deferCallChain, deferRecoverMisuse, deferExitSkipsDefers, deferLockUnlockMismatch, deferValueReceiver, deferIgnoredCloseError, doubleClose, sendAfterClose, closeNil, nilOperation, unbufferedSendLeak, rangeNeverClosed, noExit, waitBeforeClose, timeAfterInLoop, busySelect, singleCaseSelect, waitGroupAddInside, signalUnbuffered];
 
 /** Syntactic rules and compiler fact kinds: everything a finding's `rule` can name. */
 export function allRuleDescriptions(): readonly RuleDescription[] {

@@ -1,15 +1,16 @@
 // defer/in-loop: a defer inside a `for` body registers one call per iteration
 // and runs them all only when the function returns, so files, locks and
 // connections are held for the whole loop. Defers that surely run at most
-// once (the iteration ends in return/break/panic right after) are left alone.
+// once (the iteration ends in return/break/panic right after, or a lazy-init
+// guard `if x == nil { x = …; defer … }` surrounds them) are left alone.
 // The fix runs each iteration in a function literal; `continue` becomes
 // `return` and the fix is refused when break/return/goto/labels would change
 // meaning.
 import type { Node } from 'web-tree-sitter';
-import type { Fix } from '../../engine/finding';
+import type { Fix, TextEdit } from '../../engine/finding';
 import { enclosingFunction, functionDisplayName } from '../../syntax/functions';
 import { deferSites, enclosingLoop, lineIndentOf } from '../../syntax/defers';
-import { followingStatements, isTerminating } from '../../syntax/statements';
+import { followingStatements, isTerminating, statementsOf } from '../../syntax/statements';
 import type { Rule } from '../rule';
 import type { RuleContext } from '../ruleContext';
 import { deferredCallText } from './deferOrder';
@@ -48,8 +49,44 @@ function exitAfter(node: Node, loop: Node): IterationExit {
   return 'none';
 }
 
+/** Text of the variables an `if` tests (`x` in `if x == nil`, `s.init` in `if !s.init`). */
+function testedTexts(condition: Node): Set<string> {
+  const texts = new Set<string>();
+  for (const node of [condition, ...condition.descendantsOfType(['identifier', 'selector_expression'])]) {
+    if (node && (node.type === 'identifier' || node.type === 'selector_expression')) texts.add(node.text);
+  }
+  return texts;
+}
+
+/**
+ * A lazy-initialisation guard such as `if buf == nil { buf = …; defer free(buf) }`
+ * or `if first { first = false; … }`: the branch assigns what its condition tests,
+ * so it runs once however often the loop turns.
+ */
+function isRunOnceGuard(statement: Node): boolean {
+  if (statement.type !== 'if_statement') return false;
+  const condition = statement.childForFieldName('condition');
+  const consequence = statement.childForFieldName('consequence');
+  if (!condition || !consequence) return false;
+  const tested = testedTexts(condition);
+  return statementsOf(consequence).some((inner) => {
+    if (inner.type !== 'assignment_statement') return false;
+    const left = inner.childForFieldName('left');
+    return left?.namedChildren.some((target) => target !== null && tested.has(target.text)) ?? false;
+  });
+}
+
+function insideRunOnceGuard(defer: Node, loop: Node): boolean {
+  for (let current = defer.parent; current && current.id !== loop.id; current = current.parent) {
+    if (isRunOnceGuard(current)) return true;
+  }
+  return false;
+}
+
 /** The innermost loop in which the defer can run more than once per call of its function, if any. */
 function repeatingLoop(defer: Node, fn: Node): Node | null {
+  const innermost = enclosingLoop(defer, fn);
+  if (innermost && insideRunOnceGuard(defer, innermost)) return null;
   let node = defer;
   for (let loop = enclosingLoop(defer, fn); loop; loop = enclosingLoop(loop, fn)) {
     const exit = exitAfter(node, loop);
@@ -80,6 +117,7 @@ function wrapBodyFix(context: RuleContext, loop: Node): Fix | undefined {
   if (!body || body.hasError) return undefined;
   const label = labelOf(loop);
   const replacements: { start: number; end: number; text: string }[] = [];
+  let convertedLabel = false;
   for (const jump of bodyJumps(body)) {
     if (jump.type === 'return_statement' || jump.type === 'goto_statement') return undefined;
     const jumpLabel = jump.namedChildren.find((child) => child?.type === 'label_name')?.text;
@@ -92,6 +130,7 @@ function wrapBodyFix(context: RuleContext, loop: Node): Fix | undefined {
       continue; // targets a nested loop/switch inside the body
     }
     if (jump.type === 'break_statement') return undefined;
+    if (jumpLabel) convertedLabel = true;
     replacements.push({ start: jump.startIndex - body.startIndex, end: jump.endIndex - body.startIndex, text: 'return' });
   }
   for (const raw of body.descendantsOfType('raw_string_literal')) {
@@ -102,7 +141,7 @@ function wrapBodyFix(context: RuleContext, loop: Node): Fix | undefined {
     inner = inner.slice(0, replacement.start) + replacement.text + inner.slice(replacement.end);
   }
   inner = inner.slice(1, -1);
-  const indent = lineIndentOf(context.text, loop.parent?.type === 'labeled_statement' ? loop.parent : loop);
+  const indent = lineIndentOf(context.text, loop);
   let newBody: string;
   const firstBreak = inner.indexOf('\n');
   if (firstBreak < 0) {
@@ -112,10 +151,27 @@ function wrapBodyFix(context: RuleContext, loop: Node): Fix | undefined {
     const rest = inner.slice(firstBreak + 1).replace(/\n[ \t]*$/, '');
     newBody = `{${head}\n${indent}\tfunc() {\n${reindent(rest)}\n${indent}\t}()\n${indent}}`;
   }
-  return {
-    title: context.message('fixWrap'),
-    edits: [{ range: context.rangeOf(body), newText: newBody }],
-  };
+  const edits: TextEdit[] = [{ range: context.rangeOf(body), newText: newBody }];
+  // `continue L` became `return`; a label nothing jumps to any more does not compile.
+  if (label && convertedLabel && !labelStillUsed(loop, label)) {
+    const labeled = loop.parent as Node;
+    const labelLineStart = context.text.lastIndexOf('\n', labeled.startIndex - 1) + 1;
+    edits.push({ range: context.lines.rangeOf(labelLineStart, loop.startIndex), newText: indent });
+  }
+  return { title: context.message('fixWrap'), edits };
+}
+
+/** True when a jump outside the loop body (which the fix rewrites) still names the label. */
+function labelStillUsed(loop: Node, label: string): boolean {
+  const fn = enclosingFunction(loop);
+  const body = loop.childForFieldName('body');
+  if (!fn || !body) return true;
+  return (fn.childForFieldName('body')?.descendantsOfType(['break_statement', 'continue_statement', 'goto_statement']) ?? []).some(
+    (jump) =>
+      jump !== null &&
+      !(jump.startIndex >= body.startIndex && jump.endIndex <= body.endIndex) &&
+      jump.namedChildren.some((child) => child?.type === 'label_name' && child.text === label),
+  );
 }
 
 function labelIsInside(body: Node, label: string): boolean {

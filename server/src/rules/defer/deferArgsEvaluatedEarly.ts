@@ -1,0 +1,188 @@
+// defer/args-evaluated-early: the arguments of a deferred call are evaluated
+// when the `defer` runs. Reported when that visibly defeats the intent: a
+// `time.Since`/`time.Now` argument (measures nothing), a local variable
+// printed or logged by the deferred call but assigned again later in the same
+// block, or a named
+// result passed by value (its final value is set by `return`). Deferred func
+// literals with explicit arguments are left alone: passing the current value
+// on purpose is their idiom. The fix wraps the call in a closure.
+import type { Node } from 'web-tree-sitter';
+import type { Fix } from '../../engine/finding';
+import { callArguments, isPackageCall, rootIdentifier } from '../../syntax/calls';
+import { deferSites, type DeferSite } from '../../syntax/defers';
+import { enclosingFunction, ownDescendants } from '../../syntax/functions';
+import { importNames, type ImportNames } from '../../syntax/imports';
+import { LocalNamesCache, type LocalDeclaration, type LocalNames } from '../../syntax/localNames';
+import type { Rule } from '../rule';
+import type { RuleContext } from '../ruleContext';
+
+type Early =
+  | { key: 'time'; node: Node; values: Record<string, string> }
+  | { key: 'reassigned'; node: Node; values: Record<string, string>; write: Node }
+  | { key: 'namedResult'; node: Node; values: Record<string, string> };
+
+/** A `time.Since(…)`/`time.Now()` call inside the argument (not inside a nested func literal). */
+function timeCall(argument: Node, imports: ImportNames, names: LocalNames | undefined): Node | undefined {
+  const calls = argument.type === 'call_expression' ? [argument] : [];
+  calls.push(...argument.descendantsOfType('call_expression').filter((call): call is Node => call !== null && call.id !== argument.id));
+  return calls.find((call) => {
+    for (let current = call.parent; current && current.id !== argument.id; current = current.parent) {
+      if (current.type === 'func_literal') return false;
+    }
+    return isPackageCall(call, 'time', ['Since', 'Now'], imports, names);
+  });
+}
+
+/** Assignments to the variable after the defer, in the defer's own block (so they surely follow it). */
+function laterWrites(declaration: LocalDeclaration, site: DeferSite, names: LocalNames): Node[] {
+  const list = site.statement.parent;
+  if (!list) return [];
+  return names
+    .writes(declaration)
+    .filter(
+      (write) =>
+        (write.kind === 'assign' || write.kind === 'incdec' || write.kind === 'redeclare') &&
+        write.identifier.startIndex >= site.statement.endIndex &&
+        write.identifier.endIndex <= list.endIndex,
+    )
+    .map((write) => write.identifier);
+}
+
+/** True when the function sets its results after the defer: a return with values, or an assignment. */
+function resultSetLater(declaration: LocalDeclaration, site: DeferSite, names: LocalNames): boolean {
+  if (names.writes(declaration).some((write) => write.identifier.startIndex >= site.statement.endIndex)) return true;
+  return ownDescendants(site.fn, 'return_statement').some(
+    (statement) => statement.startIndex >= site.statement.endIndex && statement.namedChildCount > 0,
+  );
+}
+
+const printingNames = /^(Print|Printf|Println|Fprint|Fprintf|Fprintln|Log|Logf|Info|Infof|Infoln|Debug|Debugf|Warn|Warnf|Warning|Warningf|Trace|Tracef)$/;
+
+function isPrintingCall(call: Node): boolean {
+  const callee = call.childForFieldName('function');
+  const name = callee?.type === 'selector_expression' ? callee.childForFieldName('field')?.text : callee?.text;
+  return name !== undefined && printingNames.test(name);
+}
+
+function findEarly(site: DeferSite, imports: ImportNames, names: LocalNames | undefined): Early | undefined {
+  for (const argument of callArguments(site.call)) {
+    const time = timeCall(argument, imports, names);
+    if (time) return { key: 'time', node: time, values: { expression: time.text.replace(/\s+/g, ' ') } };
+    if (argument.type !== 'identifier' || !names) continue;
+    const declaration = names.resolve(argument);
+    if (!declaration) continue;
+    if (declaration.kind === 'result' && declaration.scope.id === site.fn.id && resultSetLater(declaration, site, names)) {
+      return { key: 'namedResult', node: argument, values: { name: argument.text } };
+    }
+    // Passing the current value on purpose (free the head, restore the old
+    // value) is common; printing a variable at return is what is meant to see
+    // the final value, so only printing and logging calls are reported.
+    if (declaration.kind === 'result' || declaration.kind === 'const' || !isPrintingCall(site.call)) continue;
+    const write = laterWrites(declaration, site, names)[0];
+    if (write) return { key: 'reassigned', node: argument, values: { name: argument.text }, write };
+  }
+  return undefined;
+}
+
+/** Wrapping changes when the function value and receiver are evaluated too: only offer it when they cannot change. */
+function closureFix(context: RuleContext, site: DeferSite, names: LocalNames | undefined): Fix | undefined {
+  const callee = site.call.childForFieldName('function');
+  if (!callee) return undefined;
+  const root = callee.type === 'identifier' ? callee : rootIdentifier(callee);
+  if (!root) return undefined;
+  const declaration = names?.resolve(root);
+  if (declaration && names && laterWrites(declaration, site, names).length > 0) return undefined;
+  if (declaration && names?.writes(declaration).some((write) => write.identifier.startIndex >= site.statement.endIndex)) return undefined;
+  return {
+    title: context.message('fixClosure'),
+    isPreferred: true,
+    edits: [{ range: context.rangeOf(site.call), newText: `func() { ${site.call.text} }()` }],
+  };
+}
+
+export const deferArgsEvaluatedEarly: Rule = {
+  id: 'defer/args-evaluated-early',
+  category: 'defer',
+  defaultSeverity: 'warning',
+  presentation: 'diagnostic',
+  documentation: 'https://go.dev/ref/spec#Defer_statements',
+  text: {
+    en: {
+      title: 'Deferred call arguments are evaluated at the defer',
+      messages: {
+        time: '`{expression}` is evaluated when the defer runs, not at return: the deferred call measures (almost) nothing',
+        reassigned: '`{name}` is evaluated when the defer runs; the deferred call will not see the value assigned later',
+        namedResult: 'the named result `{name}` is passed by value when the defer runs, before any return sets it',
+        assignedHere: '`{name}` is assigned here, after the defer',
+        fixClosure: 'Evaluate at return: wrap the call in a function literal',
+      },
+      explanation: [
+        'A `defer` statement evaluates the function value and **all its arguments immediately**; only the call itself is postponed until the function returns.',
+        '',
+        'So `defer log.Printf("took %v", time.Since(start))` computes the duration right away (≈0), `defer fmt.Println(x)` prints the value `x` had at the defer, and `defer report(err)` with a named result `err` passes the error as it was then (usually `nil`), not the one the function returns.',
+        '',
+        'To use the values of return time, defer a function literal: its body, including the argument expressions, runs at return and reads the variables then.',
+        '',
+        '```go',
+        '// Before: logs ~0s',
+        'start := time.Now()',
+        'defer log.Printf("took %v", time.Since(start))',
+        '',
+        '// After: logs the real duration',
+        'start := time.Now()',
+        'defer func() { log.Printf("took %v", time.Since(start)) }()',
+        '```',
+      ].join('\n'),
+    },
+    'zh-cn': {
+      title: '延迟调用的参数在 defer 时求值',
+      messages: {
+        time: '`{expression}` 在执行 defer 语句时就已求值，而不是在返回时：这个延迟调用（几乎）什么也没测到',
+        reassigned: '`{name}` 在执行 defer 语句时就已求值；延迟调用看不到之后再赋给它的值',
+        namedResult: '命名返回值 `{name}` 在执行 defer 语句时按值传入，此时 return 还没有给它赋值',
+        assignedHere: '`{name}` 在 defer 之后于此处被赋值',
+        fixClosure: '在返回时求值：把调用包进函数字面量（闭包）',
+      },
+      explanation: [
+        '`defer` 语句会**立即求值**函数值和**所有参数**，只有调用本身被推迟到函数返回时才执行。',
+        '',
+        '因此 `defer log.Printf("took %v", time.Since(start))` 会立刻算出耗时（约为 0），`defer fmt.Println(x)` 打印的是执行 defer 时 `x` 的值，而对命名返回值 `err` 写 `defer report(err)`，传入的是当时的错误（通常是 `nil`），而不是函数最终返回的错误。',
+        '',
+        '如果要使用返回时的值，应 defer 一个函数字面量（闭包）：它的函数体（包括参数表达式）在返回时才执行，读取的是那时的变量。',
+        '',
+        '```go',
+        '// 修改前：记录的耗时约为 0',
+        'start := time.Now()',
+        'defer log.Printf("took %v", time.Since(start))',
+        '',
+        '// 修改后：记录真实耗时',
+        'start := time.Now()',
+        'defer func() { log.Printf("took %v", time.Since(start)) }()',
+        '```',
+      ].join('\n'),
+    },
+  },
+  check(context) {
+    const root = context.tree.rootNode;
+    const imports = importNames(root);
+    const locals = new LocalNamesCache();
+    for (const site of deferSites(root)) {
+      if (site.call.childForFieldName('function')?.type === 'func_literal') continue;
+      if (enclosingFunction(site.statement)?.id !== site.fn.id) continue;
+      const names = locals.for(site.statement);
+      const early = findEarly(site, imports, names);
+      if (!early) continue;
+      const fix = closureFix(context, site, names);
+      context.report({
+        at: early.node,
+        messageKey: early.key,
+        values: early.values,
+        related:
+          early.key === 'reassigned'
+            ? [{ range: context.rangeOf(early.write), message: context.message('assignedHere', early.values) }]
+            : [],
+        fixes: fix ? [fix] : [],
+      });
+    }
+  },
+};

@@ -1,0 +1,194 @@
+// defer/before-error-check: `f, err := open(); defer f.Close(); if err != nil`
+// defers a call on a value that is nil or invalid when the call failed
+// (`resp.Body.Close()` on a nil resp panics at return). Recognised only in
+// its literal shape: the defer right after the assignment, on the first
+// assigned variable, before the `if err != nil` that checks the same error.
+// The fix moves the defer below the check when the check's body always leaves.
+import type { Node } from 'web-tree-sitter';
+import type { Fix } from '../../engine/finding';
+import { methodCall, rootIdentifier, unparenthesize } from '../../syntax/calls';
+import { deferSites, type DeferSite } from '../../syntax/defers';
+import { LocalNamesCache, type LocalDeclaration, type LocalNames } from '../../syntax/localNames';
+import { followingStatements, isTerminating, previousStatement } from '../../syntax/statements';
+import type { Rule } from '../rule';
+import type { RuleContext } from '../ruleContext';
+import { deferredCallText } from './deferOrder';
+
+interface ErrorCheckedAssignment {
+  assignment: Node;
+  value: LocalDeclaration;
+  error: LocalDeclaration;
+}
+
+function assignedIdentifiers(statement: Node): Node[] {
+  if (statement.type !== 'short_var_declaration' && statement.type !== 'assignment_statement') return [];
+  if (statement.type === 'assignment_statement' && statement.childForFieldName('operator')?.type !== '=') return [];
+  const right = statement.childForFieldName('right');
+  if (right?.namedChildCount !== 1 || right.namedChild(0)?.type !== 'call_expression') return [];
+  const left = statement.childForFieldName('left');
+  return left ? left.namedChildren.filter((child): child is Node => child !== null) : [];
+}
+
+/** `x, …, err := call()` right before the defer, with the deferred call made on `x`. */
+function matchAssignment(site: DeferSite, names: LocalNames): ErrorCheckedAssignment | undefined {
+  const assignment = previousStatement(site.statement);
+  if (!assignment) return undefined;
+  const targets = assignedIdentifiers(assignment);
+  if (targets.length < 2 || targets.some((target) => target.type !== 'identifier')) return undefined;
+  const errorIdentifier = targets[targets.length - 1];
+  const method = methodCall(site.call);
+  const receiverRoot = method ? rootIdentifier(method.receiver) : null;
+  if (!receiverRoot) return undefined;
+  const value = names.resolve(receiverRoot);
+  const error = names.resolve(errorIdentifier);
+  if (!value || !error || value === error) return undefined;
+  if (!targets.slice(0, -1).some((target) => names.resolve(target) === value)) return undefined;
+  return { assignment, value, error };
+}
+
+function isNilCheckOf(statement: Node, error: LocalDeclaration, names: LocalNames): boolean {
+  if (statement.type !== 'if_statement' || statement.childForFieldName('initializer')) return false;
+  const condition = statement.childForFieldName('condition');
+  if (!condition) return false;
+  const comparison = unparenthesize(condition);
+  if (comparison.type !== 'binary_expression' || comparison.childForFieldName('operator')?.type !== '!=') return false;
+  const left = comparison.childForFieldName('left');
+  const right = comparison.childForFieldName('right');
+  const operand = left?.type === 'nil' ? right : right?.type === 'nil' ? left : null;
+  return operand?.type === 'identifier' && names.resolve(operand) === error;
+}
+
+function mentions(statement: Node, declarations: LocalDeclaration[], names: LocalNames): boolean {
+  return statement
+    .descendantsOfType('identifier')
+    .some((identifier) => identifier !== null && declarations.includes(names.resolve(identifier) as LocalDeclaration));
+}
+
+function lineSpan(text: string, node: Node): { start: number; end: number } {
+  const start = text.lastIndexOf('\n', node.startIndex - 1) + 1;
+  const newline = text.indexOf('\n', node.endIndex);
+  return { start, end: newline < 0 ? text.length : newline + 1 };
+}
+
+function moveFix(context: RuleContext, defer: Node, check: Node): Fix | undefined {
+  const consequence = check.childForFieldName('consequence');
+  if (check.childForFieldName('alternative') || !consequence || !isTerminating(consequence)) return undefined;
+  const span = lineSpan(context.text, defer);
+  const lineText = context.text.slice(span.start, span.end);
+  // Only a defer alone on its line (a trailing comment may follow) moves cleanly.
+  if (context.text.slice(span.start, defer.startIndex).trim() !== '' || !lineText.endsWith('\n')) return undefined;
+  const after = context.text.slice(defer.endIndex, span.end).trim();
+  if (after !== '' && !after.startsWith('//')) return undefined;
+  const checkEnd = lineSpan(context.text, check).end;
+  if (context.text.slice(check.endIndex, checkEnd).trim() !== '') return undefined;
+  const insertAt = context.lines.positionAt(checkEnd);
+  return {
+    title: context.message('fixMove'),
+    isPreferred: true,
+    edits: [
+      { range: context.lines.rangeOf(span.start, span.end), newText: '' },
+      { range: { start: insertAt, end: insertAt }, newText: lineText },
+    ],
+  };
+}
+
+export const deferBeforeErrorCheck: Rule = {
+  id: 'defer/before-error-check',
+  category: 'defer',
+  defaultSeverity: 'warning',
+  presentation: 'diagnostic',
+  documentation: 'https://go.dev/blog/defer-panic-and-recover',
+  text: {
+    en: {
+      title: 'Defer before the error check',
+      messages: {
+        beforeCheck: '`{call}` is deferred before `{error}` is checked: when the call fails, `{value}` may be nil or invalid and the deferred call runs on it anyway',
+        checkHere: '`{error}` is checked only here',
+        fixMove: 'Move the defer after the error check',
+      },
+      explanation: [
+        'A deferred call is registered when the `defer` statement runs, whatever happens next. If it comes before the error check, it is registered even when the call that produced the value failed, and at return it runs on whatever was returned with the error: usually a nil pointer or a zero value.',
+        '',
+        'For `*os.File` that means a pointless `Close` on nil (returning `os.ErrInvalid`); for `resp.Body.Close()` after a failed `http.Get` it is a nil-pointer panic at return, which hides the original error.',
+        '',
+        'Register the cleanup only once the value is known to be valid: after the `if err != nil { return … }`.',
+        '',
+        '```go',
+        '// Before',
+        'resp, err := http.Get(url)',
+        'defer resp.Body.Close() // panics at return when err != nil',
+        'if err != nil {',
+        '\treturn err',
+        '}',
+        '',
+        '// After',
+        'resp, err := http.Get(url)',
+        'if err != nil {',
+        '\treturn err',
+        '}',
+        'defer resp.Body.Close()',
+        '```',
+      ].join('\n'),
+    },
+    'zh-cn': {
+      title: '在错误检查之前 defer',
+      messages: {
+        beforeCheck: '在检查 `{error}` 之前就 defer 了 `{call}`：调用失败时 `{value}` 可能是 nil 或无效值，延迟调用仍会在它上面执行',
+        checkHere: '直到这里才检查 `{error}`',
+        fixMove: '把 defer 移到错误检查之后',
+      },
+      explanation: [
+        '延迟调用在执行到 `defer` 语句时就注册了，与之后发生什么无关。如果它写在错误检查之前，那么即使产生该值的调用失败了，延迟调用也已注册，函数返回时会作用在随错误一起返回的值上：通常是 nil 指针或零值。',
+        '',
+        '对 `*os.File` 来说，只是在 nil 上做了一次无意义的 `Close`（返回 `os.ErrInvalid`）；而 `http.Get` 失败后执行 `resp.Body.Close()` 会在返回时触发空指针 panic，把原本的错误掩盖掉。',
+        '',
+        '只有在确认值有效之后才注册清理操作：放在 `if err != nil { return … }` 之后。',
+        '',
+        '```go',
+        '// 修改前',
+        'resp, err := http.Get(url)',
+        'defer resp.Body.Close() // err != nil 时，返回时 panic',
+        'if err != nil {',
+        '\treturn err',
+        '}',
+        '',
+        '// 修改后',
+        'resp, err := http.Get(url)',
+        'if err != nil {',
+        '\treturn err',
+        '}',
+        'defer resp.Body.Close()',
+        '```',
+      ].join('\n'),
+    },
+  },
+  check(context) {
+    const locals = new LocalNamesCache();
+    for (const site of deferSites(context.tree.rootNode)) {
+      const names = locals.for(site.statement);
+      const matched = names ? matchAssignment(site, names) : undefined;
+      if (!names || !matched) continue;
+      // The first later statement that mentions the error must be its nil check.
+      let check: Node | undefined;
+      let between = false;
+      for (const following of followingStatements(site.statement)) {
+        if (isNilCheckOf(following, matched.error, names)) {
+          check = following;
+          break;
+        }
+        if (mentions(following, [matched.error], names)) break;
+        between ||= mentions(following, [matched.value], names);
+      }
+      if (!check) continue;
+      const values = { call: deferredCallText(site.statement), error: matched.error.name, value: matched.value.name };
+      const fix = between ? undefined : moveFix(context, site.statement, check);
+      context.report({
+        at: site.statement,
+        messageKey: 'beforeCheck',
+        values,
+        related: [{ range: context.rangeOf(check.childForFieldName('condition') ?? check), message: context.message('checkHere', values) }],
+        fixes: fix ? [fix] : [],
+      });
+    }
+  },
+};

@@ -1,0 +1,135 @@
+// defer/call-chain: `defer trace("x")` where trace returns the cleanup
+// function (`func() func()`): the setup runs only at return and the cleanup is
+// thrown away; `defer trace("x")()` was meant. Only functions declared in this
+// file (and methods on the enclosing method's own receiver) are known to
+// return a function, so only those are checked.
+import type { Node } from 'web-tree-sitter';
+import { deferSites } from '../../syntax/defers';
+import { LocalNamesCache } from '../../syntax/localNames';
+import { receiverBaseType, receiverName } from '../../syntax/receivers';
+import type { Rule } from '../rule';
+
+/** True when the declaration's only result is a function type. */
+function returnsFunction(declaration: Node): boolean {
+  let result = declaration.childForFieldName('result');
+  if (result?.type === 'parameter_list') {
+    const parameters = result.namedChildren.filter((child) => child?.type === 'parameter_declaration');
+    if (parameters.length !== 1 || parameters[0]?.childForFieldName('name')) return false;
+    result = parameters[0]?.childForFieldName('type') ?? null;
+  }
+  return result?.type === 'function_type';
+}
+
+export const deferCallChain: Rule = {
+  id: 'defer/call-chain',
+  category: 'defer',
+  defaultSeverity: 'warning',
+  presentation: 'diagnostic',
+  documentation: 'https://go.dev/ref/spec#Defer_statements',
+  text: {
+    en: {
+      title: 'Deferred call returns the cleanup it should defer',
+      messages: {
+        discarded: '`{callee}` returns a function, which this defer throws away: `{call}` itself runs only at return. Did you mean `defer {call}()`?',
+        declaredHere: '`{callee}` returns a func',
+        fixCall: 'Defer the returned function: defer {call}()',
+      },
+      explanation: [
+        'Some helpers do their setup immediately and return the matching cleanup, meant to be used as `defer setup()()`: the first call runs now, the function it returns is deferred.',
+        '',
+        'With only one pair of parentheses, `defer setup()` defers the *setup* itself: it runs at return, and the cleanup it returns is discarded. A timer then measures nothing, a temporary directory is created just before the function exits and never removed.',
+        '',
+        '```go',
+        'func trace(name string) func() {',
+        '\tstart := time.Now()',
+        '\treturn func() { log.Printf("%s took %v", name, time.Since(start)) }',
+        '}',
+        '',
+        '// Before: trace runs at return; nothing is logged',
+        'defer trace("load")',
+        '',
+        '// After: trace runs now, the returned func at return',
+        'defer trace("load")()',
+        '```',
+      ].join('\n'),
+    },
+    'zh-cn': {
+      title: '被 defer 的调用返回了本应 defer 的清理函数',
+      messages: {
+        discarded: '`{callee}` 返回一个函数，而这里的 defer 把它丢弃了：`{call}` 本身要到返回时才执行。是否想写 `defer {call}()`？',
+        declaredHere: '`{callee}` 返回一个 func',
+        fixCall: 'defer 返回的函数：defer {call}()',
+      },
+      explanation: [
+        '有些辅助函数会立即完成准备工作，并返回对应的清理函数，用法是 `defer setup()()`：第一次调用现在执行，它返回的函数被延迟调用。',
+        '',
+        '如果只写一对括号，`defer setup()` 延迟的是*准备工作*本身：它在函数返回时才执行，返回的清理函数被丢弃。于是计时器什么也没测到，临时目录在函数退出前一刻才创建且永远不会删除。',
+        '',
+        '```go',
+        'func trace(name string) func() {',
+        '\tstart := time.Now()',
+        '\treturn func() { log.Printf("%s took %v", name, time.Since(start)) }',
+        '}',
+        '',
+        '// 修改前：trace 在返回时才执行，什么也不会记录',
+        'defer trace("load")',
+        '',
+        '// 修改后：trace 立即执行，返回的函数在返回时执行',
+        'defer trace("load")()',
+        '```',
+      ].join('\n'),
+    },
+  },
+  check(context) {
+    const root = context.tree.rootNode;
+    const functions = new Map<string, Node>();
+    const methods = new Map<string, Node>(); // "Type.Method"
+    for (const declaration of root.namedChildren) {
+      if (!declaration || !returnsFunction(declaration)) continue;
+      const name = declaration.childForFieldName('name')?.text;
+      if (!name) continue;
+      if (declaration.type === 'function_declaration') functions.set(name, declaration);
+      else if (declaration.type === 'method_declaration') {
+        const base = receiverBaseType(declaration);
+        if (base) methods.set(`${base}.${name}`, declaration);
+      }
+    }
+    if (functions.size === 0 && methods.size === 0) return;
+    const locals = new LocalNamesCache();
+    for (const site of deferSites(root)) {
+      const callee = site.call.childForFieldName('function');
+      if (!callee) continue;
+      let declaration: Node | undefined;
+      if (callee.type === 'identifier') {
+        declaration = functions.get(callee.text);
+        if (declaration && locals.for(site.statement)?.resolve(callee)) declaration = undefined;
+      } else if (callee.type === 'selector_expression') {
+        // Only `r.Method()` on the enclosing method's own receiver has a known type.
+        const operand = callee.childForFieldName('operand');
+        const method = locals.for(site.statement)?.root;
+        const ownReceiver = method?.type === 'method_declaration' ? receiverName(method) : undefined;
+        const declarationOfOperand = operand?.type === 'identifier' ? locals.for(site.statement)?.resolve(operand) : undefined;
+        if (method && ownReceiver && declarationOfOperand?.kind === 'receiver' && operand?.text === ownReceiver) {
+          declaration = methods.get(`${receiverBaseType(method)}.${callee.childForFieldName('field')?.text ?? ''}`);
+        }
+      }
+      if (!declaration) continue;
+      const call = site.call.text.replace(/\s+/g, ' ');
+      const values = { callee: callee.text, call };
+      context.report({
+        at: site.call,
+        messageKey: 'discarded',
+        values,
+        related: [{ range: context.rangeOf(declaration.childForFieldName('name') ?? declaration), message: context.message('declaredHere', values) }],
+        fixes: [
+          {
+            title: context.message('fixCall', values),
+            isPreferred: true,
+            edits: [{ range: { start: context.rangeOf(site.call).end, end: context.rangeOf(site.call).end }, newText: '()' }],
+          },
+        ],
+      });
+    }
+  },
+};
+

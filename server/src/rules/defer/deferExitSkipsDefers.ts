@@ -1,0 +1,193 @@
+// defer/exit-skips-defers: `os.Exit` and `log.Fatal*` end the process at once;
+// deferred calls registered earlier in the function never run. Reported only
+// for defers whose effect the operating system does not redo at exit
+// (flushing, removing temp files, stopping a profile, closing a compressor…):
+// unlocking, cancelling, or closing a plain file is lost harmlessly, so those
+// alone stay quiet, and so do panic handlers. runtime.Goexit is not included: it does run deferred calls.
+import type { Node } from 'web-tree-sitter';
+import { isPackageCall, methodCall, rootIdentifier, statementCall } from '../../syntax/calls';
+import { deferSites, type DeferSite } from '../../syntax/defers';
+import { allFunctions, isInsideError, ownDescendants } from '../../syntax/functions';
+import { importNames, type ImportNames } from '../../syntax/imports';
+import { LocalNamesCache, type LocalNames } from '../../syntax/localNames';
+import { statementsOf } from '../../syntax/statements';
+import type { Rule } from '../rule';
+import { deferredCallText } from './deferOrder';
+
+const exitCalls: readonly { path: string; names: readonly string[] }[] = [
+  { path: 'os', names: ['Exit'] },
+  { path: 'syscall', names: ['Exit'] },
+  { path: 'log', names: ['Fatal', 'Fatalf', 'Fatalln'] },
+];
+
+/** Cleanups whose loss at process exit does no harm: the OS releases the resource anyway. */
+const harmlessMethods: ReadonlySet<string> = new Set(['Unlock', 'RUnlock', 'Done', 'Stop', 'Release', 'Cancel']);
+
+/** Constructors of writers whose Close writes data (a trailer, a footer, buffered bytes). */
+const writerConstructors = /^(NewWriter|NewWriterLevel|NewWriterSize|NewWriterDict|NewEncoder)$/;
+
+function declaredByWriterConstructor(receiver: Node, names: LocalNames): boolean {
+  const root = rootIdentifier(receiver);
+  const declaration = root && receiver.type === 'identifier' ? names.resolve(root) : undefined;
+  if (!declaration || (declaration.kind !== 'short-var' && declaration.kind !== 'var')) return false;
+  const value = declaration.declaringNode.childForFieldName(declaration.kind === 'var' ? 'value' : 'right')?.namedChild(0);
+  const callee = value?.type === 'call_expression' ? value.childForFieldName('function') : null;
+  const field = callee?.type === 'selector_expression' ? callee.childForFieldName('field')?.text : undefined;
+  return field !== undefined && writerConstructors.test(field);
+}
+
+/** Cancel functions, and panic handlers (they matter only while panicking, never at exit). */
+const harmlessFunctionNames = /^cancel|Cancel$|[Pp]anic|[Rr]ecover/;
+
+function isHarmlessCall(call: Node, names: LocalNames): boolean {
+  const callee = call.childForFieldName('function');
+  if (callee?.type === 'identifier') return harmlessFunctionNames.test(callee.text);
+  if (callee?.type === 'selector_expression' && /[Pp]anic|[Rr]ecover/.test(callee.childForFieldName('field')?.text ?? '')) return true;
+  const method = methodCall(call);
+  if (!method) return false;
+  if (harmlessMethods.has(method.method)) return true;
+  if (method.method === 'Close') return !declaredByWriterConstructor(method.receiver, names);
+  return false;
+}
+
+/** True when the deferred call does only things the process exit makes moot. */
+function isHarmlessDefer(site: DeferSite, names: LocalNames): boolean {
+  const callee = site.call.childForFieldName('function');
+  if (callee?.type !== 'func_literal') return isHarmlessCall(site.call, names);
+  const body = callee.childForFieldName('body');
+  const statements = body ? statementsOf(body) : [];
+  // A literal that only handles a panic (calls recover) or only releases harmless things.
+  if (callee.descendantsOfType('call_expression').some((call) => call?.childForFieldName('function')?.text === 'recover')) return true;
+  return statements.every((statement) => {
+    const call = statement.type === 'expression_statement' ? statement.namedChild(0) : null;
+    return call?.type === 'call_expression' && isHarmlessCall(call, names);
+  });
+}
+
+function isExitCall(call: Node, imports: ImportNames, names: LocalNames | undefined): boolean {
+  return exitCalls.some((exit) => isPackageCall(call, exit.path, exit.names, imports, names));
+}
+
+/** Defers registered on every path that reaches the node: earlier statements of an enclosing statement list. */
+function registeredBefore(node: Node, defers: DeferSite[]): DeferSite[] {
+  return defers.filter((site) => {
+    const list = site.statement.parent;
+    if (!list || site.statement.endIndex > node.startIndex) return false;
+    return list.startIndex <= node.startIndex && node.endIndex <= list.endIndex;
+  });
+}
+
+export const deferExitSkipsDefers: Rule = {
+  id: 'defer/exit-skips-defers',
+  category: 'defer',
+  defaultSeverity: 'warning',
+  presentation: 'diagnostic',
+  documentation: 'https://pkg.go.dev/os#Exit',
+  text: {
+    en: {
+      title: 'Exit skips deferred calls',
+      messages: {
+        skips: '`{exit}` ends the program without running the deferred {calls}',
+        deferredHere: 'deferred here; never runs after {exit}',
+      },
+      explanation: [
+        '`os.Exit` stops the program immediately, and `log.Fatal`, `log.Fatalf` and `log.Fatalln` call `os.Exit(1)` after printing. Deferred calls are **not** run: buffers are not flushed, temporary files are not removed, CPU profiles are not written, compressed streams lose their trailer.',
+        '',
+        'Return an error (or an exit code) to the caller instead, and call `os.Exit` only in `main`, in a function that has no pending defers.',
+        '',
+        '```go',
+        '// Before',
+        'func main() {',
+        '\tw := bufio.NewWriter(os.Stdout)',
+        '\tdefer w.Flush()',
+        '\tif err := run(w); err != nil {',
+        '\t\tlog.Fatal(err) // w is never flushed',
+        '\t}',
+        '}',
+        '',
+        '// After',
+        'func main() {',
+        '\tif err := run(); err != nil {',
+        '\t\tlog.Fatal(err)',
+        '\t}',
+        '}',
+        '',
+        'func run() error {',
+        '\tw := bufio.NewWriter(os.Stdout)',
+        '\tdefer w.Flush()',
+        '\treturn write(w)',
+        '}',
+        '```',
+      ].join('\n'),
+    },
+    'zh-cn': {
+      title: '退出会跳过延迟调用',
+      messages: {
+        skips: '`{exit}` 直接结束程序，不会执行前面 defer 的 {calls}',
+        deferredHere: '在此 defer；{exit} 之后永远不会执行',
+      },
+      explanation: [
+        '`os.Exit` 会立即终止程序，`log.Fatal`、`log.Fatalf`、`log.Fatalln` 在打印日志后也会调用 `os.Exit(1)`。延迟调用**不会**执行：缓冲区不会被刷新，临时文件不会被删除，CPU profile 不会写出，压缩流会缺少结尾。',
+        '',
+        '应当把错误（或退出码）返回给调用者，只在没有待执行延迟调用的函数（通常是 `main`）里调用 `os.Exit`。',
+        '',
+        '```go',
+        '// 修改前',
+        'func main() {',
+        '\tw := bufio.NewWriter(os.Stdout)',
+        '\tdefer w.Flush()',
+        '\tif err := run(w); err != nil {',
+        '\t\tlog.Fatal(err) // w 永远不会被刷新',
+        '\t}',
+        '}',
+        '',
+        '// 修改后',
+        'func main() {',
+        '\tif err := run(); err != nil {',
+        '\t\tlog.Fatal(err)',
+        '\t}',
+        '}',
+        '',
+        'func run() error {',
+        '\tw := bufio.NewWriter(os.Stdout)',
+        '\tdefer w.Flush()',
+        '\treturn write(w)',
+        '}',
+        '```',
+      ].join('\n'),
+    },
+  },
+  check(context) {
+    const root = context.tree.rootNode;
+    const imports = importNames(root);
+    if (![...imports.values()].some((path) => exitCalls.some((exit) => exit.path === path))) return;
+    const locals = new LocalNamesCache();
+    const byFunction = new Map<number, DeferSite[]>();
+    for (const site of deferSites(root)) {
+      const list = byFunction.get(site.fn.id) ?? [];
+      list.push(site);
+      byFunction.set(site.fn.id, list);
+    }
+    for (const fn of allFunctions(root)) {
+      const defers = byFunction.get(fn.id);
+      const names = locals.for(fn);
+      if (!defers || !names) continue;
+      for (const call of ownDescendants(fn, 'call_expression')) {
+        if (isInsideError(call) || !isExitCall(call, imports, names)) continue;
+        const skipped = registeredBefore(call, defers).filter((site) => !isHarmlessDefer(site, names));
+        if (skipped.length === 0) continue;
+        const exit = call.childForFieldName('function')?.text ?? 'os.Exit';
+        const calls = skipped.map((site) => `\`${deferredCallText(site.statement)}\``).join(', ');
+        context.report({
+          at: call,
+          messageKey: 'skips',
+          values: { exit, calls },
+          related: skipped.map((site) => ({
+            range: context.rangeOf(statementCall(site.statement) ?? site.statement),
+            message: context.message('deferredHere', { exit }),
+          })),
+        });
+      }
+    }
+  },
+};

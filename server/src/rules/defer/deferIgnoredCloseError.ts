@@ -1,0 +1,239 @@
+// defer/ignored-close-error: `defer f.Close()` on something written to loses
+// the error Close reports, and for written files and compressors that error is
+// often the only sign the data did not make it (delayed write errors, a
+// gzip/zip trailer that failed). Recognised writers: os.Create/CreateTemp,
+// os.OpenFile with a write flag, and the compress/archive writers. Functions
+// that also call Close explicitly (and check it) are left alone. When the
+// function returns an error, the fix folds the Close error into it.
+import type { Node } from 'web-tree-sitter';
+import type { Fix, TextEdit } from '../../engine/finding';
+import { callArguments, isPackageCall, methodCall } from '../../syntax/calls';
+import { deferSites, lineIndentOf, type DeferSite } from '../../syntax/defers';
+import { importNames, type ImportNames } from '../../syntax/imports';
+import { LocalNamesCache, type LocalDeclaration, type LocalNames } from '../../syntax/localNames';
+import type { Rule } from '../rule';
+import type { RuleContext } from '../ruleContext';
+
+const writerConstructors: readonly { path: string; names: readonly string[] }[] = [
+  { path: 'os', names: ['Create', 'CreateTemp'] },
+  { path: 'compress/gzip', names: ['NewWriter', 'NewWriterLevel'] },
+  { path: 'compress/zlib', names: ['NewWriter', 'NewWriterLevel', 'NewWriterLevelDict'] },
+  { path: 'compress/flate', names: ['NewWriter', 'NewWriterDict'] },
+  { path: 'compress/lzw', names: ['NewWriter'] },
+  { path: 'archive/zip', names: ['NewWriter'] },
+  { path: 'archive/tar', names: ['NewWriter'] },
+];
+
+// O_RDWR alone is left out: such files are mostly read back or used as devices.
+const writeFlags = /\bO_(WRONLY|APPEND|CREATE|TRUNC)\b/;
+
+/** The constructor call when the variable was made by one that yields something written to. */
+function writerOrigin(declaration: LocalDeclaration, imports: ImportNames, names: LocalNames): Node | undefined {
+  const node = declaration.declaringNode;
+  if (node.type !== 'short_var_declaration' && node.type !== 'var_spec') return undefined;
+  const left = node.type === 'var_spec' ? node.childrenForFieldName('name') : (node.childForFieldName('left')?.namedChildren ?? []);
+  if (left[0]?.id !== declaration.identifier.id) return undefined;
+  const value = node.childForFieldName(node.type === 'var_spec' ? 'value' : 'right')?.namedChild(0);
+  if (value?.type !== 'call_expression') return undefined;
+  if (writerConstructors.some((writer) => isPackageCall(value, writer.path, writer.names, imports, names))) return value;
+  if (isPackageCall(value, 'os', ['OpenFile'], imports, names) && writeFlags.test(callArguments(value)[1]?.text ?? '')) return value;
+  return undefined;
+}
+
+/**
+ * True when the function closes the value somewhere else too (typically
+ * `if err := f.Close(); err != nil`), or removes it: a scratch file whose
+ * contents are thrown away has no write to lose.
+ */
+function closedElsewhereOrScratch(declaration: LocalDeclaration, site: DeferSite, names: LocalNames): boolean {
+  return names.references(declaration).some((reference) => {
+    if (reference.startIndex >= site.statement.startIndex && reference.endIndex <= site.statement.endIndex) return false;
+    const selector = reference.parent;
+    if (selector?.type !== 'selector_expression') return false;
+    const field = selector.childForFieldName('field')?.text;
+    if (field === 'Close') return true;
+    // os.Remove(f.Name()) / os.RemoveAll(f.Name())
+    const argumentList = selector.parent?.parent;
+    const outer = argumentList?.type === 'argument_list' ? argumentList.parent : null;
+    return field === 'Name' && /^os\.Remove(All)?$/.test(outer?.childForFieldName('function')?.text ?? '');
+  });
+}
+
+interface ErrorResult {
+  name: string;
+  /** Edit naming the results, when they were unnamed. */
+  rename?: TextEdit;
+}
+
+/** How the fix can assign the function's error result: its name, or `err` after naming the results. */
+function errorResult(context: RuleContext, site: DeferSite, names: LocalNames): ErrorResult | undefined {
+  const result = site.fn.childForFieldName('result');
+  if (!result) return undefined;
+  if (result.type === 'type_identifier') {
+    if (result.text !== 'error') return undefined;
+    return canNameErr(site, names) ? { name: 'err', rename: { range: context.rangeOf(result), newText: '(err error)' } } : undefined;
+  }
+  if (result.type !== 'parameter_list') return undefined;
+  const parameters = result.namedChildren.filter((child): child is Node => child?.type === 'parameter_declaration');
+  const last = parameters[parameters.length - 1];
+  if (!last || last.childForFieldName('type')?.text !== 'error') return undefined;
+  const lastNames = last.childrenForFieldName('name');
+  if (lastNames.length > 0) {
+    const name = lastNames[lastNames.length - 1]?.text;
+    if (!name || name === '_') return undefined;
+    const resolved = names.resolveNameAt(name, site.statement);
+    return resolved?.kind === 'result' && resolved.scope.id === site.fn.id ? { name } : undefined;
+  }
+  if (!canNameErr(site, names)) return undefined;
+  const types = parameters.map((parameter) => parameter.childForFieldName('type')?.text ?? '');
+  const named = types.map((type, index) => (index === types.length - 1 ? `err ${type}` : `_ ${type}`)).join(', ');
+  return { name: 'err', rename: { range: context.rangeOf(result), newText: `(${named})` } };
+}
+
+/** Naming the result `err` must not clash with an `err` of the body's top level or shadow it at the defer. */
+function canNameErr(site: DeferSite, names: LocalNames): boolean {
+  const body = site.fn.childForFieldName('body');
+  if (!body) return false;
+  const atDefer = names.resolveNameAt('err', site.statement);
+  if (atDefer && atDefer.scope.id !== body.id) return false;
+  for (const statement of body.descendantsOfType(['short_var_declaration', 'var_spec'])) {
+    if (!statement || statement.parent?.parent?.id !== body.id && statement.parent?.parent?.parent?.id !== body.id) continue;
+    const declared =
+      statement.type === 'var_spec'
+        ? statement.childrenForFieldName('name').map((name) => name?.text)
+        : (statement.childForFieldName('left')?.namedChildren.map((name) => name?.text) ?? []);
+    if (!declared.includes('err')) continue;
+    // `var err` or `err := …` alone would redeclare the named result.
+    if (statement.type === 'var_spec' || declared.every((name) => name === 'err' || name === '_')) return false;
+  }
+  return true;
+}
+
+function namedResultFix(context: RuleContext, site: DeferSite, receiver: string, result: ErrorResult): Fix {
+  const indent = lineIndentOf(context.text, site.statement);
+  const closure = [
+    'func() {',
+    `${indent}\tif cerr := ${receiver}.Close(); cerr != nil && ${result.name} == nil {`,
+    `${indent}\t\t${result.name} = cerr`,
+    `${indent}\t}`,
+    `${indent}}()`,
+  ].join('\n');
+  return {
+    title: context.message('fixNamedResult', { name: result.name }),
+    edits: [...(result.rename ? [result.rename] : []), { range: context.rangeOf(site.call), newText: closure }],
+  };
+}
+
+export const deferIgnoredCloseError: Rule = {
+  id: 'defer/ignored-close-error',
+  category: 'defer',
+  defaultSeverity: 'warning',
+  presentation: 'diagnostic',
+  documentation: 'https://pkg.go.dev/os#File.Close',
+  text: {
+    en: {
+      title: 'Error of a deferred Close is lost',
+      messages: {
+        ignored: '`{name}` is written to, but the error of the deferred `{name}.Close()` is discarded: a failed write may go unnoticed',
+        openedHere: 'opened for writing here',
+        fixNamedResult: 'Return the Close error through the result `{name}`',
+      },
+      explanation: [
+        'For something written to, `Close` is where the last errors surface: a file system may report a failed write only on close, and `gzip.Writer`, `zip.Writer` or `tar.Writer` write their trailer in `Close`. `defer f.Close()` throws that error away, so the function can report success for a file that is incomplete.',
+        '',
+        'Return the error: name the error result and set it from a deferred function when nothing else failed first.',
+        '',
+        '```go',
+        '// Before',
+        'func save(name string, data []byte) error {',
+        '\tf, err := os.Create(name)',
+        '\tif err != nil {',
+        '\t\treturn err',
+        '\t}',
+        '\tdefer f.Close()',
+        '\t_, err = f.Write(data)',
+        '\treturn err',
+        '}',
+        '',
+        '// After',
+        'func save(name string, data []byte) (err error) {',
+        '\tf, err := os.Create(name)',
+        '\tif err != nil {',
+        '\t\treturn err',
+        '\t}',
+        '\tdefer func() {',
+        '\t\tif cerr := f.Close(); cerr != nil && err == nil {',
+        '\t\t\terr = cerr',
+        '\t\t}',
+        '\t}()',
+        '\t_, err = f.Write(data)',
+        '\treturn err',
+        '}',
+        '```',
+      ].join('\n'),
+    },
+    'zh-cn': {
+      title: '延迟调用 Close 的错误被丢弃',
+      messages: {
+        ignored: '向 `{name}` 写入了数据，但 defer 的 `{name}.Close()` 返回的错误被丢弃：写入失败可能无人察觉',
+        openedHere: '在此以写方式打开',
+        fixNamedResult: '通过返回值 `{name}` 返回 Close 的错误',
+      },
+      explanation: [
+        '对于写入的对象，`Close` 是最后暴露错误的地方：有的文件系统只在关闭时才报告写入失败，`gzip.Writer`、`zip.Writer`、`tar.Writer` 则在 `Close` 中写入结尾数据。`defer f.Close()` 把这个错误丢掉了，函数可能对一个不完整的文件报告成功。',
+        '',
+        '应当返回这个错误：给错误返回值命名，并在延迟函数中、且之前没有发生其他错误时把它赋给返回值。',
+        '',
+        '```go',
+        '// 修改前',
+        'func save(name string, data []byte) error {',
+        '\tf, err := os.Create(name)',
+        '\tif err != nil {',
+        '\t\treturn err',
+        '\t}',
+        '\tdefer f.Close()',
+        '\t_, err = f.Write(data)',
+        '\treturn err',
+        '}',
+        '',
+        '// 修改后',
+        'func save(name string, data []byte) (err error) {',
+        '\tf, err := os.Create(name)',
+        '\tif err != nil {',
+        '\t\treturn err',
+        '\t}',
+        '\tdefer func() {',
+        '\t\tif cerr := f.Close(); cerr != nil && err == nil {',
+        '\t\t\terr = cerr',
+        '\t\t}',
+        '\t}()',
+        '\t_, err = f.Write(data)',
+        '\treturn err',
+        '}',
+        '```',
+      ].join('\n'),
+    },
+  },
+  check(context) {
+    const root = context.tree.rootNode;
+    const imports = importNames(root);
+    if (![...imports.values()].some((path) => writerConstructors.some((writer) => writer.path === path))) return;
+    const locals = new LocalNamesCache();
+    for (const site of deferSites(root)) {
+      const call = methodCall(site.call);
+      if (call?.method !== 'Close' || call.receiver.type !== 'identifier' || callArguments(site.call).length > 0) continue;
+      const names = locals.for(site.statement);
+      const declaration = names?.resolve(call.receiver);
+      const origin = names && declaration ? writerOrigin(declaration, imports, names) : undefined;
+      if (!names || !declaration || !origin || closedElsewhereOrScratch(declaration, site, names)) continue;
+      const result = errorResult(context, site, names);
+      context.report({
+        at: site.statement,
+        messageKey: 'ignored',
+        values: { name: declaration.name },
+        related: [{ range: context.rangeOf(origin), message: context.message('openedHere') }],
+        fixes: result ? [namedResultFix(context, site, declaration.name, result)] : [],
+      });
+    }
+  },
+};

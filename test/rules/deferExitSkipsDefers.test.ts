@@ -1,0 +1,22 @@
+import * as assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { checkFixture } from '../support/analysisTest';
+import { findingOn } from './deferTestHelpers';
+
+const rule = 'defer/exit-skips-defers';
+
+test('defer/exit-skips-defers: os.Exit and log.Fatal after defers that matter', async () => {
+  await checkFixture('rules/defer/exit-skips-defers/positive.go', [rule]);
+});
+
+test('defer/exit-skips-defers: exits before defers, harmless defers, other branches, shadowed log are quiet', async () => {
+  await checkFixture('rules/defer/exit-skips-defers/negative.go', [rule]);
+});
+
+test('defer/exit-skips-defers: points at every skipped defer', async () => {
+  const { finding } = await findingOn('rules/defer/exit-skips-defers/positive.go', rule, 'os.Exit(1)');
+  assert.deepEqual(
+    finding.related.map((related) => related.range.start.line + 1),
+    [12, 20],
+  );
+});
