@@ -26,6 +26,7 @@ test('channel/time-after-in-loop: leak message for a go 1.22 module, negatives',
 
 test('channel/time-after-in-loop: from go 1.23 on, only the restarting timeout is reported', async () => {
   await checkFixture('rules/channel/time-after-in-loop/go123/collected.go', ['channel/time-after-in-loop']);
+  await checkFixture('rules/channel/time-after-in-loop/go123/periodic.go', ['channel/time-after-in-loop']);
 });
 
 test('channel/time-after-in-loop: fix hoists one timer out of the loop', async () => {

@@ -4,7 +4,7 @@
 // single case and no default is just that channel operation.
 import type { Node } from 'web-tree-sitter';
 import type { Fix } from '../../engine/finding';
-import { indentationAt } from '../../syntax/executionOrder';
+import { indentationAt, isInfiniteLoop } from '../../syntax/executionOrder';
 import { fileChannels } from '../../syntax/fileChannels';
 import { isInsideError } from '../../syntax/functions';
 import { breakTarget } from '../../syntax/loopExits';
@@ -112,7 +112,7 @@ export const busySelect: Rule = {
       // The select must be the loop's only statement: anything else in the body might block or sleep.
       const body = select.parent?.parent;
       const loop = body?.parent;
-      if (body?.type !== 'block' || loop?.type !== 'for_statement' || statementsOf(body).length !== 1) continue;
+      if (body?.type !== 'block' || !loop || !isInfiniteLoop(loop) || statementsOf(body).length !== 1) continue;
       const fix = removeDefaultFix(context, select, defaultCase);
       context.report({ at: defaultCase.child(0) ?? defaultCase, messageKey: 'busy', fixes: fix ? [fix] : [] });
     }

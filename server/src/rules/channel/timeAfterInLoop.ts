@@ -13,6 +13,7 @@ import { isInsideError } from '../../syntax/functions';
 import { isGoOlderThan } from '../../syntax/goVersion';
 import { importNames } from '../../syntax/imports';
 import type { LocalNames } from '../../syntax/localNames';
+import { isTerminating, statementsOf } from '../../syntax/statements';
 import type { Rule } from '../rule';
 import type { RuleContext } from '../ruleContext';
 
@@ -24,6 +25,21 @@ function selectOfCase(call: Node): Node | null {
   if (receive?.type !== 'receive_statement') return null;
   const communicationCase = receive.parent;
   return communicationCase?.type === 'communication_case' ? communicationCase.parent : null;
+}
+
+/** True when some other case of the select ends without leaving the loop, so the timer is created again. */
+function anotherCaseLoopsBack(call: Node): boolean {
+  const select = selectOfCase(call);
+  const ownCase = call.parent?.parent?.parent;
+  if (!select) return false;
+  return select.namedChildren.some((child) => {
+    if (!child || child.id === ownCase?.id || (child.type !== 'communication_case' && child.type !== 'default_case')) return false;
+    const statements = statementsOf(child);
+    const last = statements[statements.length - 1];
+    // `continue` and an unlabeled `break` (which only leaves the select) come back round.
+    const loopsBack = !last || !isTerminating(last) || last.type === 'continue_statement' || (last.type === 'break_statement' && !last.namedChildren.some((c) => c?.type === 'label_name'));
+    return loopsBack;
+  });
 }
 
 function unusedName(root: Node): string | undefined {
@@ -157,6 +173,7 @@ export const timeAfterInLoop: Rule = {
     });
     const leaks = isGoOlderThan(context.goVersion, 23);
     for (const site of sites) {
+      if (!leaks && !anotherCaseLoopsBack(site.call)) continue;
       const alone = sites.filter((other) => other.loop.id === site.loop.id).length === 1;
       const fix = alone ? hoistFix(context, site.names, site.call, site.loop) : null;
       context.report({

@@ -38,6 +38,16 @@ function workerStart(literal: Node, receiver: string): Node | null {
   return method && method.method === 'Go' && method.receiver.text === receiver ? call ?? null : null;
 }
 
+function doneBeforeSend(literal: Node, send: Node, receiver: string): boolean {
+  const body = literal.childForFieldName('body');
+  if (!body) return false;
+  return body.descendantsOfType('call_expression').some((call) => {
+    if (!call || call.startIndex > send.startIndex || call.parent?.type === 'defer_statement') return false;
+    const method = methodCall(call);
+    return method?.method === 'Done' && method.receiver.text === receiver;
+  });
+}
+
 function separateGoroutineFix(context: RuleContext, wait: Node, close: Node): Fix {
   const indent = indentationAt(context.text, wait.startIndex);
   // Re-indent the original text (comments between the two statements included) one level deeper.
@@ -63,6 +73,8 @@ function checkChannel(context: RuleContext, channel: ChannelVariable): void {
   if (receives.some((use) => use.fn.id !== owner.id) || sends.some((use) => use.operation !== 'send')) return;
   for (const wait of waitStatements(owner)) {
     const starts = sends.map((send) => (send.fn.type === 'func_literal' ? workerStart(send.fn, wait.receiver) : null));
+    // A worker that calls Done before it sends lets Wait return first: no deadlock.
+    if (sends.some((send) => doneBeforeSend(send.fn, send.node, wait.receiver))) continue;
     if (starts.some((start) => !start || enclosingFunction(start)?.id !== owner.id || start.startIndex > wait.statement.startIndex)) continue;
     if (receives.some((receive) => receive.node.startIndex < wait.statement.endIndex)) continue;
     const closeUse = channel.uses.find((use) => use.operation === 'close' && use.fn.id === owner.id);
