@@ -25,43 +25,70 @@ const CHROMIUM_ARGS = [
 
 // ------------------------------------------------------------------ page helpers
 
-/** Normalised text of the rendered editor line that contains `needle` (null if none is rendered). */
-async function editorLineText(page, needle) {
-  return page.evaluate((needle) => {
-    for (const line of document.querySelectorAll('.editor-instance .view-lines .view-line')) {
-      const text = line.textContent.replace(/\u00a0/g, ' ');
-      if (text.includes(needle)) return text;
-    }
-    return null;
-  }, needle);
+// Inlay hints are injected text: spans with a generated `dyn-rule-*` class
+// inside the line. The helpers below keep them apart from the file's text, so
+// lines are found by their source text however many hints the compiler adds.
+
+/**
+ * The rendered editor lines: { number, source, hints, top, height }; `source`
+ * is the line's own text, `hints` the inlay labels drawn in it.
+ */
+async function renderedLines(page) {
+  return page.evaluate(() => {
+    const editor = document.querySelector('.editor-instance .monaco-editor');
+    if (!editor) return [];
+    const numbers = [...editor.querySelectorAll('.margin-view-overlays .line-numbers')].map((el) => ({
+      number: Number(el.textContent.trim()),
+      box: el.getBoundingClientRect(),
+    }));
+    return [...editor.querySelectorAll('.view-lines .view-line')].map((line) => {
+      const box = line.getBoundingClientRect();
+      let source = '';
+      const hints = [];
+      for (const span of line.querySelectorAll('span')) {
+        if (span.querySelector('span')) continue; // only leaf spans carry text
+        const injected = /\bdyn-rule-/.test(span.className);
+        const text = span.textContent.replace(/\u00a0/g, ' ');
+        if (!injected) source += text;
+        else if (text.trim()) hints.push(text.trim());
+      }
+      const gutter = numbers.find((n) => Math.abs(n.box.top - box.top) < box.height / 2);
+      return { number: gutter ? gutter.number : null, source, hints, top: box.top, height: box.height };
+    });
+  });
+}
+
+/** The rendered line whose source text contains `needle` (or is line number `needle`), or null. */
+async function renderedLine(page, needle) {
+  const lines = await renderedLines(page);
+  return lines.find((line) => (typeof needle === 'number' ? line.number === needle : line.source.includes(needle))) || null;
 }
 
 /**
- * Screen centre of the `occurrence`-th (0-based) `word` on the first rendered
- * editor line containing `lineNeedle`, measured on the DOM text itself (inlay
- * hints and token spans do not shift it).
+ * Screen centre of the first `word` in the source text (not in a hint) of
+ * the rendered line containing `lineNeedle`.
  */
-async function wordCentre(page, lineNeedle, word, occurrence = 0) {
+async function wordCentre(page, lineNeedle, word) {
   return page.evaluate(
-    ([lineNeedle, word, occurrence]) => {
+    ([lineNeedle, word]) => {
+      const leaves = (line) => [...line.querySelectorAll('span')].filter((span) => !span.querySelector('span') && !/\bdyn-rule-/.test(span.className));
       for (const line of document.querySelectorAll('.editor-instance .view-lines .view-line')) {
-        if (!line.textContent.replace(/\u00a0/g, ' ').includes(lineNeedle)) continue;
-        const walker = document.createTreeWalker(line, NodeFilter.SHOW_TEXT);
-        let seen = 0;
-        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-          for (let at = node.data.indexOf(word); at >= 0; at = node.data.indexOf(word, at + 1)) {
-            if (seen++ < occurrence) continue;
-            const range = document.createRange();
-            range.setStart(node, at);
-            range.setEnd(node, at + word.length);
-            const box = range.getBoundingClientRect();
-            return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
-          }
+        const spans = leaves(line);
+        if (!spans.map((span) => span.textContent).join('').replace(/\u00a0/g, ' ').includes(lineNeedle)) continue;
+        for (const span of spans) {
+          const node = span.firstChild;
+          const at = node && node.nodeType === Node.TEXT_NODE ? node.data.indexOf(word) : -1;
+          if (at < 0) continue;
+          const range = document.createRange();
+          range.setStart(node, at);
+          range.setEnd(node, at + word.length);
+          const box = range.getBoundingClientRect();
+          return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
         }
       }
       return null;
     },
-    [lineNeedle, word, occurrence],
+    [lineNeedle, word],
   );
 }
 
@@ -89,6 +116,16 @@ async function problemsCount(page) {
     const numbers = (item.textContent.match(/\d+/g) || []).map(Number);
     return numbers.reduce((a, b) => a + b, 0);
   });
+}
+
+/** Screen box of editor line `line` (1-based), from the gutter's line number. */
+async function lineBox(page, line) {
+  return page.evaluate((line) => {
+    const number = [...document.querySelectorAll('.editor-instance .margin-view-overlays .line-numbers')].find((el) => el.textContent.trim() === String(line));
+    if (!number) return null;
+    const { top, height } = number.getBoundingClientRect();
+    return { top, height };
+  }, line);
 }
 
 /** Whether a diagnostic squiggle is drawn on editor line `line` (1-based), matched by the gutter's line number. */
@@ -129,17 +166,18 @@ async function quickOpen(page, text) {
 // ------------------------------------------------------------------ expectations from the engine
 
 /**
- * What the engine itself reports on the fixture (`goinsight check --format json`),
+ * What the engine itself reports on the fixture (`goinsight check --format json`,
+ * with the compiler, as the editor runs it by default),
  * so the editor steps that depend on rules still being written switch on when
  * those rules land, and compare the editor against the engine's own fix.
  */
 function engineFindings(root, workspace) {
   let stdout;
   try {
-    stdout = execFileSync(process.execPath, [path.join(root, 'dist/cli.js'), 'check', '--format', 'json', '--no-compiler', GO_FILE], {
+    stdout = execFileSync(process.execPath, [path.join(root, 'dist/cli.js'), 'check', '--format', 'json', GO_FILE], {
       cwd: workspace,
       encoding: 'utf8',
-      timeout: 30000,
+      timeout: 120000, // the compiler may run
     });
   } catch (error) {
     if (error.status !== 1) throw new Error(`goinsight check failed on the fixture: ${error.stderr || error.message}`);
@@ -207,12 +245,18 @@ const STEPS = [
     title: `defer-order inlay hints ${fixture.DEFER_HINTS.map(([, hint]) => hint).join(' / ')} on the defers of the fixture`,
     async run({ page }) {
       const expected = fixture.DEFER_HINTS;
-      for (const [line, hint] of expected) {
+      for (const [text, hint] of expected) {
         await waitFor(
-          async () => ((await editorLineText(page, line)) || '').includes(hint),
+          async () => {
+            const line = await renderedLine(page, text);
+            return line && line.hints.includes(hint);
+          },
           30000,
-          `inlay hint "${hint}" on the line "${line}" (line now reads: "${(await editorLineText(page, line)) ?? 'not rendered'}")`,
-        );
+          `inlay hint "${hint}" on the line "${text}"`,
+        ).catch(async (error) => {
+          const line = await renderedLine(page, text);
+          throw new Error(`${error.message}; that line ${line ? `has the hints ${JSON.stringify(line.hints)}` : 'is not rendered'}`);
+        });
       }
       return expected.map(([line, hint]) => `${hint} before ${line}`).join(', ');
     },
@@ -242,6 +286,27 @@ const STEPS = [
       // The editor alone, hints and hover together: the picture for the README.
       await sleep(300);
       await page.locator('.part.editor').screenshot({ path: path.join(artifacts, 'readme-defer-hints-hover.png'), timeout: 15000 });
+    },
+  },
+  {
+    name: 'escape-hint',
+    title: 'after the compiler has run, the escaping value has an inlay hint and its hover quotes the compiler',
+    when: ({ expectations }) => (expectations.escape ? true : 'the engine reports no compiler escape finding on the fixture yet'),
+    async run({ page, expectations }) {
+      const finding = expectations.escape;
+      const line = finding.range.start.line;
+      const hinted = await waitFor(async () => {
+        const rendered = await renderedLine(page, line);
+        return rendered && rendered.hints.some((hint) => !hint.startsWith('⟲')) ? rendered : null;
+      }, 60000, `an inlay hint on line ${line} once the compiler has run`);
+      const rendered = `${hinted.source.trim()}  [hints: ${hinted.hints.join(', ')}]`;
+      await goToLine(page, line, finding.range.start.column);
+      await page.keyboard.press('Control+K');
+      await page.keyboard.press('Control+I'); // editor.action.showHover
+      const hover = page.locator('.monaco-hover:visible').filter({ hasText: finding.message });
+      await hover.first().waitFor({ timeout: 15000 });
+      await page.keyboard.press('Escape');
+      return `line ${line} renders "${rendered}", hover quotes "${finding.message}"`;
     },
   },
   {
@@ -283,8 +348,12 @@ const STEPS = [
           };
 
       await goToLine(page, finding.range.start.line, finding.range.start.column);
-      const bulb = page.locator('.contentWidgets .lightBulbWidget, .lightBulbWidget').first();
-      await bulb.waitFor({ state: 'visible', timeout: 20000 });
+      // Wait for the bulb of *this* line: one left from an earlier cursor position can linger a moment.
+      const bulb = page.locator('.lightBulbWidget').first();
+      await waitFor(async () => {
+        const [box, row] = await Promise.all([bulb.boundingBox(), lineBox(page, finding.range.start.line)]);
+        return box && row && box.height > 0 && Math.abs(box.y + box.height / 2 - (row.top + row.height / 2)) < row.height;
+      }, 20000, `the light bulb on line ${finding.range.start.line}`);
       await bulb.click();
       const item = page.locator('.action-widget .monaco-list-row').filter({ hasText: title }).first();
       await item.waitFor({ state: 'visible', timeout: 10000 });
@@ -374,6 +443,7 @@ async function runVsCode({ root, tools, vsix, artifacts, keepTemp = false }) {
   const expectations = {};
   const findings = engineFindings(root, workspace);
   expectations.doubleClose = findings.find((f) => /double-close/.test(f.rule) && f.severity !== 'hint');
+  expectations.escape = findings.find((f) => f.source === 'compiler' && f.category === 'escape' && /heap/.test(f.message));
   expectations.problems = findings.filter((f) => f.severity === 'error' || f.severity === 'warning').length;
 
   const port = await freePort();
