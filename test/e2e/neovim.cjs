@@ -6,7 +6,7 @@ const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { log, startProcess, withTimeout } = require('./lib/harness.cjs');
+const { log, startProcess, withTimeout, goEnvironment } = require('./lib/harness.cjs');
 const { engineFindings } = require('./vscode.cjs');
 
 const fixture = require('./lib/fixture.cjs');
@@ -19,8 +19,10 @@ const CHECKS = [
     name: 'server-started',
     check(r) {
       if (r.errors.length) throw new Error(`init.lua reported: ${r.errors.join('; ')}`);
-      if (!r.status || r.status.state !== 'ready') throw new Error(`no goinsight/status "ready" (got ${JSON.stringify(r.status)})`);
-      return `Neovim ${r.nvim_version}, status "${r.status.text}"`;
+      const states = r.states || [];
+      if (!states.includes('ready')) throw new Error(`no goinsight/status "ready" (statuses: ${JSON.stringify(states)})`);
+      if (r.status.state === 'error') throw new Error(`the server ended in state error: ${JSON.stringify(r.status)}`);
+      return `Neovim ${r.nvim_version}, statuses ${states.join(' → ')}, last "${r.status.text}"`;
     },
   },
   {
@@ -42,7 +44,8 @@ const CHECKS = [
           throw new Error(`no inlay hint "${label}" on line ${line + 1}; hints: ${JSON.stringify(r.inlay_hints)}`);
         }
       }
-      return r.inlay_hints.map((h) => `${h.label}@${h.line + 1}`).join(' ');
+      const defers = r.inlay_hints.filter((h) => h.label.startsWith('⟲'));
+      return `${defers.map((h) => `${h.label}@${h.line + 1}`).join(' ')} (+${r.inlay_hints.length - defers.length} other hints)`;
     },
   },
   {
@@ -71,6 +74,7 @@ async function runNeovim({ root, tools, artifacts, keepTemp = false }) {
   const logFile = path.join(artifacts, 'neovim.log');
   const env = {
     ...process.env,
+    ...goEnvironment(),
     GOINSIGHT_SERVER: server,
     GOINSIGHT_E2E_RESULTS: resultsFile,
     GOINSIGHT_E2E_HOVER_LINE: fixture.HOVER_LINE,

@@ -8,7 +8,7 @@ const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { log, sleep, waitFor, withTimeout, freePort, startProcess, killGroup, trackGroup } = require('./lib/harness.cjs');
+const { log, sleep, waitFor, withTimeout, freePort, startProcess, killGroup, trackGroup, goEnvironment } = require('./lib/harness.cjs');
 
 const fixture = require('./lib/fixture.cjs');
 
@@ -398,16 +398,6 @@ function userSettings() {
     'git.enabled': false,
     'files.autoSave': 'off',
   };
-}
-
-/** GOCACHE, GOMODCACHE, GOPATH as the caller has them (HOME and XDG_* are redirected below). */
-function goEnvironment() {
-  try {
-    const values = execFileSync('go', ['env', 'GOCACHE', 'GOMODCACHE', 'GOPATH'], { encoding: 'utf8', timeout: 20000 }).split('\n');
-    return { GOCACHE: values[0], GOMODCACHE: values[1], GOPATH: values[2] };
-  } catch {
-    return {}; // no Go: the syntactic checks do not need it
-  }
 }
 
 /**

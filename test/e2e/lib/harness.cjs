@@ -1,7 +1,7 @@
 // Small helpers shared by the editor tests: bounded waits, child processes
 // that are always stopped (their whole process group), free ports, logging.
 'use strict';
-const { spawn } = require('node:child_process');
+const { execFileSync, spawn } = require('node:child_process');
 const fs = require('node:fs');
 const net = require('node:net');
 
@@ -48,6 +48,20 @@ function freePort() {
       server.close(() => resolve(port));
     });
   });
+}
+
+/**
+ * GOCACHE, GOMODCACHE, GOPATH as the caller has them. The editors run with
+ * HOME/XDG_* redirected to throw-away folders; without these the server's
+ * compiler runs would rebuild the standard library into an empty cache.
+ */
+function goEnvironment() {
+  try {
+    const [GOCACHE, GOMODCACHE, GOPATH] = execFileSync('go', ['env', 'GOCACHE', 'GOMODCACHE', 'GOPATH'], { encoding: 'utf8', timeout: 20000 }).split('\n');
+    return { GOCACHE, GOMODCACHE, GOPATH };
+  } catch {
+    return {}; // no Go: the syntactic checks do not need it
+  }
 }
 
 const children = new Set();
@@ -115,4 +129,4 @@ function killAllStarted() {
 }
 process.on('exit', killAllStarted);
 
-module.exports = { log, sleep, withTimeout, waitFor, freePort, startProcess, killGroup, trackGroup, killAllStarted, elapsed };
+module.exports = { log, sleep, withTimeout, waitFor, freePort, startProcess, killGroup, trackGroup, killAllStarted, elapsed, goEnvironment };

@@ -11,10 +11,12 @@
 local results = { events = {}, errors = {} }
 local out_path = assert(os.getenv('GOINSIGHT_E2E_RESULTS'), 'GOINSIGHT_E2E_RESULTS is not set')
 local server = assert(os.getenv('GOINSIGHT_SERVER'), 'GOINSIGHT_SERVER is not set')
-local timeout_ms = tonumber(os.getenv('GOINSIGHT_E2E_WAIT_MS') or '20000')
+local timeout_ms = tonumber(os.getenv('GOINSIGHT_E2E_WAIT_MS') or '60000')
 local hover_line = os.getenv('GOINSIGHT_E2E_HOVER_LINE') or 'defer '
 
+local last_event = vim.loop.hrtime()
 local function note(event)
+  last_event = vim.loop.hrtime()
   table.insert(results.events, string.format('%.0fms %s', vim.loop.hrtime() / 1e6, event))
 end
 
@@ -42,6 +44,8 @@ local function run()
     handlers = {
       ['goinsight/status'] = function(_, params)
         results.status = params
+        results.states = results.states or {}
+        table.insert(results.states, params.state)
         note('status ' .. vim.fn.json_encode(params))
       end,
       ['goinsight/analyzed'] = function(_, params)
@@ -72,9 +76,18 @@ local function run()
     table.insert(results.errors, 'no goinsight/analyzed notification for ' .. uri .. ' within ' .. timeout_ms .. 'ms')
     return
   end
-  results.analyzed = analyzed
+  -- The compiler may run after the first analysis (status "analyzing", then "ready"
+  -- or "warning", and a new goinsight/analyzed): wait until the server settles,
+  -- i.e. is not "analyzing" and has sent nothing for 2 s.
+  local function settled()
+    return results.status ~= nil and results.status.state ~= 'analyzing' and (vim.loop.hrtime() - last_event) / 1e6 > 2000
+  end
+  if not vim.wait(timeout_ms, settled, 50) then
+    table.insert(results.errors, 'the server still reports "analyzing" after ' .. timeout_ms .. 'ms: ' .. vim.fn.json_encode(results.status))
+  end
   -- Diagnostics are published just before goinsight/analyzed; let Neovim store them.
-  vim.wait(500, function() return #vim.diagnostic.get(bufnr) >= analyzed.diagnostics end, 20)
+  vim.wait(1000, function() return #vim.diagnostic.get(bufnr) == analyzed.diagnostics end, 20)
+  results.analyzed = analyzed
 
   local function request(method, params)
     local responses, err = vim.lsp.buf_request_sync(bufnr, method, params, timeout_ms)
