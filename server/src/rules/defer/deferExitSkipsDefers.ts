@@ -21,7 +21,8 @@ const exitCalls: readonly { path: string; names: readonly string[] }[] = [
 ];
 
 /** Cleanups whose loss at process exit does no harm: the OS releases the resource anyway. */
-const harmlessMethods: ReadonlySet<string> = new Set(['Unlock', 'RUnlock', 'Done', 'Stop', 'Release', 'Cancel']);
+// Rollback: a transaction left open is rolled back by the server when the connection drops.
+const harmlessMethods: ReadonlySet<string> = new Set(['Unlock', 'RUnlock', 'Done', 'Stop', 'Release', 'Cancel', 'Rollback']);
 
 /** Constructors of writers whose Close writes data (a trailer, a footer, buffered bytes). */
 const writerConstructors = /^(NewWriter|NewWriterLevel|NewWriterSize|NewWriterDict|NewEncoder)$/;
@@ -37,7 +38,7 @@ function declaredByWriterConstructor(receiver: Node, names: LocalNames): boolean
 }
 
 /** Cancel functions, and panic handlers (they matter only while panicking, never at exit). */
-const harmlessFunctionNames = /^cancel|Cancel$|[Pp]anic|[Rr]ecover/;
+const harmlessFunctionNames = /^(cancel|stop)|(Cancel|Stop)$|[Pp]anic|[Rr]ecover/;
 
 function isHarmlessCall(call: Node, names: LocalNames): boolean {
   const callee = call.childForFieldName('function');
@@ -51,7 +52,9 @@ function isHarmlessCall(call: Node, names: LocalNames): boolean {
 }
 
 /** True when the deferred call does only things the process exit makes moot. */
-function isHarmlessDefer(site: DeferSite, names: LocalNames): boolean {
+function isHarmlessDefer(site: DeferSite, names: LocalNames, imports: ImportNames): boolean {
+  // A deferred exit (a test helper's `defer os.Exit(0)`) loses nothing when an earlier exit wins.
+  if (isExitCall(site.call, imports, names)) return true;
   const callee = site.call.childForFieldName('function');
   if (callee?.type !== 'func_literal') return isHarmlessCall(site.call, names);
   const body = callee.childForFieldName('body');
@@ -174,7 +177,7 @@ export const deferExitSkipsDefers: Rule = {
       if (!defers || !names) continue;
       for (const call of ownDescendants(fn, 'call_expression')) {
         if (isInsideError(call) || !isExitCall(call, imports, names)) continue;
-        const skipped = registeredBefore(call, defers).filter((site) => !isHarmlessDefer(site, names));
+        const skipped = registeredBefore(call, defers).filter((site) => !isHarmlessDefer(site, names, imports));
         if (skipped.length === 0) continue;
         const exit = call.childForFieldName('function')?.text ?? 'os.Exit';
         const calls = skipped.map((site) => `\`${deferredCallText(site.statement)}\``).join(', ');
