@@ -42,8 +42,8 @@ function writerOrigin(declaration: LocalDeclaration, imports: ImportNames, names
 
 /**
  * True when the function closes the value somewhere else too (typically
- * `if err := f.Close(); err != nil`), or removes it: a scratch file whose
- * contents are thrown away has no write to lose.
+ * `if err := f.Close(); err != nil`), reads it back, or removes it: a scratch
+ * file whose contents are thrown away has no write to lose.
  */
 function closedElsewhereOrScratch(declaration: LocalDeclaration, site: DeferSite, names: LocalNames): boolean {
   return names.references(declaration).some((reference) => {
@@ -51,7 +51,8 @@ function closedElsewhereOrScratch(declaration: LocalDeclaration, site: DeferSite
     const selector = reference.parent;
     if (selector?.type !== 'selector_expression') return false;
     const field = selector.childForFieldName('field')?.text;
-    if (field === 'Close') return true;
+    // Closed explicitly, or read back in place (a scratch file, not output).
+    if (field === 'Close' || field === 'Seek' || field === 'Read' || field === 'ReadAt') return true;
     // os.Remove(f.Name()) / os.RemoveAll(f.Name())
     const argumentList = selector.parent?.parent;
     const outer = argumentList?.type === 'argument_list' ? argumentList.parent : null;
