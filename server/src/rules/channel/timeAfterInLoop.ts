@@ -7,7 +7,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { Fix } from '../../engine/finding';
 import { callArguments, isPackageCall } from '../../syntax/calls';
-import { enclosingLoop, indentationAt } from '../../syntax/executionOrder';
+import { enclosingLoop, indentationAt, isInfiniteLoop } from '../../syntax/executionOrder';
 import { fileChannels } from '../../syntax/fileChannels';
 import { isInsideError } from '../../syntax/functions';
 import { isGoOlderThan } from '../../syntax/goVersion';
@@ -173,7 +173,9 @@ export const timeAfterInLoop: Rule = {
     });
     const leaks = isGoOlderThan(context.goVersion, 23);
     for (const site of sites) {
-      if (!leaks && !anotherCaseLoopsBack(site.call)) continue;
+      // Since 1.23 only an endless loop whose other cases come back round can keep restarting the timeout;
+      // a bounded loop (for i := 0; i < n; i++) just gives each receive its own timeout.
+      if (!leaks && (!isInfiniteLoop(site.loop) || !anotherCaseLoopsBack(site.call))) continue;
       const alone = sites.filter((other) => other.loop.id === site.loop.id).length === 1;
       const fix = alone ? hoistFix(context, site.names, site.call, site.loop) : null;
       context.report({
