@@ -1,0 +1,89 @@
+// Process handling: argument arrays, tree kill on timeout and abort, temp dirs.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import { runProcess, withPrivateTempDir } from '../../server/src/compiler/runCompiler';
+import { scratchDir } from './compilerTestSupport';
+
+/** A node child that starts a grandchild writing its pid, then both sleep. */
+function treeScript(pidFile: string): string[] {
+  const grandchild = `require('fs').writeFileSync(${JSON.stringify(pidFile)}, String(process.pid)); setInterval(() => {}, 1000)`;
+  return ['-e', `require('child_process').spawn(process.execPath, ['-e', ${JSON.stringify(grandchild)}], { stdio: 'inherit' }); setInterval(() => {}, 1000)`];
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function waitFor(condition: () => boolean, ms = 5000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('timed out waiting');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+test('arguments are passed as they are, never through a shell', async () => {
+  const tricky = ['$(echo pwned)', 'a b', '"quoted"', ';rm -rf /', '*'];
+  const result = await runProcess({ command: process.execPath, args: ['-e', 'console.log(JSON.stringify(process.argv.slice(1)))', ...tricky], cwd: process.cwd() });
+  assert.equal(result.exitCode, 0);
+  assert.deepEqual(JSON.parse(result.stdout), tricky);
+});
+
+test('a timeout kills the whole process tree', { skip: process.platform === 'win32' }, async (t) => {
+  const dir = scratchDir('tree');
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const pidFile = path.join(dir, 'grandchild.pid');
+  const started = Date.now();
+  const run = runProcess({ command: process.execPath, args: treeScript(pidFile), cwd: dir, timeoutMs: 1500 });
+  await assert.rejects(run, { name: 'CompilerTimeoutError' });
+  assert.ok(Date.now() - started < 5000);
+  const grandchild = Number(fs.readFileSync(pidFile, 'utf8'));
+  await waitFor(() => !alive(grandchild));
+});
+
+test('an abort kills the tree; an already aborted signal does not start anything', { skip: process.platform === 'win32' }, async (t) => {
+  const dir = scratchDir('abort');
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const pidFile = path.join(dir, 'grandchild.pid');
+  const controller = new AbortController();
+  const run = runProcess({ command: process.execPath, args: treeScript(pidFile), cwd: dir, signal: controller.signal });
+  await waitFor(() => fs.existsSync(pidFile) && fs.readFileSync(pidFile, 'utf8') !== '');
+  controller.abort();
+  await assert.rejects(run, { name: 'AbortError' });
+  await waitFor(() => !alive(Number(fs.readFileSync(pidFile, 'utf8'))));
+  await assert.rejects(runProcess({ command: process.execPath, args: ['-e', 'x'], cwd: dir, signal: AbortSignal.abort() }), { name: 'AbortError' });
+});
+
+test('a missing program is an error, not a hang', async () => {
+  await assert.rejects(runProcess({ command: '/definitely/not/here/go', args: [], cwd: process.cwd() }), /could not start .*ENOENT/);
+});
+
+test('output beyond the limit is dropped and flagged', async () => {
+  const result = await runProcess({ command: process.execPath, args: ['-e', 'process.stderr.write("x".repeat(5000))'], cwd: process.cwd(), maxOutputBytes: 1000 });
+  assert.equal(result.stderr.length, 1000);
+  assert.equal(result.truncated, true);
+});
+
+test('the private temp dir is 0700 and removed even when the work throws', async (t) => {
+  const root = scratchDir('private');
+  t.after(() => fs.rmSync(root, { recursive: true, force: true }));
+  let seen = '';
+  await assert.rejects(
+    withPrivateTempDir(async (dir) => {
+      seen = dir;
+      fs.writeFileSync(path.join(dir, 'f'), 'x');
+      if (process.platform !== 'win32') assert.equal(fs.statSync(dir).mode & 0o777, 0o700);
+      throw new Error('boom');
+    }, root),
+    /boom/,
+  );
+  assert.ok(seen.startsWith(root));
+  assert.equal(fs.existsSync(seen), false);
+});
