@@ -356,7 +356,10 @@ const STEPS = [
       }, 20000, `the light bulb on line ${finding.range.start.line}`);
       await bulb.click();
       const item = page.locator('.action-widget .monaco-list-row').filter({ hasText: title }).first();
-      await item.waitFor({ state: 'visible', timeout: 10000 });
+      await item.waitFor({ state: 'visible', timeout: 10000 }).catch(async () => {
+        const offered = await page.locator('.action-widget .monaco-list-row').evaluateAll((rows) => rows.map((row) => row.getAttribute('aria-label') || row.textContent));
+        throw new Error(`the light-bulb menu does not offer "${title}"; it offers ${JSON.stringify(offered)}`);
+      });
       await shot('menu');
       // The menu lays an invisible pointer block over the workbench that a mouse move removes.
       const box = await item.boundingBox();
