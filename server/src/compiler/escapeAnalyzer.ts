@@ -54,7 +54,14 @@ export class EscapeAnalyzer {
    */
   async analyze(packageDir: string, request: AnalyzeRequest = {}): Promise<AnalyzedPackage> {
     const dir = path.resolve(packageDir);
-    this.goVersion ??= goToolchain(this.options.goPath, dir, this.options.env).then((toolchain) => toolchain.version);
+    if (!this.goVersion) {
+      const loading = goToolchain(this.options.goPath, dir, this.options.env).then((toolchain) => toolchain.version);
+      // A failed `go env` is retried on the next request rather than remembered.
+      loading.catch(() => {
+        if (this.goVersion === loading) this.goVersion = undefined;
+      });
+      this.goVersion = loading;
+    }
     const flags = [...(this.options.gcflags ?? defaultGcflags), '|', ...(this.options.buildFlags ?? [])];
     const key = await packageContentKey({ packageDir: dir, goVersion: await this.goVersion, flags, overlay: request.overlay });
     request.signal?.throwIfAborted();
