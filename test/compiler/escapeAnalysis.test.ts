@@ -258,6 +258,11 @@ test('a package that does not compile: the first compiler error, with its positi
   assert.deepEqual(factsOf(testFails, 'ok.go').filter((fact) => fact.kind === 'moved-to-heap').map((fact) => fact.message), ['moved to heap: y']);
 });
 
+test('a missing package directory is a setup failure, not "go not found"', async () => {
+  const result = await runEscapeAnalysis({ packageDir: fixture('no', 'such', 'dir'), goPath });
+  assert.deepEqual([result.buildFailed?.kind, result.buildFailed?.message], ['setup', `directory not found: ${fixture('no', 'such', 'dir')}`]);
+});
+
 test('a directory outside any module says so', async (t) => {
   const dir = scratchDir('nomodule');
   t.after(() => fs.rmSync(dir, { recursive: true, force: true }));

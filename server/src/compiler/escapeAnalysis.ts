@@ -160,7 +160,17 @@ export async function runEscapeAnalysis(options: EscapeAnalysisOptions): Promise
   try {
     realPackageDir = await fs.realpath(packageDir);
   } catch {
-    // Missing directory: the go command will say so.
+    // Spawning in a missing directory fails with a bare ENOENT that reads like "go not found".
+    const message = `directory not found: ${packageDir}`;
+    return {
+      packageDir,
+      command: { goPath: options.goPath, args: [], cwd: packageDir },
+      files: new Map(),
+      outside: new Map(),
+      buildFailed: { kind: 'setup', message, output: message },
+      warnings: [],
+      durationMs: performance.now() - started,
+    };
   }
   const toCallerPath = respellUnder(packageDir, realPackageDir);
 
