@@ -17,7 +17,18 @@ export interface CheckOptions {
   goPath?: string;
 }
 
-export type ParsedArguments = CheckOptions | { command: 'help' } | { command: 'version' };
+export interface EscapesOptions {
+  command: 'escapes';
+  paths: string[];
+  format: 'text' | 'json';
+  /** Read `go build -gcflags=-m` output from stdin instead of running the compiler. */
+  stdin: boolean;
+  /** Also inlining, bounds, nil-check and defer facts, not only escape analysis. */
+  all: boolean;
+  goPath?: string;
+}
+
+export type ParsedArguments = CheckOptions | EscapesOptions | { command: 'help' } | { command: 'version' };
 
 export class UsageError extends Error {}
 
@@ -25,6 +36,8 @@ export const usage = `Usage:
   goinsight check [PATH...] [--format text|json|sarif] [--rules LIST] [--no-compiler]
                   [--fail-on error|warning|info] [--lang en|zh-cn] [--go PATH]
                   [--include-generated]
+  goinsight escapes [PATH...] [--format text|json] [--all] [--go PATH]
+  goinsight escapes --stdin [--format text|json]    # reads go build -gcflags=-m output
 
 PATH is a Go file, a directory (its own .go files), or DIR/... (recursively,
 skipping vendor, testdata and hidden directories); the default is ./...
@@ -50,7 +63,8 @@ export function parseArguments(argv: readonly string[], environment: NodeJS.Proc
   const [command, ...rest] = argv;
   if (command === undefined || command === 'help' || command === '--help' || command === '-h') return { command: 'help' };
   if (command === 'version' || command === '--version') return { command: 'version' };
-  if (command !== 'check') throw new UsageError(`unknown command "${command}" (expected check)`);
+  if (command === 'escapes') return parseEscapesArguments(rest);
+  if (command !== 'check') throw new UsageError(`unknown command "${command}" (expected check or escapes)`);
 
   const options: CheckOptions = {
     command: 'check',
@@ -64,9 +78,7 @@ export function parseArguments(argv: readonly string[], environment: NodeJS.Proc
   for (let index = 0; index < rest.length; index++) {
     const argument = rest[index];
     // Accept both `--flag value` and `--flag=value`.
-    const [flag, inlineValue] = argument.startsWith('--') && argument.includes('=')
-      ? [argument.slice(0, argument.indexOf('=')), argument.slice(argument.indexOf('=') + 1)]
-      : [argument, undefined];
+    const [flag, inlineValue] = splitFlag(argument);
     const value = (): string | undefined => inlineValue ?? rest[++index];
     switch (flag) {
       case '--format':
@@ -90,12 +102,9 @@ export function parseArguments(argv: readonly string[], environment: NodeJS.Proc
       case '--lang':
         options.locale = oneOf(flag, value()?.toLowerCase(), ['en', 'zh-cn'] as const);
         break;
-      case '--go': {
-        const goPath = value();
-        if (!goPath || goPath.startsWith('-')) throw new UsageError('--go needs the path of a go binary');
-        options.goPath = goPath;
+      case '--go':
+        options.goPath = goBinary(value());
         break;
-      }
       case '--help':
       case '-h':
         return { command: 'help' };
@@ -104,6 +113,48 @@ export function parseArguments(argv: readonly string[], environment: NodeJS.Proc
         options.paths.push(argument);
     }
   }
+  if (options.paths.length === 0) options.paths.push('./...');
+  return options;
+}
+
+/** A path that cannot be mistaken for a flag by the go command. */
+function goBinary(value: string | undefined): string {
+  if (!value || value.startsWith('-')) throw new UsageError('--go needs the path of a go binary');
+  return value;
+}
+
+function splitFlag(argument: string): [string, string | undefined] {
+  if (!argument.startsWith('--') || !argument.includes('=')) return [argument, undefined];
+  return [argument.slice(0, argument.indexOf('=')), argument.slice(argument.indexOf('=') + 1)];
+}
+
+function parseEscapesArguments(rest: readonly string[]): ParsedArguments {
+  const options: EscapesOptions = { command: 'escapes', paths: [], format: 'text', stdin: false, all: false };
+  for (let index = 0; index < rest.length; index++) {
+    const [flag, inlineValue] = splitFlag(rest[index]);
+    const value = (): string | undefined => inlineValue ?? rest[++index];
+    switch (flag) {
+      case '--format':
+        options.format = oneOf(flag, value(), ['text', 'json'] as const);
+        break;
+      case '--stdin':
+        options.stdin = true;
+        break;
+      case '--all':
+        options.all = true;
+        break;
+      case '--go':
+        options.goPath = goBinary(value());
+        break;
+      case '--help':
+      case '-h':
+        return { command: 'help' };
+      default:
+        if (flag.startsWith('-')) throw new UsageError(`unknown flag ${flag}`);
+        options.paths.push(flag);
+    }
+  }
+  if (options.stdin && options.paths.length > 0) throw new UsageError('--stdin reads compiler output; it takes no PATH');
   if (options.paths.length === 0) options.paths.push('./...');
   return options;
 }

@@ -4,13 +4,18 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { analyzeTree } from '../engine/analyzeFile';
-import { severityRank } from '../engine/finding';
+import { compareFindings, severityRank } from '../engine/finding';
 import { GoModuleLocator } from '../engine/goModule';
 import { isExcluded, ProjectConfigError, ProjectConfigLocator } from '../engine/projectConfig';
 import { LineIndex } from '../engine/lineIndex';
 import { createGoParser } from '../parse/goParser';
 import { findRule } from '../rules/allRules';
-import { parseArguments, usage, UsageError, type CheckOptions } from './arguments';
+import { compareFacts, heapVerdictKinds, parseCompilerText, toFinding, type EscapeFact, type PackageEscapeResult } from '../compiler';
+import { defaultSettings } from '../settings';
+import { presentCompilerFindings } from '../workspace/compilerFindings';
+import { parseArguments, usage, UsageError, type CheckOptions, type EscapesOptions } from './arguments';
+import { compilePackages, describeFailure, packageDirectories } from './compilePackages';
+import { factToJson, factToText } from './renderFacts';
 import { collectGoFiles } from './collectFiles';
 import { findingToJson, findingToText, type AnalyzedFile } from './renderFindings';
 import { renderSarif } from './renderSarif';
@@ -50,12 +55,27 @@ function packageVersion(): string {
   return 'unknown';
 }
 
+/** The compiler's findings in `check`: like the editor's, without the verbose does-not-escape kind. */
+async function compileForCheck(options: CheckOptions, files: string[], cwd: string, output: Output) {
+  if (options.noCompiler) return new Map<string, PackageEscapeResult>();
+  const compiled = await compilePackages(packageDirectories(files), options.goPath);
+  if (compiled.unavailable) output.stderr(`goinsight: warning: escape analysis skipped: ${compiled.unavailable}`);
+  for (const result of compiled.results.values()) {
+    const failure = describeFailure(result, cwd);
+    if (failure) output.stderr(`goinsight: warning: escape analysis skipped: ${failure}`);
+  }
+  return compiled.results;
+}
+
 async function runCheck(options: CheckOptions, cwd: string, output: Output): Promise<number> {
   const started = Date.now();
   const unknownRules = [...(options.rules ?? [])].filter((id) => !findRule(id));
   if (unknownRules.length > 0) throw new UsageError(`--rules: unknown rule ${unknownRules.join(', ')}`);
   const { files, empty } = collectGoFiles(options.paths, cwd);
   for (const argument of empty) output.stderr(`goinsight: warning: ${argument}: no Go files`);
+  const compiled = await compileForCheck(options, files, cwd, output);
+  // Inlining and bounds facts are opt-in, as in the editor: name them in --rules to see them.
+  const disabledCategories = options.rules ? undefined : defaultSettings.disabledCategories;
 
   const parser = await createGoParser();
   const modules = new GoModuleLocator();
@@ -91,9 +111,18 @@ async function runCheck(options: CheckOptions, cwd: string, output: Output): Pro
       for (const failure of result.failures) {
         output.stderr(`goinsight: internal error: rule ${failure.rule} failed on ${file}: ${failure.error.message}`);
       }
+      const facts = (compiled.get(path.dirname(file))?.files.get(file) ?? []).filter((fact) => fact.kind !== 'does-not-escape');
+      const fromCompiler = presentCompilerFindings(
+        facts.map((fact) => toFinding(fact, read.text)),
+        undefined,
+        tree,
+        result.lines,
+        options.locale,
+        { onlyRules: options.rules, ruleSettings: config?.rules, disabledCategories, includeGenerated: options.includeGenerated },
+      );
       lineCount += result.lines.lineCount;
       linesByFile.set(file, result.lines);
-      analyzed.push({ file, lines: result.lines, findings: result.findings });
+      analyzed.push({ file, lines: result.lines, findings: [...result.findings, ...fromCompiler].sort(compareFindings) });
     } finally {
       tree.delete();
     }
@@ -128,6 +157,66 @@ async function runCheck(options: CheckOptions, cwd: string, output: Output): Pro
   return failing ? 1 : 0;
 }
 
+/** The facts `escapes` prints: escape analysis, or everything with --all. */
+function isShownFact(fact: EscapeFact, all: boolean): boolean {
+  return all || heapVerdictKinds.has(fact.kind) || fact.kind === 'does-not-escape';
+}
+
+async function readStandardInput(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+async function runEscapes(options: EscapesOptions, cwd: string, output: Output, input: () => Promise<string>): Promise<number> {
+  const started = Date.now();
+  let facts: EscapeFact[];
+  let exitCode = 0;
+  let fileCount: number;
+  if (options.stdin) {
+    facts = parseCompilerText(await input(), { cwd }).facts;
+    fileCount = new Set(facts.map((fact) => fact.file)).size;
+  } else {
+    const { files, empty } = collectGoFiles(options.paths, cwd);
+    for (const argument of empty) output.stderr(`goinsight: warning: ${argument}: no Go files`);
+    const compiled = await compilePackages(packageDirectories(files), options.goPath);
+    if (compiled.unavailable) throw new UsageError(compiled.unavailable);
+    const requested = new Set(files);
+    facts = [];
+    for (const result of compiled.results.values()) {
+      const failure = describeFailure(result, cwd);
+      if (failure) {
+        output.stderr(`goinsight: ${failure}`);
+        exitCode = 1;
+      }
+      for (const [file, fileFacts] of result.files) if (requested.has(file)) facts.push(...fileFacts);
+      // Facts the compiler placed in other packages' files (generic code instantiated here) are this package's output too.
+      for (const fileFacts of result.outside.values()) facts.push(...fileFacts);
+    }
+    fileCount = files.length;
+  }
+  facts = facts.filter((fact) => isShownFact(fact, options.all)).sort(compareFacts);
+  const linesByFile = new Map<string, LineIndex | undefined>();
+  const lineOf = (file: string, line: number): string | undefined => {
+    if (!linesByFile.has(file)) {
+      const read = readGoFile(file);
+      linesByFile.set(file, 'text' in read ? new LineIndex(read.text) : undefined);
+    }
+    return linesByFile.get(file)?.lineText(line - 1);
+  };
+  if (options.format === 'json') {
+    const document = {
+      version: 1,
+      findings: facts.map((fact) => factToJson(fact, cwd, lineOf)),
+      stats: { files: fileCount, lines: 0, ms: Date.now() - started },
+    };
+    output.stdout(JSON.stringify(document, null, 2));
+  } else {
+    for (const fact of facts) output.stdout(factToText(fact, cwd));
+  }
+  return exitCode;
+}
+
 export async function runCli(argv: readonly string[], cwd: string, output: Output): Promise<number> {
   try {
     const parsed = parseArguments(argv);
@@ -139,6 +228,7 @@ export async function runCli(argv: readonly string[], cwd: string, output: Outpu
       output.stdout(`goinsight ${packageVersion()}`);
       return 0;
     }
+    if (parsed.command === 'escapes') return await runEscapes(parsed, cwd, output, readStandardInput);
     return await runCheck(parsed, cwd, output);
   } catch (error) {
     if (error instanceof UsageError) {
