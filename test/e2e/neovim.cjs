@@ -4,9 +4,8 @@
 'use strict';
 const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
-const os = require('node:os');
 const path = require('node:path');
-const { log, startProcess, withTimeout, goEnvironment } = require('./lib/harness.cjs');
+const { log, startProcess, withTimeout, goEnvironment, makeTempDir, removeTempDir } = require('./lib/harness.cjs');
 const { engineFindings } = require('./vscode.cjs');
 
 const fixture = require('./lib/fixture.cjs');
@@ -67,7 +66,7 @@ async function runNeovim({ root, tools, artifacts, keepTemp = false }) {
   if (!tools.NVIM) throw new Error('nvim is not installed (test/e2e/install.sh installs Debian\'s neovim)');
   const server = path.join(root, 'dist', 'server.js');
   if (!fs.existsSync(server)) throw new Error(`${server} is missing: run npm run build`);
-  const temp = fs.mkdtempSync(path.join(os.tmpdir(), 'goinsight-e2e-nvim-'));
+  const temp = makeTempDir('goinsight-e2e-nvim-');
   const workspace = path.join(temp, 'workspace');
   fs.cpSync(fixture.DIR, workspace, { recursive: true });
   const resultsFile = path.join(artifacts, 'neovim-results.json');
@@ -115,7 +114,7 @@ async function runNeovim({ root, tools, artifacts, keepTemp = false }) {
       log(`PASS  neovim ${name}${detail ? `: ${detail}` : ''}`);
     }
   } finally {
-    if (!keepTemp) fs.rmSync(temp, { recursive: true, force: true, maxRetries: 3 });
+    if (!keepTemp) removeTempDir(temp);
   }
 }
 

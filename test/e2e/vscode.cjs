@@ -6,9 +6,8 @@
 'use strict';
 const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
-const os = require('node:os');
 const path = require('node:path');
-const { log, sleep, waitFor, withTimeout, freePort, startProcess, killGroup, trackGroup, goEnvironment } = require('./lib/harness.cjs');
+const { log, sleep, waitFor, withTimeout, freePort, startProcess, killGroup, trackGroup, goEnvironment, makeTempDir, removeTempDir } = require('./lib/harness.cjs');
 
 const fixture = require('./lib/fixture.cjs');
 
@@ -409,7 +408,7 @@ function userSettings() {
  */
 async function runVsCode({ root, tools, vsix, artifacts, keepTemp = false }) {
   const { chromium } = require(require.resolve('playwright-core', { paths: [tools.PLAYWRIGHT_DIR] }));
-  const temp = fs.mkdtempSync(path.join(os.tmpdir(), 'goinsight-e2e-vscode-'));
+  const temp = makeTempDir('goinsight-e2e-vscode-');
   const workspace = path.join(temp, 'workspace');
   fs.cpSync(fixture.DIR, workspace, { recursive: true });
   const userData = path.join(temp, 'user-data');
@@ -534,7 +533,7 @@ async function runVsCode({ root, tools, vsix, artifacts, keepTemp = false }) {
       killGroup(pid, 'SIGKILL'); // playwright starts Chromium in its own process group
     }
     await codeServer.stop();
-    if (!keepTemp) fs.rmSync(temp, { recursive: true, force: true, maxRetries: 3 });
+    if (!keepTemp) removeTempDir(temp);
     else log(`kept ${temp}`);
   }
 }

@@ -4,6 +4,8 @@
 const { execFileSync, spawn } = require('node:child_process');
 const fs = require('node:fs');
 const net = require('node:net');
+const os = require('node:os');
+const path = require('node:path');
 
 const started = Date.now();
 const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)}s`;
@@ -120,13 +122,37 @@ function trackGroup(pid) {
   if (pid) foreignGroups.add(pid);
 }
 
+const tempDirs = new Set();
+
+/** A fresh directory under the system temp dir, removed at exit unless GOINSIGHT_E2E_KEEP=1. */
+function makeTempDir(prefix) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  tempDirs.add(dir);
+  return dir;
+}
+
+function removeTempDir(dir) {
+  tempDirs.delete(dir);
+  fs.rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
+}
+
 /** Last resort (process exit, signals, watchdog): kill every group we started, synchronously. */
 function killAllStarted() {
   for (const handle of children) killGroup(handle.child.pid, 'SIGKILL');
   children.clear();
   for (const pid of foreignGroups) killGroup(pid, 'SIGKILL');
   foreignGroups.clear();
+  if (process.env.GOINSIGHT_E2E_KEEP !== '1') {
+    for (const dir of tempDirs) {
+      try {
+        fs.rmSync(dir, { recursive: true, force: true });
+      } catch {
+        // best effort at exit
+      }
+    }
+  }
+  tempDirs.clear();
 }
 process.on('exit', killAllStarted);
 
-module.exports = { log, sleep, withTimeout, waitFor, freePort, startProcess, killGroup, trackGroup, killAllStarted, elapsed, goEnvironment };
+module.exports = { log, sleep, withTimeout, waitFor, freePort, startProcess, killGroup, trackGroup, killAllStarted, elapsed, goEnvironment, makeTempDir, removeTempDir };
