@@ -3,7 +3,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { runProcess, withPrivateTempDir } from '../../server/src/compiler/runCompiler';
+import { removeStaleTempDirs, runProcess, withPrivateTempDir } from '../../server/src/compiler/runCompiler';
 import { scratchDir } from './compilerTestSupport';
 
 /** A node child that starts a grandchild writing its pid, then both sleep. */
@@ -86,4 +86,14 @@ test('the private temp dir is 0700 and removed even when the work throws', async
   );
   assert.ok(seen.startsWith(root));
   assert.equal(fs.existsSync(seen), false);
+});
+
+test('stale run directories of a killed server are swept, nothing else', async (t) => {
+  const root = scratchDir('sweep');
+  t.after(() => fs.rmSync(root, { recursive: true, force: true }));
+  const old = new Date(Date.now() - 48 * 3600 * 1000);
+  for (const name of ['goinsight-gc-abc123', 'goinsight-gc-fresh1', 'goinsight-e2e-vscode-abc123', 'other']) fs.mkdirSync(path.join(root, name));
+  for (const name of ['goinsight-gc-abc123', 'goinsight-e2e-vscode-abc123', 'other']) fs.utimesSync(path.join(root, name), old, old);
+  assert.equal(await removeStaleTempDirs(24 * 3600 * 1000, root), 1);
+  assert.deepEqual(fs.readdirSync(root).sort(), ['goinsight-e2e-vscode-abc123', 'goinsight-gc-fresh1', 'other']);
 });

@@ -14,6 +14,6 @@ export { EscapeAnalyzer, type EscapeAnalyzerOptions, type AnalyzeRequest, type A
 export { parseCompilerText, type ParsedCompilerText, type ParseTextOptions } from './parseCompilerText';
 export { toFinding, positionMapper, kindPresentation, type ToFindingOptions } from './factToFinding';
 export { PackageCache, packageContentKey } from './packageCache';
-export { isAbortError, CompilerTimeoutError, CompilerAbortedError } from './runCompiler';
+export { isAbortError, removeStaleTempDirs, CompilerTimeoutError, CompilerAbortedError } from './runCompiler';
 export { readableShapes } from './compilerMessages';
 export * from './escapeFacts';

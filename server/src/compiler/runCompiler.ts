@@ -131,16 +131,47 @@ export function runProcess(options: RunProcessOptions): Promise<ProcessResult> {
   });
 }
 
+const tempPrefix = 'goinsight-gc-';
+
 /**
  * Gives `use` a fresh directory only this user can read (mkdtemp makes it
  * 0700) under os.tmpdir() — never inside the user's tree — and removes it
  * afterwards, whatever happens.
  */
 export async function withPrivateTempDir<T>(use: (dir: string) => Promise<T>, root: string = os.tmpdir()): Promise<T> {
-  const dir = await fs.mkdtemp(path.join(root, 'goinsight-'));
+  const dir = await fs.mkdtemp(path.join(root, tempPrefix));
   try {
     return await use(dir);
   } finally {
     await fs.rm(dir, { recursive: true, force: true, maxRetries: 3 });
   }
+}
+
+/**
+ * A server killed mid-compile cannot run its `finally`; call this at startup to
+ * remove run directories (only ours: `goinsight-gc-XXXXXX`) older than `maxAgeMs`.
+ * Returns how many were removed.
+ */
+export async function removeStaleTempDirs(maxAgeMs = 24 * 60 * 60 * 1000, root: string = os.tmpdir()): Promise<number> {
+  let removed = 0;
+  let names: string[];
+  try {
+    names = await fs.readdir(root);
+  } catch {
+    return 0;
+  }
+  for (const name of names) {
+    if (!/^goinsight-gc-[A-Za-z0-9]{6}$/.test(name)) continue;
+    const dir = path.join(root, name);
+    try {
+      const stat = await fs.lstat(dir);
+      if (!stat.isDirectory() || Date.now() - stat.mtimeMs < maxAgeMs) continue;
+      if (typeof process.getuid === 'function' && stat.uid !== process.getuid()) continue;
+      await fs.rm(dir, { recursive: true, force: true });
+      removed++;
+    } catch {
+      // Raced with another remover, or not ours to remove.
+    }
+  }
+  return removed;
 }
