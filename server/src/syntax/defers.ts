@@ -1,6 +1,7 @@
 // The defer statements of a file with what the defer rules need next to each:
 // the deferred call and the function it belongs to (the one whose return runs
-// it). Defers inside parse errors are left out so no rule reports on them.
+// it). Defers in functions with parse errors are left out so no rule reports
+// on code the parser may have misread.
 import type { Node } from 'web-tree-sitter';
 import { statementCall } from './calls';
 import { enclosingFunction, isInsideError } from './functions';
@@ -19,7 +20,8 @@ export function deferSites(root: Node): DeferSite[] {
     if (!statement || isInsideError(statement)) continue;
     const call = statementCall(statement);
     const fn = enclosingFunction(statement);
-    if (!call || !fn) continue;
+    // A function with a parse error is read wrongly around the error: stay quiet in all of it.
+    if (!call || !fn || fn.childForFieldName('body')?.hasError !== false) continue;
     sites.push({ statement, call, fn });
   }
   return sites;
