@@ -18,4 +18,6 @@ module.exports = {
   /** …shows this title and lists these calls (the run-order sequence). */
   HOVER_TITLE: 'Defer execution order',
   HOVER_CALLS: ['mu.Unlock()', 'f.Close()'],
+  /** The compiler fact the escape step prefers (newPoint's `p`); any heap escape otherwise. */
+  ESCAPE_MESSAGE: 'moved to heap: p',
 };
