@@ -1,10 +1,13 @@
 // Hover: for each finding under the cursor, what it is (the rule's title and
 // the concrete message), the occurrence's details (e.g. the whole defer
-// sequence) and the rule's explanation of the run-time behaviour.
+// sequence; for compiler facts, the escape flow in plain words) and the
+// rule's explanation of the run-time behaviour.
+import { pathToFileURL } from 'node:url';
 import { MarkupKind, type Hover, type Position } from 'vscode-languageserver';
 import { rangeContains, type Finding } from '../engine/finding';
 import { findRule } from '../rules/allRules';
 import { localize } from '../l10n/serverText';
+import { escapeFlowMarkdown } from './escapeFlow';
 import { ruleText, type Locale, type RuleDescription } from '../rules/rule';
 
 /** A rule's page: title, id, explanation and documentation link. */
@@ -15,21 +18,24 @@ export function ruleDocumentationMarkdown(rule: RuleDescription, locale: Locale)
   return parts.join('\n\n');
 }
 
-export function hoverMarkdown(finding: Finding, locale: Locale): string {
+/** `documentUri` (the finding's document) turns the compiler's flow steps into links to their lines. */
+export function hoverMarkdown(finding: Finding, locale: Locale, documentUri?: string): string {
   const rule = findRule(finding.rule);
   const text = rule ? ruleText(rule, locale) : undefined;
   const parts = [`**${text?.title ?? finding.rule}** · \`${finding.rule}\``, finding.message];
   if (finding.details) parts.push(finding.details);
+  const flow = escapeFlowMarkdown(finding, locale, { documentUri, uriOf: (file) => pathToFileURL(file).toString() });
+  if (flow) parts.push(flow);
   if (text) parts.push('---', text.explanation);
   if (rule?.documentation) parts.push(`[${localize(locale, 'documentation')}](${rule.documentation})`);
   return parts.join('\n\n');
 }
 
-export function hoverAt(findings: readonly Finding[], position: Position, locale: Locale): Hover | null {
+export function hoverAt(findings: readonly Finding[], position: Position, locale: Locale, documentUri?: string): Hover | null {
   const here = findings.filter((finding) => rangeContains(finding.range, position));
   if (here.length === 0) return null;
   return {
-    contents: { kind: MarkupKind.Markdown, value: here.map((finding) => hoverMarkdown(finding, locale)).join('\n\n---\n\n') },
+    contents: { kind: MarkupKind.Markdown, value: here.map((finding) => hoverMarkdown(finding, locale, documentUri)).join('\n\n---\n\n') },
     range: here[0].range,
   };
 }
