@@ -176,11 +176,14 @@ export async function runEscapeAnalysis(options: EscapeAnalysisOptions): Promise
 
   return withPrivateTempDir(async (tempDir) => {
     const jsonDir = path.join(tempDir, 'json');
-    const overlayFile = options.overlay && options.overlay.size > 0 ? await writeOverlay(tempDir, options.overlay) : undefined;
-    const args = await buildCompilerArgs({ ...options, packageDir }, jsonDir, overlayFile);
+    const overlay = options.overlay && options.overlay.size > 0 ? await writeOverlay(tempDir, options.overlay) : undefined;
+    const args = await buildCompilerArgs({ ...options, packageDir }, jsonDir, overlay?.file);
     // PWD makes the go command keep our spelling of a symlinked directory (os.Getwd trusts a matching $PWD).
-    const env = { ...(options.env ?? process.env), PWD: packageDir };
+    // GOTOOLCHAIN=local: a go.mod asking for a newer Go must fail at once, not start a toolchain download.
+    const baseEnv = options.env ?? process.env;
+    const env = { ...baseEnv, PWD: packageDir, GOTOOLCHAIN: baseEnv.GOTOOLCHAIN ?? 'local' };
     const run = await runProcess({ command: options.goPath, args, cwd: packageDir, env, signal: options.signal, timeoutMs: options.timeoutMs });
+    if (overlay) run.stderr = overlay.restorePaths(run.stderr);
 
     const warnings: string[] = [];
     if (run.truncated) warnings.push('the compiler printed more than the output limit; some facts are missing');

@@ -1,27 +1,48 @@
 // Unsaved editor buffers reach the compiler through `go build -overlay=FILE`:
 // each buffer is written to a temp copy inside the run's private directory and
-// FILE maps the real path to it. The compiler then reports positions under the
-// real path (confirmed on go1.26), and nothing is written into the user's tree.
+// FILE maps the real path to it. The compiler reports its facts under the real
+// path (confirmed on go1.26), but the go command's type errors name the copy,
+// shortened oddly ("./copy/0/a.go", even ".2/0/a.go"), so the output is
+// rewritten to the real paths before anything reads it. Nothing is written
+// into the user's tree.
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 
 /** Real absolute path → the buffer's text. */
 export type Overlay = ReadonlyMap<string, string>;
 
-/** Writes the temp copies and the overlay JSON under `dir`; returns the JSON's path. */
-export async function writeOverlay(dir: string, overlay: Overlay): Promise<string> {
+export interface WrittenOverlay {
+  /** The overlay JSON to pass as -overlay. */
+  file: string;
+  /** Replaces every printed form of a temp copy's path in the go command's output with the real path. */
+  restorePaths(output: string): string;
+}
+
+/** Writes the temp copies (overlay/<index>/<base name>) and the overlay JSON under `dir`. */
+export async function writeOverlay(dir: string, overlay: Overlay): Promise<WrittenOverlay> {
   const copies = path.join(dir, 'overlay');
-  await fs.mkdir(copies, { recursive: true });
   const replace: Record<string, string> = {};
-  let index = 0;
+  const realByIndex: string[] = [];
   for (const [file, text] of overlay) {
     if (!path.isAbsolute(file)) throw new Error(`overlay paths must be absolute: ${file}`);
-    // The index keeps a.go from two directories apart; the base name keeps the .go suffix the go command looks at.
-    const copy = path.join(copies, `${index++}-${path.basename(file)}`);
+    // One directory per buffer keeps a.go from two packages apart and keeps the base name the go command reports.
+    const copyDir = path.join(copies, String(realByIndex.length));
+    await fs.mkdir(copyDir, { recursive: true });
+    const copy = path.join(copyDir, path.basename(file));
     await fs.writeFile(copy, text, 'utf8');
     replace[file] = copy;
+    realByIndex.push(file);
   }
   const overlayFile = path.join(dir, 'overlay.json');
   await fs.writeFile(overlayFile, JSON.stringify({ Replace: replace }), 'utf8');
-  return overlayFile;
+  // Any path-like run ending in overlay/<index>/<name>.go is one of our copies, however the go command shortened it.
+  const printedCopy = /[^\s:'"()]*overlay[\\/](\d+)[\\/]([^\s:\\/'"()]+\.go)/g;
+  return {
+    file: overlayFile,
+    restorePaths: (output) =>
+      output.replace(printedCopy, (whole, index: string, name: string) => {
+        const real = realByIndex[Number(index)];
+        return real !== undefined && path.basename(real) === name ? real : whole;
+      }),
+  };
 }
