@@ -15,9 +15,12 @@ import {
 import { analyzeTree } from './engine/analyzeFile';
 import type { Finding } from './engine/finding';
 import { GoModuleLocator } from './engine/goModule';
+import { LineIndex } from './engine/lineIndex';
 import { isExcluded, ProjectConfigError, ProjectConfigLocator, type ProjectConfig } from './engine/projectConfig';
 import { codeActionsFor } from './features/codeActions';
 import { toDiagnostics } from './features/diagnostics';
+import { renderEscapeReport } from './features/escapeReport';
+import { heapCodeLenses } from './features/heapCodeLens';
 import { hoverAt, ruleDocumentationMarkdown } from './features/hover';
 import { allRuleDescriptions, findRule } from './rules/allRules';
 import { localize } from './l10n/serverText';
@@ -27,6 +30,7 @@ import { OpenDocuments, type OpenDocument } from './parse/openDocuments';
 import {
   analyzedNotification,
   compilerFactsNotification,
+  escapeReportRequest,
   runCompilerRequest,
   statusNotification,
   ruleDocumentationRequest,
@@ -34,6 +38,8 @@ import {
   trustChangedNotification,
   type AnalyzedParams,
   type CompilerFactsParams,
+  type EscapeReportParams,
+  type EscapeReportResult,
   type RunCompilerParams,
   type InitializationOptions,
   type RuleDocumentationParams,
@@ -77,6 +83,7 @@ export function startServer(connection: Connection): void {
   let canPullConfiguration = false;
   let canRefreshInlayHints = false;
   let canShowProgress = false;
+  let canRefreshCodeLenses = false;
   let documents: OpenDocuments | undefined;
   let compiler: CompilerSession | undefined;
   const compilingPackages = new Set<string>();
@@ -218,6 +225,7 @@ export function startServer(connection: Connection): void {
     }
     void connection.sendNotification(compilerFactsNotification, compilerFactsParams(report));
     if (canRefreshInlayHints) void connection.languages.inlayHint.refresh();
+    if (canRefreshCodeLenses) void connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
   }
 
   function createCompilerSession(): CompilerSession {
@@ -278,6 +286,7 @@ export function startServer(connection: Connection): void {
     canPullConfiguration = params.capabilities.workspace?.configuration === true;
     canRefreshInlayHints = params.capabilities.workspace?.inlayHint?.refreshSupport === true;
     canShowProgress = params.capabilities.window?.workDoneProgress === true;
+    canRefreshCodeLenses = params.capabilities.workspace?.codeLens?.refreshSupport === true;
     documents = new OpenDocuments(await createGoParser());
     compiler = createCompilerSession();
     return {
@@ -286,6 +295,7 @@ export function startServer(connection: Connection): void {
         hoverProvider: true,
         inlayHintProvider: { resolveProvider: false },
         codeActionProvider: { codeActionKinds: ['quickfix'] },
+        codeLensProvider: { resolveProvider: false },
       },
       serverInfo: { name: 'goinsight' },
     };
@@ -389,6 +399,23 @@ export function startServer(connection: Connection): void {
     const report = await compiler.run(path.dirname(forCompiler.filePath));
     return report ? compilerFactsParams(report) : null;
   });
+
+  connection.onRequest(escapeReportRequest, async ({ uri }: EscapeReportParams): Promise<EscapeReportResult | null> => {
+    const document = documents?.get(uri);
+    const forCompiler = document ? compilerDocument(document) : undefined;
+    if (!forCompiler || !compiler) return null;
+    const report = await compiler.run(path.dirname(forCompiler.filePath));
+    return report ? { packageDir: report.packageDir, text: renderEscapeReport(report.result, locale) } : null;
+  });
+
+  connection.onCodeLens(({ textDocument }) =>
+    safely('code lenses', [], () => {
+      const document = documents?.get(textDocument.uri);
+      const analysis = analyses.get(textDocument.uri);
+      if (!document || !analysis || analysis.version !== document.version) return [];
+      return heapCodeLenses(analysis.findings, document.tree.tree, new LineIndex(document.tree.text), textDocument.uri, locale);
+    }),
+  );
 
   connection.onShutdown(() => compiler?.dispose());
 

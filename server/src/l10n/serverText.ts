@@ -23,6 +23,10 @@ const english = {
   statusBuildFailedTooltip: 'Escape analysis of {package} is unavailable: {error}',
   statusNoGo: 'go not found',
   progressTitle: 'Go Insight: escape analysis',
+  reportHeading: 'Escape report for {package}',
+  reportSummary: '{heap} heap verdicts, {facts} facts in all, compiled in {seconds} s by {go}',
+  heapAllocations: '{count} heap allocations',
+  heapAllocation: '1 heap allocation',
 } as const;
 
 export type ServerTextKey = keyof typeof english;
@@ -50,6 +54,10 @@ export const serverText: Record<Locale, Record<ServerTextKey, string>> = {
     statusBuildFailedTooltip: '{package} 的逃逸分析不可用：{error}',
     statusNoGo: '未找到 go',
     progressTitle: 'Go Insight：逃逸分析',
+    reportHeading: '{package} 的逃逸分析报告',
+    reportSummary: '{heap} 处堆分配结论，共 {facts} 条编译器信息；由 {go} 编译，耗时 {seconds} 秒',
+    heapAllocations: '{count} 处堆分配',
+    heapAllocation: '1 处堆分配',
   },
 };
 

@@ -93,3 +93,17 @@ export interface RunCompilerParams {
 
 /** client → server: run escape analysis now for the document's package (manual mode, "re-run" command). */
 export const runCompilerRequest = 'goinsight/runCompiler';
+
+export interface EscapeReportParams {
+  /** Any open document of the package. */
+  uri: string;
+}
+
+export interface EscapeReportResult {
+  packageDir: string;
+  /** The report's text (see syntaxes/escape-report.tmLanguage.json). */
+  text: string;
+}
+
+/** client → server: the escape report of the document's package (runs the compiler if needed). */
+export const escapeReportRequest = 'goinsight/escapeReport';

@@ -20,6 +20,8 @@ export interface CompilerDocument {
 
 export interface CompilerRunReport {
   packageDir: string;
+  /** The whole result, for the escape report. */
+  result: PackageEscapeResult;
   /** The documents whose compiler findings changed, with the versions they now describe. */
   documents: { uri: string; version: number }[];
   facts: number;
@@ -167,7 +169,7 @@ export class CompilerSession {
   }
 
   private publish(packageDir: string, documents: CompilerDocument[], result: PackageEscapeResult, fromCache: boolean): CompilerRunReport {
-    const report: CompilerRunReport = { packageDir, documents: [], facts: 0, durationMs: result.durationMs, fromCache, buildFailed: result.buildFailed };
+    const report: CompilerRunReport = { packageDir, result, documents: [], facts: 0, durationMs: result.durationMs, fromCache, buildFailed: result.buildFailed };
     for (const warning of result.warnings) this.host.log(`compiler: ${warning}`);
     for (const document of documents) {
       // Edited while the compiler ran: these facts describe text that is gone; keep the shifted older ones.
