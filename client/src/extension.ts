@@ -5,17 +5,40 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, State, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import {
+  runCompilerRequest,
   statusNotification,
   trustChangedNotification,
   type InitializationOptions,
+  type RunCompilerParams,
   type StatusParams,
   type TrustChangedParams,
 } from '../../server/src/protocol/customMessages';
+import { registerEscapeReport } from './escapeReport';
 import { showFindingsInActiveFile } from './findingsPicker';
 import { showRuleDocumentation } from './ruleDocumentation';
 import { StatusItem } from './statusItem';
 
 let client: LanguageClient | undefined;
+
+/** The code lens "N heap allocations": show them in a peek view at the function's name. */
+async function showHeapAllocations(uri: string, position: unknown, locations: unknown[]): Promise<void> {
+  if (!client) return;
+  const converter = client.protocol2CodeConverter;
+  await vscode.commands.executeCommand(
+    'editor.action.showReferences',
+    vscode.Uri.parse(uri),
+    converter.asPosition(position as Parameters<typeof converter.asPosition>[0]),
+    locations.map((location) => converter.asLocation(location as Parameters<typeof converter.asLocation>[0])),
+  );
+}
+
+async function rerunAnalysis(): Promise<void> {
+  const document = vscode.window.activeTextEditor?.document;
+  if (!client?.isRunning() || document?.languageId !== 'go') return;
+  const params: RunCompilerParams = { uri: document.uri.toString() };
+  const report = await client.sendRequest(runCompilerRequest, params);
+  if (!report) void vscode.window.showWarningMessage(vscode.l10n.t('Escape analysis did not run (untrusted workspace, go not found, or the file is not saved on disk).'));
+}
 
 async function toggleInlayHints(): Promise<void> {
   const configuration = vscode.workspace.getConfiguration('goinsight');
@@ -66,6 +89,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand('goinsight.showFindings', showFindingsInActiveFile),
     vscode.commands.registerCommand('goinsight.toggleInlayHints', toggleInlayHints),
     vscode.commands.registerCommand('goinsight.showRuleDocumentation', (ruleId?: string) => showRuleDocumentation(client, ruleId)),
+    vscode.commands.registerCommand('goinsight.showHeapAllocations', showHeapAllocations),
+    vscode.commands.registerCommand('goinsight.rerunAnalysis', rerunAnalysis),
+    registerEscapeReport(() => client),
     vscode.commands.registerCommand('goinsight.restartServer', async () => {
       statusItem.setServerStatus({ state: 'analyzing', text: vscode.l10n.t('restarting'), tooltip: vscode.l10n.t('Restarting the Go Insight server…') });
       await client?.restart();

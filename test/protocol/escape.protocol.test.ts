@@ -174,3 +174,39 @@ test('go not found: one clear warning, and the syntactic analysis keeps working'
     await client.stop();
   }
 });
+
+test('escape report and heap-allocation code lenses', { timeout: compileTimeout }, async () => {
+  const client = TestLspClient.start();
+  try {
+    await client.initialize();
+    const uri = await openFile(client, shapesFile);
+    await compilerFactsFor(client, uri);
+    await client.waitFor<AnalyzedParams>('goinsight/analyzed', (params) => params.uri === uri && params.diagnostics > 0);
+
+    const lenses = (await client.connection.sendRequest('textDocument/codeLens', { textDocument: { uri } })) as {
+      range: { start: { line: number } };
+      command: { title: string; command: string; arguments: [string, unknown, { range: { start: { line: number } } }[]] };
+    }[];
+    assert.deepEqual(
+      lenses.map((lens) => [lens.range.start.line, lens.command.title, lens.command.command, lens.command.arguments[2].map((location) => location.range.start.line)]),
+      [
+        [7, '1 heap allocation', 'goinsight.showHeapAllocations', [8]],
+        [13, '1 heap allocation', 'goinsight.showHeapAllocations', [14]],
+        [18, '1 heap allocation', 'goinsight.showHeapAllocations', [19]],
+      ],
+    );
+
+    const report = (await client.connection.sendRequest('goinsight/escapeReport', { uri })) as { packageDir: string; text: string };
+    assert.equal(report.packageDir, path.dirname(shapesFile));
+    const lines = report.text.split('\n');
+    assert.match(lines[0], /^# Escape report for .*escape-protocol\/shapes$/);
+    assert.match(lines[1], /^# 3 heap verdicts, \d+ facts in all, compiled in \d+\.\d\d s by go1\.\d+/);
+    assert.ok(lines.includes('## shapes.go'));
+    const moved = lines.indexOf('shapes.go:9:2: moved to heap: p');
+    assert.ok(moved > 0, report.text);
+    assert.match(lines[moved + 1], /^ {4}flow: ~r0 ← &p:\s+\(shapes\.go:10:9\)$/);
+    assert.ok(lines.includes('shapes.go:15:13: make([]byte, size) escapes to heap'));
+  } finally {
+    await client.stop();
+  }
+});
