@@ -32,6 +32,12 @@ const CHROMIUM_ARGS = [
  * The rendered editor lines: { number, source, hints, top, height }; `source`
  * is the line's own text, `hints` the inlay labels drawn in it.
  */
+/** The engine's expectation a step needs; every step is mandatory, so a missing one fails the run. */
+function required(value, whyMissing) {
+  if (!value) throw new Error(whyMissing);
+  return value;
+}
+
 async function renderedLines(page) {
   return page.evaluate(() => {
     const editor = document.querySelector('.editor-instance .monaco-editor');
@@ -166,9 +172,8 @@ async function quickOpen(page, text) {
 
 /**
  * What the engine itself reports on the fixture (`goinsight check --format json`,
- * with the compiler, as the editor runs it by default),
- * so the editor steps that depend on rules still being written switch on when
- * those rules land, and compare the editor against the engine's own fix.
+ * with the compiler, as the editor runs it by default): the steps find their
+ * lines through it and compare the editor against the engine's own fix.
  */
 function engineFindings(root, workspace) {
   let stdout;
@@ -290,9 +295,8 @@ const STEPS = [
   {
     name: 'escape-hint',
     title: 'after the compiler has run, the escaping value has an inlay hint and its hover quotes the compiler',
-    when: ({ expectations }) => (expectations.escape ? true : 'the engine reports no compiler escape finding on the fixture yet'),
     async run({ page, expectations }) {
-      const finding = expectations.escape;
+      const finding = required(expectations.escape, 'goinsight check reports no compiler escape finding on the fixture');
       const line = finding.range.start.line;
       const hinted = await waitFor(async () => {
         const rendered = await renderedLine(page, line);
@@ -310,9 +314,8 @@ const STEPS = [
   {
     name: 'channel-diagnostic',
     title: 'the double close is a squiggle on its line and counts in the Problems status item',
-    when: ({ expectations }) => (expectations.doubleClose ? true : 'the engine reports no */double-close finding on the fixture yet'),
     async run({ page, expectations, state }) {
-      const line = expectations.doubleClose.range.start.line;
+      const line = required(expectations.doubleClose, 'goinsight check reports no double-close finding on the fixture').range.start.line;
       await page.keyboard.press('Escape');
       await waitFor(() => squiggleOnLine(page, line), 30000, `a diagnostic squiggle on line ${line}`);
       const count = await waitFor(async () => {
@@ -326,9 +329,8 @@ const STEPS = [
   {
     name: 'quick-fix',
     title: 'the light bulb on the double close offers a fix; applying it edits the text as the engine says and clears the diagnostic',
-    when: ({ expectations }) => (expectations.doubleClose ? true : 'no diagnostic to fix on the fixture yet'),
     async run({ page, workspace, expectations, state, shot }) {
-      const finding = expectations.doubleClose;
+      const finding = required(expectations.doubleClose, 'goinsight check reports no double-close finding on the fixture');
       const file = path.join(workspace, GO_FILE);
       const before = fs.readFileSync(file, 'utf8');
       // The rule's own fix when it has one, else the "Ignore RULE on this line" action every diagnostic gets.
