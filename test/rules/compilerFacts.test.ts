@@ -54,3 +54,12 @@ test('each description explains in English and Chinese, with a before/after Go e
     assert.match(description.documentation ?? '', /^https:\/\/go\.dev\//, `${description.id}: documentation`);
   }
 });
+
+test('Chinese bold labels close: no ** right after full-width punctuation and before more text', () => {
+  // CommonMark does not close ** that follows punctuation and precedes a letter:
+  // "**运行时：**编译器" renders the asterisks literally. Write "**运行时**：编译器".
+  for (const description of compilerFactDescriptions) {
+    const explanation = description.text['zh-cn']?.explanation ?? '';
+    assert.doesNotMatch(explanation, /[：。，；）]\*\*[^\s\p{P}*]/u, description.id);
+  }
+});
