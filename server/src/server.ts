@@ -51,7 +51,7 @@ import {
 } from './protocol/customMessages';
 import { ruleText, type Locale } from './rules/rule';
 import { defaultSettings, readSettings, type Settings } from './settings';
-import { presentCompilerFindings } from './workspace/compilerFindings';
+import { attachDeferAllocations, presentCompilerFindings } from './workspace/compilerFindings';
 import { CompilerSession, type CompilerDocument, type CompilerRunReport } from './workspace/compilerSession';
 
 interface DocumentAnalysis {
@@ -142,7 +142,7 @@ export function startServer(connection: Connection): void {
             disabledCategories: settings.disabledCategories,
           })
         : [];
-      findings = [...result.findings, ...compilerFindings];
+      findings = attachDeferAllocations(result.findings, compilerFindings, locale);
     }
     analyses.set(document.uri, { version: document.version, findings });
     const diagnostics = toDiagnostics(findings, document.uri, (file) => pathToFileURL(file).toString());
@@ -368,7 +368,7 @@ export function startServer(connection: Connection): void {
   });
 
   connection.onHover(({ textDocument, position }) =>
-    safely('hover', null, () => hoverAt(currentFindings(textDocument.uri), position, locale)),
+    safely('hover', null, () => hoverAt(currentFindings(textDocument.uri), position, locale, textDocument.uri)),
   );
 
   connection.languages.inlayHint.on(({ textDocument, range }) =>

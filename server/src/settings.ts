@@ -21,6 +21,8 @@ export interface CompilerSettings {
   buildTags: string;
   timeoutSeconds: number;
   showDoesNotEscape: boolean;
+  /** The compiler's closure-capture details (by value / by reference). */
+  showClosureCaptures: boolean;
 }
 
 export interface Settings {
@@ -40,7 +42,7 @@ export const defaultSettings: Settings = {
   enable: true,
   disabledCategories: new Set(categoriesOffByDefault),
   inlayHints: { enable: true, deferOrder: true, escape: true },
-  compiler: { run: 'onType', typingDelayMs: 800, buildFlags: [], buildTags: '', timeoutSeconds: 120, showDoesNotEscape: false },
+  compiler: { run: 'onType', typingDelayMs: 800, buildFlags: [], buildTags: '', timeoutSeconds: 120, showDoesNotEscape: false, showClosureCaptures: false },
   analyzeGeneratedFiles: false,
   rules: {},
   maxFileSize: 2_000_000,
@@ -86,6 +88,7 @@ export function readSettings(raw: unknown): Settings {
       buildTags: typeof compiler.buildTags === 'string' && /^[\w.,-]*$/.test(compiler.buildTags) ? compiler.buildTags : defaults.buildTags,
       timeoutSeconds: number(compiler.timeoutSeconds, defaults.timeoutSeconds, 5),
       showDoesNotEscape: flag(compiler.showDoesNotEscape, defaults.showDoesNotEscape),
+      showClosureCaptures: flag(compiler.showClosureCaptures, defaults.showClosureCaptures),
     },
     analyzeGeneratedFiles: flag(section.analyzeGeneratedFiles, defaultSettings.analyzeGeneratedFiles),
     rules,

@@ -78,18 +78,20 @@ test('escapes --format json reports exactly the heap verdicts go build -gcflags=
 });
 
 test('escapes --stdin reads go build -gcflags=-m output and prints the same JSON fields', () => {
-  const packageDir = path.join(fixturesRoot, 'escape-protocol');
-  const build = spawnSync('go', ['build', '-o', '/dev/null', '-gcflags=-m', './shapes'], { cwd: packageDir, encoding: 'utf8' });
+  // The go build cache replays -m output with paths relative to the directory of the run that filled it;
+  // "-c=1" (one backend worker: same output) gives this run a cache entry of its own.
+  const packageDir = path.join(fixturesRoot, 'escape-protocol', 'shapes');
+  const build = spawnSync('go', ['build', '-o', '/dev/null', '-gcflags=-m -c=1', '.'], { cwd: packageDir, encoding: 'utf8' });
   const result = spawnSync(process.execPath, [cli, 'escapes', '--stdin', '--format', 'json'], { cwd: packageDir, input: build.stderr, encoding: 'utf8' });
   assert.equal(result.status, 0, result.stderr);
   const findings = (JSON.parse(result.stdout) as { findings: (JsonFinding & { rule: string; range: { end: { column: number } } })[] }).findings;
   assert.deepEqual(
     findings.map((finding) => [finding.file, finding.range.start.line, finding.range.start.column, finding.range.end.column, finding.rule, finding.message]),
     [
-      [path.join('shapes', 'shapes.go'), 9, 2, 3, 'escape/moved-to-heap', 'moved to heap: p'],
-      [path.join('shapes', 'shapes.go'), 15, 13, 13, 'escape/escapes-to-heap', 'make([]byte, size) escapes to heap'],
-      [path.join('shapes', 'shapes.go'), 20, 19, 19, 'escape/does-not-escape', '... argument does not escape'],
-      [path.join('shapes', 'shapes.go'), 20, 21, 21, 'escape/escapes-to-heap', 'p.X escapes to heap'],
+      ['shapes.go', 9, 2, 3, 'escape/moved-to-heap', 'moved to heap: p'],
+      ['shapes.go', 15, 13, 13, 'escape/escapes-to-heap', 'make([]byte, size) escapes to heap'],
+      ['shapes.go', 20, 19, 19, 'escape/does-not-escape', '... argument does not escape'],
+      ['shapes.go', 20, 21, 21, 'escape/escapes-to-heap', 'p.X escapes to heap'],
     ],
   );
 });

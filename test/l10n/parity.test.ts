@@ -9,8 +9,9 @@ import { serverText } from '../../server/src/l10n/serverText';
 import { allRuleDescriptions } from '../../server/src/rules/allRules';
 import { repositoryRoot } from '../support/lspClient';
 
+/** The distinct placeholder names (a language may use one twice where another uses it once). */
 function placeholders(text: string): string[] {
-  return [...text.matchAll(/\{(\w+)\}/g)].map((match) => match[1]).sort();
+  return [...new Set([...text.matchAll(/\{(\w+)\}/g)].map((match) => match[1]))].sort();
 }
 
 const hasHan = (text: string) => /[\u4e00-\u9fff]/.test(text);

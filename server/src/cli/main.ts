@@ -12,7 +12,7 @@ import { createGoParser } from '../parse/goParser';
 import { findRule } from '../rules/allRules';
 import { compareFacts, heapVerdictKinds, parseCompilerText, toFinding, type EscapeFact, type PackageEscapeResult } from '../compiler';
 import { defaultSettings } from '../settings';
-import { presentCompilerFindings } from '../workspace/compilerFindings';
+import { attachDeferAllocations, isShownFact, presentCompilerFindings } from '../workspace/compilerFindings';
 import { parseArguments, usage, UsageError, type CheckOptions, type EscapesOptions } from './arguments';
 import { compilePackages, describeFailure, packageDirectories } from './compilePackages';
 import { factToJson, factToText } from './renderFacts';
@@ -111,7 +111,7 @@ async function runCheck(options: CheckOptions, cwd: string, output: Output): Pro
       for (const failure of result.failures) {
         output.stderr(`goinsight: internal error: rule ${failure.rule} failed on ${file}: ${failure.error.message}`);
       }
-      const facts = (compiled.get(path.dirname(file))?.files.get(file) ?? []).filter((fact) => fact.kind !== 'does-not-escape');
+      const facts = (compiled.get(path.dirname(file))?.files.get(file) ?? []).filter((fact) => isShownFact(fact, defaultSettings.compiler));
       const fromCompiler = presentCompilerFindings(
         facts.map((fact) => toFinding(fact, read.text)),
         undefined,
@@ -122,7 +122,7 @@ async function runCheck(options: CheckOptions, cwd: string, output: Output): Pro
       );
       lineCount += result.lines.lineCount;
       linesByFile.set(file, result.lines);
-      analyzed.push({ file, lines: result.lines, findings: [...result.findings, ...fromCompiler].sort(compareFindings) });
+      analyzed.push({ file, lines: result.lines, findings: attachDeferAllocations(result.findings, fromCompiler, options.locale).sort(compareFindings) });
     } finally {
       tree.delete();
     }
@@ -158,7 +158,7 @@ async function runCheck(options: CheckOptions, cwd: string, output: Output): Pro
 }
 
 /** The facts `escapes` prints: escape analysis, or everything with --all. */
-function isShownFact(fact: EscapeFact, all: boolean): boolean {
+function isEscapeAnalysisFact(fact: EscapeFact, all: boolean): boolean {
   return all || heapVerdictKinds.has(fact.kind) || fact.kind === 'does-not-escape';
 }
 
@@ -195,7 +195,7 @@ async function runEscapes(options: EscapesOptions, cwd: string, output: Output, 
     }
     fileCount = files.length;
   }
-  facts = facts.filter((fact) => isShownFact(fact, options.all)).sort(compareFacts);
+  facts = facts.filter((fact) => isEscapeAnalysisFact(fact, options.all)).sort(compareFacts);
   const linesByFile = new Map<string, LineIndex | undefined>();
   const lineOf = (file: string, line: number): string | undefined => {
     if (!linesByFile.has(file)) {

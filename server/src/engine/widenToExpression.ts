@@ -4,8 +4,10 @@
 // that point whose text is X — `&T{…}`, `make([]byte, n)`, a function literal
 // — and the inlay hint moves right after it. Calls are reported at their "(",
 // and some messages name only the callee (`append escapes to heap`): then the
-// call is meant. Anything else keeps the compiler's identifier-sized range: a
-// wrong underline is worse than a short one.
+// call is meant. A fact at a call's "(" that names code from an inlined callee
+// (`string(bufio.s.token)`, `moved to heap: p` inside newPoint) covers the
+// call. Anything else keeps the compiler's identifier-sized range: a wrong
+// underline is worse than a short one.
 import type { Node, Tree } from 'web-tree-sitter';
 import type { Finding } from './finding';
 import type { LineIndex } from './lineIndex';
@@ -31,17 +33,24 @@ function enclosingExpressions(tree: Tree, offset: number): Node[] {
 
 const normalized = (node: Node) => node.text.replace(/\s+/g, ' ');
 
+/** The call whose argument list opens exactly at the offset: where the compiler places facts from inlined calls. */
+function callOpeningAt(chain: readonly Node[], offset: number): Node | undefined {
+  return chain.find((node) => node.type === 'call_expression' && node.childForFieldName('arguments')?.startIndex === offset);
+}
+
 function expressionNamed(message: string, tree: Tree, offset: number): Node | undefined {
-  if (!message.endsWith(escapesSuffix)) return undefined;
-  const printed = message.slice(0, -escapesSuffix.length);
   const chain = enclosingExpressions(tree, offset);
+  // Facts from an inlined callee name code that is not in this file (string(bufio.s.token)); the call stands for it.
+  if (!message.endsWith(escapesSuffix)) return callOpeningAt(chain, offset);
+  const printed = message.slice(0, -escapesSuffix.length);
   if (printed === 'func literal') return chain.find((node) => node.type === 'func_literal' && node.startIndex === offset);
   const pattern = printedExpressionPattern(printed);
-  return chain.find((node) => {
+  const named = chain.find((node) => {
     if (pattern.test(normalized(node))) return true;
     const callee = node.type === 'call_expression' ? node.childForFieldName('function') : null;
     return callee !== null && callee.endIndex <= offset && pattern.test(normalized(callee));
   });
+  return named ?? callOpeningAt(chain, offset);
 }
 
 export function widenToExpression(finding: Finding, tree: Tree, lines: LineIndex): Finding {

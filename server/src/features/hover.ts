@@ -36,6 +36,12 @@ export function hoverAt(findings: readonly Finding[], position: Position, locale
   if (here.length === 0) return null;
   return {
     contents: { kind: MarkupKind.Markdown, value: here.map((finding) => hoverMarkdown(finding, locale, documentUri)).join('\n\n---\n\n') },
-    range: here[0].range,
+    // Highlight what the cursor is on: the narrowest of the findings (a keyword inside a statement-wide finding).
+    range: here.reduce((narrowest, finding) => (spanOf(finding.range) < spanOf(narrowest.range) ? finding : narrowest)).range,
   };
+}
+
+/** A size for comparing ranges: lines first, then characters. */
+function spanOf(range: Finding['range']): number {
+  return (range.end.line - range.start.line) * 1_000_000 + (range.end.character - range.start.character);
 }

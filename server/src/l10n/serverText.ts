@@ -27,6 +27,11 @@ const english = {
   reportSummary: '{heap} heap verdicts, {facts} facts in all, compiled in {seconds} s by {go}',
   heapAllocations: '{count} heap allocations',
   heapAllocation: '1 heap allocation',
+  deferOpenCoded: 'The compiler open-codes this defer (`-d=defer`): no defer record is allocated; the call is inlined at each return, so it costs about as much as a direct call.',
+  deferStackAllocated: 'The compiler keeps this defer’s record on the stack (`-d=defer`): a small run-time cost, no heap allocation.',
+  deferHeapAllocated: 'The compiler allocates this defer’s record on the heap (`-d=defer`): each time the defer statement runs costs an allocation.',
+  deferHeapBecauseLoop: 'That is because it is inside a loop: the number of records is only known at run time.',
+  deferHeapOtherReasons: 'Open-coding needs at most 8 defers, none in a loop, and few returns; this function does not qualify.',
 } as const;
 
 export type ServerTextKey = keyof typeof english;
@@ -58,6 +63,11 @@ export const serverText: Record<Locale, Record<ServerTextKey, string>> = {
     reportSummary: '{heap} 处堆分配结论，共 {facts} 条编译器信息；由 {go} 编译，耗时 {seconds} 秒',
     heapAllocations: '{count} 处堆分配',
     heapAllocation: '1 处堆分配',
+    deferOpenCoded: '编译器对这个 defer 做了开放编码（open-coded，见 `-d=defer`）：不分配 defer 记录，调用直接内联到每个返回点，开销与直接调用相当。',
+    deferStackAllocated: '编译器把这个 defer 的记录分配在栈上（见 `-d=defer`）：有少量运行时开销，但没有堆分配。',
+    deferHeapAllocated: '编译器把这个 defer 的记录分配在堆上（见 `-d=defer`）：这条 defer 语句每执行一次就有一次堆分配。',
+    deferHeapBecauseLoop: '原因是它位于循环中：记录的数量要到运行时才知道。',
+    deferHeapOtherReasons: '开放编码要求函数中最多 8 个 defer、都不在循环里、返回点也不能太多；这个函数不满足条件。',
   },
 };
 

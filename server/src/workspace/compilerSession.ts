@@ -10,6 +10,7 @@ import type { Finding } from '../engine/finding';
 import { shiftFindings } from '../engine/shiftFindings';
 import type { TextChange } from '../engine/textChange';
 import type { CompilerSettings } from '../settings';
+import { isShownFact } from './compilerFindings';
 
 export interface CompilerDocument {
   uri: string;
@@ -177,7 +178,7 @@ export class CompilerSession {
       const facts = result.files.get(document.filePath) ?? [];
       const mapper = positionMapper(document.text);
       const findings = facts
-        .filter((fact) => this.settings.showDoesNotEscape || fact.kind !== 'does-not-escape')
+        .filter((fact) => isShownFact(fact, this.settings))
         .map((fact) => toFinding(fact, mapper));
       report.facts += findings.length;
       this.factsByUri.set(document.uri, { version: document.version, findings, buildFailed: result.buildFailed });
