@@ -6,10 +6,11 @@
 // `defer X.Unlock()` right after the lock, where that does not move other
 // work under the lock.
 import type { Node } from 'web-tree-sitter';
-import type { Fix, TextEdit } from '../../engine/finding';
+import type { Fix } from '../../engine/finding';
 import { indentationAt } from '../../syntax/executionOrder';
 import { ownDescendants } from '../../syntax/functions';
 import { isLocking, mayReleaseBetween, mutexCallOf, releaseOf, type MutexCall } from '../../syntax/mutexCalls';
+import { deleteStatementEdit } from '../../syntax/statementEdits';
 import { followingStatements, isTerminating, statementsOf } from '../../syntax/statements';
 import type { Rule } from '../rule';
 import type { RuleContext } from '../ruleContext';
@@ -46,18 +47,6 @@ function releasedOnPath(node: Node, lock: MutexCall, fn: Node): boolean {
   return true;
 }
 
-/** The edit that deletes a statement: its whole line when it is alone there. */
-function deleteStatement(context: RuleContext, statement: Node): TextEdit {
-  const lineStart = context.text.lastIndexOf('\n', statement.startIndex - 1) + 1;
-  const lineEnd = context.text.indexOf('\n', statement.endIndex);
-  const before = context.text.slice(lineStart, statement.startIndex);
-  const after = context.text.slice(statement.endIndex, lineEnd < 0 ? context.text.length : lineEnd);
-  if (/^[ \t]*$/.test(before) && /^[ \t]*$/.test(after) && lineEnd >= 0) {
-    return { range: context.lines.rangeOf(lineStart, lineEnd + 1), newText: '' };
-  }
-  return { range: context.rangeOf(statement), newText: '' };
-}
-
 /**
  * `defer X.Unlock()` after the lock, explicit unlocks removed. Offered only
  * when the lock is the function's only lock of X at the top of its body, and
@@ -82,7 +71,7 @@ function deferFix(context: RuleContext, fn: Node, lock: MutexCall, calls: MutexC
     isPreferred: true,
     edits: [
       { range: { start: at, end: at }, newText: `\n${indent}defer ${lock.receiver.text}.${release}()` },
-      ...releases.map((call) => deleteStatement(context, call.statement)),
+      ...releases.map((call) => deleteStatementEdit(context.text, context.lines, call.statement)),
     ],
   };
 }
