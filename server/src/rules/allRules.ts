@@ -12,10 +12,13 @@ import { deferOrderHazard } from './defer/deferOrderHazard';
 import { deferRecoverMisuse } from './defer/deferRecoverMisuse';
 import { deferValueReceiver } from './defer/deferValueReceiver';
 import { deferOrder } from './defer/deferOrder';
+import { blockingInMainFlow } from './channel/blockingInMainFlow';
+import { closeByReceiver } from './channel/closeByReceiver';
 import { doubleClose } from './channel/doubleClose';
 import { closeNil, nilOperation } from './channel/nilChannel';
 import { busySelect, singleCaseSelect } from './channel/selectShapes';
 import { sendAfterClose } from './channel/sendAfterClose';
+import { receiveWithoutOk } from './channel/receiveWithoutOk';
 import { timeAfterInLoop } from './channel/timeAfterInLoop';
 import { noExit } from './goroutine/noExit';
 import { rangeNeverClosed } from './goroutine/rangeNeverClosed';
@@ -28,7 +31,7 @@ import { lockWithoutUnlock } from './sync/lockWithoutUnlock';
 import { compilerFactDescriptions } from './compilerFacts';
 import type { Rule, RuleDescription } from './rule';
 
-export const allRules: readonly Rule[] = [deferOrder, deferInLoop, deferArgsEvaluatedEarly, deferLoopVarCapture, deferOrderHazard, deferBeforeErrorCheck, deferCallChain, deferRecoverMisuse, deferExitSkipsDefers, deferLockUnlockMismatch, deferValueReceiver, deferIgnoredCloseError, doubleClose, sendAfterClose, closeNil, nilOperation, unbufferedSendLeak, rangeNeverClosed, noExit, waitBeforeClose, timeAfterInLoop, busySelect, singleCaseSelect, waitGroupAddInside, signalUnbuffered, doubleLock, emptyCriticalSection, lockWithoutUnlock];
+export const allRules: readonly Rule[] = [deferOrder, deferInLoop, deferArgsEvaluatedEarly, deferLoopVarCapture, deferOrderHazard, deferBeforeErrorCheck, deferCallChain, deferRecoverMisuse, deferExitSkipsDefers, deferLockUnlockMismatch, deferValueReceiver, deferIgnoredCloseError, doubleClose, sendAfterClose, closeNil, nilOperation, unbufferedSendLeak, rangeNeverClosed, noExit, waitBeforeClose, timeAfterInLoop, busySelect, singleCaseSelect, waitGroupAddInside, signalUnbuffered, doubleLock, emptyCriticalSection, lockWithoutUnlock, receiveWithoutOk, closeByReceiver, blockingInMainFlow];
 
 /** Syntactic rules and compiler fact kinds: everything a finding's `rule` can name. */
 export function allRuleDescriptions(): readonly RuleDescription[] {
