@@ -151,7 +151,7 @@ export function startServer(connection: Connection): void {
       uri: document.uri,
       version: document.version,
       diagnostics: diagnostics.length,
-      annotations: findings.length - diagnostics.length,
+      annotations: findings.filter((finding) => finding.presentation === 'annotation').length,
     };
     void connection.sendNotification(analyzedNotification, analyzed);
   }

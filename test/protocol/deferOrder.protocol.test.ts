@@ -3,9 +3,10 @@
 // after the edits equals a fresh parse of the same text.
 import * as assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import type { Hover, InlayHint } from 'vscode-languageserver-protocol';
+import type { CodeAction, Diagnostic, Hover, InlayHint } from 'vscode-languageserver-protocol';
 import type { AnalyzedParams, SyntaxTreeResult } from '../../server/src/protocol/customMessages';
 import { createGoParser } from '../../server/src/parse/goParser';
+import { applyFix } from '../support/applyFix';
 import { TestLspClient } from '../support/lspClient';
 
 const uri = 'file:///tmp/goinsight-protocol/demo/save.go';
@@ -183,4 +184,93 @@ test('settings changes apply without a restart', async () => {
   await client.connection.sendNotification('workspace/didChangeConfiguration', { settings: null });
   await analyzedVersion(4, mark);
   assert.equal((await hintsNow()).length, 5);
+});
+
+test('a defer rule end to end: diagnostic, closing-brace hover, quick fix applied through code actions', async () => {
+  const loopUri = 'file:///tmp/goinsight-protocol/demo/loop.go';
+  const text = [
+    'package demo',
+    '',
+    'import "os"',
+    '',
+    'func closeEach(names []string) {',
+    '\tfor _, name := range names {',
+    '\t\tf, err := os.Open(name)',
+    '\t\tif err != nil {',
+    '\t\t\tcontinue',
+    '\t\t}',
+    '\t\tdefer f.Close()',
+    '\t\t_ = f',
+    '\t}',
+    '}',
+    '',
+  ].join('\n');
+  const mark = client.mark();
+  await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri: loopUri, languageId: 'go', version: 1, text } });
+  await client.waitFor<AnalyzedParams>('goinsight/analyzed', (params) => params.uri === loopUri, 20_000, mark);
+  const published = client.notifications
+    .slice(mark)
+    .filter((notification) => notification.method === 'textDocument/publishDiagnostics')
+    .map((notification) => notification.params as { uri: string; diagnostics: Diagnostic[] })
+    .filter((params) => params.uri === loopUri)
+    .pop();
+  const inLoop = published?.diagnostics.find((diagnostic) => diagnostic.code === 'defer/in-loop');
+  assert.ok(inLoop, JSON.stringify(published));
+  assert.equal(inLoop.severity, 2);
+  assert.equal(inLoop.range.start.line, 10);
+
+  const closing = (await client.connection.sendRequest('textDocument/hover', { textDocument: { uri: loopUri }, position: { line: 13, character: 0 } })) as Hover;
+  assert.match((closing.contents as { value: string }).value, /closeEach returns here: its 1 deferred call\(s\) run now/);
+  assert.match((closing.contents as { value: string }).value, /1\. `f\.Close\(\)` \(line 11\) · registered once per loop iteration, all run at return/);
+
+  const actions = (await client.connection.sendRequest('textDocument/codeAction', {
+    textDocument: { uri: loopUri },
+    range: inLoop.range,
+    context: { diagnostics: [inLoop], only: ['quickfix'] },
+  })) as CodeAction[];
+  assert.ok(actions.length >= 2);
+  assert.equal(actions[actions.length - 1].title, 'Ignore defer/in-loop on this line');
+  const fix = actions[0];
+  assert.equal(fix.kind, 'quickfix');
+  assert.deepEqual(fix.diagnostics?.map((diagnostic) => diagnostic.code), ['defer/in-loop']);
+  const edits = fix.edit?.changes?.[loopUri] ?? [];
+  assert.ok(edits.length > 0);
+  const fixed = applyFix(text, { title: fix.title, edits });
+  assert.equal(
+    fixed,
+    [
+      'package demo',
+      '',
+      'import "os"',
+      '',
+      'func closeEach(names []string) {',
+      '\tfor _, name := range names {',
+      '\t\tfunc() {',
+      '\t\t\tf, err := os.Open(name)',
+      '\t\t\tif err != nil {',
+      '\t\t\t\treturn',
+      '\t\t\t}',
+      '\t\t\tdefer f.Close()',
+      '\t\t\t_ = f',
+      '\t\t}()',
+      '\t}',
+      '}',
+      '',
+    ].join('\n'),
+  );
+
+  // The fixed text, sent back as the editor would, has no defer/in-loop left.
+  const fixMark = client.mark();
+  await client.connection.sendNotification('textDocument/didChange', {
+    textDocument: { uri: loopUri, version: 2 },
+    contentChanges: [{ text: fixed }],
+  });
+  await client.waitFor<AnalyzedParams>('goinsight/analyzed', (params) => params.uri === loopUri && params.version === 2, 20_000, fixMark);
+  const after = client.notifications
+    .slice(fixMark)
+    .filter((notification) => notification.method === 'textDocument/publishDiagnostics')
+    .map((notification) => notification.params as { uri: string; diagnostics: Diagnostic[] })
+    .filter((params) => params.uri === loopUri)
+    .pop();
+  assert.deepEqual(after?.diagnostics.filter((diagnostic) => diagnostic.code === 'defer/in-loop'), []);
 });

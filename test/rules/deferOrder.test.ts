@@ -51,3 +51,18 @@ test('ordinals in English and Chinese', () => {
     '1st', '2nd', '3rd', '4th', '11th', '12th', '13th', '21st', '22nd', '101st', '111th',
   ]);
 });
+
+test('defer order: hovering a function\'s closing brace shows its whole defer sequence', async () => {
+  const { findings, lines } = await analyzeFixture('rules/defer/order/order.go', { onlyRules: new Set(['defer/order']) });
+  const braces = findings.filter((finding) => finding.presentation === 'hover');
+  // One per function with defers: straightLine, single, literalsOwnTheirDefers, two literals, loopsAndBranches, Close, Map, switchAndSelect.
+  assert.equal(braces.length, 9);
+  const loops = braces.find((finding) => finding.message.startsWith('loopsAndBranches'));
+  assert.ok(loops);
+  assert.equal(lines.lineText(loops.range.start.line), '}');
+  assert.equal(loops.range.end.character - loops.range.start.character, 1);
+  assert.equal(loops.message, 'loopsAndBranches returns here: its 4 deferred call(s) run now, last registered first');
+  assert.match(loops.details ?? '', /^Deferred calls of `loopsAndBranches`, in the order they run on return:\n1\. `fmt\.Println\("only when quiet"\)`/);
+  assert.doesNotMatch(loops.details ?? '', /this one/);
+  assert.equal(loops.inlay, undefined);
+});

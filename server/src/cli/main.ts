@@ -122,7 +122,9 @@ async function runCheck(options: CheckOptions, cwd: string, output: Output): Pro
       );
       lineCount += result.lines.lineCount;
       linesByFile.set(file, result.lines);
-      analyzed.push({ file, lines: result.lines, findings: attachDeferAllocations(result.findings, fromCompiler, options.locale).sort(compareFindings) });
+      // Hover-only context (e.g. the defer sequence at a closing brace) has no place in a report.
+      const reported = attachDeferAllocations(result.findings, fromCompiler, options.locale).filter((finding) => finding.presentation !== 'hover');
+      analyzed.push({ file, lines: result.lines, findings: reported.sort(compareFindings) });
     } finally {
       tree.delete();
     }

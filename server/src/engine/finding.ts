@@ -53,8 +53,10 @@ export interface InlayLabel {
  * `diagnostic`: a problem, shown as a diagnostic (and maybe an inlay hint).
  * `annotation`: a fact about the code (e.g. the order defers run in), shown
  * as an inlay hint and on hover but never in the Problems list.
+ * `hover`: extra context for one place (e.g. a function's closing brace lists
+ * its defers), shown only on hover: the CLI does not print it.
  */
-export type Presentation = 'diagnostic' | 'annotation';
+export type Presentation = 'diagnostic' | 'annotation' | 'hover';
 
 export interface Finding {
   rule: string;

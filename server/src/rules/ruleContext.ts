@@ -1,7 +1,7 @@
 // The per-file view a rule works on: the tree, positions, the Go version of
 // the module, and a `report` that turns a syntax node into a Finding.
 import type { Node, Tree } from 'web-tree-sitter';
-import type { Finding, Fix, InlayLabel, Range, RelatedLocation } from '../engine/finding';
+import type { Finding, Fix, InlayLabel, Presentation, Range, RelatedLocation } from '../engine/finding';
 import { LineIndex } from '../engine/lineIndex';
 import { formatMessage, ruleText, type Locale, type Rule } from './rule';
 
@@ -14,6 +14,8 @@ export interface ReportOptions {
   details?: string;
   fixes?: Fix[];
   inlay?: InlayLabel;
+  /** Overrides the rule's presentation for this finding (e.g. hover-only context). */
+  presentation?: Presentation;
 }
 
 export class RuleContext {
@@ -63,7 +65,7 @@ export class RuleContext {
       rule: rule.id,
       category: rule.category,
       severity: rule.defaultSeverity,
-      presentation: rule.presentation,
+      presentation: options.presentation ?? rule.presentation,
       range,
       message: this.message(options.messageKey, options.values),
       source: 'goinsight',

@@ -85,7 +85,7 @@ function placementNote(context: RuleContext, placement: DeferPlacement): string 
 
 const labelSuffix: Record<DeferPlacement, string> = { always: '', loop: ' ↻', branch: ' ?', 'loop-branch': ' ↻?' };
 
-function describeSequence(context: RuleContext, functionName: string, sites: DeferSite[], current: DeferSite): string {
+function describeSequence(context: RuleContext, functionName: string, sites: DeferSite[], current: DeferSite | undefined): string {
   const lines = [context.message('sequenceHeading', { function: functionName })];
   for (let index = sites.length - 1, position = 1; index >= 0; index--, position++) {
     const site = sites[index];
@@ -108,6 +108,7 @@ export const deferOrder: Rule = {
       title: 'Defer execution order',
       messages: {
         order: 'runs {ordinal} of {count} deferred calls when {function} returns',
+        closingBrace: '{function} returns here: its {count} deferred call(s) run now, last registered first',
         orderSingle: 'the only deferred call of {function}: runs when it returns',
         sequenceHeading: 'Deferred calls of `{function}`, in the order they run on return:',
         thisOne: '← this one',
@@ -134,6 +135,7 @@ export const deferOrder: Rule = {
       title: '延迟调用的执行顺序',
       messages: {
         order: '{function} 返回时{ordinal}执行（共 {count} 个延迟调用）',
+        closingBrace: '{function} 在此返回：它的 {count} 个延迟调用此时执行，后注册的先执行',
         orderSingle: '{function} 唯一的延迟调用：在函数返回时执行',
         sequenceHeading: '`{function}` 的延迟调用，按返回时的实际执行顺序：',
         thisOne: '← 当前这条',
@@ -181,6 +183,17 @@ export const deferOrder: Rule = {
           },
         });
       });
+      // The closing brace is where the deferred calls run: hovering it shows the whole sequence.
+      const closingBrace = fn.childForFieldName('body')?.lastChild;
+      if (closingBrace?.type === '}') {
+        context.report({
+          at: closingBrace,
+          messageKey: 'closingBrace',
+          values: { count: sites.length, function: functionName },
+          details: describeSequence(context, functionName, sites, undefined),
+          presentation: 'hover',
+        });
+      }
     }
   },
 };
