@@ -36,7 +36,15 @@ function checkChannel(context: RuleContext, channel: ChannelVariable): void {
   const related = [{ range: context.rangeOf(channel.origin.call), message: context.message('madeHere', values) }];
 
   if (channel.origin.buffered === false && receives.every((use) => use.fn.id === owner.id)) {
-    const send = sends.find((use) => use.operation === 'send' && use.fn.id === owner.id);
+    // A send after a close panics instead (channel/send-after-close); a send in a for clause's post statement may never run.
+    const firstClose = channel.uses.find((use) => use.operation === 'close');
+    const send = sends.find(
+      (use) =>
+        use.operation === 'send' &&
+        use.fn.id === owner.id &&
+        use.node.parent?.type === 'statement_list' &&
+        (!firstClose || firstClose.node.startIndex > use.node.startIndex),
+    );
     if (send) {
       const fix = bufferFix(context, channel, sends);
       context.report({ at: send.node, messageKey: 'sendDeadlock', values, related, fixes: fix ? [fix] : [] });

@@ -11,7 +11,7 @@ import type { ChannelUse, ChannelVariable } from '../../syntax/channelVariables'
 import { enclosingLoop, indentationAt, isInfiniteLoop } from '../../syntax/executionOrder';
 import { fileChannels, type FunctionChannels } from '../../syntax/fileChannels';
 import type { LocalDeclaration } from '../../syntax/localNames';
-import { statementsOf } from '../../syntax/statements';
+import { isTerminating, statementsOf } from '../../syntax/statements';
 import { deleteStatementEdit } from '../../syntax/statementEdits';
 import type { Rule } from '../rule';
 import type { RuleContext } from '../ruleContext';
@@ -54,6 +54,13 @@ function isValueTested(declaration: LocalDeclaration | undefined, names: Functio
     if (parent?.type === 'expression_switch_statement' || parent?.type === 'type_switch_statement') return true;
     return parent?.type === 'if_statement' && parent.childForFieldName('condition')?.id === expression.id;
   });
+}
+
+/** True when the code right after the receive (its case body, or the rest of its block) surely leaves: the loop does not come back to it. */
+function leavesAfterReceive(receive: ValueReceive): boolean {
+  const list = receive.statement.type === 'receive_statement' ? receive.statement.parent?.namedChildren.find((child) => child?.type === 'statement_list') : receive.statement.parent;
+  if (!list || list.type !== 'statement_list') return false;
+  return statementsOf(list).some((statement) => statement.startIndex >= receive.statement.endIndex && isTerminating(statement));
 }
 
 function rangeFix(context: RuleContext, receive: ValueReceive, loop: Node, name: string): Fix | null {
@@ -125,6 +132,7 @@ function checkChannel(context: RuleContext, fn: FunctionChannels, channel: Chann
     const closer = closes.find((close) => close.fn.id !== use.fn.id);
     if (!closer) continue;
     if (isValueTested(fn.names.resolve(receive.value), fn.names)) continue;
+    if (leavesAfterReceive(receive)) continue;
     const fixes = [rangeFix(context, receive, loop, name), commaOkFix(context, fn, receive, loop, name)].filter((fix): fix is Fix => fix !== null);
     const line = context.lines.positionAt(closer.node.startIndex).line + 1;
     context.report({

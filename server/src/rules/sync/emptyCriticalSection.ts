@@ -31,12 +31,13 @@ function guardedOwner(key: string): { owner: string; mutexField: string | undefi
   return dot < 0 ? { owner: key, mutexField: undefined } : { owner: key.slice(0, dot), mutexField: key.slice(dot + 1) };
 }
 
-/** True when the statement touches a field of the guarded owner other than the mutex itself. */
+/** True when the statement reads or writes a field of the guarded owner other than the mutex itself. */
 function usesGuardedData(statement: Node | null, key: string): boolean {
   if (!statement) return false;
   const { owner, mutexField } = guardedOwner(key);
   const escaped = owner.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const pattern = new RegExp(`(?<![\\w.])${escaped}\\s*\\.\\s*(\\w+)`, 'g');
+  // A field followed by `(` is a method call (`tx.cancel()`), not a read or write of guarded data.
+  const pattern = new RegExp(`(?<![\\w.])${escaped}\\s*\\.\\s*(\\w+)\\b(?!\\s*\\()`, 'g');
   for (const match of statement.text.matchAll(pattern)) {
     const field = match[1];
     if (field !== mutexField && !(mutexField === undefined && mutexMethodNames.has(field))) return true;
