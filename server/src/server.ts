@@ -5,12 +5,14 @@ import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   DidChangeConfigurationNotification,
+  MarkupKind,
   MessageType,
   ShowMessageNotification,
   TextDocumentSyncKind,
   type Connection,
   type InitializeParams,
   type InitializeResult,
+  type MarkupContent,
 } from 'vscode-languageserver';
 import { analyzeTree } from './engine/analyzeFile';
 import type { Finding } from './engine/finding';
@@ -22,6 +24,7 @@ import { toDiagnostics } from './features/diagnostics';
 import { renderEscapeReport } from './features/escapeReport';
 import { heapCodeLenses } from './features/heapCodeLens';
 import { hoverAt, ruleDocumentationMarkdown } from './features/hover';
+import { keywordHover } from './features/keywordHover';
 import { allRuleDescriptions, findRule } from './rules/allRules';
 import { localize } from './l10n/serverText';
 import { toInlayHints } from './features/inlayHints';
@@ -368,8 +371,17 @@ export function startServer(connection: Connection): void {
   });
 
   connection.onHover(({ textDocument, position }) =>
-    safely('hover', null, () => hoverAt(currentFindings(textDocument.uri), position, locale, textDocument.uri)),
+    safely('hover', null, () => {
+      const fromFindings = hoverAt(currentFindings(textDocument.uri), position, locale, textDocument.uri);
+      const document = documents?.get(textDocument.uri);
+      const note = document && settings.enable ? keywordHover(document.tree.tree, document.tree.text, new LineIndex(document.tree.text), position, locale) : undefined;
+      if (!note) return fromFindings;
+      if (!fromFindings) return { contents: { kind: MarkupKind.Markdown, value: note } };
+      const contents = fromFindings.contents as MarkupContent;
+      return { ...fromFindings, contents: { kind: MarkupKind.Markdown, value: `${note}\n\n---\n\n${contents.value}` } };
+    }),
   );
+
 
   connection.languages.inlayHint.on(({ textDocument, range }) =>
     safely('inlay hints', [], () =>
