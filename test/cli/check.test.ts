@@ -156,3 +156,19 @@ test('generated files are skipped unless --include-generated is given', () => {
   assert.equal(count([]), 0);
   assert.equal(count(['--include-generated']), 1);
 });
+
+test('a progress line appears on a terminal only', (context) => {
+  // `script` (util-linux) gives the CLI a pseudo-terminal; without it the case cannot be set up here.
+  const probe = spawnSync('script', ['--version'], { encoding: 'utf8' });
+  if (probe.status !== 0) {
+    context.skip('script(1) is not installed');
+    return;
+  }
+  const command = `${process.execPath} ${cli} check test/fixtures/cli/tree/... --no-compiler`;
+  const onTerminal = spawnSync('script', ['-qec', command, '/dev/null'], { cwd: repositoryRoot, encoding: 'utf8' });
+  assert.equal(onTerminal.status, 0, onTerminal.stdout);
+  assert.match(onTerminal.stdout, /\rgoinsight: 1\/2 test\/fixtures\/cli\/tree\/file\.go/);
+  assert.match(onTerminal.stdout, /\rgoinsight: 2\/2 test\/fixtures\/cli\/tree\/sub\/file\.go/);
+  const piped = goinsight(['check', 'test/fixtures/cli/tree/...']);
+  assert.doesNotMatch(piped.stderr, /\r/);
+});

@@ -26,6 +26,8 @@ const maxFileBytes = 10 * 1024 * 1024;
 interface Output {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
+  /** A transient status line; only given when stderr is a terminal (CI logs stay clean). */
+  progress?: (text: string) => void;
 }
 
 function readGoFile(file: string): { text: string } | { skipped: string } {
@@ -84,7 +86,8 @@ async function runCheck(options: CheckOptions, cwd: string, output: Output): Pro
   const linesByFile = new Map<string, LineIndex>();
   let lineCount = 0;
   let excluded = 0;
-  for (const file of files) {
+  for (const [index, file] of files.entries()) {
+    output.progress?.(`goinsight: ${index + 1}/${files.length} ${path.relative(cwd, file) || file}`);
     const config = projectConfigs.forFile(file);
     // A broken project file must fail CI loudly rather than silently check with other rules.
     if (config instanceof ProjectConfigError) throw new UsageError(config.message);
@@ -130,6 +133,7 @@ async function runCheck(options: CheckOptions, cwd: string, output: Output): Pro
     }
   }
 
+  output.progress?.('');
   const linesOf = (file: string): LineIndex => {
     let lines = linesByFile.get(file);
     if (!lines) {
@@ -243,9 +247,11 @@ export async function runCli(argv: readonly string[], cwd: string, output: Outpu
 }
 
 if (require.main === module) {
+  const columns = () => process.stderr.columns || 80;
   void runCli(process.argv.slice(2), process.cwd(), {
     stdout: (text) => process.stdout.write(`${text}\n`),
     stderr: (text) => process.stderr.write(`${text}\n`),
+    progress: process.stderr.isTTY ? (text) => process.stderr.write(`\r${text.slice(0, columns() - 1).padEnd(columns() - 1)}\r`) : undefined,
   }).then((code) => {
     process.exitCode = code;
   });
