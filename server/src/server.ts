@@ -108,7 +108,11 @@ export function startServer(connection: Connection): void {
     return undefined;
   }
 
-  const sendStatus = (status: StatusParams) => void connection.sendNotification(statusNotification, status);
+  let lastStatus: StatusParams = { state: 'analyzing', text: '', tooltip: '' };
+  const sendStatus = (status: StatusParams) => {
+    lastStatus = status;
+    void connection.sendNotification(statusNotification, status);
+  };
   // A notification, not window/showMessageRequest: nothing to answer, and a
   // client that does not implement the request cannot make it fail.
   const tellUser = (type: MessageType, message: string) => void connection.sendNotification(ShowMessageNotification.type, { type, message });
@@ -203,6 +207,10 @@ export function startServer(connection: Connection): void {
     } else if (compilingPackages.size === 0) {
       progressEnd?.();
       progressEnd = undefined;
+      // A run that was superseded or failed publishes nothing: do not leave "compiling" behind.
+      if (lastStatus.state === 'analyzing') {
+        sendStatus({ state: 'ready', text: localize(locale, 'statusReady'), tooltip: localize(locale, 'statusReadyTooltip') });
+      }
     }
   }
 
