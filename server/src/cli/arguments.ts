@@ -75,46 +75,61 @@ export function parseArguments(argv: readonly string[], environment: NodeJS.Proc
     failOn: 'error',
     locale: localeFromEnvironment(environment),
   };
-  for (let index = 0; index < rest.length; index++) {
-    const argument = rest[index];
-    // Accept both `--flag value` and `--flag=value`.
-    const [flag, inlineValue] = splitFlag(argument);
-    const value = (): string | undefined => inlineValue ?? rest[++index];
+  const walked = walkArguments(rest, options.paths, (flag, value) => {
     switch (flag) {
       case '--format':
         options.format = oneOf(flag, value(), ['text', 'json', 'sarif'] as const);
-        break;
+        return true;
       case '--rules': {
         const list = value();
         if (!list) throw new UsageError('--rules needs a comma-separated list of rule ids');
         options.rules = new Set(list.split(',').map((id) => id.trim()).filter(Boolean));
-        break;
+        return true;
       }
       case '--no-compiler':
         options.noCompiler = true;
-        break;
+        return true;
       case '--include-generated':
         options.includeGenerated = true;
-        break;
+        return true;
       case '--fail-on':
         options.failOn = oneOf(flag, value(), ['error', 'warning', 'info'] as const);
-        break;
+        return true;
       case '--lang':
         options.locale = oneOf(flag, value()?.toLowerCase(), ['en', 'zh-cn'] as const);
-        break;
+        return true;
       case '--go':
         options.goPath = goBinary(value());
-        break;
-      case '--help':
-      case '-h':
-        return { command: 'help' };
+        return true;
       default:
-        if (argument.startsWith('-')) throw new UsageError(`unknown flag ${argument}`);
-        options.paths.push(argument);
+        return false;
     }
-  }
+  });
+  if (walked === 'help') return { command: 'help' };
   if (options.paths.length === 0) options.paths.push('./...');
   return options;
+}
+
+/**
+ * Walks a command's arguments: `--flag value` and `--flag=value` both work;
+ * `apply` takes the flags it knows (pulling a value through `value()`) and
+ * returns false for others, which are usage errors; the rest are PATHs.
+ * Returns 'help' when help was asked for.
+ */
+function walkArguments(
+  rest: readonly string[],
+  paths: string[],
+  apply: (flag: string, value: () => string | undefined) => boolean,
+): 'help' | undefined {
+  for (let index = 0; index < rest.length; index++) {
+    const argument = rest[index];
+    const [flag, inlineValue] = splitFlag(argument);
+    if (flag === '--help' || flag === '-h') return 'help';
+    if (apply(flag, () => inlineValue ?? rest[++index])) continue;
+    if (argument.startsWith('-')) throw new UsageError(`unknown flag ${argument}`);
+    paths.push(argument);
+  }
+  return undefined;
 }
 
 /** A path that cannot be mistaken for a flag by the go command. */
@@ -130,30 +145,25 @@ function splitFlag(argument: string): [string, string | undefined] {
 
 function parseEscapesArguments(rest: readonly string[]): ParsedArguments {
   const options: EscapesOptions = { command: 'escapes', paths: [], format: 'text', stdin: false, all: false };
-  for (let index = 0; index < rest.length; index++) {
-    const [flag, inlineValue] = splitFlag(rest[index]);
-    const value = (): string | undefined => inlineValue ?? rest[++index];
+  const walked = walkArguments(rest, options.paths, (flag, value) => {
     switch (flag) {
       case '--format':
         options.format = oneOf(flag, value(), ['text', 'json'] as const);
-        break;
+        return true;
       case '--stdin':
         options.stdin = true;
-        break;
+        return true;
       case '--all':
         options.all = true;
-        break;
+        return true;
       case '--go':
         options.goPath = goBinary(value());
-        break;
-      case '--help':
-      case '-h':
-        return { command: 'help' };
+        return true;
       default:
-        if (flag.startsWith('-')) throw new UsageError(`unknown flag ${flag}`);
-        options.paths.push(flag);
+        return false;
     }
-  }
+  });
+  if (walked === 'help') return { command: 'help' };
   if (options.stdin && options.paths.length > 0) throw new UsageError('--stdin reads compiler output; it takes no PATH');
   if (options.paths.length === 0) options.paths.push('./...');
   return options;

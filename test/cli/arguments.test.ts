@@ -1,0 +1,55 @@
+import * as assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { parseArguments, UsageError } from '../../server/src/cli/arguments';
+
+test('check: flags with separate or inline values, PATHs, defaults, and the locale from the environment', () => {
+  assert.deepEqual(parseArguments(['check', '--format=json', 'a/...', '--rules', 'x/y, z/w', '--fail-on', 'warning', 'b.go', '--go=/opt/go/bin/go'], {}), {
+    command: 'check',
+    paths: ['a/...', 'b.go'],
+    format: 'json',
+    rules: new Set(['x/y', 'z/w']),
+    noCompiler: false,
+    includeGenerated: false,
+    failOn: 'warning',
+    locale: 'en',
+    goPath: '/opt/go/bin/go',
+  });
+  const defaults = parseArguments(['check', '--no-compiler', '--include-generated'], { LANG: 'zh_CN.UTF-8' });
+  assert.equal(defaults.command, 'check');
+  if (defaults.command !== 'check') return;
+  assert.deepEqual(defaults.paths, ['./...']);
+  assert.equal(defaults.locale, 'zh-cn');
+  assert.equal(defaults.noCompiler, true);
+  assert.equal(defaults.includeGenerated, true);
+  assert.deepEqual(parseArguments(['check', 'x', '--help'], {}), { command: 'help' });
+});
+
+test('escapes: --stdin takes no PATH; --all and --go', () => {
+  assert.deepEqual(parseArguments(['escapes', '--stdin', '--format', 'json'], {}), {
+    command: 'escapes',
+    paths: ['./...'],
+    format: 'json',
+    stdin: true,
+    all: false,
+  });
+  assert.deepEqual(parseArguments(['escapes', 'pkg', '--all', '--go', '/usr/bin/go'], {}), {
+    command: 'escapes',
+    paths: ['pkg'],
+    format: 'text',
+    stdin: false,
+    all: true,
+    goPath: '/usr/bin/go',
+  });
+  assert.throws(() => parseArguments(['escapes', '--stdin', 'pkg'], {}), /--stdin reads compiler output; it takes no PATH/);
+  assert.throws(() => parseArguments(['escapes', '--format', 'sarif'], {}), /--format: "sarif" is not one of text, json/);
+});
+
+test('usage errors are UsageErrors with one-line messages', () => {
+  for (const argv of [['check', '--fail-on'], ['check', '--lang', 'fr'], ['check', '--go', '--no-compiler'], ['check', '--bogus=1'], ['lint']]) {
+    assert.throws(
+      () => parseArguments(argv, {}),
+      (error: unknown) => error instanceof UsageError && !error.message.includes('\n'),
+      argv.join(' '),
+    );
+  }
+});
