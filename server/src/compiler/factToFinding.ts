@@ -6,7 +6,7 @@
 import type { Category, Finding, Position, Range, RelatedLocation } from '../engine/finding';
 import { readableShapes } from './compilerMessages';
 import type { EscapeFact, EscapeFactKind, SourcePoint } from './escapeFacts';
-import { CompilerPositionMapper } from './positions';
+import { LineIndex } from '../engine/lineIndex';
 
 interface KindPresentation {
   rule: string;
@@ -41,32 +41,32 @@ export interface ToFindingOptions {
   textOf?: (file: string) => string | undefined;
 }
 
-/** A document's converter: pass one per document when converting many facts. */
-export function positionMapper(documentText: string): CompilerPositionMapper {
-  return new CompilerPositionMapper(documentText);
+/** A document's position converter: build one per document when converting many facts. */
+export function positionMapper(documentText: string): LineIndex {
+  return new LineIndex(documentText);
 }
 
 const identifier = /^[\p{L}_][\p{L}\p{Nd}_]*/u;
 
 /** The identifier at the point, or a zero-width range when none starts there. */
-function rangeAt(mapper: CompilerPositionMapper, point: SourcePoint, subject: string | undefined): Range {
-  const start = mapper.toPosition(point.line, point.column || 1);
-  const rest = mapper.lineText(point.line).slice(start.character);
+function rangeAt(mapper: LineIndex, point: SourcePoint, subject: string | undefined): Range {
+  const start = mapper.positionFromUtf8(point.line, point.column || 1);
+  const rest = mapper.lineText(start.line).slice(start.character);
   let length = 0;
   if (subject && rest.startsWith(subject)) length = subject.length;
   else length = identifier.exec(rest)?.[0].length ?? 0;
   return { start, end: { line: start.line, character: start.character + length } };
 }
 
-function relatedPosition(point: SourcePoint, ownFile: string, mapper: CompilerPositionMapper, options: ToFindingOptions): Position {
-  if (point.file === ownFile) return mapper.toPosition(point.line, point.column || 1);
+function relatedPosition(point: SourcePoint, ownFile: string, mapper: LineIndex, options: ToFindingOptions): Position {
+  if (point.file === ownFile) return mapper.positionFromUtf8(point.line, point.column || 1);
   const text = options.textOf?.(point.file);
-  if (text !== undefined) return new CompilerPositionMapper(text).toPosition(point.line, point.column || 1);
+  if (text !== undefined) return new LineIndex(text).positionFromUtf8(point.line, point.column || 1);
   return { line: Math.max(0, point.line - 1), character: Math.max(0, point.column - 1) };
 }
 
-export function toFinding(fact: EscapeFact, document: string | CompilerPositionMapper, options: ToFindingOptions = {}): Finding {
-  const mapper = typeof document === 'string' ? new CompilerPositionMapper(document) : document;
+export function toFinding(fact: EscapeFact, document: string | LineIndex, options: ToFindingOptions = {}): Finding {
+  const mapper = typeof document === 'string' ? new LineIndex(document) : document;
   const shown = kindPresentation[fact.kind];
   const range = rangeAt(mapper, fact, fact.kind === 'func-literal-escapes' ? 'func' : fact.subject);
 

@@ -58,24 +58,34 @@ export class LineIndex {
 
   /** 1-based UTF-8 byte column (as the Go compiler prints) of an LSP position. */
   utf8Column(position: Position): number {
-    return utf8Length(this.lineText(position.line).slice(0, position.character)) + 1;
+    return byteColumnOfUtf16Character(this.lineText(position.line), position.character);
   }
 
-  /** LSP position of a compiler position: 1-based line, 1-based UTF-8 byte column. */
+  /** LSP position of a compiler position: 1-based line, 1-based UTF-8 byte column (0: none printed). */
   positionFromUtf8(line1: number, byteColumn1: number): Position {
     const line = Math.max(0, line1 - 1);
-    const text = this.lineText(line);
-    let bytes = 0;
-    let character = 0;
-    while (character < text.length && bytes < byteColumn1 - 1) {
-      const codePoint = text.codePointAt(character) ?? 0;
-      bytes += codePoint < 0x80 ? 1 : codePoint < 0x800 ? 2 : codePoint < 0x10000 ? 3 : 4;
-      character += codePoint >= 0x10000 ? 2 : 1;
-    }
-    return { line, character };
+    return { line, character: utf16CharacterOfByteColumn(this.lineText(line), byteColumn1) };
   }
 }
 
 export function utf8Length(text: string): number {
   return Buffer.byteLength(text, 'utf8');
+}
+
+/** UTF-16 offset within `lineText` of a 1-based UTF-8 byte column; clamps to the line. */
+export function utf16CharacterOfByteColumn(lineText: string, byteColumn: number): number {
+  let bytes = 0;
+  let character = 0;
+  const wanted = Math.max(0, byteColumn - 1);
+  while (character < lineText.length && bytes < wanted) {
+    const codePoint = lineText.codePointAt(character) ?? 0;
+    bytes += codePoint < 0x80 ? 1 : codePoint < 0x800 ? 2 : codePoint < 0x10000 ? 3 : 4;
+    character += codePoint >= 0x10000 ? 2 : 1;
+  }
+  return character;
+}
+
+/** 1-based UTF-8 byte column of a UTF-16 character offset in `lineText`. */
+export function byteColumnOfUtf16Character(lineText: string, character: number): number {
+  return utf8Length(lineText.slice(0, Math.max(0, character))) + 1;
 }
