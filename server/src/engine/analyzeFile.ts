@@ -4,10 +4,10 @@
 import type { Tree } from 'web-tree-sitter';
 import { allRules } from '../rules/allRules';
 import type { Locale, Rule } from '../rules/rule';
-import { RuleContext } from '../rules/ruleContext';
 import { compareFindings, type Category, type Finding, type Severity } from './finding';
 import { LineIndex } from './lineIndex';
 import { isGeneratedGoFile } from './generatedFile';
+import { runRules } from './incrementalRules';
 import { isSuppressed } from './suppression';
 
 export type RuleSetting = Severity | 'off';
@@ -25,6 +25,11 @@ export interface AnalysisOptions {
   disabledCategories?: ReadonlySet<Category>;
   /** Analyze files marked `// Code generated … DO NOT EDIT.` (off by default: nobody edits them by hand). */
   includeGenerated?: boolean;
+  /**
+   * Re-use the findings of declarations unchanged since the last analysis of
+   * the same `filePath` (default true; the results are the same either way).
+   */
+  incremental?: boolean;
 }
 
 export interface RuleFailure {
@@ -48,14 +53,12 @@ function isEnabled(rule: Rule, options: AnalysisOptions): boolean {
 export function analyzeTree(tree: Tree, text: string, options: AnalysisOptions): FileAnalysis {
   const lines = new LineIndex(text);
   if (!options.includeGenerated && isGeneratedGoFile(text)) return { findings: [], lines, failures: [] };
-  const context = new RuleContext(tree, text, lines, options.locale, options.goVersion, options.filePath);
-  const failures: RuleFailure[] = [];
-  for (const rule of allRules) {
-    if (!isEnabled(rule, options)) continue;
-    const error = context.run(rule);
-    if (error) failures.push({ rule: rule.id, error });
-  }
-  return { findings: applyUserChoices(context.findings, lines, options), lines, failures };
+  const rules = allRules.filter((rule) => isEnabled(rule, options));
+  const { findings, failures } = runRules(
+    { tree, text, lines, rules, locale: options.locale, goVersion: options.goVersion, filePath: options.filePath },
+    options.incremental !== false,
+  );
+  return { findings: applyUserChoices(findings, lines, options), lines, failures };
 }
 
 /**

@@ -1,0 +1,121 @@
+// The incremental analysis must give exactly what a whole-file run gives.
+// Two checks: every rule not listed as file-wide is local to a declaration
+// (per-declaration runs add up to the whole-file run) on the fixtures and on
+// real GOROOT files; and after random edits of real files the incremental
+// result equals a fresh full analysis, positions included.
+import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import type { Node, Tree } from 'web-tree-sitter';
+import { analyzeTree, type AnalysisOptions } from '../../server/src/engine/analyzeFile';
+import type { Finding } from '../../server/src/engine/finding';
+import { fileWideRules, forgetFile } from '../../server/src/engine/incrementalRules';
+import { LineIndex } from '../../server/src/engine/lineIndex';
+import { scopedTree } from '../../server/src/engine/scopedTree';
+import { DocumentTree, type TextChange } from '../../server/src/parse/documentTree';
+import { createGoParser } from '../../server/src/parse/goParser';
+import { allRules } from '../../server/src/rules/allRules';
+import { RuleContext } from '../../server/src/rules/ruleContext';
+import { fixturesRoot } from '../support/analysisTest';
+import { seededRandom } from '../support/seededRandom';
+
+const cacheable = new Set(['function_declaration', 'method_declaration', 'var_declaration', 'const_declaration', 'type_declaration']);
+
+function goFilesUnder(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((entry) => entry.isFile() && entry.name.endsWith('.go'))
+    .map((entry) => path.join(entry.parentPath, entry.name))
+    .sort();
+}
+
+function goRootSources(names: string[]): string[] {
+  let goRoot: string;
+  try {
+    goRoot = execFileSync('go', ['env', 'GOROOT'], { encoding: 'utf8' }).trim();
+  } catch {
+    return [];
+  }
+  return names.map((name) => path.join(goRoot, 'src', name)).filter((file) => fs.existsSync(file));
+}
+
+// Real code with defers, locks, channels and goroutines, of moderate size.
+const realFiles = goRootSources(['sync/once.go', 'io/pipe.go', 'context/context.go', 'os/exec/exec.go', 'net/http/transport.go', 'database/sql/sql.go', 'testing/testing.go']);
+
+function runAll(tree: Tree, text: string, lines: LineIndex, filePath: string): Finding[] {
+  const context = new RuleContext(tree, text, lines, 'en', '1.22', filePath);
+  for (const rule of allRules) if (!fileWideRules.has(rule.id)) context.run(rule);
+  return context.findings;
+}
+
+function inside(finding: Finding, node: Node, lines: LineIndex): boolean {
+  const start = lines.positionAt(node.startIndex);
+  const end = lines.positionAt(node.endIndex);
+  const at = finding.range.start;
+  return (at.line > start.line || (at.line === start.line && at.character >= start.character)) && (at.line < end.line || (at.line === end.line && at.character <= end.character));
+}
+
+function sortedJson(findings: readonly Finding[]): string[] {
+  return findings.map((finding) => JSON.stringify(finding)).sort();
+}
+
+test('rules not listed as file-wide find per declaration what they find in the whole file', async () => {
+  const parser = await createGoParser();
+  const files = [...goFilesUnder(path.join(fixturesRoot, 'rules')), ...realFiles];
+  assert.ok(files.length > 20);
+  for (const file of files) {
+    const text = fs.readFileSync(file, 'utf8');
+    const tree = parser.parse(text);
+    assert.ok(tree);
+    const lines = new LineIndex(text);
+    const top = tree.rootNode.namedChildren.filter((node): node is Node => node !== null);
+    const always = top.filter((node) => !cacheable.has(node.type));
+    const parts = runAll(scopedTree(tree, always), text, lines, file).filter((finding) => always.some((node) => inside(finding, node, lines)));
+    for (const unit of top.filter((node) => cacheable.has(node.type))) {
+      const scope = [...always, unit].sort((a, b) => a.startIndex - b.startIndex);
+      parts.push(...runAll(scopedTree(tree, scope), text, lines, file).filter((finding) => inside(finding, unit, lines)));
+    }
+    assert.deepEqual(sortedJson(parts), sortedJson(runAll(tree, text, lines, file)), file);
+    tree.delete();
+  }
+});
+
+const snippets = ['x', '\n', '}', '{', ' ', 'defer f()\n', 'defer mu.Unlock()', 'go func() { ch <- 1 }()\n', 'close(ch)\n', '\n\n', '//goinsight:ignore defer/*\n', '"', 'é'];
+
+/** A random edit: mostly typing inside the text, sometimes deleting a line or duplicating one (moving what follows). */
+function randomChange(text: string, random: () => number): TextChange {
+  const lines = new LineIndex(text);
+  const roll = random();
+  if (roll < 0.1) {
+    const line = Math.floor(random() * lines.lineCount);
+    return { range: { start: { line, character: 0 }, end: { line: line + 1, character: 0 } }, text: '' };
+  }
+  if (roll < 0.2) {
+    const line = Math.floor(random() * lines.lineCount);
+    return { range: { start: { line, character: 0 }, end: { line, character: 0 } }, text: `${lines.lineText(line)}\n` };
+  }
+  const start = Math.floor(random() * (text.length + 1));
+  const end = Math.min(text.length, start + (random() < 0.7 ? 0 : Math.floor(random() * 8)));
+  return { range: { start: lines.positionAt(start), end: lines.positionAt(end) }, text: snippets[Math.floor(random() * snippets.length)] };
+}
+
+test('after random edits of real files the incremental analysis equals a full one', async () => {
+  const parser = await createGoParser();
+  const files = [path.join(fixturesRoot, 'rules/defer/order/order.go'), ...realFiles.slice(0, 4)];
+  const random = seededRandom(8_2026);
+  for (const file of files) {
+    const document = DocumentTree.create(parser, fs.readFileSync(file, 'utf8'));
+    const options: AnalysisOptions = { locale: 'en', goVersion: '1.22', filePath: file, includeGenerated: true };
+    forgetFile(file);
+    for (let round = 0; round < 40; round++) {
+      const incremental = analyzeTree(document.tree, document.text, options);
+      const full = analyzeTree(document.tree, document.text, { ...options, incremental: false });
+      assert.deepEqual(incremental.findings, full.findings, `${file}, round ${round}`);
+      assert.deepEqual(incremental.failures.map((failure) => failure.rule), full.failures.map((failure) => failure.rule));
+      document.applyChanges([randomChange(document.text, random)]);
+    }
+    document.dispose();
+    forgetFile(file);
+  }
+});
