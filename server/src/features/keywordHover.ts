@@ -7,6 +7,7 @@ import type { Position } from '../engine/finding';
 import type { LineIndex } from '../engine/lineIndex';
 import { localize } from '../l10n/serverText';
 import type { Locale } from '../rules/rule';
+import { enclosingLoop } from '../syntax/executionOrder';
 import { fileChannels } from '../syntax/fileChannels';
 
 type Say = (key: Parameters<typeof localize>[1], values?: Record<string, string | number>) => string;
@@ -20,20 +21,12 @@ function lineList(lines: LineIndex, nodes: readonly Node[]): string {
   return numbers.length > 6 ? `${numbers.slice(0, 6).join(', ')}, …` : numbers.join(', ');
 }
 
-function enclosingLoopBefore(node: Node, stop: Node | null): boolean {
-  for (let current = node.parent; current && current.id !== stop?.id; current = current.parent) {
-    if (current.type === 'for_statement') return true;
-    if (current.type === 'func_literal' || current.type === 'function_declaration' || current.type === 'method_declaration') return false;
-  }
-  return false;
-}
-
 function goStatementNote(statement: Node, say: Say): string {
   const call = statement.namedChildren.find((child) => child?.type === 'call_expression');
   const callee = call?.childForFieldName('function');
   const target = callee?.type === 'func_literal' ? say('goTargetLiteral') : `\`${(callee?.text ?? '').replace(/\s+/g, ' ').slice(0, 60)}\``;
   const parts = [say('goStarts', { target }), say('goArguments')];
-  if (enclosingLoopBefore(statement, null)) parts.push(say('goInLoop'));
+  if (enclosingLoop(statement) !== null) parts.push(say('goInLoop'));
   return parts.join(' ');
 }
 
@@ -43,7 +36,7 @@ function selectNote(statement: Node, say: Say): string {
   const hasDefault = body.namedChildren.some((child) => child?.type === 'default_case');
   const parts = [say(hasDefault ? 'selectWithDefault' : 'selectBlocking', { cases })];
   if (cases > 1) parts.push(say('selectRandom'));
-  if (enclosingLoopBefore(statement, null) && !hasDefault && /\btime\.After\(/.test(statement.text)) parts.push(say('selectInLoop'));
+  if (enclosingLoop(statement) !== null && !hasDefault && /\btime\.After\(/.test(statement.text)) parts.push(say('selectInLoop'));
   return parts.join(' ');
 }
 

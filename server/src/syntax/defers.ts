@@ -27,14 +27,6 @@ export function deferSites(root: Node): DeferSite[] {
   return sites;
 }
 
-/** The nearest `for` between the node and its function, if any. */
-export function enclosingLoop(node: Node, fn: Node): Node | null {
-  for (let current = node.parent; current && current.id !== fn.id; current = current.parent) {
-    if (current.type === 'for_statement') return current;
-  }
-  return null;
-}
-
 /** The leading whitespace of the line the node starts on. */
 export function lineIndentOf(text: string, node: Node): string {
   const lineStart = text.lastIndexOf('\n', node.startIndex - 1) + 1;

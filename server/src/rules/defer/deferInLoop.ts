@@ -9,7 +9,8 @@
 import type { Node } from 'web-tree-sitter';
 import type { Fix, TextEdit } from '../../engine/finding';
 import { enclosingFunction, functionDisplayName } from '../../syntax/functions';
-import { deferSites, enclosingLoop, lineIndentOf } from '../../syntax/defers';
+import { deferSites, lineIndentOf } from '../../syntax/defers';
+import { enclosingLoop } from '../../syntax/executionOrder';
 import { followingStatements, isTerminating, statementsOf } from '../../syntax/statements';
 import type { Rule } from '../rule';
 import type { RuleContext } from '../ruleContext';
@@ -84,11 +85,11 @@ function insideRunOnceGuard(defer: Node, loop: Node): boolean {
 }
 
 /** The innermost loop in which the defer can run more than once per call of its function, if any. */
-function repeatingLoop(defer: Node, fn: Node): Node | null {
-  const innermost = enclosingLoop(defer, fn);
+function repeatingLoop(defer: Node): Node | null {
+  const innermost = enclosingLoop(defer);
   if (innermost && insideRunOnceGuard(defer, innermost)) return null;
   let node = defer;
-  for (let loop = enclosingLoop(defer, fn); loop; loop = enclosingLoop(loop, fn)) {
+  for (let loop = enclosingLoop(defer); loop; loop = enclosingLoop(loop)) {
     const exit = exitAfter(node, loop);
     if (exit === 'none') return loop;
     if (exit === 'function') return null;
@@ -268,7 +269,7 @@ export const deferInLoop: Rule = {
   },
   check(context) {
     for (const site of deferSites(context.tree.rootNode)) {
-      const loop = repeatingLoop(site.statement, site.fn);
+      const loop = repeatingLoop(site.statement);
       if (!loop) continue;
       const fix = wrapBodyFix(context, loop);
       context.report({

@@ -5,7 +5,8 @@
 // the variable (`v := v`) right before the defer.
 import type { Node } from 'web-tree-sitter';
 import type { Fix } from '../../engine/finding';
-import { deferSites, enclosingLoop, lineIndentOf, type DeferSite } from '../../syntax/defers';
+import { deferSites, lineIndentOf, type DeferSite } from '../../syntax/defers';
+import { enclosingLoop } from '../../syntax/executionOrder';
 import { LocalNamesCache, type LocalDeclaration, type LocalNames } from '../../syntax/localNames';
 import type { Rule } from '../rule';
 import type { RuleContext } from '../ruleContext';
@@ -22,7 +23,7 @@ export function beforePerIterationLoopVariables(goVersion: string | undefined): 
 /** The loop variable of an enclosing loop (of the defer's own function) that the literal reads. */
 function capturedLoopVariable(site: DeferSite, literal: Node, names: LocalNames): { identifier: Node; declaration: LocalDeclaration } | undefined {
   const loops: number[] = [];
-  for (let loop = enclosingLoop(site.statement, site.fn); loop; loop = enclosingLoop(loop, site.fn)) loops.push(loop.id);
+  for (let loop = enclosingLoop(site.statement); loop; loop = enclosingLoop(loop)) loops.push(loop.id);
   if (loops.length === 0) return undefined;
   for (const identifier of literal.descendantsOfType('identifier')) {
     if (!identifier) continue;

@@ -10,7 +10,8 @@
 import type { Node } from 'web-tree-sitter';
 import type { Fix } from '../../engine/finding';
 import { callArguments, methodCall } from '../../syntax/calls';
-import { deferSites, enclosingLoop, type DeferSite } from '../../syntax/defers';
+import { deferSites, type DeferSite } from '../../syntax/defers';
+import { enclosingLoop } from '../../syntax/executionOrder';
 import { enclosingFunction, ownDescendants } from '../../syntax/functions';
 import { LocalNamesCache, type LocalDeclaration, type LocalNames } from '../../syntax/localNames';
 import { previousStatement } from '../../syntax/statements';
@@ -205,7 +206,7 @@ export const deferOrderHazard: Rule = {
     const locals = new LocalNamesCache();
     const byFunction = new Map<number, DeferSite[]>();
     for (const site of deferSites(context.tree.rootNode)) {
-      if (enclosingLoop(site.statement, site.fn)) continue;
+      if (enclosingLoop(site.statement)) continue;
       const list = byFunction.get(site.fn.id) ?? [];
       list.push(site);
       byFunction.set(site.fn.id, list);
