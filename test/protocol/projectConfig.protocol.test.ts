@@ -33,3 +33,26 @@ test('excluded files get nothing; a broken project file is reported once and ign
     await client.stop();
   }
 });
+
+test('suppression comments silence diagnostics in the editor as in the CLI', async () => {
+  const client = TestLspClient.start();
+  try {
+    await client.initialize();
+    const file = path.join(fixturesRoot, 'rules', 'suppression', 'suppressed.go');
+    const uri = pathToFileURL(file).toString();
+    const mark = client.mark();
+    await open(client, file);
+    const published = await client.waitFor<{ uri: string; diagnostics: { code: string; range: { start: { line: number } } }[] }>(
+      'textDocument/publishDiagnostics',
+      (params) => params.uri === uri,
+      20_000,
+      mark,
+    );
+    assert.deepEqual(
+      published.diagnostics.filter((diagnostic) => diagnostic.code === 'channel/double-close').map((diagnostic) => diagnostic.range.start.line + 1),
+      [32, 40, 46],
+    );
+  } finally {
+    await client.stop();
+  }
+});
