@@ -122,8 +122,10 @@ export function startServer(connection: Connection): void {
     const filePath = filePathOf(document.uri);
     let findings: Finding[] = [];
     const config = projectConfigFor(filePath);
+    // The user's own settings win over the project file's.
+    const ruleSettings = { ...config?.rules, ...settings.rules };
     if (!settings.enable || (config && filePath && isExcluded(config, filePath))) {
-      findings = [];
+      // nothing to show
     } else if (text.length > settings.maxFileSize) {
       if (!toldTooLarge.has(document.uri)) {
         toldTooLarge.add(document.uri);
@@ -134,8 +136,7 @@ export function startServer(connection: Connection): void {
         locale,
         filePath,
         goVersion: filePath ? modules.find(path.dirname(filePath))?.goVersion : undefined,
-        // The user's own settings win over the project file's.
-        ruleSettings: { ...config?.rules, ...settings.rules },
+        ruleSettings,
         disabledCategories: settings.disabledCategories,
         includeGenerated: settings.analyzeGeneratedFiles,
       });
@@ -145,7 +146,7 @@ export function startServer(connection: Connection): void {
       const fromCompiler = compiler?.findingsFor(document.uri, document.version);
       const compilerFindings = fromCompiler
         ? presentCompilerFindings(fromCompiler.findings, fromCompiler.buildFailed, document.tree.tree, result.lines, locale, {
-            ruleSettings: { ...config?.rules, ...settings.rules },
+            ruleSettings,
             disabledCategories: settings.disabledCategories,
           })
         : [];
