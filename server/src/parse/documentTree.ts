@@ -2,6 +2,7 @@
 // content change becomes a `tree.edit()` on the old tree, and the new text is
 // reparsed against it, so tree-sitter only re-reads what changed.
 import type { Parser, Point, Tree } from 'web-tree-sitter';
+import type { Position } from '../engine/finding';
 import { LineIndex } from '../engine/lineIndex';
 import type { TextChange } from '../engine/textChange';
 
@@ -32,13 +33,29 @@ function endPointAfterInsert(start: Point, inserted: string): Point {
   return { row: start.row + rowStarts(inserted).length - 1, column: inserted.length - lastBreak - 1 };
 }
 
+/** True when the text has a \r not followed by \n: LSP counts it as a line break, tree-sitter does not. */
+function hasLoneCarriageReturn(text: string, from = 0, to = text.length): boolean {
+  for (let index = text.indexOf('\r', from); index >= 0 && index < to; index = text.indexOf('\r', index + 1)) {
+    if (text.charCodeAt(index + 1) !== 10) return true;
+  }
+  return false;
+}
+
 export class DocumentTree {
   private currentText: string;
   private currentTree: Tree;
+  /**
+   * Row starts of the current text, kept up to date edit by edit (O(lines),
+   * not O(characters), per keystroke). Undefined once the text has a lone
+   * \r, where LSP lines and tree-sitter rows differ: then every change
+   * recomputes both, as before.
+   */
+  private rows: number[] | undefined;
 
   private constructor(private readonly parser: Parser, text: string, tree: Tree) {
     this.currentText = text;
     this.currentTree = tree;
+    this.rows = hasLoneCarriageReturn(text) ? undefined : rowStarts(text);
   }
 
   static create(parser: Parser, text: string): DocumentTree {
@@ -60,39 +77,75 @@ export class DocumentTree {
   applyChanges(changes: readonly TextChange[]): void {
     let text = this.currentText;
     let fullReplacement = false;
+    let rows = this.rows;
     for (const change of changes) {
       if (!change.range) {
         text = change.text;
         fullReplacement = true;
+        rows = hasLoneCarriageReturn(text) ? undefined : rowStarts(text);
         continue;
       }
       // Positions inside a line break are clamped before it, as LSP clients do.
-      const lines = new LineIndex(text);
-      const startIndex = lines.offsetAt(change.range.start);
-      const oldEndIndex = Math.max(startIndex, lines.offsetAt(change.range.end));
-      const rows = rowStarts(text);
-      const startPosition = pointAt(rows, startIndex);
+      const currentRows = rows ?? rowStarts(text);
+      const offsetAt = rows ? (position: Position) => offsetInRows(rows as number[], text, position) : lineOffsets(text);
+      const startIndex = offsetAt(change.range.start);
+      const oldEndIndex = Math.max(startIndex, offsetAt(change.range.end));
+      const startPosition = pointAt(currentRows, startIndex);
       if (!fullReplacement) {
         this.currentTree.edit({
           startIndex,
           oldEndIndex,
           newEndIndex: startIndex + change.text.length,
           startPosition,
-          oldEndPosition: pointAt(rows, oldEndIndex),
+          oldEndPosition: pointAt(currentRows, oldEndIndex),
           newEndPosition: endPointAfterInsert(startPosition, change.text),
         });
       }
       text = text.slice(0, startIndex) + change.text + text.slice(oldEndIndex);
+      // A lone \r can appear only in the inserted text or where it meets its neighbours.
+      rows =
+        rows && !hasLoneCarriageReturn(text, Math.max(0, startIndex - 1), startIndex + change.text.length + 1)
+          ? editedRows(rows, startIndex, oldEndIndex, change.text)
+          : undefined;
     }
     const oldTree = this.currentTree;
     this.currentTree = parseOrThrow(this.parser, text, fullReplacement ? undefined : oldTree);
     oldTree.delete();
     this.currentText = text;
+    this.rows = rows;
   }
 
   dispose(): void {
     this.currentTree.delete();
   }
+}
+
+/** LSP position → offset through a full LineIndex (texts with a lone \r). */
+function lineOffsets(text: string): (position: Position) => number {
+  const lines = new LineIndex(text);
+  return (position) => lines.offsetAt(position);
+}
+
+/** LineIndex.offsetAt on row starts, valid when every line break is \n or \r\n. */
+function offsetInRows(rows: readonly number[], text: string, position: Position): number {
+  if (position.line < 0) return 0;
+  if (position.line >= rows.length) return text.length;
+  const start = rows[position.line];
+  let end = position.line + 1 < rows.length ? rows[position.line + 1] - 1 : text.length;
+  if (end > start && text.charCodeAt(end - 1) === 13) end--;
+  return Math.min(start + Math.max(0, position.character), end);
+}
+
+/** Row starts after replacing [start, oldEnd) with `inserted`. */
+function editedRows(rows: readonly number[], start: number, oldEnd: number, inserted: string): number[] {
+  const delta = inserted.length - (oldEnd - start);
+  const result: number[] = [];
+  let index = 0;
+  while (index < rows.length && rows[index] <= start) result.push(rows[index++]);
+  for (let at = inserted.indexOf('\n'); at >= 0; at = inserted.indexOf('\n', at + 1)) result.push(start + at + 1);
+  while (index < rows.length && rows[index] <= oldEnd) index++;
+  while (index < rows.length) result.push(rows[index++] + delta);
+  return result;
 }
 
 function parseOrThrow(parser: Parser, text: string, oldTree?: Tree): Tree {

@@ -1,0 +1,155 @@
+// `npm run bench`: Go Insight's speed and memory next to the floor and the
+// tools users would otherwise use, in one process run. Prints a table and
+// writes every figure to bench-results.json (not committed). Needs
+// `npm run build` and `npm run compile-tests` first (the npm script does both).
+// Skips, saying so, what needs an absent tool. Never fails on a time: budgets
+// are reported, not enforced. `--only=edit,scan,escape,memory` runs some sections.
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { compiled, fmt, goEnv, goRootFiles, repositoryRoot, which } from './common.mjs';
+import { measureEditLatency } from './editLatency.mjs';
+import { measureEscape } from './escapeLatency.mjs';
+import { measureMemoryAndStartup } from './memoryStartup.mjs';
+import { measureScan } from './scanThroughput.mjs';
+
+const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice(7).split(',');
+const wanted = (section) => !only || only.includes(section);
+const results = { startedAt: new Date().toISOString(), machine: {}, skipped: [] };
+const lines = [];
+const say = (text = '') => {
+  lines.push(text);
+  console.log(text);
+};
+
+function table(header, rows) {
+  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => String(row[column]).length)));
+  const line = (cells) => `| ${cells.map((cell, column) => String(cell).padEnd(widths[column])).join(' | ')} |`;
+  say(line(header));
+  say(`|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`);
+  for (const row of rows) say(line(row));
+  say();
+}
+
+/** The largest .go file of GOROOT/src outside testdata (bytes), and the longest one (lines) that is not generated code. */
+function largestFiles(files) {
+  const { isGeneratedGoFile } = compiled('server/src/engine/generatedFile');
+  const sized = files.map((file) => ({ file, size: fs.statSync(file).size })).sort((a, b) => b.size - a.size);
+  let handWritten;
+  for (const { file } of sized.slice(0, 200)) {
+    const text = fs.readFileSync(file, 'utf8');
+    const lines = text.split('\n').length;
+    if (!isGeneratedGoFile(text) && (!handWritten || lines > handWritten.lines)) handWritten = { file, lines };
+  }
+  return { largest: sized[0].file, largestHandWritten: handWritten?.file };
+}
+
+const goRoot = goEnv('GOROOT');
+const gopls = [path.join(os.homedir(), '.cache/goinsight-bench/bin/gopls'), which('gopls')].find((file) => file && fs.existsSync(file));
+results.machine = {
+  cpus: os.cpus().length,
+  cpuModel: os.cpus()[0]?.model,
+  memoryGb: Number((os.totalmem() / 1024 ** 3).toFixed(1)),
+  node: process.version,
+  go: spawnSync('go', ['version'], { encoding: 'utf8' }).stdout?.trim(),
+  gopls: gopls ? spawnSync(gopls, ['version'], { encoding: 'utf8' }).stdout?.split('\n')[0]?.trim() : undefined,
+};
+say(`Go Insight benchmark — ${results.machine.cpus} CPUs (${results.machine.cpuModel}), ${results.machine.memoryGb} GB, Node ${results.machine.node}, ${results.machine.go ?? 'no go'}${gopls ? `, ${results.machine.gopls}` : ''}`);
+say();
+
+if (!goRoot) {
+  say('go is not installed: every section needs GOROOT/src as the corpus; nothing measured.');
+  results.skipped.push('all: no go');
+} else {
+  const files = goRootFiles(goRoot);
+  const benchStarted = performance.now();
+
+  if (wanted('edit')) {
+    const { largest, largestHandWritten } = largestFiles(files);
+    const manual = { compiler: { run: 'manual' } };
+    const targets = [
+      { label: 'net/http/server.go', file: path.join(goRoot, 'src/net/http/server.go'), configuration: manual, budget: 10 },
+      // Generated and above maxFileSize: with the default settings only the parse and the (empty) publish run.
+      { label: `largest: ${path.relative(path.join(goRoot, 'src'), largest)} (default settings)`, file: largest, configuration: manual, budget: 50 },
+    ];
+    if (largestHandWritten && largestHandWritten !== largest) {
+      targets.push({ label: `largest hand-written: ${path.relative(path.join(goRoot, 'src'), largestHandWritten)}`, file: largestHandWritten, configuration: manual, budget: 50 });
+    }
+    results.edit = [];
+    for (const target of targets) {
+      const measured = await measureEditLatency(target);
+      results.edit.push({ ...measured, budgetMs: target.budget, withinBudget: measured.total.p99 <= target.budget });
+    }
+    say('## 1. Edit latency (300 single-character edits in function bodies, LSP over stdio, ms)');
+    say();
+    const rows = [];
+    for (const row of results.edit) {
+      for (const [what, stats] of [['didChange → analyzed', row.analyzed], ['inlay hints request', row.inlayHints], ['both (the user-visible refresh)', row.total]]) {
+        rows.push([`${row.label} (${row.lines} lines)`, what, fmt(stats.p50), fmt(stats.p95), fmt(stats.p99), fmt(stats.max), what.startsWith('both') ? `p99 ≤ ${row.budgetMs}: ${row.withinBudget ? 'yes' : 'NO'}` : '']);
+      }
+    }
+    table(['file', 'step', 'p50', 'p95', 'p99', 'max', 'budget'], rows);
+  }
+
+  if (wanted('scan')) {
+    results.scan = await measureScan({ goRoot, timeoutMs: 300_000 });
+    say(`## 2. Scan throughput (vet subset: ${results.scan.vetPackages.join(', ')})`);
+    say();
+    table(
+      ['tool', 'files', 'total s', 'lines/s', 'peak RSS MB'],
+      results.scan.rows.map((row) => [row.tool, row.scope, row.timedOut ? `> ${fmt(row.ms / 1000)} (stopped)` : fmt(row.ms / 1000, 2), fmt(row.linesPerSecond, 0), fmt(row.peakRssMb, 0)]),
+    );
+    say(`goinsight / gofmt on GOROOT/src: ${fmt(results.scan.ratioToGofmt, 1)}× (target ≤ 2×)`);
+    say();
+  }
+
+  if (wanted('escape')) {
+    const packages = [
+      { label: 'small: test/fixtures/escape/kinds', dir: path.join(repositoryRoot, 'test/fixtures/escape/kinds') },
+      { label: 'medium: encoding/json', dir: path.join(goRoot, 'src/encoding/json') },
+      { label: 'large: net/http', dir: path.join(goRoot, 'src/net/http') },
+    ];
+    if (!gopls) results.skipped.push('gopls compiler details: gopls not installed (go install golang.org/x/tools/gopls@latest)');
+    results.escape = await measureEscape({ packages, gopls, timeoutMs: 180_000 });
+    say('## 3. Escape latency (ms; cold = package recompiled, dependencies cached)');
+    say();
+    table(
+      ['package', 'go build -gcflags=-m cold', 'server\'s go test -c … cold (bare)', 'server cold', 'server / bare', 'go build repeated', 'server repeated', 'gopls details'],
+      results.escape.map((row) => [
+        row.label,
+        fmt(row.bareBuildCold, 0),
+        fmt(row.bareTestCold, 0),
+        fmt(row.serverCold, 0) + (row.buildFailed ? ' (build failed)' : ''),
+        `${fmt(row.serverCold / row.bareTestCold, 2)}× / ${fmt(row.serverCold / row.bareBuildCold, 2)}×`,
+        fmt(row.bareBuildRepeated, 0),
+        `${fmt(row.serverRepeated, 1)}${row.serverRepeatedFromCache ? ' (cache)' : ''}`,
+        row.gopls ? (row.gopls.skipped ? `skipped: ${row.gopls.skipped}` : fmt(row.gopls.ms, 0)) : 'gopls absent',
+      ]),
+    );
+    say('server / bare: against the same go test -c command run bare, and against go build -gcflags=-m. Target ≤ 1.15× cold, ≤ 50 ms repeated.');
+    say();
+  }
+
+  if (wanted('memory')) {
+    results.memory = await measureMemoryAndStartup({ files, firstFile: path.join(goRoot, 'src/sync/once.go') });
+    const memory = results.memory;
+    say('## 4. Memory and start-up');
+    say();
+    table(
+      ['measure', 'value'],
+      [
+        ['spawn → first published diagnostics', `${fmt(memory.startupMs, 0)} ms`],
+        ['server RSS after start', `${fmt(memory.rssAfterStartMb, 0)} MB`],
+        [`server RSS after opening ${memory.opened} GOROOT files (${memory.openedLines} lines)`, `${fmt(memory.rssAfterOpenMb, 0)} MB (peak ${fmt(memory.peakRssMb, 0)} MB)`],
+        [`opening them one after another`, `${fmt(memory.openAllMs / 1000, 1)} s`],
+      ],
+    );
+  }
+  results.totalSeconds = (performance.now() - benchStarted) / 1000;
+  say(`bench took ${fmt(results.totalSeconds, 0)} s`);
+}
+for (const skipped of results.skipped) say(`skipped: ${skipped}`);
+results.table = lines.join('\n');
+fs.writeFileSync(path.join(repositoryRoot, 'bench-results.json'), `${JSON.stringify(results, null, 2)}\n`);
+console.log(`\nwrote ${path.join(repositoryRoot, 'bench-results.json')}`);
