@@ -2,6 +2,12 @@
 // `file:line:col: ` in `-m`, `-m=2` and `-d=defer` output), checked against
 // cmd/compile/internal/{escape,inline,ssagen} of go1.26. Both parsers share it
 // so a message means the same whichever output it came from.
+//
+// Older releases (recorded: go1.22–go1.24, test/fixtures/escape/recorded) spell
+// the `-m=2` explanation differently: the headers lack the function
+// (`p escapes to heap:`, `parameter xs leaks to ~r0 with derefs=0:`) and a
+// flow hop is `flow: ~r0 = &p:` instead of `flow: ~r0 ← &p:`. Both are read
+// here; hops are normalized to the `←` spelling (`normalizeFlowHop`).
 import type { DeferAllocation, EscapeFactKind } from './escapeFacts';
 
 export interface ClassifiedMessage {
@@ -18,7 +24,8 @@ export interface ExplanationHeader {
   subject: string;
   /** The headline as the JSON log spells it (without ` in F:` / ` for F`). */
   headline: string;
-  functionName: string;
+  /** Absent before go1.25, whose headers do not name the function. */
+  functionName?: string;
 }
 
 const verdictPatterns: Array<[RegExp, (match: RegExpExecArray) => ClassifiedMessage]> = [
@@ -60,15 +67,50 @@ export function classifyMessage(message: string): ClassifiedMessage | undefined 
 export function parseExplanationHeader(message: string): ExplanationHeader | undefined {
   let match = /^(.+) escapes to heap in (.+):$/.exec(message);
   if (match) return { subject: match[1], headline: `${match[1]} escapes to heap`, functionName: match[2] };
-  match = /^parameter (.+?) leaks to (.+) for (.+) with derefs=(-?\d+):$/.exec(message);
+  // go1.24 and older: no ` in F`.
+  match = /^(.+) escapes to heap:$/.exec(message);
+  if (match) return { subject: match[1], headline: `${match[1]} escapes to heap` };
+  // ` for F` is absent before go1.25. The target is `{heap}`, `{storage for x}` (which has its own ` for `) or a name.
+  match = /^parameter (.+?) leaks to (\{.*?\}|\S+)(?: for (.+))? with derefs=(-?\d+):$/.exec(message);
   if (match) {
-    return {
+    const header: ExplanationHeader = {
       subject: match[1],
       headline: `parameter ${match[1]} leaks to ${match[2]} with derefs=${match[4]}`,
-      functionName: match[3],
     };
+    if (match[3] !== undefined) header.functionName = match[3];
+    return header;
   }
   return undefined;
+}
+
+/**
+ * `flow: dst = src:` (go1.24 and older) → `flow: dst ← src:` (go1.25+), so
+ * readers of the flow see one spelling. The split is at the first ` = `
+ * outside braces and string literals (`{storage for "a = b"}` is one
+ * location); anything else is returned unchanged.
+ */
+export function normalizeFlowHop(text: string): string {
+  const hop = /^flow: (.*):$/.exec(text);
+  if (!hop || hop[1].includes(' ← ')) return text;
+  const body = hop[1];
+  let depth = 0;
+  let quote: string | undefined;
+  for (let i = 0; i < body.length; i++) {
+    const char = body[i];
+    if (quote) {
+      if (char === '\\') i++;
+      else if (char === quote) quote = undefined;
+    } else if (char === '"' || char === '`' || char === "'") {
+      quote = char;
+    } else if (char === '{' || char === '(' || char === '[') {
+      depth++;
+    } else if (char === '}' || char === ')' || char === ']') {
+      depth = Math.max(0, depth - 1);
+    } else if (depth === 0 && body.startsWith(' = ', i)) {
+      return `flow: ${body.slice(0, i)} ← ${body.slice(i + 3)}:`;
+    }
+  }
+  return text;
 }
 
 /** The subject of a JSON log headline (`x escapes to heap`, `parameter p leaks to … with derefs=N`). */
