@@ -75,3 +75,14 @@ test('compiler URIs in every spelling', () => {
   assert.equal(pathOfCompilerUri('file://C:/work/a.go'), 'C:\\work\\a.go');
   assert.equal(pathOfCompilerUri('file:///tmp/100%/a.go'), '/tmp/100%/a.go');
 });
+
+test('go1.22–1.24 spell flow hops "a = b": the log reader gives them the one spelling (←) the hover reads', () => {
+  const oldStyle = leak.replace('flow: ~r0 ← p:', 'flow: ~r0 = p:');
+  const file = parseCompilerJsonFile([header('/tmp/d/d.go'), oldStyle].join('\n'));
+  assert.ok(file);
+  const [leaked] = interpretJsonFiles([file]).explanations;
+  assert.deepEqual(
+    leaked.explanation.steps.map((step) => step.text),
+    ['flow: ~r0 ← p:', 'from return p (return)'],
+  );
+});

@@ -14,7 +14,7 @@
 // -json directory is part of the compile flags, so a fresh directory per run
 // is a new cache key and the package is really compiled (dependencies still
 // come from the cache). Confirmed on go1.26; tested.
-import { promises as fs } from 'node:fs';
+import { promises as fs, readFileSync, statSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { readableShapes } from './compilerMessages';
@@ -217,7 +217,11 @@ export async function runEscapeAnalysis(options: EscapeAnalysisOptions): Promise
     const explainedFiles = new Set(facts.filter((fact) => heapVerdictKinds.has(fact.kind)).map((fact) => fact.file));
     for (const file of explainedFiles) {
       if (!jsonFiles.has(file) && path.dirname(file) === packageDir) {
-        warnings.push(`no JSON log for ${path.basename(file)} (another file with the same base name overwrote it); its flows come from the text output`);
+        // cgo files log under their generated name (x.cgo1.go), which cannot be mapped back; otherwise a same-named file won.
+        const why = /^\s*import\s+"C"/m.test(readFileIfSmall(file) ?? '')
+          ? 'it uses cgo, and the compiler logs cgo files under generated names'
+          : 'another file with the same base name overwrote it';
+        warnings.push(`no JSON log for ${path.basename(file)} (${why}); its flows come from the text output`);
       }
     }
 
@@ -254,4 +258,13 @@ export async function runEscapeAnalysis(options: EscapeAnalysisOptions): Promise
 /** All facts of a result, package files first. */
 export function allFacts(result: PackageEscapeResult): EscapeFact[] {
   return [...[...result.files.values()].flat(), ...[...result.outside.values()].flat()];
+}
+
+/** A source file's text for a cheap look (nothing larger than 1 MB is read). */
+function readFileIfSmall(file: string): string | undefined {
+  try {
+    return statSync(file).size <= 1_000_000 ? readFileSync(file, 'utf8') : undefined;
+  } catch {
+    return undefined;
+  }
 }

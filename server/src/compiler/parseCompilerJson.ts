@@ -22,7 +22,7 @@
 // flows (with inlined positions), bounds checks and nil checks.
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { headlineSubject } from './compilerMessages';
+import { headlineSubject, normalizeFlowHop } from './compilerMessages';
 import { compareFacts, factKey, type EscapeFact, type FlowStep, type SourcePoint } from './escapeFacts';
 import type { LocatedExplanation } from './explanations';
 
@@ -167,7 +167,8 @@ function flowOf(related: readonly JsonRelated[]): { inlinedFrom: SourcePoint[]; 
       else inlinedFrom.push(relatedPoint(entry));
       continue;
     }
-    const text = entry.message.replace(/^escflow:/, '').trim();
+    // go1.22–1.24 write hops as "flow: a = b:"; one spelling (←) reaches the hover.
+    const text = normalizeFlowHop(entry.message.replace(/^escflow:/, '').trim());
     const kind: FlowStep['kind'] = text.startsWith('flow:') ? 'flow' : text.startsWith('from ') ? 'from' : 'note';
     steps.push({ kind, text, at: relatedPoint(entry) });
   }
