@@ -55,7 +55,8 @@ export async function goplsDetailsLatency({ gopls, packageDir, file, timeoutMs =
     const arrived = new Promise((resolve) => {
       onDiagnostics = (params) => fromCompiler(params) && resolve();
     });
-    const argument = command === 'gopls.gc_details' ? folder : { URI: folder };
+    // Both commands name the package through one of its files (a directory URI finds no package).
+    const argument = command === 'gopls.gc_details' ? uri : { URI: uri };
     await limit(connection.sendRequest('workspace/executeCommand', { command, arguments: [argument] }), command);
     await limit(arrived, 'compiler diagnostics');
     return { command, loadMs, ms: performance.now() - commandStarted };
