@@ -34,7 +34,11 @@ test('goroutine/unbuffered-send-leak: fix gives the channel a buffer of 1', asyn
   const { findings, lines, text } = await findingsOf('rules/goroutine/unbuffered-send-leak/positive.go', 'goroutine/unbuffered-send-leak');
   const finding = onLine(findings, lines, 'ch <- fetch() //');
   assert.equal(finding.fixes[0].isPreferred, true);
-  assert.equal(finding.fixes.length, 1, 'no ctx in scope: only the buffer fix');
+  assert.deepEqual(
+    finding.fixes.map((fix) => fix.title),
+    ['Give ch a buffer of 1 so the send never blocks', 'Wrap the send in a select with a stop channel that withTimeout closes when it returns'],
+    'no ctx in scope: the buffer fix and the stop channel',
+  );
   assert.equal(
     await fixedFunction(text, finding, 'Give ch a buffer of 1', 'withTimeout'),
     [

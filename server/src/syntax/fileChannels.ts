@@ -5,6 +5,7 @@ import type { Node, Tree } from 'web-tree-sitter';
 import { channelVariables, type ChannelVariable } from './channelVariables';
 import { LocalNames, outermostFunction } from './localNames';
 import { allFunctions, isInsideError } from './functions';
+import { fileFunctions } from './goroutines';
 
 export interface FunctionChannels {
   /** The outermost function (declaration, method, or package-level literal). */
@@ -17,6 +18,10 @@ export interface FileChannels {
   functions: FunctionChannels[];
   /** Name resolution for the outermost function around any node. */
   namesFor(node: Node): LocalNames | undefined;
+  /** The facts of one outermost function (e.g. a callee found through `functionsByName`). */
+  channelsOf(root: Node): FunctionChannels | undefined;
+  /** The file's plain functions by name (see fileFunctions): the callees a channel can be followed into. */
+  functionsByName: Map<string, Node>;
 }
 
 const cache = new WeakMap<Tree, { text: string; facts: FileChannels }>();
@@ -37,6 +42,10 @@ function build(tree: Tree): FileChannels {
       if (!root || isInsideError(node)) return undefined;
       return byRoot.get(root.id)?.names;
     },
+    channelsOf(root) {
+      return byRoot.get(root.id);
+    },
+    functionsByName: fileFunctions(tree.rootNode),
   };
 }
 

@@ -37,13 +37,23 @@ export function literalOfGoStatement(goStatement: Node): Node | null {
   return literal.type === 'func_literal' ? literal : null;
 }
 
-/** Top-level functions of the file by name (methods excluded: their receiver type is unknown). */
+/**
+ * Top-level functions of the file by name, for following a value into a
+ * callee. Methods are excluded (their receiver type is unknown), and so are
+ * functions without a body (implemented in assembly) and names declared more
+ * than once (`init`, or files that rely on build tags).
+ */
 export function fileFunctions(root: Node): Map<string, Node> {
-  const functions = new Map<string, Node>();
+  const byName = new Map<string, Node[]>();
   for (const child of root.namedChildren) {
     if (child?.type !== 'function_declaration') continue;
     const name = child.childForFieldName('name')?.text;
-    if (name) functions.set(name, child);
+    if (name) byName.set(name, [...(byName.get(name) ?? []), child]);
+  }
+  const functions = new Map<string, Node>();
+  for (const [name, declarations] of byName) {
+    const [only] = declarations;
+    if (declarations.length === 1 && name !== '_' && name !== 'init' && only.childForFieldName('body') && !only.hasError) functions.set(name, only);
   }
   return functions;
 }

@@ -7,9 +7,9 @@ import type { Node } from 'web-tree-sitter';
 import type { Fix } from '../../engine/finding';
 import { isFullyVisible, type ChannelVariable } from '../../syntax/channelVariables';
 import { enclosingLoop, indentationAt } from '../../syntax/executionOrder';
-import { fileChannels } from '../../syntax/fileChannels';
-import { enclosingFunction, functionDisplayName } from '../../syntax/functions';
-import { goStatementOfLiteral } from '../../syntax/goroutines';
+import { followedOrSelf, siteInOwner, startingGoStatement } from '../../syntax/channelFlow';
+import { fileChannels, type FileChannels } from '../../syntax/fileChannels';
+import { functionDisplayName } from '../../syntax/functions';
 import { loopCanExit } from '../../syntax/loopExits';
 import { statementsOf } from '../../syntax/statements';
 import type { Rule } from '../rule';
@@ -38,8 +38,10 @@ function deferCloseAfterDeclaration(context: RuleContext, channel: ChannelVariab
   };
 }
 
-function checkChannel(context: RuleContext, channel: ChannelVariable): void {
-  if (channel.origin.kind !== 'make' || !isFullyVisible(channel)) return;
+function checkChannel(context: RuleContext, file: FileChannels, original: ChannelVariable): void {
+  if (original.origin.kind !== 'make') return;
+  const channel = followedOrSelf(original, file);
+  if (!isFullyVisible(channel)) return;
   if (channel.uses.some((use) => use.operation === 'close')) return;
   const ranges = channel.uses.filter((use) => use.operation === 'range');
   const sends = channel.uses.filter((use) => use.operation === 'send' || use.operation === 'select-send');
@@ -48,28 +50,38 @@ function checkChannel(context: RuleContext, channel: ChannelVariable): void {
   const loop = range.node.parent;
   if (loop?.type !== 'for_statement' || loopCanExit(loop)) return;
   const name = channel.declaration.name;
-  const ownerName = functionDisplayName(channel.owner);
-  const rangeGoStatement = goStatementOfLiteral(range.fn);
-  if (rangeGoStatement && enclosingFunction(rangeGoStatement)?.id === channel.owner.id) {
-    // The goroutine ranges; the owner (or others) send and never close.
-    const ownerSendsOnly = sends.every((send) => send.fn.id === channel.owner.id);
+  const owner = channel.owner;
+  const ownerName = functionDisplayName(owner);
+  const rangeGoStatement = startingGoStatement(range, owner);
+  if (rangeGoStatement === undefined) return;
+  // Through a call, the finding sits on the call in the owner and points at the callee's range.
+  const at = siteInOwner(range);
+  const callee = range.via ? functionDisplayName(range.via.callee) : '';
+  const calleeRange = range.via ? [{ range: context.rangeOf(range.node), message: context.message('calleeRange', { name, callee }) }] : [];
+  if (rangeGoStatement) {
+    // A goroutine ranges; the owner (or others) send and never close.
+    const ownerSendsOnly = sends.every((send) => !send.via && send.fn.id === owner.id);
     const fix = ownerSendsOnly ? deferCloseAfterDeclaration(context, channel) : null;
-    context.report({ at: range.node, messageKey: 'goroutineRanges', values: { name, function: ownerName }, fixes: fix ? [fix] : [] });
+    const messageKey = range.via ? 'goroutineRangesVia' : 'goroutineRanges';
+    context.report({ at, messageKey, values: { name, function: ownerName, callee }, related: calleeRange, fixes: fix ? [fix] : [] });
     return;
   }
-  if (range.fn.id !== channel.owner.id) return;
-  // The owner ranges; every sender is a goroutine it started.
-  const senderLiterals = new Map<number, { literal: Node; goStatement: Node }>();
+  // The owner ranges (itself or in a function it calls); every sender is a goroutine it started.
+  const senderStarts = new Map<number, { goStatement: Node; literal: Node | null }>();
   for (const send of sends) {
-    const goStatement = goStatementOfLiteral(send.fn);
-    if (!goStatement || enclosingFunction(goStatement)?.id !== channel.owner.id) return;
-    senderLiterals.set(send.fn.id, { literal: send.fn, goStatement });
+    const goStatement = startingGoStatement(send, owner);
+    if (!goStatement) return;
+    senderStarts.set(goStatement.id, { goStatement, literal: send.via ? send.via.literal : send.fn });
   }
-  const senders = [...senderLiterals.values()];
+  const senders = [...senderStarts.values()];
   const single = senders.length === 1 && !enclosingLoop(senders[0].goStatement) ? senders[0] : undefined;
-  const fix = single ? deferCloseAtStart(context, single.literal, name) : null;
-  const related = senders.map((sender) => ({ range: context.rangeOf(sender.goStatement), message: context.message('sender', { name }) }));
-  context.report({ at: range.node, messageKey: 'ownerRanges', values: { name, function: ownerName }, related, fixes: fix ? [fix] : [] });
+  const fix = single?.literal ? deferCloseAtStart(context, single.literal, name) : null;
+  const related = [
+    ...calleeRange,
+    ...senders.map((sender) => ({ range: context.rangeOf(sender.goStatement), message: context.message('sender', { name }) })),
+  ];
+  const messageKey = range.via ? 'ownerRangesVia' : 'ownerRanges';
+  context.report({ at, messageKey, values: { name, function: ownerName, callee }, related, fixes: fix ? [fix] : [] });
 }
 
 export const rangeNeverClosed: Rule = {
@@ -84,6 +96,9 @@ export const rangeNeverClosed: Rule = {
       messages: {
         goroutineRanges: 'this goroutine ranges over {name}, which {function} never closes: the loop never ends and the goroutine leaks',
         ownerRanges: 'range over {name} never ends: no sender closes it, so {function} blocks forever after the last value',
+        goroutineRangesVia: 'the goroutine started here ranges over {name} in {callee}, but {function} never closes it: the loop never ends and the goroutine leaks',
+        ownerRangesVia: '{callee} ranges over {name}, which no sender closes: this call never returns, {function} blocks forever after the last value',
+        calleeRange: '{callee} ranges over {name} here until it is closed',
         sender: 'sends on {name} but never closes it',
         fixDeferClose: 'Close {name} when the sending goroutine returns (defer close({name}))',
         fixDeferCloseOwner: 'Close {name} when the owning function returns (defer close({name}))',
@@ -113,6 +128,9 @@ export const rangeNeverClosed: Rule = {
       messages: {
         goroutineRanges: '这个 goroutine 用 range 遍历 {name}，但 {function} 从未关闭它：循环永不结束，造成协程泄漏',
         ownerRanges: '对 {name} 的 range 永不结束：没有发送方关闭它，{function} 在收到最后一个值后会永久阻塞',
+        goroutineRangesVia: '这里启动的 goroutine 在 {callee} 中用 range 遍历 {name}，但 {function} 从未关闭它：循环永不结束，造成协程泄漏',
+        ownerRangesVia: '{callee} 用 range 遍历 {name}，但没有发送方关闭它：这次调用永不返回，{function} 在收到最后一个值后会永久阻塞',
+        calleeRange: '{callee} 在这里用 range 遍历 {name}，直到它被关闭',
         sender: '向 {name} 发送数据，但从未关闭它',
         fixDeferClose: '在发送数据的 goroutine 返回时关闭 {name}（defer close({name})）',
         fixDeferCloseOwner: '在所属函数返回时关闭 {name}（defer close({name})）',
@@ -139,8 +157,9 @@ export const rangeNeverClosed: Rule = {
     },
   },
   check(context) {
-    for (const fn of fileChannels(context.tree, context.text).functions) {
-      for (const channel of fn.channels) checkChannel(context, channel);
+    const file = fileChannels(context.tree, context.text);
+    for (const fn of file.functions) {
+      for (const channel of fn.channels) checkChannel(context, file, channel);
     }
   },
 };

@@ -5,13 +5,13 @@
 // whose every use is visible in the function are considered.
 import type { Node } from 'web-tree-sitter';
 import type { Fix } from '../../engine/finding';
+import { followedOrSelf, siteInOwner, startingGoStatement } from '../../syntax/channelFlow';
 import type { ChannelUse, ChannelVariable } from '../../syntax/channelVariables';
 import { isFullyVisible } from '../../syntax/channelVariables';
 import { contextNameAt } from '../../syntax/contextInScope';
 import { enclosingLoop, indentationAt } from '../../syntax/executionOrder';
-import { fileChannels, type FunctionChannels } from '../../syntax/fileChannels';
+import { fileChannels, type FileChannels, type FunctionChannels } from '../../syntax/fileChannels';
 import { enclosingFunction, functionDisplayName } from '../../syntax/functions';
-import { goStatementOfLiteral } from '../../syntax/goroutines';
 import type { Rule } from '../rule';
 import type { RuleContext } from '../ruleContext';
 
@@ -81,33 +81,72 @@ function selectFix(context: RuleContext, fn: FunctionChannels, send: ChannelUse)
   };
 }
 
-function checkChannel(context: RuleContext, fn: FunctionChannels, channel: ChannelVariable): void {
-  if (channel.origin.kind !== 'make' || channel.origin.buffered !== false || !isFullyVisible(channel)) return;
+/** True when only whitespace precedes the node on its line. */
+function startsLine(text: string, node: Node): boolean {
+  const lineStart = text.lastIndexOf('\n', node.startIndex - 1) + 1;
+  return /^[ \t]*$/.test(text.slice(lineStart, node.startIndex));
+}
+
+const stopName = 'done';
+
+/**
+ * Without a ctx: `done := make(chan struct{})` and `defer close(done)` before
+ * the `go`, and the child's send in a select with `case <-done:`. Only when
+ * the send is a statement of its own line in the literal, the `go` statement
+ * one of the owner's own (not in a loop: one defer per run), and the names
+ * `done`, `make` and `close` mean nothing else in the function.
+ */
+function stopChannelFix(context: RuleContext, fn: FunctionChannels, channel: ChannelVariable, send: ChannelUse, goStatement: Node): Fix | null {
+  if (send.node.type !== 'send_statement' || send.node.parent?.type !== 'statement_list' || enclosingFunction(send.node.parent)?.id !== send.fn.id) return null;
+  if (goStatement.parent?.type !== 'statement_list' || enclosingLoop(goStatement)) return null;
+  if (!startsLine(context.text, send.node) || !startsLine(context.text, goStatement)) return null;
+  if (fn.root.descendantsOfType('identifier').some((identifier) => identifier?.text === stopName)) return null;
+  if (['make', 'close'].some((builtin) => fn.names.resolveNameAt(builtin, send.node) || fn.names.resolveNameAt(builtin, goStatement))) return null;
+  const sendIndent = indentationAt(context.text, send.node.startIndex);
+  const goIndent = indentationAt(context.text, goStatement.startIndex);
+  const at = context.lines.positionAt(goStatement.startIndex);
+  return {
+    title: context.message('fixStopChannel', { function: functionDisplayName(channel.owner) }),
+    edits: [
+      { range: { start: at, end: at }, newText: `${stopName} := make(chan struct{})\n${goIndent}defer close(${stopName})\n${goIndent}` },
+      {
+        range: context.rangeOf(send.node),
+        newText: `select {\n${sendIndent}case ${send.node.text}:\n${sendIndent}case <-${stopName}:\n${sendIndent}}`,
+      },
+    ],
+  };
+}
+
+function checkChannel(context: RuleContext, file: FileChannels, fn: FunctionChannels, original: ChannelVariable): void {
+  if (original.origin.kind !== 'make' || original.origin.buffered !== false) return;
+  const channel = followedOrSelf(original, file);
+  if (!isFullyVisible(channel)) return;
+  const owner = channel.owner;
   const sends = channel.uses.filter((use) => use.operation === 'send' || use.operation === 'select-send');
   const receives = channel.uses.filter((use) => use.operation === 'receive' || use.operation === 'select-receive' || use.operation === 'range');
   if (sends.length !== 1 || receives.length !== 1 || sends[0].operation !== 'send') return;
   const [send] = sends;
   const [receive] = receives;
-  const goStatement = goStatementOfLiteral(send.fn);
-  if (!goStatement || enclosingFunction(goStatement)?.id !== channel.owner.id || receive.fn.id !== channel.owner.id) return;
-  if (enclosingLoop(send.node) || receive.operation === 'range') return;
+  const goStatement = startingGoStatement(send, owner);
+  if (!goStatement || receive.via || receive.fn.id !== owner.id) return;
+  if (enclosingLoop(send.node) || (send.via && enclosingLoop(send.via.call)) || receive.operation === 'range') return;
   // The sender is started once per channel: same loop as the make, or none.
   if (!sameLoop(goStatement, channel.declaration.identifier) || receive.node.startIndex < goStatement.endIndex) return;
   const escape = escapeWithoutReceive(channel, goStatement, receive);
   if (!escape) return;
   const name = channel.declaration.name;
-  const values = { name, function: functionDisplayName(channel.owner), line: context.lines.positionAt(escape.node.startIndex).line + 1 };
-  const fixes = [bufferFix(context, channel), selectFix(context, fn, send)].filter((fix): fix is Fix => fix !== null);
-  context.report({
-    at: send.node,
-    messageKey: escape.kind,
-    values,
-    related: [
-      { range: context.rangeOf(escape.node), message: context.message(escape.kind === 'otherCase' ? 'relatedCase' : 'relatedReturn', values) },
-      { range: context.rangeOf(channel.origin.call), message: context.message('relatedMake', values) },
-    ],
-    fixes,
-  });
+  const callee = send.via ? functionDisplayName(send.via.callee) : '';
+  const values = { name, callee, function: functionDisplayName(owner), line: context.lines.positionAt(escape.node.startIndex).line + 1 };
+  // Through a call, the callee's send is shared with its other callers: only the owner's make is changed.
+  const ctxFix = send.via ? null : selectFix(context, fn, send);
+  const stopFix = send.via || ctxFix ? null : stopChannelFix(context, fn, channel, send, goStatement);
+  const fixes = [bufferFix(context, channel), ctxFix, stopFix].filter((fix): fix is Fix => fix !== null);
+  const related = [
+    { range: context.rangeOf(escape.node), message: context.message(escape.kind === 'otherCase' ? 'relatedCase' : 'relatedReturn', values) },
+    { range: context.rangeOf(original.origin.call), message: context.message('relatedMake', values) },
+  ];
+  if (send.via) related.unshift({ range: context.rangeOf(send.node), message: context.message('relatedCalleeSend', values) });
+  context.report({ at: siteInOwner(send), messageKey: send.via ? `${escape.kind}Via` : escape.kind, values, related, fixes });
 }
 
 export const unbufferedSendLeak: Rule = {
@@ -122,11 +161,15 @@ export const unbufferedSendLeak: Rule = {
       messages: {
         otherCase: 'this send on unbuffered {name} blocks forever when {function} takes the other select case (line {line}) instead of receiving: goroutine leak',
         earlyReturn: 'this send on unbuffered {name} blocks forever when {function} returns early (line {line}) before receiving: goroutine leak',
+        otherCaseVia: 'the goroutine started here sends on unbuffered {name} in {callee} and blocks forever when {function} takes the other select case (line {line}) instead of receiving: goroutine leak',
+        earlyReturnVia: 'the goroutine started here sends on unbuffered {name} in {callee} and blocks forever when {function} returns early (line {line}) before receiving: goroutine leak',
+        relatedCalleeSend: '{callee} sends on {name} here',
         relatedCase: 'when this case fires, nobody receives from {name}',
         relatedReturn: 'returning here leaves the send on {name} blocked',
         relatedMake: '{name} is made without a buffer',
         fixBuffer: 'Give {name} a buffer of 1 so the send never blocks',
         fixSelect: 'Wrap the send in a select with <-{ctx}.Done()',
+        fixStopChannel: 'Wrap the send in a select with a stop channel that {function} closes when it returns',
       },
       explanation: [
         'A send on an **unbuffered** channel blocks until another goroutine receives. When the parent gives up waiting — a timeout or `ctx.Done()` case wins the `select`, or it returns on an error first — nobody will ever receive, so the child goroutine **blocks forever**. It is never collected and keeps everything it references alive: a goroutine leak, one per call.',
@@ -156,11 +199,15 @@ export const unbufferedSendLeak: Rule = {
       messages: {
         otherCase: '当 {function} 选中另一个 select case（第 {line} 行）而没有接收时，这次向无缓冲通道 {name} 的发送会永久阻塞：协程泄漏',
         earlyReturn: '当 {function} 在接收之前提前返回（第 {line} 行）时，这次向无缓冲通道 {name} 的发送会永久阻塞：协程泄漏',
+        otherCaseVia: '这里启动的 goroutine 在 {callee} 中向无缓冲通道 {name} 发送；当 {function} 选中另一个 select case（第 {line} 行）而没有接收时，它会永久阻塞：协程泄漏',
+        earlyReturnVia: '这里启动的 goroutine 在 {callee} 中向无缓冲通道 {name} 发送；当 {function} 在接收之前提前返回（第 {line} 行）时，它会永久阻塞：协程泄漏',
+        relatedCalleeSend: '{callee} 在这里向 {name} 发送',
         relatedCase: '这个 case 被选中时，没有人再从 {name} 接收',
         relatedReturn: '从这里返回后，向 {name} 的发送将一直阻塞',
         relatedMake: '{name} 创建时没有缓冲',
         fixBuffer: '给 {name} 设置容量为 1 的缓冲，使发送永不阻塞',
         fixSelect: '把发送包进带 <-{ctx}.Done() 的 select',
+        fixStopChannel: '把发送包进 select，并加一个由 {function} 在返回时关闭的停止通道',
       },
       explanation: [
         '向**无缓冲通道**发送数据会一直阻塞，直到另一个 goroutine 接收。如果父 goroutine 不再等待——`select` 中超时或 `ctx.Done()` 的 case 先就绪，或者因为错误提前返回——就再也没有人接收，子 goroutine 会**永久阻塞**。它永远不会被回收，还会让它引用的所有对象一直存活：这就是协程泄漏，每调用一次泄漏一个。',
@@ -187,8 +234,9 @@ export const unbufferedSendLeak: Rule = {
     },
   },
   check(context) {
-    for (const fn of fileChannels(context.tree, context.text).functions) {
-      for (const channel of fn.channels) checkChannel(context, fn, channel);
+    const file = fileChannels(context.tree, context.text);
+    for (const fn of file.functions) {
+      for (const channel of fn.channels) checkChannel(context, file, fn, channel);
     }
   },
 };

@@ -5,9 +5,10 @@
 import type { Node } from 'web-tree-sitter';
 import type { Fix } from '../../engine/finding';
 import { callArguments, methodCall } from '../../syntax/calls';
+import { followedOrSelf, type FollowedUse, type PassedCall } from '../../syntax/channelFlow';
 import { isFullyVisible, type ChannelVariable } from '../../syntax/channelVariables';
 import { indentationAt } from '../../syntax/executionOrder';
-import { fileChannels } from '../../syntax/fileChannels';
+import { fileChannels, type FileChannels } from '../../syntax/fileChannels';
 import { enclosingFunction } from '../../syntax/functions';
 import { goStatementOfLiteral } from '../../syntax/goroutines';
 import { nextStatement } from '../../syntax/statements';
@@ -64,20 +65,60 @@ function separateGoroutineFix(context: RuleContext, wait: Node, close: Node): Fi
   };
 }
 
-function checkChannel(context: RuleContext, channel: ChannelVariable): void {
-  if (channel.origin.kind !== 'make' || channel.origin.buffered !== false || !isFullyVisible(channel)) return;
+interface Worker {
+  /** The go statement (or `wg.Go(...)` call) that starts the worker. */
+  start: Node;
+  /** Whether it calls Done before the send (then Wait returns first). */
+  doneFirst: boolean;
+}
+
+/** `go worker(ch, &wg)`: the callee's parameter that receives `&wg` / `wg`, by name. */
+function waitGroupParameter(via: PassedCall, receiver: string): string | undefined {
+  const args = callArguments(via.call);
+  const index = args.findIndex((arg) => arg.text === receiver || arg.text === `&${receiver}`);
+  if (index < 0) return undefined;
+  const list = via.callee.childForFieldName('parameters');
+  const names = (list?.namedChildren ?? []).flatMap((declaration) =>
+    declaration?.type === 'parameter_declaration' ? declaration.childrenForFieldName('name').filter((name): name is Node => name !== null) : [],
+  );
+  return names.length === args.length ? names[index]?.text : undefined;
+}
+
+/** The worker a send runs in, for the WaitGroup named `receiver`; null when it is not a worker that Wait waits for. */
+function workerOf(send: FollowedUse, receiver: string): Worker | null {
+  if (!send.via) {
+    if (send.fn.type !== 'func_literal') return null;
+    const start = workerStart(send.fn, receiver);
+    return start ? { start, doneFirst: doneBeforeSend(send.fn, send.node, receiver) } : null;
+  }
+  const via = send.via;
+  if (via.literal) {
+    // go func() { defer wg.Done(); worker(ch) }()
+    const start = workerStart(via.literal, receiver);
+    return start ? { start, doneFirst: doneBeforeSend(via.literal, via.call, receiver) } : null;
+  }
+  // go worker(ch, &wg): the callee calls Done on its own parameter.
+  const parameter = waitGroupParameter(via, receiver);
+  if (!via.goStatement || !parameter || !via.callee.text.includes(`${parameter}.Done()`)) return null;
+  return { start: via.goStatement, doneFirst: doneBeforeSend(via.callee, send.node, parameter) };
+}
+
+function checkChannel(context: RuleContext, file: FileChannels, original: ChannelVariable): void {
+  if (original.origin.kind !== 'make' || original.origin.buffered !== false) return;
+  const channel = followedOrSelf(original, file);
+  if (!isFullyVisible(channel)) return;
   const owner = channel.owner;
   const sends = channel.uses.filter((use) => use.operation === 'send' || use.operation === 'select-send');
   const receives = channel.uses.filter((use) => use.operation === 'receive' || use.operation === 'select-receive' || use.operation === 'range');
   if (sends.length === 0 || receives.length === 0) return;
-  if (receives.some((use) => use.fn.id !== owner.id) || sends.some((use) => use.operation !== 'send')) return;
+  if (receives.some((use) => use.via || use.fn.id !== owner.id) || sends.some((use) => use.operation !== 'send')) return;
   for (const wait of waitStatements(owner)) {
-    const starts = sends.map((send) => (send.fn.type === 'func_literal' ? workerStart(send.fn, wait.receiver) : null));
+    const workers = sends.map((send) => workerOf(send, wait.receiver));
     // A worker that calls Done before it sends lets Wait return first: no deadlock.
-    if (sends.some((send) => doneBeforeSend(send.fn, send.node, wait.receiver))) continue;
-    if (starts.some((start) => !start || enclosingFunction(start)?.id !== owner.id || start.startIndex > wait.statement.startIndex)) continue;
+    if (workers.some((worker) => worker?.doneFirst)) continue;
+    if (workers.some((worker) => !worker || enclosingFunction(worker.start)?.id !== owner.id || worker.start.startIndex > wait.statement.startIndex)) continue;
     if (receives.some((receive) => receive.node.startIndex < wait.statement.endIndex)) continue;
-    const closeUse = channel.uses.find((use) => use.operation === 'close' && use.fn.id === owner.id);
+    const closeUse = channel.uses.find((use) => use.operation === 'close' && !use.via && use.fn.id === owner.id);
     const closeStatement = closeUse?.node.parent?.type === 'expression_statement' ? closeUse.node.parent : null;
     const fix = closeStatement && nextStatement(wait.statement)?.id === closeStatement.id ? separateGoroutineFix(context, wait.statement, closeStatement) : null;
     const name = channel.declaration.name;
@@ -160,8 +201,9 @@ export const waitBeforeClose: Rule = {
     },
   },
   check(context) {
-    for (const fn of fileChannels(context.tree, context.text).functions) {
-      for (const channel of fn.channels) checkChannel(context, channel);
+    const file = fileChannels(context.tree, context.text);
+    for (const fn of file.functions) {
+      for (const channel of fn.channels) checkChannel(context, file, channel);
     }
   },
 };
