@@ -273,9 +273,38 @@ export function startServer(connection: Connection): void {
   /** Findings for a request, only if they were computed for the document's current version. */
   function currentFindings(uri: string): Finding[] {
     const document = documents?.get(uri);
+    if (!document) return [];
+    // A request between a keystroke and its (coalesced) analysis gets the current version analyzed now.
+    if (analyses.get(uri)?.version !== document.version) analyzeNow(document);
     const analysis = analyses.get(uri);
-    if (!document || !analysis || analysis.version !== document.version) return [];
-    return analysis.findings;
+    return analysis?.version === document.version ? analysis.findings : [];
+  }
+
+  /**
+   * Typing produces bursts of changes; analyzing after each one would redo the
+   * work for text that is already gone. Changes wait a moment (a new change
+   * restarts the wait); anything that needs the results sooner (hover, hints,
+   * code actions) analyzes at once through currentFindings.
+   */
+  const analysisDelayMs = 25;
+  const pendingAnalyses = new Map<string, NodeJS.Timeout>();
+
+  function analyzeSoon(document: OpenDocument): void {
+    clearTimeout(pendingAnalyses.get(document.uri));
+    pendingAnalyses.set(
+      document.uri,
+      setTimeout(() => {
+        pendingAnalyses.delete(document.uri);
+        const current = documents?.get(document.uri);
+        if (current && analyses.get(current.uri)?.version !== current.version) analyzeNow(current);
+      }, analysisDelayMs),
+    );
+  }
+
+  function analyzeNow(document: OpenDocument): void {
+    clearTimeout(pendingAnalyses.get(document.uri));
+    pendingAnalyses.delete(document.uri);
+    safely(`analysis of ${document.uri}`, undefined, () => analyze(document));
   }
 
   async function reloadSettings(): Promise<void> {
@@ -359,9 +388,9 @@ export function startServer(connection: Connection): void {
       const document = documents?.change(textDocument.uri, textDocument.version, contentChanges);
       if (!document) return;
       const forCompiler = compilerDocument(document);
-      // First carry the compiler's findings to the new version, so this analysis shows them on the right lines.
+      // First carry the compiler's findings to the new version, so the next analysis shows them on the right lines.
       if (forCompiler) compiler?.documentChanged(forCompiler, contentChanges);
-      analyze(document);
+      analyzeSoon(document);
     });
   });
 
@@ -372,6 +401,8 @@ export function startServer(connection: Connection): void {
   });
 
   connection.onDidCloseTextDocument(({ textDocument }) => {
+    clearTimeout(pendingAnalyses.get(textDocument.uri));
+    pendingAnalyses.delete(textDocument.uri);
     compiler?.documentClosed(textDocument.uri);
     documents?.close(textDocument.uri);
     analyses.delete(textDocument.uri);
@@ -431,10 +462,10 @@ export function startServer(connection: Connection): void {
 
   connection.onCodeLens(({ textDocument }) =>
     safely('code lenses', [], () => {
+      const findings = currentFindings(textDocument.uri);
       const document = documents?.get(textDocument.uri);
-      const analysis = analyses.get(textDocument.uri);
-      if (!document || !analysis || analysis.version !== document.version) return [];
-      return heapCodeLenses(analysis.findings, document.tree.tree, new LineIndex(document.tree.text), textDocument.uri, locale);
+      if (!document) return [];
+      return heapCodeLenses(findings, document.tree.tree, new LineIndex(document.tree.text), textDocument.uri, locale);
     }),
   );
 

@@ -274,3 +274,23 @@ test('a defer rule end to end: diagnostic, closing-brace hover, quick fix applie
     .pop();
   assert.deepEqual(after?.diagnostics.filter((diagnostic) => diagnostic.code === 'defer/in-loop'), []);
 });
+
+test('requests right after a change see that change, however the analyses of a burst are coalesced', async () => {
+  const burstUri = 'file:///tmp/goinsight-protocol/demo/burst.go';
+  const base = 'package demo\n\nfunc f() {\n}\n';
+  const mark = client.mark();
+  await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri: burstUri, languageId: 'go', version: 1, text: base } });
+  // Three defers typed in quick succession, each in its own change.
+  for (let version = 2; version <= 4; version++) {
+    await client.connection.sendNotification('textDocument/didChange', {
+      textDocument: { uri: burstUri, version },
+      contentChanges: [{ range: range(3, 0, 3, 0), text: `\tdefer println(${version})\n` }],
+    });
+  }
+  // No wait: the hint request must answer for version 4 (three defers), not for an older one.
+  const hints = (await client.connection.sendRequest('textDocument/inlayHint', { textDocument: { uri: burstUri }, range: range(0, 0, 10, 0) })) as InlayHint[];
+  // Each change inserts above the others: the defer on line 4 (1-based) is registered first and runs last.
+  assert.deepEqual(hints.map((hint) => [hint.position.line, hint.label]), [[3, '⟲3'], [4, '⟲2'], [5, '⟲1']]);
+  const last = await client.waitFor<AnalyzedParams>('goinsight/analyzed', (params) => params.uri === burstUri && params.version === 4, 20_000, mark);
+  assert.equal(last.annotations, 3);
+});
