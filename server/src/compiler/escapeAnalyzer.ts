@@ -25,6 +25,8 @@ export interface EscapeAnalyzerOptions {
 export interface AnalyzeRequest {
   overlay?: Overlay;
   signal?: AbortSignal;
+  /** `build` skips the package's tests (no test binary to link: several times faster); default `auto`. */
+  mode?: 'auto' | 'build';
 }
 
 export interface AnalyzedPackage {
@@ -62,7 +64,8 @@ export class EscapeAnalyzer {
       });
       this.goVersion = loading;
     }
-    const flags = [...(this.options.gcflags ?? defaultGcflags), '|', ...(this.options.buildFlags ?? [])];
+    const mode = request.mode ?? 'auto';
+    const flags = [...(this.options.gcflags ?? defaultGcflags), '|', ...(this.options.buildFlags ?? []), '|', mode];
     const key = await packageContentKey({ packageDir: dir, goVersion: await this.goVersion, flags, overlay: request.overlay });
     request.signal?.throwIfAborted();
     const cached = this.cache.get(dir, key);
@@ -71,7 +74,7 @@ export class EscapeAnalyzer {
     let running = this.running.get(dir);
     if (!running || running.key !== key) {
       running?.controller.abort();
-      running = this.start(dir, key, request.overlay);
+      running = this.start(dir, key, request.overlay, mode);
     }
     return { result: await raceWithSignal(running.promise, request.signal, dir), fromCache: false };
   }
@@ -88,12 +91,13 @@ export class EscapeAnalyzer {
     this.cache.clear();
   }
 
-  private start(dir: string, key: string, overlay: Overlay | undefined): Running {
+  private start(dir: string, key: string, overlay: Overlay | undefined, mode: 'auto' | 'build'): Running {
     const controller = new AbortController();
     const promise = runEscapeAnalysis({
       packageDir: dir,
       goPath: this.options.goPath,
       overlay,
+      mode,
       gcflags: this.options.gcflags,
       buildFlags: this.options.buildFlags,
       timeoutMs: this.options.timeoutMs,
