@@ -54,6 +54,7 @@ import {
 } from './protocol/customMessages';
 import { ruleText, type Locale } from './rules/rule';
 import { defaultSettings, readSettings, type Settings } from './settings';
+import { removeStaleTempDirs } from './compiler/runCompiler';
 import { attachDeferAllocations, presentCompilerFindings } from './workspace/compilerFindings';
 import { CompilerSession, type CompilerDocument, type CompilerRunReport } from './workspace/compilerSession';
 
@@ -330,6 +331,8 @@ export function startServer(connection: Connection): void {
     canRefreshCodeLenses = params.capabilities.workspace?.codeLens?.refreshSupport === true;
     documents = new OpenDocuments(await createGoParser());
     compiler = createCompilerSession();
+    // A server that was killed mid-compile leaves its private temp directory behind; sweep old ones.
+    void removeStaleTempDirs().catch((error: unknown) => connection.console.error(`sweeping stale temp directories failed: ${String(error)}`));
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
