@@ -3,7 +3,15 @@
 // bar item, and registers the commands. All analysis lives in the server.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { LanguageClient, State, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import {
+  CloseAction,
+  ErrorAction,
+  LanguageClient,
+  State,
+  TransportKind,
+  type LanguageClientOptions,
+  type ServerOptions,
+} from 'vscode-languageclient/node';
 import {
   runCompilerRequest,
   statusNotification,
@@ -14,6 +22,7 @@ import {
   type TrustChangedParams,
 } from '../../server/src/protocol/customMessages';
 import { registerEscapeReport } from './escapeReport';
+import { CrashPolicy } from './crashPolicy';
 import { showFindingsInActiveFile } from './findingsPicker';
 import { showRuleDocumentation } from './ruleDocumentation';
 import { StatusItem } from './statusItem';
@@ -57,6 +66,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
   };
   const initializationOptions: InitializationOptions = { trusted: vscode.workspace.isTrusted };
+  const crashes = new CrashPolicy();
   const clientOptions: LanguageClientOptions = {
     documentSelector: [
       { scheme: 'file', language: 'go' },
@@ -67,6 +77,23 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher('**/{go.mod,.goinsight.json}') },
     outputChannel: output,
     traceOutputChannel: output,
+    // Restart after a crash (the client re-sends the open documents), telling the user once; stop a crash loop.
+    errorHandler: {
+      error: () => ({ action: ErrorAction.Continue }),
+      closed: () => {
+        const decision = crashes.onCrash(Date.now());
+        if (decision === 'give-up') {
+          void vscode.window.showErrorMessage(
+            vscode.l10n.t('The Go Insight server stopped 5 times in 3 minutes and is not restarted again. Its output has the details; "Go Insight: Restart Server" starts it again.'),
+          );
+          return { action: CloseAction.DoNotRestart, handled: true };
+        }
+        if (decision === 'restart-and-tell') {
+          void vscode.window.showWarningMessage(vscode.l10n.t('The Go Insight server stopped unexpectedly and was restarted.'));
+        }
+        return { action: CloseAction.Restart, handled: true };
+      },
+    },
   };
   client = new LanguageClient('goinsight', 'Go Insight', serverOptions, clientOptions);
 
@@ -93,6 +120,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand('goinsight.rerunAnalysis', rerunAnalysis),
     registerEscapeReport(() => client),
     vscode.commands.registerCommand('goinsight.restartServer', async () => {
+      crashes.reset();
       statusItem.setServerStatus({ state: 'analyzing', text: vscode.l10n.t('restarting'), tooltip: vscode.l10n.t('Restarting the Go Insight server…') });
       await client?.restart();
     }),
