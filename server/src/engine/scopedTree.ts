@@ -5,6 +5,7 @@
 // view narrows exactly those, and every node it hands out is the real node, so
 // positions, parents and ids are those of the whole file.
 import type { Node, Point, Tree } from 'web-tree-sitter';
+import { registerScopedRoot } from '../syntax/functions';
 
 /** The root node, narrowed to `units` (top-level named children, in source order). */
 function scopedRoot(root: Node, units: readonly Node[]): Node {
@@ -39,7 +40,7 @@ function scopedRoot(root: Node, units: readonly Node[]): Node {
       return units[index] ?? null;
     },
   };
-  return new Proxy(root, {
+  const scoped = new Proxy(root, {
     get(target, property, receiver) {
       if (typeof property === 'string' && property in overrides) {
         const descriptor = Object.getOwnPropertyDescriptor(overrides, property);
@@ -50,6 +51,9 @@ function scopedRoot(root: Node, units: readonly Node[]): Node {
       return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
     },
   });
+  // Whole-file queries memoized per tree must not answer for this view with the whole file's answer (or the reverse).
+  registerScopedRoot(scoped);
+  return scoped;
 }
 
 /** The tree as rules see it when only `units` (top-level declarations) are to be analyzed. */

@@ -4,7 +4,7 @@
 // on code the parser may have misread.
 import type { Node } from 'web-tree-sitter';
 import { statementCall } from './calls';
-import { enclosingFunction, isInsideError } from './functions';
+import { enclosingFunction, isInsideError, perRoot } from './functions';
 
 export interface DeferSite {
   statement: Node;
@@ -14,7 +14,12 @@ export interface DeferSite {
   fn: Node;
 }
 
+/** The file's defer sites in source order (memoized per tree: most defer rules ask; a fresh array each time). */
 export function deferSites(root: Node): DeferSite[] {
+  return [...perRoot(root, 'deferSites', findDeferSites)];
+}
+
+function findDeferSites(root: Node): DeferSite[] {
   const sites: DeferSite[] = [];
   for (const statement of root.descendantsOfType('defer_statement')) {
     if (!statement || isInsideError(statement)) continue;

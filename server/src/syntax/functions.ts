@@ -11,9 +11,9 @@ export function isFunctionNode(node: Node): boolean {
   return functionTypeSet.has(node.type);
 }
 
-/** Every function, method and function literal in the tree, in source order. */
+/** Every function, method and function literal in the tree, in source order (a fresh array: callers may change it). */
 export function allFunctions(root: Node): Node[] {
-  return root.descendantsOfType([...functionNodeTypes]).filter((node): node is Node => node !== null);
+  return [...perRoot(root, 'allFunctions', (of) => of.descendantsOfType([...functionNodeTypes]).filter((node): node is Node => node !== null))];
 }
 
 // Since tree-sitter 0.25 `Node.parent` re-descends from the root (O(depth)),
@@ -24,6 +24,8 @@ export function allFunctions(root: Node): Node[] {
 // at most once per question, and a walk stops at the first ancestor whose
 // answer is known. The memo hangs off the Tree object and goes away with it.
 interface AncestryMemo {
+  /** Node id → its parent (null at the root): every ancestor walk of the analysis shares it. */
+  parents: Map<number, Node | null>;
   /** Node id → innermost function node at or above it (itself included), or null. */
   functionAtOrAbove: Map<number, Node | null>;
   /** Node id → whether it or an ancestor is an ERROR or MISSING node. */
@@ -35,10 +37,23 @@ const ancestryMemos = new WeakMap<Tree, AncestryMemo>();
 function ancestryMemo(tree: Tree): AncestryMemo {
   let memo = ancestryMemos.get(tree);
   if (!memo) {
-    memo = { functionAtOrAbove: new Map(), errorAtOrAbove: new Map() };
+    memo = { parents: new Map(), functionAtOrAbove: new Map(), errorAtOrAbove: new Map() };
     ancestryMemos.set(tree, memo);
   }
   return memo;
+}
+
+/**
+ * `node.parent`, memoized per tree: each node's parent is asked of wasm at
+ * most once per parse, however many rules and name resolutions walk through it.
+ */
+export function parentOf(node: Node): Node | null {
+  const parents = ancestryMemo(node.tree).parents;
+  const known = parents.get(node.id);
+  if (known !== undefined) return known;
+  const parent = node.parent;
+  parents.set(node.id, parent);
+  return parent;
 }
 
 /**
@@ -49,7 +64,7 @@ function ancestryMemo(tree: Tree): AncestryMemo {
 function answerUpwards<T>(start: Node, known: Map<number, T>, decide: (node: Node) => T | undefined, atRoot: T): T {
   const passed: number[] = [];
   let answer = atRoot;
-  for (let current: Node | null = start; current; current = current.parent) {
+  for (let current: Node | null = start; current; current = parentOf(current)) {
     const memoized = known.get(current.id);
     if (memoized !== undefined) {
       answer = memoized;
@@ -67,8 +82,42 @@ function answerUpwards<T>(start: Node, known: Map<number, T>, decide: (node: Nod
   return answer;
 }
 
+// Whole-file queries (every defer statement, …) are asked by many rules of one
+// analysis; each is a full walk of the tree inside wasm. Their answers are
+// memoized per tree like the ancestry above. A rule may see the file through a
+// scoped view (engine/scopedTree: only some declarations), whose root is a
+// different object answering differently: such roots are registered here and
+// keyed by themselves, real roots by their Tree (rootNode is a new object on
+// every access). Trees are never reparsed in place (a new Tree per parse), so
+// a memo cannot go stale.
+const scopedRoots = new WeakSet<object>();
+const rootMemos = new WeakMap<object, Map<string, unknown>>();
+
+/** Registers a root node that shows only part of its tree (see above). */
+export function registerScopedRoot(root: Node): void {
+  scopedRoots.add(root);
+}
+
+/**
+ * `compute(root)` memoized per tree (or per scoped view) under `slot`. Nodes
+ * other than a file's root are not memoized: the question depends on the node.
+ */
+export function perRoot<T>(root: Node, slot: string, compute: (root: Node) => T): T {
+  const key: object | undefined = scopedRoots.has(root) ? root : root.type === 'source_file' ? root.tree : undefined;
+  if (!key) return compute(root);
+  let memo = rootMemos.get(key);
+  if (!memo) {
+    memo = new Map();
+    rootMemos.set(key, memo);
+  }
+  if (memo.has(slot)) return memo.get(slot) as T;
+  const value = compute(root);
+  memo.set(slot, value);
+  return value;
+}
+
 export function enclosingFunction(node: Node): Node | null {
-  const parent = node.parent;
+  const parent = parentOf(node);
   if (!parent) return null;
   return answerUpwards<Node | null>(parent, ancestryMemo(node.tree).functionAtOrAbove, (current) => (functionTypeSet.has(current.type) ? current : undefined), null);
 }

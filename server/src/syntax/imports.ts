@@ -1,6 +1,7 @@
 // The file's imports as the names they are used by: `import l "log"` makes
 // `l.Fatal` a call into "log". Dot and blank imports give no usable name.
 import type { Node } from 'web-tree-sitter';
+import { perRoot } from './functions';
 
 /** Local package name → import path. */
 export type ImportNames = ReadonlyMap<string, string>;
@@ -13,7 +14,12 @@ function defaultName(importPath: string): string {
   return last.replace(/\.v\d+$/, '').replace(/^go-/, '').replace(/-/g, '_');
 }
 
+/** Memoized per tree (several rules ask); the map is read-only to callers. */
 export function importNames(root: Node): ImportNames {
+  return perRoot(root, 'importNames', findImportNames);
+}
+
+function findImportNames(root: Node): ImportNames {
   const names = new Map<string, string>();
   for (const spec of root.descendantsOfType('import_spec')) {
     if (!spec) continue;

@@ -6,8 +6,8 @@
 // (or method); a nested func literal is resolved through it. Names that do not
 // resolve are package-level, imported or unknown: rules must treat them as
 // "don't know".
-import type { Node } from 'web-tree-sitter';
-import { isFunctionNode } from './functions';
+import type { Node, Tree } from 'web-tree-sitter';
+import { enclosingFunction, isFunctionNode, parentOf } from './functions';
 
 export type DeclarationKind =
   | 'parameter'
@@ -59,7 +59,7 @@ const scopeTypes: ReadonlySet<string> = new Set([
 ]);
 
 function nearestScope(node: Node): Node | null {
-  for (let current = node.parent; current; current = current.parent) {
+  for (let current = parentOf(node); current; current = parentOf(current)) {
     if (scopeTypes.has(current.type)) return current;
   }
   return null;
@@ -67,10 +67,9 @@ function nearestScope(node: Node): Node | null {
 
 /** The outermost function (declaration or method) that contains the node, or the node's own function. */
 export function outermostFunction(node: Node): Node | null {
-  let found: Node | null = null;
-  for (let current: Node | null = node; current; current = current.parent) {
-    if (isFunctionNode(current)) found = current;
-  }
+  // Through the per-tree memo of enclosingFunction: walking every parent to the root is O(depth²) in tree-sitter 0.25.
+  let found: Node | null = isFunctionNode(node) ? node : null;
+  for (let current = enclosingFunction(node); current; current = enclosingFunction(current)) found = current;
   return found;
 }
 
@@ -101,7 +100,7 @@ export class LocalNames {
     if (cached !== undefined) return cached ?? undefined;
     let result: LocalDeclaration | null = null;
     const name = identifier.text;
-    for (let current = identifier.parent; current && !result; current = current.parent) {
+    for (let current = parentOf(identifier); current && !result; current = parentOf(current)) {
       const declarations = this.byScope.get(current.id);
       if (declarations) {
         for (const declaration of declarations) {
@@ -139,7 +138,7 @@ export class LocalNames {
   /** Resolves an identifier by name as seen at the given node (for names that appear only in text). */
   resolveNameAt(name: string, at: Node): LocalDeclaration | undefined {
     let result: LocalDeclaration | undefined;
-    for (let current: Node | null = at; current && !result; current = current.parent) {
+    for (let current: Node | null = at; current && !result; current = parentOf(current)) {
       for (const declaration of this.byScope.get(current.id) ?? []) {
         if (declaration.name === name && declaration.visibleFrom <= at.startIndex) {
           if (!result || declaration.visibleFrom > result.visibleFrom) result = declaration;
@@ -159,14 +158,14 @@ export class LocalNames {
   }
 
   private collectDeclaration(identifier: Node): void {
-    const parent = identifier.parent;
+    const parent = parentOf(identifier);
     if (!parent) return;
     switch (parent.type) {
       case 'parameter_declaration':
       case 'variadic_parameter_declaration': {
         if (parent.childForFieldName('type')?.id === identifier.id) return;
-        const list = parent.parent;
-        const fn = list?.parent;
+        const list = parentOf(parent);
+        const fn = list ? parentOf(list) : null;
         if (!list || !fn || !isFunctionNode(fn)) return;
         const kind: DeclarationKind =
           fn.childForFieldName('receiver')?.id === list.id ? 'receiver' : fn.childForFieldName('result')?.id === list.id ? 'result' : 'parameter';
@@ -181,10 +180,10 @@ export class LocalNames {
         return;
       }
       case 'expression_list': {
-        const owner = parent.parent;
+        const owner = parentOf(parent);
         if (!owner || owner.childForFieldName('left')?.id !== parent.id) return;
         if (owner.type === 'short_var_declaration') {
-          const kind = owner.parent?.type === 'for_clause' ? 'for-init' : 'short-var';
+          const kind = parentOf(owner)?.type === 'for_clause' ? 'for-init' : 'short-var';
           this.add(identifier, kind, nearestScope(owner), owner.endIndex, owner);
         } else if (owner.type === 'range_clause' && hasOperator(owner, ':=')) {
           this.add(identifier, 'range', nearestScope(owner), owner.endIndex, owner);
@@ -201,11 +200,11 @@ export class LocalNames {
   }
 
   private collectWrite(identifier: Node): void {
-    const parent = identifier.parent;
+    const parent = parentOf(identifier);
     if (!parent) return;
     let kind: WriteKind | undefined;
     if (parent.type === 'expression_list') {
-      const owner = parent.parent;
+      const owner = parentOf(parent);
       if (owner && owner.childForFieldName('left')?.id === parent.id) {
         if (owner.type === 'assignment_statement') kind = 'assign';
         else if ((owner.type === 'range_clause' || owner.type === 'receive_statement') && hasOperator(owner, '=')) kind = 'assign';
@@ -216,8 +215,8 @@ export class LocalNames {
     } else if (parent.type === 'unary_expression' && hasOperator(parent, '&')) {
       kind = 'address';
     } else if (parent.type === 'selector_expression' && parent.childForFieldName('operand')?.id === identifier.id) {
-      const list = parent.parent;
-      const owner = list?.parent;
+      const list = parentOf(parent);
+      const owner = list ? parentOf(list) : null;
       if (list?.type === 'expression_list' && owner?.type === 'assignment_statement' && owner.childForFieldName('left')?.id === list.id) {
         kind = 'field';
       } else if (list?.type === 'inc_statement' || list?.type === 'dec_statement') {
@@ -232,17 +231,32 @@ export class LocalNames {
   }
 }
 
-/** One LocalNames per outermost function, built on first use (rules share a file's worth). */
-export class LocalNamesCache {
-  private readonly cache = new Map<number, LocalNames>();
+// A LocalNames depends only on its function's subtree and, once built, only
+// memoizes (resolve), so every rule of an analysis can share one per function:
+// building it scans every identifier of the function through wasm, and twenty
+// rules used to do that each. Shared per Tree (a new Tree per parse), whether
+// a rule sees the whole file or a scoped view of it (the nodes are the same).
+const sharedNames = new WeakMap<Tree, Map<number, LocalNames>>();
 
+function namesOfTree(tree: Tree): Map<number, LocalNames> {
+  let names = sharedNames.get(tree);
+  if (!names) {
+    names = new Map();
+    sharedNames.set(tree, names);
+  }
+  return names;
+}
+
+/** One LocalNames per outermost function, built on first use (shared by all rules on the same tree). */
+export class LocalNamesCache {
   for(node: Node): LocalNames | undefined {
     const root = outermostFunction(node);
     if (!root) return undefined;
-    let names = this.cache.get(root.id);
+    const cache = namesOfTree(root.tree);
+    let names = cache.get(root.id);
     if (!names) {
       names = new LocalNames(root);
-      this.cache.set(root.id, names);
+      cache.set(root.id, names);
     }
     return names;
   }
