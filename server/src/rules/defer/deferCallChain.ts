@@ -95,6 +95,10 @@ export const deferCallChain: Rule = {
       }
     }
     if (functions.size === 0 && methods.size === 0) return;
+    // Only a defer of one of these methods can be reported: the others skip
+    // resolving their function's local names (this rule runs over the whole
+    // file on every keystroke).
+    const methodNames = new Set([...methods.keys()].map((key) => key.slice(key.indexOf('.') + 1)));
     const locals = new LocalNamesCache();
     for (const site of deferSites(root)) {
       const callee = site.call.childForFieldName('function');
@@ -103,7 +107,7 @@ export const deferCallChain: Rule = {
       if (callee.type === 'identifier') {
         declaration = functions.get(callee.text);
         if (declaration && locals.for(site.statement)?.resolve(callee)) declaration = undefined;
-      } else if (callee.type === 'selector_expression') {
+      } else if (callee.type === 'selector_expression' && methodNames.has(callee.childForFieldName('field')?.text ?? '')) {
         // Only `r.Method()` on the enclosing method's own receiver has a known type.
         const operand = callee.childForFieldName('operand');
         const method = locals.for(site.statement)?.root;

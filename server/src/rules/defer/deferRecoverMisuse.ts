@@ -13,8 +13,41 @@ import { LocalNamesCache, type LocalNames } from '../../syntax/localNames';
 import type { Rule } from '../rule';
 import type { RuleContext } from '../ruleContext';
 
-function recoverCalls(fn: Node, names: LocalNames | undefined): Node[] {
-  return ownDescendants(fn, 'call_expression').filter((call) => isBuiltinCall(call, 'recover', names));
+// This rule runs over the whole file on every keystroke (it looks across
+// declarations), so it first asks the text: a function whose source does not
+// spell `recover` cannot call it, and needs neither a scan of its calls nor
+// its local names (the expensive part). Names are built lazily for the same
+// reason; the answers are the same as building them up front.
+
+/** True when the node's source text contains `word`. */
+function mentions(node: Node, word: string): boolean {
+  return node.text.includes(word);
+}
+
+/** The local names of a function, built on first use. */
+type LazyNames = () => LocalNames | undefined;
+
+function lazyNames(locals: LocalNamesCache, node: Node): LazyNames {
+  let names: LocalNames | undefined;
+  let built = false;
+  return () => {
+    if (!built) {
+      names = locals.for(node);
+      built = true;
+    }
+    return names;
+  };
+}
+
+function recoverCalls(fn: Node, names: LazyNames): Node[] {
+  if (!mentions(fn, 'recover')) return [];
+  const calls = ownDescendants(fn, 'call_expression').filter((call) => {
+    const callee = call.childForFieldName('function');
+    return callee?.type === 'identifier' && callee.text === 'recover';
+  });
+  if (calls.length === 0) return calls;
+  const resolved = names();
+  return calls.filter((call) => isBuiltinCall(call, 'recover', resolved));
 }
 
 /** A func literal called where it is written, not by defer or go: `func() { … }()`. */
@@ -30,16 +63,16 @@ function recoveringHelpers(root: Node, locals: LocalNamesCache): Map<string, Nod
   for (const declaration of root.namedChildren) {
     if (declaration?.type !== 'function_declaration') continue;
     const name = declaration.childForFieldName('name')?.text;
-    if (name && recoverCalls(declaration, locals.for(declaration)).length > 0) helpers.set(name, declaration);
+    if (name && recoverCalls(declaration, lazyNames(locals, declaration)).length > 0) helpers.set(name, declaration);
   }
   return helpers;
 }
 
 /** True when the deferred call recovers: a deferred literal with a direct recover, or a deferred recovering helper. */
-function deferRecovers(site: DeferSite, helpers: Map<string, Node>, names: LocalNames | undefined): boolean {
+function deferRecovers(site: DeferSite, helpers: Map<string, Node>, names: LazyNames): boolean {
   const callee = site.call.childForFieldName('function');
   if (callee?.type === 'func_literal') return recoverCalls(callee, names).length > 0;
-  return callee?.type === 'identifier' && helpers.has(callee.text) && !names?.resolve(callee);
+  return callee?.type === 'identifier' && helpers.has(callee.text) && !names()?.resolve(callee);
 }
 
 function deferRecoverFix(context: RuleContext, site: DeferSite): Fix {
@@ -123,20 +156,22 @@ export const deferRecoverMisuse: Rule = {
     const sites = deferSites(root);
 
     for (const site of sites) {
-      const names = locals.for(site.statement);
-      if (isBuiltinCall(site.call, 'recover', names)) {
+      const names = lazyNames(locals, site.statement);
+      const deferred = site.call.childForFieldName('function');
+      if (deferred?.type === 'identifier' && deferred.text === 'recover' && isBuiltinCall(site.call, 'recover', names())) {
         context.report({ at: site.statement, messageKey: 'deferRecover', fixes: [deferRecoverFix(context, site)] });
         continue;
       }
       // A deferred literal that calls a recovering helper instead of deferring it.
-      const callee = site.call.childForFieldName('function');
-      if (callee?.type !== 'func_literal') continue;
+      const callee = deferred;
+      // Without a recovering helper in the file there is nothing to find in the literal.
+      if (callee?.type !== 'func_literal' || helpers.size === 0) continue;
       for (const call of ownDescendants(callee, 'call_expression')) {
         const helperName = call.childForFieldName('function');
-        if (helperName?.type !== 'identifier' || names?.resolve(helperName)) continue;
+        if (helperName?.type !== 'identifier') continue;
         const helper = helpers.get(helperName.text);
-        if (!helper || call.parent?.type !== 'expression_statement') continue;
-        const recoverAt = recoverCalls(helper, locals.for(helper))[0];
+        if (!helper || names()?.resolve(helperName) || call.parent?.type !== 'expression_statement') continue;
+        const recoverAt = recoverCalls(helper, lazyNames(locals, helper))[0];
         context.report({
           at: call,
           messageKey: 'helperNotDeferred',
@@ -147,14 +182,14 @@ export const deferRecoverMisuse: Rule = {
     }
 
     for (const literal of root.descendantsOfType('func_literal')) {
-      if (!literal || isInsideError(literal) || !isCalledInPlace(literal)) continue;
-      for (const call of recoverCalls(literal, locals.for(literal))) context.report({ at: call, messageKey: 'calledInPlace' });
+      if (!literal || !mentions(literal, 'recover') || isInsideError(literal) || !isCalledInPlace(literal)) continue;
+      for (const call of recoverCalls(literal, lazyNames(locals, literal))) context.report({ at: call, messageKey: 'calledInPlace' });
     }
 
     // Panics in goroutines started by a function whose only recover is its own deferred one.
     const checkedFunctions = new Set<number>();
     for (const site of sites) {
-      const names = locals.for(site.statement);
+      const names = lazyNames(locals, site.statement);
       if (checkedFunctions.has(site.fn.id) || !deferRecovers(site, helpers, names)) continue;
       checkedFunctions.add(site.fn.id);
       for (const goStatement of ownDescendants(site.fn, 'go_statement')) {
@@ -163,7 +198,7 @@ export const deferRecoverMisuse: Rule = {
         const ownDefers = sites.filter((inner) => inner.fn.id === literal.id);
         if (ownDefers.some((inner) => deferRecovers(inner, helpers, names))) continue;
         for (const panicCall of ownDescendants(literal, 'call_expression')) {
-          if (!isBuiltinCall(panicCall, 'panic', names) || enclosingFunction(panicCall)?.id !== literal.id) continue;
+          if (!isBuiltinCall(panicCall, 'panic', names()) || enclosingFunction(panicCall)?.id !== literal.id) continue;
           context.report({
             at: panicCall,
             messageKey: 'otherGoroutine',

@@ -114,10 +114,15 @@ export const deferValueReceiver: Rule = {
     const root = context.tree.rootNode;
     const methods = methodsByTypeAndName(root);
     if (methods.size === 0) return;
+    // Names of the file's value-receiver methods: a defer calling anything else
+    // cannot be reported, so it skips the local-name resolution of its function
+    // (the cost of this file-wide rule on every keystroke).
+    const valueMethods = new Set([...methods.entries()].filter(([, node]) => !hasPointerReceiver(node)).map(([key]) => key.slice(key.indexOf('.') + 1)));
+    if (valueMethods.size === 0) return;
     const locals = new LocalNamesCache();
     for (const site of deferSites(root)) {
       const call = methodCall(site.call);
-      if (!call || call.receiver.type !== 'identifier') continue;
+      if (!call || call.receiver.type !== 'identifier' || !valueMethods.has(call.method)) continue;
       const names = locals.for(site.statement);
       const declaration = names?.resolve(call.receiver);
       const type = declaration ? declaredTypeName(declaration) : undefined;
