@@ -73,6 +73,11 @@ export function outermostFunction(node: Node): Node | null {
   return found;
 }
 
+/** Nodes whose direct identifier children may declare a name (see collectDeclaration). */
+const declaringTypes = ['parameter_declaration', 'variadic_parameter_declaration', 'var_spec', 'const_spec', 'type_switch_statement', 'short_var_declaration', 'range_clause', 'receive_statement'];
+/** Of those, the ones that declare through the identifiers of their `left` expression list. */
+const leftDeclaringTypes: ReadonlySet<string> = new Set(['short_var_declaration', 'range_clause', 'receive_statement']);
+
 function hasOperator(node: Node, operator: string): boolean {
   for (let index = 0; index < node.childCount; index++) {
     if (node.child(index)?.type === operator) return true;
@@ -83,15 +88,47 @@ function hasOperator(node: Node, operator: string): boolean {
 export class LocalNames {
   private readonly byScope = new Map<number, LocalDeclaration[]>();
   private readonly resolved = new Map<number, LocalDeclaration | null>();
-  private readonly writeList: LocalWrite[] = [];
-  private readonly identifiers: Node[];
+  /**
+   * Built on the first writes() call: most functions are resolved only for a
+   * few names (the channel facts build one LocalNames per function of the
+   * file on every keystroke), and finding the writes resolves every assigned
+   * identifier. The list is the same whenever it is built: declarations are
+   * all known by then and resolve() is pure.
+   */
+  private writeList: LocalWrite[] | undefined;
+  /** Every identifier under the root; scanned only for writes() and references(). */
+  private identifierList: Node[] | undefined;
 
   constructor(readonly root: Node) {
-    this.identifiers = root.descendantsOfType('identifier').filter((node): node is Node => node !== null);
     // Declarations first, in source order, so a `:=` that redeclares an
-    // existing name of the same scope becomes a write instead.
-    for (const identifier of this.identifiers) this.collectDeclaration(identifier);
-    for (const identifier of this.identifiers) this.collectWrite(identifier);
+    // existing name of the same scope becomes a write instead. Only the
+    // identifiers whose parent can declare are visited, found from those
+    // parents: asking every identifier for its parent costs a walk from the
+    // root inside wasm each.
+    const candidates: { identifier: Node; parent: Node }[] = [];
+    for (const node of root.descendantsOfType(declaringTypes)) {
+      if (!node) continue;
+      const parent = leftDeclaringTypes.has(node.type) ? node.childForFieldName('left') : node;
+      // `x, y := …` declares through an expression_list; a `left` of any other shape declares nothing here.
+      if (!parent || (parent !== node && parent.type !== 'expression_list')) continue;
+      for (const child of parent.namedChildren) if (child?.type === 'identifier') candidates.push({ identifier: child, parent });
+    }
+    candidates.sort((a, b) => a.identifier.startIndex - b.identifier.startIndex);
+    for (const { identifier, parent } of candidates) this.collectDeclaration(identifier, parent);
+  }
+
+  private get identifiers(): Node[] {
+    if (!this.identifierList) this.identifierList = this.root.descendantsOfType('identifier').filter((node): node is Node => node !== null);
+    return this.identifierList;
+  }
+
+  private allWrites(): LocalWrite[] {
+    if (!this.writeList) {
+      const list: LocalWrite[] = [];
+      for (const identifier of this.identifiers) this.collectWrite(identifier, list);
+      this.writeList = list;
+    }
+    return this.writeList;
   }
 
   /** The local declaration an identifier refers to, or undefined (package-level, imported, unknown). */
@@ -122,7 +159,7 @@ export class LocalNames {
 
   /** Every write to the declaration (assignments, ++/--, &x, x.f = …, `:=` redeclarations). */
   writes(declaration: LocalDeclaration): LocalWrite[] {
-    return this.writeList.filter((write) => write.declaration === declaration);
+    return this.allWrites().filter((write) => write.declaration === declaration);
   }
 
   /** Every identifier (other than the declaring one) that refers to the declaration. */
@@ -157,9 +194,8 @@ export class LocalNames {
     this.byScope.set(scope.id, list);
   }
 
-  private collectDeclaration(identifier: Node): void {
-    const parent = parentOf(identifier);
-    if (!parent) return;
+  /** `parent` is the identifier's parent (known to the caller). */
+  private collectDeclaration(identifier: Node, parent: Node): void {
     switch (parent.type) {
       case 'parameter_declaration':
       case 'variadic_parameter_declaration': {
@@ -199,7 +235,7 @@ export class LocalNames {
     }
   }
 
-  private collectWrite(identifier: Node): void {
+  private collectWrite(identifier: Node, list: LocalWrite[]): void {
     const parent = parentOf(identifier);
     if (!parent) return;
     let kind: WriteKind | undefined;
@@ -227,7 +263,7 @@ export class LocalNames {
     const declaration = this.resolve(identifier);
     if (!declaration) return;
     if (kind === 'redeclare' && declaration.identifier.id === identifier.id) return;
-    this.writeList.push({ declaration, kind, identifier });
+    list.push({ declaration, kind, identifier });
   }
 }
 
