@@ -4,7 +4,7 @@
 // on code the parser may have misread.
 import type { Node } from 'web-tree-sitter';
 import { statementCall } from './calls';
-import { enclosingFunction, isInsideError, perRoot } from './functions';
+import { enclosingFunction, isInsideError, perRoot, topLevelMentioning } from './functions';
 
 export interface DeferSite {
   statement: Node;
@@ -21,7 +21,11 @@ export function deferSites(root: Node): DeferSite[] {
 
 function findDeferSites(root: Node): DeferSite[] {
   const sites: DeferSite[] = [];
-  for (const statement of root.descendantsOfType('defer_statement')) {
+  const statements =
+    root.type === 'source_file'
+      ? topLevelMentioning(root, 'defer').flatMap((declaration) => declaration.descendantsOfType('defer_statement'))
+      : root.descendantsOfType('defer_statement');
+  for (const statement of statements) {
     if (!statement || isInsideError(statement)) continue;
     const call = statementCall(statement);
     const fn = enclosingFunction(statement);

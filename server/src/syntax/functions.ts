@@ -116,6 +116,17 @@ export function perRoot<T>(root: Node, slot: string, compute: (root: Node) => T)
   return value;
 }
 
+/**
+ * The file's top-level nodes whose source contains `word`, in source order.
+ * A whole-tree `descendantsOfType` walks every node of the file inside wasm
+ * (5–10 ms on a 4,000-line file); when what is looked for must spell a word
+ * (`defer`, `recover`), walking only the declarations that contain it finds
+ * the same nodes in the same order.
+ */
+export function topLevelMentioning(root: Node, word: string): Node[] {
+  return root.namedChildren.filter((node): node is Node => node !== null && node.text.includes(word));
+}
+
 export function enclosingFunction(node: Node): Node | null {
   const parent = parentOf(node);
   if (!parent) return null;

@@ -8,7 +8,7 @@ import type { Node } from 'web-tree-sitter';
 import type { Fix } from '../../engine/finding';
 import { isBuiltinCall, statementCall } from '../../syntax/calls';
 import { deferSites, type DeferSite } from '../../syntax/defers';
-import { enclosingFunction, isInsideError, ownDescendants } from '../../syntax/functions';
+import { enclosingFunction, isInsideError, ownDescendants, topLevelMentioning } from '../../syntax/functions';
 import { LocalNamesCache, type LocalNames } from '../../syntax/localNames';
 import type { Rule } from '../rule';
 import type { RuleContext } from '../ruleContext';
@@ -181,7 +181,8 @@ export const deferRecoverMisuse: Rule = {
       }
     }
 
-    for (const literal of root.descendantsOfType('func_literal')) {
+    const literals = topLevelMentioning(root, 'recover').flatMap((declaration) => declaration.descendantsOfType('func_literal'));
+    for (const literal of literals) {
       if (!literal || !mentions(literal, 'recover') || isInsideError(literal) || !isCalledInPlace(literal)) continue;
       for (const call of recoverCalls(literal, lazyNames(locals, literal))) context.report({ at: call, messageKey: 'calledInPlace' });
     }
