@@ -8,6 +8,7 @@ import { compareFindings, type Category, type Finding, type Severity } from './f
 import { LineIndex } from './lineIndex';
 import { isGeneratedGoFile } from './generatedFile';
 import { runRules } from './incrementalRules';
+import { maxBracketDepth } from './nestingDepth';
 import { isSuppressed } from './suppression';
 
 export type RuleSetting = Severity | 'off';
@@ -42,7 +43,20 @@ export interface FileAnalysis {
   lines: LineIndex;
   /** Rules that threw on this file; their findings are dropped, the others kept. */
   failures: RuleFailure[];
+  /**
+   * Set when the syntactic rules were skipped because brackets nest deeper
+   * than `maxNestingDepth` (their cost grows steeply with depth); callers tell
+   * the user, as for files above the size limit.
+   */
+  tooDeeplyNested?: { depth: number; limit: number };
 }
+
+/**
+ * Bracket nesting above which the syntactic rules do not run. GOROOT (go1.26,
+ * generated files included) never nests deeper than 15; at 100 the slowest
+ * rule shapes still finish well under a second.
+ */
+export const maxNestingDepth = 100;
 
 function isEnabled(rule: Rule, options: AnalysisOptions): boolean {
   if (options.onlyRules && !options.onlyRules.has(rule.id)) return false;
@@ -53,6 +67,8 @@ function isEnabled(rule: Rule, options: AnalysisOptions): boolean {
 export function analyzeTree(tree: Tree, text: string, options: AnalysisOptions): FileAnalysis {
   const lines = new LineIndex(text);
   if (!options.includeGenerated && isGeneratedGoFile(text)) return { findings: [], lines, failures: [] };
+  const depth = maxBracketDepth(text, maxNestingDepth);
+  if (depth > maxNestingDepth) return { findings: [], lines, failures: [], tooDeeplyNested: { depth, limit: maxNestingDepth } };
   const rules = allRules.filter((rule) => isEnabled(rule, options));
   const { findings, failures } = runRules(
     { tree, text, lines, rules, locale: options.locale, goVersion: options.goVersion, filePath: options.filePath },

@@ -4,7 +4,7 @@
 // loops, early returns); anything else answers "not sure", which rules treat
 // as silence.
 import type { Node } from 'web-tree-sitter';
-import { isFunctionNode } from './functions';
+import { isFunctionNode, parentOf } from './functions';
 import { isTerminating, statementsOf } from './statements';
 
 /** Node types a node may sit in and still run whenever the statement around it runs. */
@@ -28,12 +28,14 @@ const passThroughTypes: ReadonlySet<string> = new Set([
 /** The lowest statement_list containing both nodes, with the child statements that contain each. */
 function commonStatementList(a: Node, b: Node): { list: Node; first: Node; second: Node } | null {
   const chain = new Map<number, Node>();
-  for (let current: Node | null = a; current; current = current.parent) {
-    if (current.parent?.type === 'statement_list') chain.set(current.parent.id, current);
+  // parentOf (memoized), not .parent (O(depth) each): rules ask this for every pair of statements.
+  for (let current: Node | null = a; current; current = parentOf(current)) {
+    const parent = parentOf(current);
+    if (parent?.type === 'statement_list') chain.set(parent.id, current);
     if (isFunctionNode(current)) break;
   }
-  for (let current: Node | null = b; current; current = current.parent) {
-    const list = current.parent;
+  for (let current: Node | null = b; current; current = parentOf(current)) {
+    const list = parentOf(current);
     if (list?.type === 'statement_list' && chain.has(list.id)) {
       const first = chain.get(list.id);
       return first ? { list, first, second: current } : null;
@@ -50,7 +52,7 @@ function commonStatementList(a: Node, b: Node): { list: Node; first: Node; secon
  */
 export function runsUnconditionallyIn(node: Node, statement: Node): boolean {
   for (let current: Node = node; current.id !== statement.id; ) {
-    const parent = current.parent;
+    const parent = parentOf(current);
     if (!parent) return false;
     if (!passThroughTypes.has(parent.type)) {
       // The condition of an if (or a switch's value) is evaluated unconditionally.
@@ -86,7 +88,7 @@ export function reachesAfter(first: Node, second: Node): boolean {
 
 /** The nearest loop around the node inside its own function, if any. */
 export function enclosingLoop(node: Node): Node | null {
-  for (let current = node.parent; current; current = current.parent) {
+  for (let current = parentOf(node); current; current = parentOf(current)) {
     if (isFunctionNode(current)) return null;
     if (current.type === 'for_statement') return current;
   }
