@@ -3,7 +3,7 @@
 // of every function again).
 import type { Node, Tree } from 'web-tree-sitter';
 import { channelVariables, type ChannelVariable } from './channelVariables';
-import { LocalNames, outermostFunction } from './localNames';
+import { LocalNames, LocalNamesCache, outermostFunction } from './localNames';
 import { allFunctions, isInsideError } from './functions';
 import { fileFunctions } from './goroutines';
 
@@ -29,9 +29,24 @@ const cache = new WeakMap<Tree, { text: string; facts: FileChannels }>();
 function build(tree: Tree): FileChannels {
   const roots = allFunctions(tree.rootNode).filter((fn) => outermostFunction(fn)?.id === fn.id && !fn.hasError);
   const byRoot = new Map<number, FunctionChannels>();
+  // Name resolution is built when a rule first asks (and shared with every other rule on this tree).
+  const shared = new LocalNamesCache();
+  const namesOf = (root: Node): LocalNames => shared.for(root) ?? new LocalNames(root);
   const functions = roots.map((root) => {
-    const names = new LocalNames(root);
-    const entry = { root, names, channels: channelVariables(names) };
+    // Every channel origin needs a channel type (make(chan …), var x chan T, a chan parameter), whose text
+    // has the keyword: a function without "chan" has no channel variables, and most functions have none.
+    const mayHaveChannels = root.text.includes('chan');
+    let channels: ChannelVariable[] | undefined;
+    const entry: FunctionChannels = {
+      root,
+      get names() {
+        return namesOf(root);
+      },
+      get channels() {
+        channels ??= mayHaveChannels ? channelVariables(namesOf(root)) : [];
+        return channels;
+      },
+    };
     byRoot.set(root.id, entry);
     return entry;
   });
