@@ -93,6 +93,10 @@ function isRecord(value: unknown): value is JsonLogRecord {
   return isObject(value) && isRange(value.range) && typeof value.code === 'string';
 }
 
+function isRelated(value: unknown): value is JsonRelated {
+  return isObject(value) && typeof value.message === 'string' && isObject(value.location) && typeof value.location.uri === 'string' && isRange(value.location.range);
+}
+
 function isHeader(value: unknown): value is JsonLogHeader {
   return isObject(value) && typeof value.file === 'string' && typeof value.version === 'number';
 }
@@ -119,7 +123,9 @@ export function parseCompilerJsonFile(content: string): ParsedJsonFile | undefin
       continue;
     }
     if (isRecord(value)) {
-      records.push({ ...value, message: typeof value.message === 'string' ? value.message : '' });
+      // Related entries of another shape are dropped one by one (fuzzing found null entries crashing the flow reader).
+      const related = Array.isArray(value.relatedInformation) ? value.relatedInformation.filter(isRelated) : undefined;
+      records.push({ ...value, message: typeof value.message === 'string' ? value.message : '', relatedInformation: related });
     } else {
       badLines++;
     }

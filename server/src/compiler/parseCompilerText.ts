@@ -126,7 +126,7 @@ export function parseCompilerText(output: string, options: ParseTextOptions): Pa
     const [, printedFile, lineText, columnText, message] = match;
     const file = resolveCompilerPath(printedFile, options.cwd);
     if (!file) continue;
-    const at: SourcePoint = { file, line: Number(lineText), column: columnText ? Number(columnText) : 0 };
+    const at: SourcePoint = { file, line: positionNumber(lineText), column: columnText ? positionNumber(columnText) : 0 };
 
     if (message.startsWith(' ')) {
       if (block && samePoint(block.at, at)) addStep(block, message, options.cwd);
@@ -164,6 +164,12 @@ export function parseCompilerText(output: string, options: ParseTextOptions): Pa
   return { facts, explanations, packages, factsPerSection, unrecognized };
 }
 
+/** A printed line or column; hundreds of digits (damaged output, found by fuzzing) would read as Infinity. */
+function positionNumber(digits: string): number {
+  const value = Number(digits);
+  return Number.isSafeInteger(value) ? value : Number.MAX_SAFE_INTEGER;
+}
+
 function samePoint(a: SourcePoint, b: SourcePoint): boolean {
   return a.file === b.file && a.line === b.line && a.column === b.column;
 }
@@ -181,7 +187,7 @@ function addStep(block: OpenBlock, message: string, cwd: string): void {
   const from = /^(from .*) at (.+?):(\d+):(\d+)$/.exec(text);
   if (from) {
     const file = resolveCompilerPath(from[2], cwd);
-    const at: SourcePoint = file ? { file, line: Number(from[3]), column: Number(from[4]) } : block.at;
+    const at: SourcePoint = file ? { file, line: positionNumber(from[3]), column: positionNumber(from[4]) } : block.at;
     steps.push({ kind: 'from', text: from[1], at });
     if (block.pendingFlow !== undefined) {
       steps[block.pendingFlow].at = at;
