@@ -49,8 +49,17 @@ export function positionMapper(documentText: string): LineIndex {
 const identifier = /^[\p{L}_][\p{L}\p{Nd}_]*/u;
 
 /** The identifier at the point, or a zero-width range when none starts there. */
+/**
+ * The document position of a compiler position, clamped to the document's last
+ * line: damaged or stale output can name any line (fuzzing found facts far
+ * past the end), and a range outside the document breaks LSP clients.
+ */
+function positionIn(mapper: LineIndex, point: SourcePoint): Position {
+  return mapper.positionFromUtf8(Math.min(point.line, mapper.lineCount), point.column || 1);
+}
+
 function rangeAt(mapper: LineIndex, point: SourcePoint, subject: string | undefined): Range {
-  const start = mapper.positionFromUtf8(point.line, point.column || 1);
+  const start = positionIn(mapper, point);
   const rest = mapper.lineText(start.line).slice(start.character);
   let length = 0;
   if (subject && rest.startsWith(subject)) length = subject.length;
@@ -59,7 +68,7 @@ function rangeAt(mapper: LineIndex, point: SourcePoint, subject: string | undefi
 }
 
 function relatedPosition(point: SourcePoint, ownFile: string, mapper: LineIndex, options: ToFindingOptions): Position {
-  if (point.file === ownFile) return mapper.positionFromUtf8(point.line, point.column || 1);
+  if (point.file === ownFile) return positionIn(mapper, point);
   const text = options.textOf?.(point.file);
   if (text !== undefined) return new LineIndex(text).positionFromUtf8(point.line, point.column || 1);
   return { line: Math.max(0, point.line - 1), character: Math.max(0, point.column - 1) };

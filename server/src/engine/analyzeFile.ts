@@ -7,6 +7,7 @@ import type { Locale, Rule } from '../rules/rule';
 import { compareFindings, type Category, type Finding, type Severity } from './finding';
 import { LineIndex } from './lineIndex';
 import { isGeneratedGoFile } from './generatedFile';
+import { isInsideError } from '../syntax/functions';
 import { runRules } from './incrementalRules';
 import { maxBracketDepth } from './nestingDepth';
 import { isSuppressed } from './suppression';
@@ -74,7 +75,24 @@ export function analyzeTree(tree: Tree, text: string, options: AnalysisOptions):
     { tree, text, lines, rules, locale: options.locale, goVersion: options.goVersion, filePath: options.filePath },
     options.incremental !== false,
   );
-  return { findings: applyUserChoices(findings, lines, options), lines, failures };
+  const outsideErrors = findings.filter((finding) => !inParseError(finding, tree, lines));
+  return { findings: applyUserChoices(outsideErrors, lines, options), lines, failures };
+}
+
+/**
+ * Whether the smallest node around the finding's range sits inside an ERROR
+ * (or MISSING) node. Tree-sitter wraps code it cannot place in ERROR nodes
+ * (e.g. statements left at top level when a `func` line is deleted), and
+ * what is inside reads differently once the user finishes typing: findings
+ * there would be invented. One check here instead of one per rule (fuzzing
+ * found rules reporting inside such wrappers).
+ */
+function inParseError(finding: Finding, tree: Tree, lines: LineIndex): boolean {
+  if (!tree.rootNode.hasError) return false;
+  const start = lines.offsetAt(finding.range.start);
+  const end = lines.offsetAt(finding.range.end);
+  const node = tree.rootNode.descendantForIndex(start, Math.max(start, end - 1));
+  return node !== null && isInsideError(node);
 }
 
 /**

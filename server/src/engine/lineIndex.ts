@@ -63,8 +63,7 @@ export class LineIndex {
 
   /** LSP position of a compiler position: 1-based line, 1-based UTF-8 byte column (0: none printed). */
   positionFromUtf8(line1: number, byteColumn1: number): Position {
-    // Clamped to the last line: damaged or stale compiler output can name any line, and a position outside the document breaks clients.
-    const line = Math.min(Math.max(0, line1 - 1), this.starts.length - 1);
+    const line = Math.max(0, line1 - 1);
     return { line, character: utf16CharacterOfByteColumn(this.lineText(line), byteColumn1) };
   }
 }
