@@ -228,7 +228,13 @@ export async function runEscapeAnalysis(options: EscapeAnalysisOptions): Promise
     const files = new Map<string, EscapeFact[]>();
     const outside = new Map<string, EscapeFact[]>();
     facts.sort(compareFacts);
+    const remapped = await filesWithLineDirectives(packageDir, options.overlay);
+    for (const file of remapped) {
+      warnings.push(`${path.basename(file)} has //line directives: the compiler's positions after them are not its lines, so its facts are not shown`);
+    }
     for (const fact of facts) {
+      // Positions under a //line directive name other lines (or files): shown, they would land on the wrong lines.
+      if (remapped.has(fact.file)) continue;
       const target = path.dirname(fact.file) === packageDir ? files : outside;
       const list = target.get(fact.file);
       if (list) list.push(fact);
@@ -253,6 +259,33 @@ export async function runEscapeAnalysis(options: EscapeAnalysisOptions): Promise
     result.durationMs = performance.now() - started;
     return result;
   }, options.tempRoot);
+}
+
+// A line directive starts a line comment at column 1 (`//line f.go:10`) or is a `/*line f.go:10*/` block comment.
+const lineDirective = /^\/\/line |\/\*line /m;
+
+/** The package's Go files (overlay text first) whose compiler positions a `//line` directive remaps. */
+async function filesWithLineDirectives(packageDir: string, overlay: Overlay | undefined): Promise<Set<string>> {
+  const found = new Set<string>();
+  const names = new Set<string>();
+  try {
+    for (const name of await fs.readdir(packageDir)) if (isGoSource(name)) names.add(path.join(packageDir, name));
+  } catch {
+    // Only overlay files, or none.
+  }
+  for (const file of overlay?.keys() ?? []) if (path.dirname(file) === packageDir) names.add(file);
+  for (const file of names) {
+    let text = overlay?.get(file);
+    if (text === undefined) {
+      try {
+        text = await fs.readFile(file, 'utf8');
+      } catch {
+        continue;
+      }
+    }
+    if (lineDirective.test(text)) found.add(file);
+  }
+  return found;
 }
 
 /** All facts of a result, package files first. */

@@ -1,0 +1,35 @@
+// `//line` directives make the compiler print positions of other lines (or
+// files): a file that has them gets no compiler facts rather than facts on the
+// wrong lines; the package's other files keep theirs. Runs the real go.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import { runEscapeAnalysis } from '../../server/src/compiler/escapeAnalysis';
+import { findGo } from '../../server/src/compiler/findGo';
+
+const remapped = 'package l\n\nfunc A() *int {\n\tx := 1\n\treturn &x\n}\n\n//line other.go:100\nfunc B() *int {\n\ty := 2\n\treturn &y\n}\n\n//line a.go:900\nfunc C() *int {\n\tz := 3\n\treturn &z\n}\n';
+const plain = 'package l\n\nfunc D() *int {\n\tw := 4\n\treturn &w\n}\n';
+
+test('//line directives: the remapped file gets no facts (not facts on wrong lines), its neighbours keep theirs', { timeout: 120_000 }, async () => {
+  const go = findGo();
+  assert.ok(go.found, 'this test needs go');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'goinsight-test-linedirective-'));
+  try {
+    fs.writeFileSync(path.join(dir, 'go.mod'), 'module example.com/l\n\ngo 1.22\n');
+    fs.writeFileSync(path.join(dir, 'a.go'), remapped);
+    fs.writeFileSync(path.join(dir, 'd.go'), plain);
+    const result = await runEscapeAnalysis({ packageDir: dir, goPath: go.path });
+    assert.equal(result.buildFailed, undefined);
+    const moved = (file: string) => (result.files.get(path.join(dir, file)) ?? []).filter((fact) => fact.kind === 'moved-to-heap').map((fact) => `${fact.line} ${fact.subject}`);
+    assert.deepEqual(moved('a.go'), []);
+    assert.deepEqual(moved('d.go'), ['4 w']);
+    assert.ok(result.warnings.some((warning) => /a\.go has \/\/line directives/.test(warning)));
+    // The same through an unsaved buffer: the overlay's text is what counts.
+    const overlaid = await runEscapeAnalysis({ packageDir: dir, goPath: go.path, overlay: new Map([[path.join(dir, 'd.go'), `${plain}\n//line d.go:1\nvar _ = 0\n`]]) });
+    assert.deepEqual((overlaid.files.get(path.join(dir, 'd.go')) ?? []).filter((fact) => fact.kind === 'moved-to-heap'), []);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
