@@ -283,27 +283,27 @@ export function startServer(connection: Connection): void {
 
   /**
    * Typing produces bursts of changes; analyzing after each one would redo the
-   * work for text that is already gone. Changes wait a moment (a new change
-   * restarts the wait); anything that needs the results sooner (hover, hints,
-   * code actions) analyzes at once through currentFindings.
+   * work for text that is already gone. A change's analysis waits until the
+   * messages already received are handled (setImmediate: no fixed delay), so a
+   * burst read in one go is analyzed once; anything that needs the results
+   * (hover, hints, code actions) analyzes at once through currentFindings.
    */
-  const analysisDelayMs = 25;
-  const pendingAnalyses = new Map<string, NodeJS.Timeout>();
+  const pendingAnalyses = new Map<string, NodeJS.Immediate>();
 
   function analyzeSoon(document: OpenDocument): void {
-    clearTimeout(pendingAnalyses.get(document.uri));
+    if (pendingAnalyses.has(document.uri)) return;
     pendingAnalyses.set(
       document.uri,
-      setTimeout(() => {
+      setImmediate(() => {
         pendingAnalyses.delete(document.uri);
         const current = documents?.get(document.uri);
         if (current && analyses.get(current.uri)?.version !== current.version) analyzeNow(current);
-      }, analysisDelayMs),
+      }),
     );
   }
 
   function analyzeNow(document: OpenDocument): void {
-    clearTimeout(pendingAnalyses.get(document.uri));
+    clearImmediate(pendingAnalyses.get(document.uri));
     pendingAnalyses.delete(document.uri);
     safely(`analysis of ${document.uri}`, undefined, () => analyze(document));
   }
@@ -404,7 +404,7 @@ export function startServer(connection: Connection): void {
   });
 
   connection.onDidCloseTextDocument(({ textDocument }) => {
-    clearTimeout(pendingAnalyses.get(textDocument.uri));
+    clearImmediate(pendingAnalyses.get(textDocument.uri));
     pendingAnalyses.delete(textDocument.uri);
     compiler?.documentClosed(textDocument.uri);
     documents?.close(textDocument.uri);
