@@ -95,6 +95,7 @@ export function startServer(connection: Connection): void {
   const modules = new GoModuleLocator();
   const projectConfigs = new ProjectConfigLocator(modules);
   const toldTooLarge = new Set<string>();
+  const toldTooDeep = new Set<string>();
   const toldBrokenConfig = new Set<string>();
 
   /** The project file's choices for a file; a broken project file is reported once and ignored. */
@@ -143,6 +144,10 @@ export function startServer(connection: Connection): void {
       });
       for (const failure of result.failures) {
         connection.console.error(`rule ${failure.rule} failed on ${document.uri}: ${failure.error.stack ?? failure.error.message}`);
+      }
+      if (result.tooDeeplyNested && !toldTooDeep.has(document.uri)) {
+        toldTooDeep.add(document.uri);
+        tellUser(MessageType.Info, localize(locale, 'fileTooDeeplyNested', { file: path.basename(filePath ?? document.uri), limit: result.tooDeeplyNested.limit }));
       }
       const fromCompiler = compiler?.findingsFor(document.uri, document.version);
       const compilerFindings = fromCompiler
@@ -253,6 +258,11 @@ export function startServer(connection: Connection): void {
         warnUser: (message) => {
           tellUser(MessageType.Warning, `Go Insight: ${message}`);
           sendStatus({ state: 'warning', text: localize(locale, 'statusNoGo'), tooltip: message });
+        },
+        timedOut: (packageDir, seconds) => {
+          const message = localize(locale, 'compilerTimedOut', { seconds, package: packageName(packageDir) });
+          tellUser(MessageType.Warning, message);
+          sendStatus({ state: 'warning', text: localize(locale, 'statusTimedOut'), tooltip: message });
         },
         busy: compilerBusy,
         published: compilerPublished,
@@ -410,6 +420,7 @@ export function startServer(connection: Connection): void {
     documents?.close(textDocument.uri);
     analyses.delete(textDocument.uri);
     toldTooLarge.delete(textDocument.uri);
+    toldTooDeep.delete(textDocument.uri);
     void connection.sendDiagnostics({ uri: textDocument.uri, diagnostics: [] });
   });
 

@@ -172,3 +172,18 @@ test('a progress line appears on a terminal only', (context) => {
   const piped = goinsight(['check', 'test/fixtures/cli/tree/...']);
   assert.doesNotMatch(piped.stderr, /\r/);
 });
+
+test('a file nested too deeply for the rules is named on stderr, and the rest is still checked', () => {
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'goinsight-cli-deep-'));
+  try {
+    fs.writeFileSync(path.join(scratch, 'deep.go'), `package deep\n\nfunc f() {\n${'{'.repeat(300)}\ndefer g()\n${'}'.repeat(300)}\n}\n`);
+    fs.writeFileSync(path.join(scratch, 'fine.go'), 'package deep\n\nfunc g() {\n\tdefer println()\n}\n');
+    const result = goinsight(['check', scratch, '--format', 'json']);
+    assert.equal(result.status, 0, result.stderr);
+    assert.match(result.stderr, /rules skipped .*deep\.go: brackets nest more than 100 deep/);
+    const findings = (JSON.parse(result.stdout) as { findings: JsonFinding[] }).findings;
+    assert.deepEqual(findings.map((finding) => path.basename(finding.file)), ['fine.go']);
+  } finally {
+    fs.rmSync(scratch, { recursive: true, force: true });
+  }
+});

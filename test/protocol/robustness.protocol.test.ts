@@ -115,6 +115,12 @@ test('below the limit: a 1 MB line and 5,000 nested blocks and parentheses neith
         context: { diagnostics: [] },
       });
     }
+    // The rules skipped both files, and the user was told once for each.
+    const told = client.notifications
+      .filter((notification) => notification.method === 'window/showMessage')
+      .map((notification) => (notification.params as { message: string }).message)
+      .filter((message) => /nests brackets more than 100 deep/.test(message));
+    assert.equal(told.length, 2, told.join('\n'));
     // Still alive and analyzing.
     assert.equal((await open(client, scratchUri('after.go'), deferSource)).annotations, 2);
   } finally {
@@ -221,6 +227,10 @@ test('a hanging go command is killed after compiler.timeoutSeconds; the syntacti
     assert.equal((await client.waitFor<AnalyzedParams>('goinsight/analyzed', (params) => params.uri === uri && params.version === 2)).annotations, 1);
     const logged = await client.waitFor<Message>('window/logMessage', (params) => /did not finish within 5 s and was stopped/.test(params.message), 60_000);
     assert.match(logged.message, /escape analysis of .* failed/);
+    // The user is told once, with the setting to raise, and the status bar says what happened.
+    const told = await client.waitFor<Message>('window/showMessage', (params) => /did not finish within 5 s for shapes and was stopped/.test(params.message), 10_000);
+    assert.match(told.message, /goinsight\.compiler\.timeoutSeconds/);
+    await client.waitFor<{ state: string; text: string }>('goinsight/status', (params) => params.state === 'warning' && params.text === 'compiler timed out', 10_000);
     const sleeper = Number(fs.readFileSync(pidFile, 'utf8'));
     assert.ok(sleeper > 0);
     for (let tries = 0; tries < 50 && processAlive(sleeper); tries++) await new Promise((resolve) => setTimeout(resolve, 100));

@@ -114,6 +114,9 @@ async function runCheck(options: CheckOptions, cwd: string, output: Output): Pro
       for (const failure of result.failures) {
         output.stderr(`goinsight: internal error: rule ${failure.rule} failed on ${file}: ${failure.error.message}`);
       }
+      if (result.tooDeeplyNested) {
+        output.stderr(`goinsight: rules skipped ${path.relative(cwd, file) || file}: brackets nest more than ${result.tooDeeplyNested.limit} deep`);
+      }
       const facts = (compiled.get(path.dirname(file))?.files.get(file) ?? []).filter((fact) => isShownFact(fact, defaultSettings.compiler));
       const fromCompiler = presentCompilerFindings(
         facts.map((fact) => toFinding(fact, read.text)),

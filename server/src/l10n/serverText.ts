@@ -5,6 +5,8 @@ import { formatMessage, type Locale } from '../rules/rule';
 const english = {
   documentation: 'Go documentation',
   fileTooLarge: 'Go Insight: {file} is larger than goinsight.maxFileSize ({limit} characters); only cheap features run on it.',
+  fileTooDeeplyNested: 'Go Insight: {file} nests brackets more than {limit} deep; the rules skip it (generated or unusual code), the compiler facts still show.',
+  compilerTimedOut: 'Go Insight: the go command did not finish within {seconds} s for {package} and was stopped. Raise goinsight.compiler.timeoutSeconds if the package is just slow to build.',
   statusReady: 'ready',
   statusReadyTooltip: 'Go Insight is ready.',
   statusRestrictedTooltip: 'Go Insight is ready in restricted mode: the workspace is not trusted, so only the syntactic analysis runs and the go command is never started.',
@@ -22,6 +24,7 @@ const english = {
   statusBuildFailed: 'package does not compile',
   statusBuildFailedTooltip: 'Escape analysis of {package} is unavailable: {error}',
   statusNoGo: 'go not found',
+  statusTimedOut: 'compiler timed out',
   progressTitle: 'Go Insight: escape analysis',
   reportHeading: 'Escape report for {package}',
   reportSummary: '{heap} heap verdicts, {facts} facts in all, compiled in {seconds} s by {go}',
@@ -58,6 +61,8 @@ export const serverText: Record<Locale, Record<ServerTextKey, string>> = {
   'zh-cn': {
     documentation: 'Go 文档',
     fileTooLarge: 'Go Insight：{file} 超过了 goinsight.maxFileSize（{limit} 个字符），只对它运行开销小的功能。',
+    fileTooDeeplyNested: 'Go Insight：{file} 的括号嵌套超过 {limit} 层；规则检查跳过该文件（生成的或不寻常的代码），编译器信息仍会显示。',
+    compilerTimedOut: 'Go Insight：go 命令在 {seconds} 秒内没有完成对 {package} 的构建，已被终止。如果这个包只是构建得慢，请调大 goinsight.compiler.timeoutSeconds。',
     statusReady: '就绪',
     statusReadyTooltip: 'Go Insight 已就绪。',
     statusRestrictedTooltip: 'Go Insight 以受限模式运行：工作区未被信任，因此只进行语法层面的分析，不会启动 go 命令。',
@@ -75,6 +80,7 @@ export const serverText: Record<Locale, Record<ServerTextKey, string>> = {
     statusBuildFailed: '包无法编译',
     statusBuildFailedTooltip: '{package} 的逃逸分析不可用：{error}',
     statusNoGo: '未找到 go',
+    statusTimedOut: '编译超时',
     progressTitle: 'Go Insight：逃逸分析',
     reportHeading: '{package} 的逃逸分析报告',
     reportSummary: '{heap} 处堆分配结论，共 {facts} 条编译器信息；由 {go} 编译，耗时 {seconds} 秒',

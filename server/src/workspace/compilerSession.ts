@@ -5,7 +5,7 @@
 // directives). Results belong to the document versions they were computed
 // for; edits made meanwhile shift them (see shiftFindings) until the next run.
 import * as path from 'node:path';
-import { EscapeAnalyzer, findGo, isAbortError, toFinding, positionMapper, type FindGoResult, type PackageEscapeResult } from '../compiler';
+import { CompilerTimeoutError, EscapeAnalyzer, findGo, isAbortError, toFinding, positionMapper, type FindGoResult, type PackageEscapeResult } from '../compiler';
 import type { Finding } from '../engine/finding';
 import { shiftFindings } from '../engine/shiftFindings';
 import type { TextChange } from '../engine/textChange';
@@ -39,6 +39,8 @@ export interface CompilerSessionHost {
   log(message: string): void;
   /** A one-time notice for the user (go not found). */
   warnUser(message: string): void;
+  /** The compile of a package was stopped at the time limit (told once per package). */
+  timedOut(packageDir: string, seconds: number): void;
   /** The compiler started (true) or finished (false) work on a package. */
   busy(packageDir: string, running: boolean): void;
   /** New compiler findings for some documents; re-render them. */
@@ -57,6 +59,8 @@ export class CompilerSession {
   private analyzerKey = '';
   private goLookup: FindGoResult | undefined;
   private toldGoMissing = false;
+  /** Packages whose compile timed out, told once each. */
+  private readonly toldTimeout = new Set<string>();
   private readonly factsByUri = new Map<string, DocumentFacts>();
   private readonly typingTimers = new Map<string, NodeJS.Timeout>();
   private disposed = false;
@@ -137,6 +141,10 @@ export class CompilerSession {
       const { result, fromCache } = await analyzer.analyze(packageDir, { overlay, mode });
       return this.publish(packageDir, documents, result, fromCache);
     } catch (error) {
+      if (error instanceof CompilerTimeoutError && !this.toldTimeout.has(packageDir)) {
+        this.toldTimeout.add(packageDir);
+        this.host.timedOut(packageDir, this.settings.timeoutSeconds);
+      }
       if (!isAbortError(error)) this.host.log(`escape analysis of ${packageDir} failed: ${error instanceof Error ? error.message : String(error)}`);
       return undefined;
     } finally {
