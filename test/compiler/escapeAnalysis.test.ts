@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { allFacts, respellUnder, runEscapeAnalysis, type PackageEscapeResult } from '../../server/src/compiler/escapeAnalysis';
+import { allFacts, readOnlyGoFlags, respellUnder, runEscapeAnalysis, type PackageEscapeResult } from '../../server/src/compiler/escapeAnalysis';
 import { heapVerdictKinds, type EscapeFact } from '../../server/src/compiler/escapeFacts';
 import { toFinding } from '../../server/src/compiler/factToFinding';
 import {
@@ -338,4 +338,11 @@ test('build flags are flags; the ones the engine sets itself are refused', async
   await assert.rejects(runEscapeAnalysis({ packageDir: dir, goPath, buildFlags: ['./...'] }), /must be flags/);
   await assert.rejects(runEscapeAnalysis({ packageDir: dir, goPath, buildFlags: ['-gcflags=-N'] }), /set by Go Insight/);
   await assert.rejects(runEscapeAnalysis({ packageDir: dir, goPath, buildFlags: ['-o', 'x'] }), /set by Go Insight/);
+});
+
+test('GOFLAGS -mod=mod becomes -mod=readonly (go.mod and go.sum are never rewritten); other flags pass through', () => {
+  assert.equal(readOnlyGoFlags(undefined), undefined);
+  assert.equal(readOnlyGoFlags('-mod=mod -tags=x'), '-mod=readonly -tags=x');
+  assert.equal(readOnlyGoFlags('-mod=vendor'), '-mod=vendor');
+  assert.equal(readOnlyGoFlags('-trimpath'), '-trimpath');
 });

@@ -181,7 +181,7 @@ export async function runEscapeAnalysis(options: EscapeAnalysisOptions): Promise
     // PWD makes the go command keep our spelling of a symlinked directory (os.Getwd trusts a matching $PWD).
     // GOTOOLCHAIN=local: a go.mod asking for a newer Go must fail at once, not start a toolchain download.
     const baseEnv = options.env ?? process.env;
-    const env = { ...baseEnv, PWD: packageDir, GOTOOLCHAIN: baseEnv.GOTOOLCHAIN ?? 'local' };
+    const env = { ...baseEnv, PWD: packageDir, GOTOOLCHAIN: baseEnv.GOTOOLCHAIN ?? 'local', GOFLAGS: readOnlyGoFlags(baseEnv.GOFLAGS) };
     const run = await runProcess({ command: options.goPath, args, cwd: packageDir, env, signal: options.signal, timeoutMs: options.timeoutMs });
     if (overlay) run.stderr = overlay.restorePaths(run.stderr);
 
@@ -300,4 +300,17 @@ function readFileIfSmall(file: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * GOFLAGS as the user set it, except that -mod=mod (which lets the go command
+ * rewrite go.mod and go.sum) becomes -mod=readonly: analysis never writes into
+ * the workspace. -mod=vendor and everything else pass through.
+ */
+export function readOnlyGoFlags(goflags: string | undefined): string | undefined {
+  if (goflags === undefined) return undefined;
+  return goflags
+    .split(/\s+/)
+    .map((flag) => (flag === '-mod=mod' || flag === '--mod=mod' ? '-mod=readonly' : flag))
+    .join(' ');
 }
