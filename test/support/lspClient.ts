@@ -57,6 +57,11 @@ export class TestLspClient {
     this.connection.listen();
   }
 
+  /** The server's process id (for resource checks such as /proc/PID/status). */
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
   static start(args: string[] = ['--stdio'], environment: NodeJS.ProcessEnv = process.env): TestLspClient {
     const child = spawn(process.execPath, [serverBundle, ...args], { stdio: ['pipe', 'pipe', 'pipe'], env: environment });
     return new TestLspClient(child);
