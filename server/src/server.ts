@@ -91,6 +91,16 @@ export function startServer(connection: Connection): void {
   let documents: OpenDocuments | undefined;
   let compiler: CompilerSession | undefined;
   const compilingPackages = new Set<string>();
+  /**
+   * The go command must not run before the user's settings are known (which
+   * binary, which flags, whether to run at all): documents opened before that
+   * get their compile when the settings arrive.
+   */
+  let settingsLoaded = false;
+  let markSettingsLoaded = () => {};
+  const settingsReady = new Promise<void>((resolve) => {
+    markSettingsLoaded = resolve;
+  });
   const analyses = new Map<string, DocumentAnalysis>();
   const modules = new GoModuleLocator();
   const projectConfigs = new ProjectConfigLocator(modules);
@@ -324,6 +334,11 @@ export function startServer(connection: Connection): void {
     settings = readSettings(raw);
   }
 
+  /** Resolves once the first settings are in (a request may come before); gives up waiting after 10 s. */
+  function settingsArrived(): Promise<void> {
+    return Promise.race([settingsReady, new Promise<void>((resolve) => setTimeout(resolve, 10_000).unref())]);
+  }
+
   function reanalyzeAll(): void {
     compiler?.reconfigure(settings.compiler, trusted ? settings.goPath : '', trusted);
     for (const document of documents?.all() ?? []) safely(`analysis of ${document.uri}`, undefined, () => analyze(document));
@@ -359,8 +374,12 @@ export function startServer(connection: Connection): void {
     if (canPullConfiguration) {
       void connection.client.register(DidChangeConfigurationNotification.type, { section: 'goinsight' });
       await reloadSettings().catch((error: unknown) => connection.console.error(`reading settings failed: ${String(error)}`));
+      settingsLoaded = true;
+      // Also runs the compiler for documents opened while the settings were being read.
       reanalyzeAll();
     }
+    settingsLoaded = true;
+    markSettingsLoaded();
     sendStatus({
       state: 'ready',
       text: localize(locale, 'statusReady'),
@@ -392,7 +411,7 @@ export function startServer(connection: Connection): void {
       if (!document) return;
       analyze(document);
       const forCompiler = compilerDocument(document);
-      if (forCompiler) compiler?.documentOpened(forCompiler);
+      if (forCompiler && settingsLoaded) compiler?.documentOpened(forCompiler);
     });
   });
 
@@ -410,7 +429,7 @@ export function startServer(connection: Connection): void {
   connection.onDidSaveTextDocument(({ textDocument }) => {
     const document = documents?.get(textDocument.uri);
     const forCompiler = document ? compilerDocument(document) : undefined;
-    if (forCompiler) compiler?.documentSaved(forCompiler);
+    if (forCompiler && settingsLoaded) compiler?.documentSaved(forCompiler);
   });
 
   connection.onDidCloseTextDocument(({ textDocument }) => {
@@ -459,6 +478,7 @@ export function startServer(connection: Connection): void {
   );
 
   connection.onRequest(runCompilerRequest, async ({ uri }: RunCompilerParams): Promise<CompilerFactsParams | null> => {
+    await settingsArrived();
     const document = documents?.get(uri);
     const forCompiler = document ? compilerDocument(document) : undefined;
     if (!forCompiler || !compiler) return null;
@@ -467,6 +487,7 @@ export function startServer(connection: Connection): void {
   });
 
   connection.onRequest(escapeReportRequest, async ({ uri }: EscapeReportParams): Promise<EscapeReportResult | null> => {
+    await settingsArrived();
     const document = documents?.get(uri);
     const forCompiler = document ? compilerDocument(document) : undefined;
     if (!forCompiler || !compiler) return null;

@@ -301,3 +301,43 @@ test('a module under "dir with spaces/模块": facts land; nothing is written in
     fs.rmSync(root, { recursive: true, force: true });
   }
 });
+
+test('results of a compile that started before an edit are not shown on the edited text', { timeout: 90_000 }, async () => {
+  // A slow go: after three seconds it prints a real verdict for the text it was given (line 9: `p := Point{…}`).
+  const go = fakeGo('slow', `sleep 3\necho '# example.com/escapeprotocol/shapes' >&2\necho './shapes.go:9:2: moved to heap: p' >&2\nexit 0`);
+  const file = path.join(fixturesRoot, 'escape-protocol', 'shapes', 'shapes.go');
+  const uri = pathToFileURL(file).toString();
+  const client = TestLspClient.start();
+  client.configuration = { goPath: go, compiler: { run: 'manual' } };
+  try {
+    await client.initialize();
+    const text = fs.readFileSync(file, 'utf8');
+    await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'go', version: 1, text } });
+    await client.waitFor<AnalyzedParams>('goinsight/analyzed', (params) => params.uri === uri && params.version === 1);
+    // The compile of version 1 starts; while it runs, two lines are inserted above line 9.
+    const running = client.connection.sendRequest('goinsight/runCompiler', { uri }) as Promise<{ documents: { uri: string; version: number }[] } | null>;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await client.connection.sendNotification('textDocument/didChange', {
+      textDocument: { uri, version: 2 },
+      contentChanges: [{ range: { start: { line: 1, character: 0 }, end: { line: 1, character: 0 } }, text: '// one\n// two\n' }],
+    });
+    const report = await running;
+    // The run finished for version 1, which is gone: its facts were not given to version 2.
+    assert.ok(report);
+    assert.deepEqual(report.documents, []);
+    const hover = (await client.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 8, character: 1 } })) as Hover | null;
+    assert.doesNotMatch(JSON.stringify(hover ?? ''), /moved to heap/);
+    await client.waitFor<AnalyzedParams>('goinsight/analyzed', (params) => params.uri === uri && params.version === 2, 20_000, 0);
+    const published = client.notifications
+      .filter((notification) => notification.method === 'textDocument/publishDiagnostics')
+      .map((notification) => notification.params as { uri: string; version?: number; diagnostics: { code: string }[] })
+      .filter((params) => params.uri === uri);
+    assert.ok(published.every((params) => params.diagnostics.every((diagnostic) => diagnostic.code !== 'escape/moved-to-heap')));
+    // The request came right after initialize: the compiler still waited for the settings and ran the configured go.
+    const logs = client.notifications.filter((notification) => notification.method === 'window/logMessage').map((notification) => (notification.params as Message).message);
+    assert.ok(logs.some((message) => message.startsWith(`goinsight.goPath is set to ${go}`)), logs.join('\n'));
+  } finally {
+    await client.stop();
+    fs.rmSync(path.dirname(go), { recursive: true, force: true });
+  }
+});
