@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { runEscapeAnalysis } from '../../server/src/compiler/escapeAnalysis';
+import { lineDirectiveTargets, runEscapeAnalysis } from '../../server/src/compiler/escapeAnalysis';
 import { findGo } from '../../server/src/compiler/findGo';
 
 const remapped = 'package l\n\nfunc A() *int {\n\tx := 1\n\treturn &x\n}\n\n//line other.go:100\nfunc B() *int {\n\ty := 2\n\treturn &y\n}\n\n//line a.go:900\nfunc C() *int {\n\tz := 3\n\treturn &z\n}\n';
@@ -32,4 +32,28 @@ test('//line directives: the remapped file gets no facts (not facts on wrong lin
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('a //line directive pointing into another file of the package silences that file too', { timeout: 120_000 }, async () => {
+  const go = findGo();
+  assert.ok(go.found, 'this test needs go');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'goinsight-test-linetarget-'));
+  try {
+    fs.writeFileSync(path.join(dir, 'go.mod'), 'module example.com/l\n\ngo 1.22\n');
+    // gen.go claims its code is on line 3 of d.go: the compiler reports gen.go's escape there.
+    fs.writeFileSync(path.join(dir, 'gen.go'), 'package l\n\n//line d.go:3\nfunc G() *int {\n\tg := 5\n\treturn &g\n}\n');
+    fs.writeFileSync(path.join(dir, 'd.go'), plain);
+    fs.writeFileSync(path.join(dir, 'e.go'), 'package l\n\nfunc E() *int {\n\te := 6\n\treturn &e\n}\n');
+    const result = await runEscapeAnalysis({ packageDir: dir, goPath: go.path });
+    const moved = (file: string) => (result.files.get(path.join(dir, file)) ?? []).filter((fact) => fact.kind === 'moved-to-heap').map((fact) => `${fact.line} ${fact.subject}`);
+    assert.deepEqual(moved('d.go'), [], 'd.go would otherwise show gen.go\'s "moved to heap: g" on its own lines');
+    assert.deepEqual(moved('gen.go'), []);
+    assert.deepEqual(moved('e.go'), ['4 e']);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the names //line directives point to', () => {
+  assert.deepEqual(lineDirectiveTargets('//line a.go:10\nx\n/*line b/c.go:3:4*/ y\n//line :5\n//linenot x.go:1\n'), ['a.go', 'b/c.go']);
 });

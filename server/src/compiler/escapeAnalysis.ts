@@ -283,9 +283,23 @@ async function filesWithLineDirectives(packageDir: string, overlay: Overlay | un
         continue;
       }
     }
-    if (lineDirective.test(text)) found.add(file);
+    if (!lineDirective.test(text)) continue;
+    found.add(file);
+    // The files the directives point to get positions that are not theirs either (relative names are
+    // relative to the directory of the file holding the directive).
+    for (const target of lineDirectiveTargets(text)) found.add(path.resolve(path.dirname(file), target));
   }
   return found;
+}
+
+/** The file names `//line name:N[:M]` and `/*line name:N[:M]*\/` directives name. */
+export function lineDirectiveTargets(text: string): string[] {
+  const targets: string[] = [];
+  for (const match of text.matchAll(/^\/\/line (.+?):\d+(?::\d+)?\s*$|\/\*line (.+?):\d+(?::\d+)?\*\//gm)) {
+    const name = (match[1] ?? match[2] ?? '').trim();
+    if (name) targets.push(name);
+  }
+  return targets;
 }
 
 /** All facts of a result, package files first. */
