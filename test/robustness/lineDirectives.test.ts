@@ -57,3 +57,19 @@ test('a //line directive pointing into another file of the package silences that
 test('the names //line directives point to', () => {
   assert.deepEqual(lineDirectiveTargets('//line a.go:10\nx\n/*line b/c.go:3:4*/ y\n//line :5\n//linenot x.go:1\n'), ['a.go', 'b/c.go']);
 });
+
+test('output the parser does not know is skipped, the facts it knows are kept, and a warning says so', { timeout: 60_000 }, async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'goinsight-test-unknown-'));
+  try {
+    fs.writeFileSync(path.join(dir, 'go.mod'), 'module example.com/u\n\ngo 1.22\n');
+    fs.writeFileSync(path.join(dir, 'u.go'), plain);
+    // A go that prints a known verdict among lines from some future compiler.
+    const go = path.join(dir, 'fake-go');
+    fs.writeFileSync(go, "#!/bin/sh\necho '# example.com/u' >&2\necho './u.go:4:2: moved to heap: w' >&2\necho 'a brand new kind of output' >&2\necho './u.go:5:2: something the parser never saw' >&2\nexit 0\n", { mode: 0o755 });
+    const result = await runEscapeAnalysis({ packageDir: dir, goPath: go });
+    assert.deepEqual((result.files.get(path.join(dir, 'u.go')) ?? []).map((fact) => fact.message), ['moved to heap: w']);
+    assert.ok(result.warnings.some((warning) => /printed 2 line\(s\) Go Insight does not understand; they were skipped \(first: "a brand new kind of output"\)/.test(warning)), result.warnings.join('\n'));
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

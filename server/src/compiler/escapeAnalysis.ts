@@ -241,6 +241,12 @@ export async function runEscapeAnalysis(options: EscapeAnalysisOptions): Promise
       else target.set(fact.file, [fact]);
     }
 
+    // A build that succeeded yet printed lines the parser does not know: skipped, and said (once, by the caller).
+    const unknown = run.exitCode === 0 ? text.unrecognized.filter((line) => !goCommandNoise.test(line.message)) : [];
+    if (unknown.length > 0) {
+      warnings.push(`the compiler printed ${unknown.length} line(s) Go Insight does not understand; they were skipped (first: ${JSON.stringify(unknown[0].raw.slice(0, 160))})`);
+    }
+
     const result: PackageEscapeResult = {
       packageDir,
       command: { goPath: options.goPath, args, cwd: packageDir },

@@ -59,6 +59,7 @@ export class CompilerSession {
   private analyzerKey = '';
   private goLookup: FindGoResult | undefined;
   private toldGoMissing = false;
+  private readonly loggedWarnings = new Set<string>();
   /** Packages whose compile timed out, told once each. */
   private readonly toldTimeout = new Set<string>();
   private readonly factsByUri = new Map<string, DocumentFacts>();
@@ -181,7 +182,12 @@ export class CompilerSession {
 
   private publish(packageDir: string, documents: CompilerDocument[], result: PackageEscapeResult, fromCache: boolean): CompilerRunReport {
     const report: CompilerRunReport = { packageDir, result, documents: [], facts: 0, durationMs: result.durationMs, fromCache, buildFailed: result.buildFailed };
-    for (const warning of result.warnings) this.host.log(`compiler: ${warning}`);
+    // Each distinct warning once: the same package compiles again on every pause in typing.
+    for (const warning of result.warnings) {
+      if (this.loggedWarnings.has(warning)) continue;
+      this.loggedWarnings.add(warning);
+      this.host.log(`compiler: ${warning}`);
+    }
     for (const document of documents) {
       // Edited while the compiler ran: these facts describe text that is gone; keep the shifted older ones.
       if (this.host.currentVersion(document.uri) !== document.version) continue;
