@@ -36,3 +36,20 @@ test('channel rules: Simplified Chinese messages', async () => {
   const { findings } = await analyzeFixture('rules/channel/close-nil/positive.go', { onlyRules: new Set(['channel/close-nil']), locale: 'zh-cn' });
   assert.match(findings[0].message, /^done 从未通过 make 创建/);
 });
+
+test('channel/double-close: a channel closed in hundreds of places is left alone instead of comparing every pair', async () => {
+  const { createGoParser } = await import('../../server/src/parse/goParser.js');
+  const { analyzeTree } = await import('../../server/src/engine/analyzeFile.js');
+  const branches = Array.from({ length: 1_000 }, (_, index) => `if n == ${index} {\n\t\tclose(ch)\n\t}`).join(' else ');
+  const text = `package p\n\nfunc f(n int) {\n\tch := make(chan int)\n\t${branches}\n\tclose(ch)\n}\n`;
+  const parser = await createGoParser();
+  const tree = parser.parse(text);
+  assert.ok(tree);
+  try {
+    const result = analyzeTree(tree, text, { locale: 'en', onlyRules: new Set(['channel/double-close']), incremental: false });
+    assert.deepEqual(result.failures, []);
+    assert.deepEqual(result.findings.filter((finding) => finding.rule === 'channel/double-close'), []);
+  } finally {
+    tree.delete();
+  }
+});

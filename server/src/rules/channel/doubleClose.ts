@@ -11,6 +11,9 @@ import type { Rule } from '../rule';
 import type { RuleContext } from '../ruleContext';
 import { deferredCloses, directCloses } from './closeSites';
 
+
+/** More closes of one channel than real code has (GOROOT's most is far below). */
+const maxClosesCompared = 64;
 function lineOf(context: RuleContext, node: Node): number {
   return context.lines.positionAt(node.startIndex).line + 1;
 }
@@ -36,6 +39,9 @@ function checkChannel(context: RuleContext, channel: ChannelVariable): void {
   };
 
   const closes = directCloses(channel);
+  // Pairs of closes are compared: a channel closed in hundreds of places is generated or hostile code, where
+  // the comparisons would take minutes; such code gets no finding rather than a stalled editor.
+  if (closes.length > maxClosesCompared) return;
   for (const second of closes) {
     const first = closes.find((candidate) => candidate !== second && candidate.fn.id === second.fn.id && reachesAfter(candidate.node, second.node));
     if (first) report(second, 'twice', first.node, 'firstClose');
