@@ -11,19 +11,14 @@ import { fileChannels } from '../../syntax/fileChannels';
 import { functionDisplayName } from '../../syntax/functions';
 import type { Rule } from '../rule';
 import type { RuleContext } from '../ruleContext';
+import { bufferOfOneEdit } from '../../syntax/statementEdits';
 
 const receiving: ReadonlySet<string> = new Set(['receive', 'select-receive', 'range']);
 
 function bufferFix(context: RuleContext, channel: ChannelVariable, sends: ChannelUse[]): Fix | null {
   if (channel.origin.kind !== 'make' || sends.length !== 1 || enclosingLoop(sends[0].node)) return null;
-  const args = channel.origin.call.childForFieldName('arguments');
-  if (!args) return null;
-  const closing = context.lines.positionAt(args.endIndex - 1);
-  return {
-    title: context.message('fixBuffer', { name: channel.declaration.name }),
-    isPreferred: true,
-    edits: [{ range: { start: closing, end: closing }, newText: ', 1' }],
-  };
+  const edit = bufferOfOneEdit(context.lines, channel.origin.call);
+  return edit ? { title: context.message('fixBuffer', { name: channel.declaration.name }), isPreferred: true, edits: [edit] } : null;
 }
 
 function checkChannel(context: RuleContext, channel: ChannelVariable): void {

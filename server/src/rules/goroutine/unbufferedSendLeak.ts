@@ -14,6 +14,7 @@ import { fileChannels, type FileChannels, type FunctionChannels } from '../../sy
 import { enclosingFunction, functionDisplayName } from '../../syntax/functions';
 import type { Rule } from '../rule';
 import type { RuleContext } from '../ruleContext';
+import { bufferOfOneEdit } from '../../syntax/statementEdits';
 
 interface Escape {
   /** Where the parent leaves without receiving: another select case, or a return. */
@@ -56,14 +57,8 @@ function escapeWithoutReceive(channel: ChannelVariable, goStatement: Node, recei
 
 function bufferFix(context: RuleContext, channel: ChannelVariable): Fix | null {
   if (channel.origin.kind !== 'make') return null;
-  const args = channel.origin.call.childForFieldName('arguments');
-  if (!args) return null;
-  const closing = context.lines.positionAt(args.endIndex - 1);
-  return {
-    title: context.message('fixBuffer', { name: channel.declaration.name }),
-    isPreferred: true,
-    edits: [{ range: { start: closing, end: closing }, newText: ', 1' }],
-  };
+  const edit = bufferOfOneEdit(context.lines, channel.origin.call);
+  return edit ? { title: context.message('fixBuffer', { name: channel.declaration.name }), isPreferred: true, edits: [edit] } : null;
 }
 
 function selectFix(context: RuleContext, fn: FunctionChannels, send: ChannelUse): Fix | null {

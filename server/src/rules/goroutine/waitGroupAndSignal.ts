@@ -4,7 +4,7 @@
 // arrive while nobody is receiving (the signal package never blocks).
 import type { Node } from 'web-tree-sitter';
 import type { Fix } from '../../engine/finding';
-import { callArguments, isPackageCall, methodCall, rootIdentifier } from '../../syntax/calls';
+import { isPackageCall, methodCall, rootIdentifier } from '../../syntax/calls';
 import { makeChannelCall } from '../../syntax/channelVariables';
 import { indentationAt } from '../../syntax/executionOrder';
 import { fileChannels } from '../../syntax/fileChannels';
@@ -15,6 +15,7 @@ import type { LocalNames } from '../../syntax/localNames';
 import { statementsOf } from '../../syntax/statements';
 import type { Rule } from '../rule';
 import type { RuleContext } from '../ruleContext';
+import { bufferOfOneEdit } from '../../syntax/statementEdits';
 
 function ownCalls(fn: Node): Node[] {
   const body = fn.childForFieldName('body');
@@ -191,13 +192,9 @@ export const signalUnbuffered: Rule = {
         for (const use of channel.uses) {
           const call = use.call?.call;
           if (!call || use.call?.index !== 0 || !isPackageCall(call, 'os/signal', ['Notify'], imports, fn.names)) continue;
-          const args = channel.origin.call.childForFieldName('arguments');
-          const made = makeChannelCall(channel.origin.call, fn.names);
-          const closing = args ? context.lines.positionAt(args.endIndex - 1) : undefined;
           const name = channel.declaration.name;
-          const fixes: Fix[] = made && closing && callArguments(channel.origin.call).length === 1
-            ? [{ title: context.message('fixBuffer', { name }), isPreferred: true, edits: [{ range: { start: closing, end: closing }, newText: ', 1' }] }]
-            : [];
+          const edit = makeChannelCall(channel.origin.call, fn.names) ? bufferOfOneEdit(context.lines, channel.origin.call) : undefined;
+          const fixes: Fix[] = edit ? [{ title: context.message('fixBuffer', { name }), isPreferred: true, edits: [edit] }] : [];
           context.report({ at: use.identifier, messageKey: 'unbuffered', values: { name }, fixes });
         }
       }
