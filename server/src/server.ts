@@ -334,6 +334,14 @@ export function startServer(connection: Connection): void {
     settings = readSettings(raw);
   }
 
+  /** Escape analysis of an open document's package on request (once the settings are known); undefined when it cannot run. */
+  async function compileDocumentPackage(uri: string): Promise<CompilerRunReport | undefined> {
+    await settingsArrived();
+    const document = documents?.get(uri);
+    const forCompiler = document ? compilerDocument(document) : undefined;
+    return forCompiler ? compiler?.run(path.dirname(forCompiler.filePath)) : undefined;
+  }
+
   /** Resolves once the first settings are in (a request may come before); gives up waiting after 10 s. */
   function settingsArrived(): Promise<void> {
     return Promise.race([settingsReady, new Promise<void>((resolve) => setTimeout(resolve, 10_000).unref())]);
@@ -478,20 +486,12 @@ export function startServer(connection: Connection): void {
   );
 
   connection.onRequest(runCompilerRequest, async ({ uri }: RunCompilerParams): Promise<CompilerFactsParams | null> => {
-    await settingsArrived();
-    const document = documents?.get(uri);
-    const forCompiler = document ? compilerDocument(document) : undefined;
-    if (!forCompiler || !compiler) return null;
-    const report = await compiler.run(path.dirname(forCompiler.filePath));
+    const report = await compileDocumentPackage(uri);
     return report ? compilerFactsParams(report) : null;
   });
 
   connection.onRequest(escapeReportRequest, async ({ uri }: EscapeReportParams): Promise<EscapeReportResult | null> => {
-    await settingsArrived();
-    const document = documents?.get(uri);
-    const forCompiler = document ? compilerDocument(document) : undefined;
-    if (!forCompiler || !compiler) return null;
-    const report = await compiler.run(path.dirname(forCompiler.filePath));
+    const report = await compileDocumentPackage(uri);
     return report ? { packageDir: report.packageDir, text: renderEscapeReport(report.result, locale) } : null;
   });
 

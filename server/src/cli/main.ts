@@ -44,6 +44,19 @@ function readGoFile(file: string): { text: string } | { skipped: string } {
   return { text };
 }
 
+/** Lines of files read on demand (related locations, subjects), each file once; an unreadable file reads as empty. */
+function lineIndexes(known: Map<string, LineIndex>): (file: string) => LineIndex {
+  return (file) => {
+    let lines = known.get(file);
+    if (!lines) {
+      const read = readGoFile(file);
+      lines = new LineIndex('text' in read ? read.text : '');
+      known.set(file, lines);
+    }
+    return lines;
+  };
+}
+
 /** The version in package.json, which sits one folder above dist/ (and above out/server/src/cli). */
 function packageVersion(): string {
   for (const candidate of [path.join(__dirname, '..', 'package.json'), path.join(__dirname, '..', '..', '..', '..', 'package.json')]) {
@@ -137,15 +150,7 @@ async function runCheck(options: CheckOptions, cwd: string, output: Output): Pro
   }
 
   output.progress?.('');
-  const linesOf = (file: string): LineIndex => {
-    let lines = linesByFile.get(file);
-    if (!lines) {
-      const read = readGoFile(file);
-      lines = new LineIndex('text' in read ? read.text : '');
-      linesByFile.set(file, lines);
-    }
-    return lines;
-  };
+  const linesOf = lineIndexes(linesByFile);
   const total = analyzed.reduce((sum, file) => sum + file.findings.length, 0);
   if (options.format === 'json') {
     const document = {
@@ -205,14 +210,8 @@ async function runEscapes(options: EscapesOptions, cwd: string, output: Output, 
     fileCount = files.length;
   }
   facts = facts.filter((fact) => isEscapeAnalysisFact(fact, options.all)).sort(compareFacts);
-  const linesByFile = new Map<string, LineIndex | undefined>();
-  const lineOf = (file: string, line: number): string | undefined => {
-    if (!linesByFile.has(file)) {
-      const read = readGoFile(file);
-      linesByFile.set(file, 'text' in read ? new LineIndex(read.text) : undefined);
-    }
-    return linesByFile.get(file)?.lineText(line - 1);
-  };
+  const linesOf = lineIndexes(new Map());
+  const lineOf = (file: string, line: number): string => linesOf(file).lineText(line - 1);
   if (options.format === 'json') {
     const document = {
       version: 1,
