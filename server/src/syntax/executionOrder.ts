@@ -103,11 +103,6 @@ export function isInfiniteLoop(loop: Node): boolean {
   );
 }
 
-/** The node's source position among the own statements of a function body, for "before/after" questions. */
-export function isBefore(a: Node, b: Node): boolean {
-  return a.endIndex <= b.startIndex;
-}
-
 /** Leading whitespace of the line the offset is on. */
 export function indentationAt(text: string, offset: number): string {
   const lineStart = text.lastIndexOf('\n', offset - 1) + 1;

@@ -3,12 +3,6 @@
 // "runs in" a goroutine when its nearest function is such a literal.
 import type { Node } from 'web-tree-sitter';
 import { statementCall, unparenthesize } from './calls';
-import { enclosingFunction } from './functions';
-
-export interface StartedLiteral {
-  goStatement: Node;
-  literal: Node;
-}
 
 /** When `fn` is a func literal started directly by a `go` statement: that statement. */
 export function goStatementOfLiteral(fn: Node): Node | null {
@@ -18,14 +12,6 @@ export function goStatementOfLiteral(fn: Node): Node | null {
   const call = callee.parent;
   if (call?.type !== 'call_expression' || call.childForFieldName('function')?.id !== callee.id) return null;
   return call.parent?.type === 'go_statement' ? call.parent : null;
-}
-
-/** The `go` literal the node runs in (its nearest function), if any. */
-export function startedLiteralOf(node: Node): StartedLiteral | null {
-  const fn = enclosingFunction(node);
-  if (!fn) return null;
-  const goStatement = goStatementOfLiteral(fn);
-  return goStatement ? { goStatement, literal: fn } : null;
 }
 
 /** The func literal a `go` statement starts, if it starts one. */

@@ -34,14 +34,6 @@ export function nextStatement(statement: Node): Node | null {
   return followingStatements(statement)[0] ?? null;
 }
 
-/** The statement (direct child of a statement_list) that contains the node. */
-export function containingStatement(node: Node): Node | null {
-  for (let current: Node | null = node; current; current = current.parent) {
-    if (current.parent?.type === 'statement_list') return current;
-  }
-  return null;
-}
-
 /**
  * True when control cannot fall through the statement: return, goto,
  * break/continue, `panic(…)`, or a block/if-else whose every path ends so.
@@ -72,9 +64,4 @@ export function isTerminating(statement: Node, depth = 8): boolean {
     default:
       return false;
   }
-}
-
-/** True when the block's last statement is terminating. */
-export function blockTerminates(block: Node): boolean {
-  return isTerminating(block);
 }
