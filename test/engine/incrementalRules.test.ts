@@ -1,8 +1,11 @@
 // The incremental analysis must give exactly what a whole-file run gives.
-// Two checks: every rule not listed as file-wide is local to a declaration
+// Checks: every rule not listed as file-wide is local to a declaration
 // (per-declaration runs add up to the whole-file run) on the fixtures and on
-// real GOROOT files; and after random edits of real files the incremental
-// result equals a fresh full analysis, positions included.
+// real GOROOT files; the file-wide rules keep their contract (each finding
+// comes from its own declaration's analysis, and another declaration matters
+// only when its name is mentioned); and after random edits of real files and
+// of the file-wide rules' fixtures the incremental result equals a fresh full
+// analysis, positions included.
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -43,9 +46,9 @@ function goRootSources(names: string[]): string[] {
 // Real code with defers, locks, channels and goroutines, of moderate size.
 const realFiles = goRootSources(['sync/once.go', 'io/pipe.go', 'context/context.go', 'os/exec/exec.go', 'net/http/transport.go', 'database/sql/sql.go', 'testing/testing.go']);
 
-function runAll(tree: Tree, text: string, lines: LineIndex, filePath: string): Finding[] {
-  const context = new RuleContext(tree, text, lines, 'en', '1.22', filePath);
-  for (const rule of allRules) if (!fileWideRules.has(rule.id)) context.run(rule);
+function runAll(tree: Tree, text: string, lines: LineIndex, filePath: string, wide = false, wholeTree = tree): Finding[] {
+  const context = new RuleContext(tree, text, lines, 'en', '1.22', filePath, wholeTree);
+  for (const rule of allRules) if (fileWideRules.has(rule.id) === wide) context.run(rule);
   return context.findings;
 }
 
@@ -86,7 +89,100 @@ test('rules not listed as file-wide find per declaration what they find in the w
   }
 });
 
-const snippets = ['x', '\n', '}', '{', ' ', 'defer f()\n', 'defer mu.Unlock()', 'go func() { ch <- 1 }()\n', 'close(ch)\n', '\n\n', '//goinsight:ignore defer/*\n', '"', 'é'];
+/** The top-level declarations the incremental analysis caches, and what each declares (functions and methods by name). */
+function declarationsOf(tree: Tree): { node: Node; name: string | undefined }[] {
+  return tree.rootNode.namedChildren
+    .filter((node): node is Node => node !== null && cacheable.has(node.type))
+    .map((node) => ({ node, name: node.childForFieldName('name')?.text }));
+}
+
+const wideFixtures = ['defer/recover-misuse', 'defer/value-receiver', 'defer/call-chain', 'goroutine/range-never-closed', 'goroutine/unbuffered-send-leak', 'goroutine/wait-before-close'].flatMap((dir) =>
+  goFilesUnder(path.join(fixturesRoot, 'rules', dir)),
+);
+
+test('file-wide rules: each finding comes from the analysis of the declaration it lies in', async () => {
+  const parser = await createGoParser();
+  for (const file of wideFixtures) {
+    const text = fs.readFileSync(file, 'utf8');
+    const tree = parser.parse(text);
+    assert.ok(tree);
+    const lines = new LineIndex(text);
+    const top = tree.rootNode.namedChildren.filter((node): node is Node => node !== null && node.type !== 'comment');
+    const always = top.filter((node) => !cacheable.has(node.type));
+    const parts: Finding[] = [];
+    for (const unit of top.filter((node) => cacheable.has(node.type))) {
+      const found = runAll(scopedTree(tree, [...always, unit].sort((a, b) => a.startIndex - b.startIndex)), text, lines, file, true, tree);
+      assert.deepEqual(found.filter((finding) => !inside(finding, unit, lines)), [], `${file}: a finding outside the declaration analyzed`);
+      parts.push(...found);
+    }
+    assert.deepEqual(sortedJson(parts), sortedJson(runAll(tree, text, lines, file, true)), file);
+    tree.delete();
+  }
+});
+
+test('file-wide rules: removing a declaration changes only the findings of declarations that mention its name', async () => {
+  const parser = await createGoParser();
+  let compared = 0;
+  for (const file of wideFixtures) {
+    const text = fs.readFileSync(file, 'utf8');
+    const tree = parser.parse(text);
+    assert.ok(tree);
+    const lines = new LineIndex(text);
+    const declarations = declarationsOf(tree);
+    const findingsIn = (findings: Finding[], node: Node) => sortedJson(findings.filter((finding) => inside(finding, node, lines)));
+    const before = runAll(tree, text, lines, file, true);
+    for (const removed of declarations) {
+      // Blank out the declaration, keeping every line break so nothing else moves.
+      const blanked = text.slice(0, removed.node.startIndex) + text.slice(removed.node.startIndex, removed.node.endIndex).replace(/[^\n]/g, ' ') + text.slice(removed.node.endIndex);
+      const changedTree = parser.parse(blanked);
+      assert.ok(changedTree);
+      const after = runAll(changedTree, blanked, new LineIndex(blanked), file, true);
+      for (const other of declarations) {
+        if (other === removed || (removed.name && new RegExp(`\\b${removed.name}\\b`).test(other.node.text))) continue;
+        assert.deepEqual(findingsIn(after, other.node), findingsIn(before, other.node), `${file}: removing ${removed.name ?? removed.node.type} changed the findings of ${other.name ?? other.node.type}`);
+        compared++;
+      }
+      changedTree.delete();
+    }
+    tree.delete();
+  }
+  assert.ok(compared > 100, `only ${compared} comparisons`);
+});
+
+test('file-wide rules: removing a declaration and putting it back re-checks the declarations that use it', async () => {
+  const parser = await createGoParser();
+  let edits = 0;
+  for (const file of wideFixtures) {
+    const original = fs.readFileSync(file, 'utf8');
+    const document = DocumentTree.create(parser, original);
+    const options: AnalysisOptions = { locale: 'en', goVersion: '1.22', filePath: file };
+    const lines = new LineIndex(original);
+    const check = (what: string) => {
+      const incremental = analyzeTree(document.tree, document.text, options);
+      assert.deepEqual(incremental.findings, analyzeTree(document.tree, document.text, { ...options, incremental: false }).findings, `${file}: ${what}`);
+    };
+    forgetFile(file);
+    check('first run');
+    // Read before editing: every edit replaces the tree these nodes belong to.
+    const declarations = declarationsOf(document.tree).map(({ node, name }) => ({
+      label: name ?? node.type,
+      range: lines.rangeOf(node.startIndex, node.endIndex),
+      text: original.slice(node.startIndex, node.endIndex),
+    }));
+    for (const { label, range, text } of declarations) {
+      document.applyChanges([{ range, text: text.replace(/[^\n]/g, ' ') }]);
+      check(`without ${label}`);
+      document.applyChanges([{ range, text }]);
+      check(`with ${label} back`);
+      edits++;
+    }
+    document.dispose();
+    forgetFile(file);
+  }
+  assert.ok(edits > 50, `only ${edits} declarations`);
+});
+
+const snippets = ['x', '\n', '}', '{', ' ', 'defer f()\n', 'defer mu.Unlock()', 'go func() { ch <- 1 }()\n', 'close(ch)\n', '\n\n', '//goinsight:ignore defer/*\n', '"', 'é', '*', 'func helper() { recover() }\n', 'worker'];
 
 /** A random edit: mostly typing inside the text, sometimes deleting a line or duplicating one (moving what follows). */
 function randomChange(text: string, random: () => number): TextChange {
@@ -107,7 +203,7 @@ function randomChange(text: string, random: () => number): TextChange {
 
 test('after random edits of real files the incremental analysis equals a full one', async () => {
   const parser = await createGoParser();
-  const files = [path.join(fixturesRoot, 'rules/defer/order/order.go'), ...realFiles.slice(0, 4)];
+  const files = [path.join(fixturesRoot, 'rules/defer/order/order.go'), ...realFiles.slice(0, 4), ...wideFixtures];
   const random = seededRandom(8_2026);
   for (const file of files) {
     const document = DocumentTree.create(parser, fs.readFileSync(file, 'utf8'));

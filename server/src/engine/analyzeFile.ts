@@ -9,6 +9,7 @@ import { LineIndex } from './lineIndex';
 import { isGeneratedGoFile } from './generatedFile';
 import { isInsideError } from '../syntax/functions';
 import { runRules } from './incrementalRules';
+import { unmarkFindings } from './lineReferences';
 import { maxBracketDepth } from './nestingDepth';
 import { isSuppressed } from './suppression';
 
@@ -76,7 +77,7 @@ export function analyzeTree(tree: Tree, text: string, options: AnalysisOptions):
     options.incremental !== false,
   );
   const outsideErrors = findings.filter((finding) => !inParseError(finding, tree, lines));
-  return { findings: applyUserChoices(outsideErrors, lines, options), lines, failures };
+  return { findings: applyUserChoices(unmarkFindings(outsideErrors), lines, options), lines, failures };
 }
 
 /**

@@ -4,13 +4,14 @@
 // costs hundreds of milliseconds, over the one function a few.
 //
 // Correctness rests on locality: a rule's findings inside a declaration depend
-// only on that declaration and the file's package clause and imports (which
-// are analyzed on every run). test/engine/incrementalRules.test.ts checks this
-// per rule on real files; rules that look across declarations are listed in
-// `fileWideRules` and always run over the whole file.
-import type { Node, Tree } from 'web-tree-sitter';
+// only on that declaration and the file's package clause and imports (a change
+// there re-runs everything). test/engine/incrementalRules.test.ts checks this
+// per rule on real files. Rules that look across declarations are listed in
+// `fileWideRules`, with the weaker contract they keep.
+import type { Tree } from 'web-tree-sitter';
 import type { Locale, Rule } from '../rules/rule';
 import { RuleContext } from '../rules/ruleContext';
+import { FileDeclarations, type TopLevelNode } from '../syntax/fileDeclarations';
 import type { Finding, Position } from './finding';
 import type { LineIndex } from './lineIndex';
 import { scopedTree } from './scopedTree';
@@ -39,29 +40,53 @@ export interface RuleRunInput {
  * receivers and results of methods and functions declared anywhere in the file;
  * `goroutine/range-never-closed`, `goroutine/unbuffered-send-leak` and
  * `goroutine/wait-before-close` follow calls into the file's other functions.
+ *
+ * Their contract, which makes them incremental too: a finding lies in the
+ * declaration whose analysis produced it, and depends on another declaration
+ * only through a name the first one mentions (a callee, a method, a helper),
+ * and only on that declaration's own text (one level: no rule follows a callee
+ * into its callees). So after an edit they re-run on the changed declarations
+ * and on those that mention a name a changed or removed declaration declares.
+ * test/engine/incrementalRules.test.ts checks the contract on the fixtures.
  */
 export const fileWideRules: ReadonlySet<string> = new Set(['defer/recover-misuse', 'defer/value-receiver', 'defer/call-chain', 'goroutine/range-never-closed', 'goroutine/unbuffered-send-leak', 'goroutine/wait-before-close']);
 
 /**
  * Declarations whose findings are kept between runs. Everything else at top
  * level (package clause, imports, parse errors; comments are left out) is small and is
- * analyzed on every run: other declarations' rules read the imports.
+ * analyzed on every run.
  */
 const cacheable: ReadonlySet<string> = new Set(['function_declaration', 'method_declaration', 'var_declaration', 'const_declaration', 'type_declaration']);
+
+/** Top-level nodes every declaration's findings may depend on: a change to one re-runs everything. */
+const fileContext: ReadonlySet<string> = new Set(['package_clause', 'import_declaration']);
 
 interface CachedUnit {
   text: string;
   start: Position;
   end: Position;
+  /** Findings of the rules that read only this declaration. */
   findings: Finding[];
   /** Whether the findings may move with the declaration (see canMove). */
   movable: boolean;
+  /** Findings of the file-wide rules produced by this declaration's analysis. */
+  wideFindings: Finding[];
+  /**
+   * Whether the file-wide findings may be kept while other declarations change
+   * (see canMove): when they point into another declaration, that one moving
+   * would leave them stale, so they are recomputed on every run.
+   */
+  wideMovable: boolean;
+  /** The package-level names the declaration declares. */
+  declares: string[];
 }
 
 interface FileState {
   /** Everything besides the declarations' own text that findings depend on. */
   key: string;
   units: CachedUnit[];
+  /** Facts about the declarations, handed to the next analysis of the file (see FileDeclarations). */
+  declarations: FileDeclarations;
 }
 
 /** Open documents are few; bounded so a long session (or the CLI) cannot grow it. */
@@ -84,39 +109,58 @@ function remember(filePath: string, state: FileState): void {
   }
 }
 
-interface FileUnits {
-  /** Every top-level named node as a unit, in source order. */
-  all: Unit[];
-  always: Unit[];
-  cacheable: Unit[];
+interface DeclarationUnit extends Unit {
+  declaration: TopLevelNode;
 }
 
-function fileUnits(input: RuleRunInput): FileUnits {
-  const all: Unit[] = [];
-  const always: Unit[] = [];
-  const cached: Unit[] = [];
-  for (const node of input.tree.rootNode.namedChildren) {
-    // Comments hold no findings, and a file has hundreds: scoping every rule's queries to each would cost more than it saves.
-    if (!node || node.type === 'comment') continue;
-    const unit: Unit = {
-      node,
-      text: input.text.slice(node.startIndex, node.endIndex),
-      start: input.lines.positionAt(node.startIndex),
-      end: input.lines.positionAt(node.endIndex),
-    };
-    all.push(unit);
+interface FileUnits {
+  /** Top-level nodes analyzed on every run (package clause, imports, statements and errors the parser left at top level). */
+  always: DeclarationUnit[];
+  cacheable: DeclarationUnit[];
+}
+
+// Comments are no units: they hold no findings, and a file has hundreds, so
+// scoping every rule's queries to each would cost more than it saves.
+function fileUnits(input: RuleRunInput, declarations: FileDeclarations): FileUnits {
+  const always: DeclarationUnit[] = [];
+  const cached: DeclarationUnit[] = [];
+  for (const declaration of declarations.all) {
+    const { node, text } = declaration;
+    const unit = { node, text, declaration, start: input.lines.positionAt(node.startIndex), end: input.lines.positionAt(node.endIndex) };
     // Parse errors at top level are analyzed every time, like imports.
-    (cacheable.has(node.type) ? cached : always).push(unit);
+    (cacheable.has(declaration.type) ? cached : always).push(unit);
   }
-  return { all, always, cacheable: cached };
+  return { always, cacheable: cached };
 }
 
 function stateKey(input: RuleRunInput, units: FileUnits): string {
-  return [input.locale, input.goVersion ?? '', input.filePath ?? '', input.rules.map((rule) => rule.id).join(','), ...units.always.map((unit) => unit.text)].join('\u0000');
+  const context = units.always.filter((unit) => fileContext.has(unit.declaration.type)).map((unit) => unit.text);
+  return [input.locale, input.goVersion ?? '', input.filePath ?? '', input.rules.map((rule) => rule.id).join(','), ...context].join('\u0000');
 }
 
-function runOn(tree: Tree, input: RuleRunInput, rules: readonly Rule[], run: RuleRun): void {
-  const context = new RuleContext(tree, input.text, input.lines, input.locale, input.goVersion, input.filePath);
+/** The names a top-level declaration declares (a superset is fine: it only re-runs more). */
+function declaredNames(declarations: FileDeclarations, declaration: TopLevelNode): string[] {
+  const name = declarations.nameOf(declaration);
+  if (name !== undefined) return [name];
+  return declarations.fact(declaration, 'declares', (node) => {
+    const names: string[] = [];
+    for (const spec of node.descendantsOfType(['type_spec', 'type_alias', 'var_spec', 'const_spec'])) {
+      for (const identifier of spec?.childrenForFieldName('name') ?? []) if (identifier) names.push(identifier.text);
+    }
+    return names;
+  });
+}
+
+/** A test for `text` spelling one of `names` as a whole identifier. */
+function mentionsAny(names: ReadonlySet<string>): (text: string) => boolean {
+  const words = [...names].filter((name) => name !== '_' && /^[\p{L}\p{N}_]+$/u.test(name));
+  if (words.length === 0) return () => false;
+  const pattern = new RegExp(`(?<![\\p{L}\\p{N}_])(?:${words.join('|')})(?![\\p{L}\\p{N}_])`, 'u');
+  return (text) => pattern.test(text);
+}
+
+function runOn(tree: Tree, input: RuleRunInput, rules: readonly Rule[], run: RuleRun, declarations?: FileDeclarations): void {
+  const context = new RuleContext(tree, input.text, input.lines, input.locale, input.goVersion, input.filePath, input.tree, declarations);
   for (const rule of rules) {
     const error = context.run(rule);
     if (error) run.failures.push({ rule: rule.id, error });
@@ -135,30 +179,44 @@ function groupByUnit(findings: readonly Finding[], units: readonly Unit[]): Find
   return groups;
 }
 
-/** Stores the per-declaration findings of a run for the next one (or forgets the file when they cannot be attributed). */
-function store(filePath: string, key: string, units: FileUnits, findings: readonly Finding[], reused: readonly CachedUnit[], computed: readonly Unit[]): void {
-  const local = findings.filter((finding) => !fileWideRules.has(finding.rule));
-  const sorted = [...units.always, ...computed].sort((a, b) => a.node.startIndex - b.node.startIndex);
-  const groups = groupByUnit(local, sorted);
-  if (!groups) {
-    states.delete(filePath);
-    return;
-  }
-  const cachedUnits: CachedUnit[] = [...reused];
-  sorted.forEach((unit, index) => {
-    if (!cacheable.has(unit.node.type)) return;
-    cachedUnits.push({ text: unit.text, start: unit.start, end: unit.end, findings: groups[index], movable: canMove(groups[index], unit) });
-  });
-  remember(filePath, { key, units: cachedUnits });
+function inSourceOrder<T extends Unit>(units: readonly T[]): T[] {
+  return [...units].sort((a, b) => a.node.startIndex - b.node.startIndex);
 }
 
-function fullRun(input: RuleRunInput, units: FileUnits, key: string): RuleRun {
+function isWide(finding: Finding): boolean {
+  return fileWideRules.has(finding.rule);
+}
+
+function computedUnit(declarations: FileDeclarations, unit: DeclarationUnit, findings: Finding[], wideFindings: Finding[]): CachedUnit {
+  return {
+    text: unit.text,
+    start: unit.start,
+    end: unit.end,
+    findings,
+    movable: canMove(findings, unit),
+    wideFindings,
+    wideMovable: canMove(wideFindings, unit),
+    declares: declaredNames(declarations, unit.declaration),
+  };
+}
+
+function fullRun(input: RuleRunInput, declarations: FileDeclarations, units: FileUnits, key: string): RuleRun {
   const run: RuleRun = { findings: [], failures: [] };
-  runOn(input.tree, input, input.rules, run);
+  runOn(input.tree, input, input.rules, run, declarations);
   if (input.filePath === undefined) return run;
+  const all = inSourceOrder([...units.always, ...units.cacheable]);
+  const local = groupByUnit(run.findings.filter((finding) => !isWide(finding)), all);
+  const wide = groupByUnit(run.findings.filter(isWide), all);
   // A rule that threw loses its findings for the whole file; nothing to re-use from that.
-  if (run.failures.length > 0) states.delete(input.filePath);
-  else store(input.filePath, key, units, run.findings, [], units.cacheable);
+  if (run.failures.length > 0 || !local || !wide) {
+    states.delete(input.filePath);
+    return run;
+  }
+  const cachedUnits: CachedUnit[] = [];
+  all.forEach((unit, index) => {
+    if (cacheable.has(unit.declaration.type)) cachedUnits.push(computedUnit(declarations, unit, local[index], wide[index]));
+  });
+  remember(input.filePath, { key, units: cachedUnits, declarations });
   return run;
 }
 
@@ -178,7 +236,8 @@ function takeCached(pool: Map<string, CachedUnit[]>, unit: Unit): CachedUnit | u
 
 /**
  * The rules' findings (unsorted, before the user's choices), computed only for
- * the declarations that changed since the last run on `input.filePath`.
+ * the declarations that changed since the last run on `input.filePath` (and,
+ * for the file-wide rules, those that mention what changed).
  * With `incremental: false` (or no file path) everything is computed afresh
  * and nothing is remembered.
  */
@@ -188,10 +247,11 @@ export function runRules(input: RuleRunInput, incremental = true): RuleRun {
     runOn(input.tree, input, input.rules, run);
     return run;
   }
-  const units = fileUnits(input);
-  const key = stateKey(input, units);
   const previous = states.get(input.filePath);
-  if (!previous || previous.key !== key) return fullRun(input, units, key);
+  const declarations = new FileDeclarations(input.tree.rootNode, input.text, previous?.declarations);
+  const units = fileUnits(input, declarations);
+  const key = stateKey(input, units);
+  if (!previous || previous.key !== key) return fullRun(input, declarations, units, key);
 
   const pool = new Map<string, CachedUnit[]>();
   for (const cached of previous.units) {
@@ -199,26 +259,43 @@ export function runRules(input: RuleRunInput, incremental = true): RuleRun {
     if (list) list.push(cached);
     else pool.set(cached.text, [cached]);
   }
-  const reused: CachedUnit[] = [];
-  const changed: Unit[] = [];
+  const kept: { unit: DeclarationUnit; cached: CachedUnit }[] = [];
+  const changed: DeclarationUnit[] = [];
   for (const unit of units.cacheable) {
     const cached = takeCached(pool, unit);
-    if (!cached) {
-      changed.push(unit);
-      continue;
-    }
-    const findings = moveFindings(cached.findings, unit.start.line - cached.start.line);
-    // Keep the current text (not the old one) so the cache holds on to one version of the document.
-    reused.push({ text: unit.text, start: unit.start, end: unit.end, findings, movable: cached.movable });
+    if (cached) kept.push({ unit, cached });
+    else changed.push(unit);
   }
+  // What the file-wide rules may have read from the declarations that changed or went away.
+  const gone = [...pool.values()].flat();
+  const mentionsChanged = mentionsAny(new Set([...changed.flatMap((unit) => declaredNames(declarations, unit.declaration)), ...gone.flatMap((cached) => cached.declares)]));
+  const wideAgain = kept.filter(({ unit, cached }) => !cached.wideMovable || mentionsChanged(unit.text)).map(({ unit }) => unit);
 
-  const scope: Node[] = [...units.always, ...changed].sort((a, b) => a.node.startIndex - b.node.startIndex).map((unit) => unit.node);
+  const localScope = inSourceOrder([...units.always, ...changed]);
+  const wideScope = inSourceOrder([...units.always, ...changed, ...wideAgain]);
   const run: RuleRun = { findings: [], failures: [] };
-  runOn(scopedTree(input.tree, scope), input, input.rules.filter((rule) => !fileWideRules.has(rule.id)), run);
-  // Failures are per whole file in a full run; a partial run cannot reproduce that.
-  if (run.failures.length > 0) return fullRun(input, units, key);
-  store(input.filePath, key, units, run.findings, reused, changed);
-  runOn(input.tree, input, input.rules.filter((rule) => fileWideRules.has(rule.id)), run);
-  for (const cached of reused) run.findings.push(...cached.findings);
+  runOn(scopedTree(input.tree, localScope.map((unit) => unit.node)), input, input.rules.filter((rule) => !fileWideRules.has(rule.id)), run, declarations);
+  const localCount = run.findings.length;
+  runOn(scopedTree(input.tree, wideScope.map((unit) => unit.node)), input, input.rules.filter((rule) => fileWideRules.has(rule.id)), run, declarations);
+  const local = groupByUnit(run.findings.slice(0, localCount), localScope);
+  const wide = groupByUnit(run.findings.slice(localCount), wideScope);
+  // Failures are per whole file in a full run, which a partial run cannot reproduce; a finding outside
+  // the declarations analyzed would break the contract above. Both fall back to a full run.
+  if (run.failures.length > 0 || !local || !wide) return fullRun(input, declarations, units, key);
+
+  const localOf = new Map<Unit, Finding[]>(localScope.map((unit, index) => [unit, local[index]]));
+  const wideOf = new Map<Unit, Finding[]>(wideScope.map((unit, index) => [unit, wide[index]]));
+  const next: CachedUnit[] = changed.map((unit) => computedUnit(declarations, unit, localOf.get(unit) ?? [], wideOf.get(unit) ?? []));
+  for (const { unit, cached } of kept) {
+    const lines = unit.start.line - cached.start.line;
+    const findings = moveFindings(cached.findings, lines);
+    const recomputed = wideOf.get(unit);
+    const wideFindings = recomputed ?? moveFindings(cached.wideFindings, lines);
+    run.findings.push(...findings);
+    if (!recomputed) run.findings.push(...wideFindings);
+    // Keep the current text (not the old one) so the cache holds on to one version of the document.
+    next.push({ ...cached, text: unit.text, start: unit.start, end: unit.end, findings, wideFindings, wideMovable: recomputed ? canMove(recomputed, unit) : cached.wideMovable });
+  }
+  remember(input.filePath, { key, units: next, declarations });
   return run;
 }

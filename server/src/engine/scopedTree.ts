@@ -7,6 +7,27 @@
 import type { Node, Point, Tree } from 'web-tree-sitter';
 import { registerScopedRoot } from '../syntax/functions';
 
+// An incremental analysis shows the rules two views of one tree (the
+// declarations that changed, and those plus the ones the file-wide rules must
+// re-read), and rules ask the same whole-file queries (every defer, every
+// function…): each declaration's answer is memoized per tree and shared.
+const unitQueries = new WeakMap<Tree, Map<string, Node[]>>();
+
+function descendantsOfUnit(unit: Node, types: string | string[]): Node[] {
+  let memo = unitQueries.get(unit.tree);
+  if (!memo) {
+    memo = new Map();
+    unitQueries.set(unit.tree, memo);
+  }
+  const key = `${unit.id}\u0000${typeof types === 'string' ? types : types.join(',')}`;
+  let found = memo.get(key);
+  if (!found) {
+    found = unit.descendantsOfType(types).filter((node): node is Node => node !== null);
+    memo.set(key, found);
+  }
+  return found;
+}
+
 /** The root node, narrowed to `units` (top-level named children, in source order). */
 function scopedRoot(root: Node, units: readonly Node[]): Node {
   const unitIds = new Set(units.map((unit) => unit.id));
@@ -17,7 +38,11 @@ function scopedRoot(root: Node, units: readonly Node[]): Node {
       const found: Node[] = [];
       for (const unit of units) {
         // descendantsOfType includes the node itself when it matches, as tree-sitter's does.
-        for (const node of unit.descendantsOfType(types, startPosition, endPosition)) if (node) found.push(node);
+        if (startPosition || endPosition) {
+          for (const node of unit.descendantsOfType(types, startPosition, endPosition)) if (node) found.push(node);
+        } else {
+          found.push(...descendantsOfUnit(unit, types));
+        }
       }
       return found;
     },

@@ -3,6 +3,7 @@
 // incremental analysis keep the findings of declarations an edit did not touch.
 import type { Node } from 'web-tree-sitter';
 import type { Finding, Position, Range } from './finding';
+import { mapFindingTexts, shiftLineReferences, withoutLineReferences } from './lineReferences';
 
 export interface Unit {
   node: Node;
@@ -40,8 +41,9 @@ function positionsOf(finding: Finding): Position[] {
 
 /**
  * Whether the findings can move with their unit: every position lies on the
- * unit's own lines, and no text mentions one of those line numbers (a message
- * like "locked on line 12" would go stale when the declaration moves).
+ * unit's own lines, and no text mentions one of those line numbers other than
+ * through a line reference (engine/lineReferences), which moves with it; an
+ * unmarked number in that range might be a line and would go stale.
  */
 export function canMove(findings: readonly Finding[], unit: Unit): boolean {
   const first = unit.start.line;
@@ -52,7 +54,7 @@ export function canMove(findings: readonly Finding[], unit: Unit): boolean {
     for (const related of finding.related) texts.push(related.message);
     for (const fix of finding.fixes) texts.push(fix.title, ...fix.edits.map((edit) => edit.newText));
     for (const text of texts) {
-      for (const match of text.matchAll(/\d+/g)) {
+      for (const match of withoutLineReferences(text).matchAll(/\d+/g)) {
         const number = Number(match[0]);
         if (number >= first && number <= last + 1) return false;
       }
@@ -65,7 +67,7 @@ function shiftRange(range: Range, lines: number): Range {
   return { start: { line: range.start.line + lines, character: range.start.character }, end: { line: range.end.line + lines, character: range.end.character } };
 }
 
-/** The findings moved down by `lines` (up when negative); only positions change. */
+/** The findings moved down by `lines` (up when negative): positions and the line references in their texts. */
 export function moveFindings(findings: readonly Finding[], lines: number): Finding[] {
   if (lines === 0) return [...findings];
   return findings.map((finding) => {
@@ -77,6 +79,6 @@ export function moveFindings(findings: readonly Finding[], lines: number): Findi
     };
     // Only set when present: a finding without an inlay has no `inlay` key at all.
     if (finding.inlay) moved.inlay = { ...finding.inlay, position: { line: finding.inlay.position.line + lines, character: finding.inlay.position.character } };
-    return moved;
+    return mapFindingTexts(moved, (text) => shiftLineReferences(text, lines));
   });
 }

@@ -9,6 +9,8 @@ import { localize } from '../l10n/serverText';
 import type { Locale } from '../rules/rule';
 import { enclosingLoop } from '../syntax/executionOrder';
 import { fileChannels } from '../syntax/fileChannels';
+import { FileDeclarations } from '../syntax/fileDeclarations';
+import { outermostFunction } from '../syntax/localNames';
 
 type Say = (key: Parameters<typeof localize>[1], values?: Record<string, string | number>) => string;
 
@@ -45,9 +47,10 @@ function makeChannelNote(call: Node, tree: Tree, text: string, lines: LineIndex,
   const values = argumentsNode?.namedChildren.filter((child) => child !== null && child.type !== 'comment') ?? [];
   if (values[0]?.type !== 'channel_type') return undefined;
   const parts = [values.length > 1 ? say('chanBuffered', { capacity: values[1]?.text ?? '' }) : say('chanUnbuffered')];
-  const channel = fileChannels(tree, text)
-    .functions.flatMap((entry) => entry.channels)
-    .find((candidate) => candidate.origin.kind === 'make' && candidate.origin.call.id === call.id);
+  const root = outermostFunction(call);
+  const channel = (root ? fileChannels({ tree, wholeTree: tree, text, declarations: new FileDeclarations(tree.rootNode, text) }).channelsOf(root)?.channels : undefined)?.find(
+    (candidate) => candidate.origin.kind === 'make' && candidate.origin.call.id === call.id,
+  );
   if (!channel) return parts.join(' ');
   const name = channel.declaration.identifier.text;
   const uses = (operations: string[]) => channel.uses.filter((use) => operations.includes(use.operation)).map((use) => use.node);

@@ -1,8 +1,13 @@
 // The per-file view a rule works on: the tree, positions, the Go version of
 // the module, and a `report` that turns a syntax node into a Finding.
+// `tree` is what the rule reports in: the whole file, or (in an incremental
+// run) a view of only the declarations to re-analyze; `wholeTree` is always
+// the whole file, for the rules that read other declarations.
 import type { Node, Tree } from 'web-tree-sitter';
 import type { Finding, Fix, InlayLabel, Presentation, Range, RelatedLocation } from '../engine/finding';
 import { LineIndex } from '../engine/lineIndex';
+import { markLine } from '../engine/lineReferences';
+import { FileDeclarations } from '../syntax/fileDeclarations';
 import { formatMessage, ruleText, type Locale, type Rule } from './rule';
 
 export interface ReportOptions {
@@ -31,7 +36,15 @@ export class RuleContext {
     readonly goVersion: string | undefined,
     /** Absolute path of the file, when it has one. */
     readonly filePath: string | undefined,
+    readonly wholeTree: Tree = tree,
+    private knownDeclarations?: FileDeclarations,
   ) {}
+
+  /** The whole file's top-level declarations (see syntax/fileDeclarations). */
+  get declarations(): FileDeclarations {
+    this.knownDeclarations ??= new FileDeclarations(this.wholeTree.rootNode, this.text);
+    return this.knownDeclarations;
+  }
 
   /** Runs one rule, attributing its reports to it; a rule that throws loses only its own findings. */
   run(rule: Rule): Error | undefined {
@@ -46,6 +59,14 @@ export class RuleContext {
     } finally {
       this.currentRule = undefined;
     }
+  }
+
+  /**
+   * The 1-based line of the node for a message ("closed on line {line}"),
+   * marked so the number moves with the finding (engine/lineReferences).
+   */
+  lineNumber(node: Node): string {
+    return markLine(this.lines.positionAt(node.startIndex).line + 1);
   }
 
   rangeOf(node: Node): Range {

@@ -133,16 +133,30 @@ export function enclosingFunction(node: Node): Node | null {
   return answerUpwards<Node | null>(parent, ancestryMemo(node.tree).functionAtOrAbove, (current) => (functionTypeSet.has(current.type) ? current : undefined), null);
 }
 
+// Most rules ask the same function for the same kinds of statements (its
+// defers, returns, calls): each question walks the whole body inside wasm, so
+// the answers are memoized per tree like the ancestry above.
+const ownDescendantMemos = new WeakMap<Tree, Map<string, Node[]>>();
+
 /**
  * Descendants of the function's body of the given types whose nearest
- * enclosing function is this one (nested literals' nodes are excluded).
+ * enclosing function is this one (nested literals' nodes are excluded), in
+ * source order (a fresh array: callers may change it).
  */
 export function ownDescendants(fn: Node, types: string | string[]): Node[] {
-  const body = fn.childForFieldName('body');
-  if (!body) return [];
-  return body
-    .descendantsOfType(types)
-    .filter((node): node is Node => node !== null && enclosingFunction(node)?.id === fn.id);
+  let memo = ownDescendantMemos.get(fn.tree);
+  if (!memo) {
+    memo = new Map();
+    ownDescendantMemos.set(fn.tree, memo);
+  }
+  const key = `${fn.id}\u0000${typeof types === 'string' ? types : types.join(',')}`;
+  let found = memo.get(key);
+  if (!found) {
+    const body = fn.childForFieldName('body');
+    found = body ? body.descendantsOfType(types).filter((node): node is Node => node !== null && enclosingFunction(node)?.id === fn.id) : [];
+    memo.set(key, found);
+  }
+  return [...found];
 }
 
 /** A readable name: `main`, `(*Server).Close`, or `func literal` for literals. */

@@ -3,6 +3,7 @@
 // "runs in" a goroutine when its nearest function is such a literal.
 import type { Node } from 'web-tree-sitter';
 import { statementCall, unparenthesize } from './calls';
+import type { FileDeclarations, TopLevelNode } from './fileDeclarations';
 
 /** When `fn` is a func literal started directly by a `go` statement: that statement. */
 export function goStatementOfLiteral(fn: Node): Node | null {
@@ -29,17 +30,14 @@ export function literalOfGoStatement(goStatement: Node): Node | null {
  * functions without a body (implemented in assembly) and names declared more
  * than once (`init`, or files that rely on build tags).
  */
-export function fileFunctions(root: Node): Map<string, Node> {
-  const byName = new Map<string, Node[]>();
-  for (const child of root.namedChildren) {
-    if (child?.type !== 'function_declaration') continue;
-    const name = child.childForFieldName('name')?.text;
-    if (name) byName.set(name, [...(byName.get(name) ?? []), child]);
-  }
+export function fileFunctions(declarations: FileDeclarations): Map<string, Node> {
+  const byName = new Map<string, TopLevelNode[]>();
+  for (const { declaration, name } of declarations.functions()) byName.set(name, [...(byName.get(name) ?? []), declaration]);
   const functions = new Map<string, Node>();
-  for (const [name, declarations] of byName) {
-    const [only] = declarations;
-    if (declarations.length === 1 && name !== '_' && name !== 'init' && only.childForFieldName('body') && !only.hasError) functions.set(name, only);
+  for (const [name, found] of byName) {
+    const [only] = found;
+    if (found.length !== 1 || name === '_' || name === 'init') continue;
+    if (declarations.fact(only, 'hasBodyWithoutError', (node) => node.childForFieldName('body') !== null && !node.hasError)) functions.set(name, only.node);
   }
   return functions;
 }

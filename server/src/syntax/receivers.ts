@@ -1,6 +1,7 @@
 // Method receivers read from the declaration: the receiver's name, its base
 // type name (`T` for `t T`, `*T`, `T[K]`, `*T[K]`) and whether it is a pointer.
 import type { Node } from 'web-tree-sitter';
+import type { FileDeclarations } from './fileDeclarations';
 
 function receiverParameter(method: Node): Node | undefined {
   const receiver = method.childForFieldName('receiver');
@@ -29,14 +30,17 @@ export function hasPointerReceiver(method: Node): boolean {
   return type?.type === 'pointer_type';
 }
 
+export interface DeclaredMethod {
+  node: Node;
+  pointerReceiver: boolean;
+}
+
 /** Methods declared in the file, by "Type.Method". */
-export function methodsByTypeAndName(root: Node): Map<string, Node> {
-  const methods = new Map<string, Node>();
-  for (const declaration of root.namedChildren) {
-    if (declaration?.type !== 'method_declaration') continue;
-    const base = receiverBaseType(declaration);
-    const name = declaration.childForFieldName('name')?.text;
-    if (base && name) methods.set(`${base}.${name}`, declaration);
+export function methodsByTypeAndName(declarations: FileDeclarations): Map<string, DeclaredMethod> {
+  const methods = new Map<string, DeclaredMethod>();
+  for (const { declaration, name } of declarations.methods()) {
+    const receiver = declarations.fact(declaration, 'receiver', (node) => ({ base: receiverBaseType(node), pointer: hasPointerReceiver(node) }));
+    if (receiver.base) methods.set(`${receiver.base}.${name}`, { node: declaration.node, pointerReceiver: receiver.pointer });
   }
   return methods;
 }

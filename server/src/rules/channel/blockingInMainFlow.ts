@@ -119,7 +119,7 @@ export const blockingInMainFlow: Rule = {
     },
   },
   check(context) {
-    for (const fn of fileChannels(context.tree, context.text).functions) {
+    for (const fn of fileChannels(context).functions) {
       for (const channel of fn.channels) checkChannel(context, channel);
     }
   },

@@ -57,7 +57,7 @@ function checkChannel(context: RuleContext, channel: ChannelVariable): void {
   if (hasHandshake(receiver, close.node, channel, [...senderStarts.keys()].map((id) => sends.find((send) => send.fn.id === id)?.fn).filter((fn): fn is Node => fn !== undefined))) return;
   const firstSend: ChannelUse = sends[0];
   const name = channel.declaration.name;
-  const values = { name, function: functionDisplayName(receiver), line: context.lines.positionAt(starts[0].startIndex).line + 1 };
+  const values = { name, function: functionDisplayName(receiver), line: context.lineNumber(starts[0]) };
   context.report({
     at: close.node,
     messageKey: 'closedByReceiver',
@@ -147,7 +147,7 @@ export const closeByReceiver: Rule = {
     },
   },
   check(context) {
-    for (const fn of fileChannels(context.tree, context.text).functions) {
+    for (const fn of fileChannels(context).functions) {
       for (const channel of fn.channels) checkChannel(context, channel);
     }
   },

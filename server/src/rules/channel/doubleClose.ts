@@ -14,10 +14,6 @@ import { deferredCloses, directCloses } from './closeSites';
 
 /** More closes of one channel than real code has (GOROOT's most is far below). */
 const maxClosesCompared = 64;
-function lineOf(context: RuleContext, node: Node): number {
-  return context.lines.positionAt(node.startIndex).line + 1;
-}
-
 function isDeclaredOutside(channel: ChannelVariable, loop: Node): boolean {
   const declared = channel.declaration.identifier;
   return declared.endIndex <= loop.startIndex || declared.startIndex >= loop.endIndex;
@@ -33,7 +29,7 @@ function checkChannel(context: RuleContext, channel: ChannelVariable): void {
     context.report({
       at: second.node,
       messageKey,
-      values: { name, line: lineOf(context, first), ...values },
+      values: { name, line: context.lineNumber(first), ...values },
       related: [{ range: context.rangeOf(first), message: context.message(firstMessageKey, { name }) }],
     });
   };
@@ -132,7 +128,7 @@ export const doubleClose: Rule = {
     },
   },
   check(context) {
-    for (const fn of fileChannels(context.tree, context.text).functions) {
+    for (const fn of fileChannels(context).functions) {
       for (const channel of fn.channels) checkChannel(context, channel);
     }
   },

@@ -9,7 +9,7 @@ import type { Rule } from '../rule';
 import type { RuleContext } from '../ruleContext';
 
 function neverMadeChannels(context: RuleContext): ChannelVariable[] {
-  return fileChannels(context.tree, context.text).functions.flatMap((fn) =>
+  return fileChannels(context).functions.flatMap((fn) =>
     fn.channels.filter((channel) => channel.origin.kind === 'nil' && channel.writes.length === 0),
   );
 }

@@ -134,7 +134,7 @@ function checkChannel(context: RuleContext, fn: FunctionChannels, channel: Chann
     if (isValueTested(fn.names.resolve(receive.value), fn.names)) continue;
     if (leavesAfterReceive(receive)) continue;
     const fixes = [rangeFix(context, receive, loop, name), commaOkFix(context, fn, receive, loop, name)].filter((fix): fix is Fix => fix !== null);
-    const line = context.lines.positionAt(closer.node.startIndex).line + 1;
+    const line = context.lineNumber(closer.node);
     context.report({
       at: unparenthesize(use.node),
       messageKey: 'zeroValues',
@@ -208,7 +208,7 @@ export const receiveWithoutOk: Rule = {
     },
   },
   check(context) {
-    for (const fn of fileChannels(context.tree, context.text).functions) {
+    for (const fn of fileChannels(context).functions) {
       for (const channel of fn.channels) checkChannel(context, fn, channel);
     }
   },

@@ -207,7 +207,7 @@ export const singleCaseSelect: Rule = {
     },
   },
   check(context) {
-    const facts = fileChannels(context.tree, context.text);
+    const facts = fileChannels(context);
     for (const select of selects(context)) {
       const communicationCases = cases(select, 'communication_case');
       if (communicationCases.length !== 1 || cases(select, 'default_case').length > 0 || !facts.namesFor(select)) continue;

@@ -59,7 +59,7 @@ export const sendAfterClose: Rule = {
     },
   },
   check(context) {
-    for (const fn of fileChannels(context.tree, context.text).functions) {
+    for (const fn of fileChannels(context).functions) {
       for (const channel of fn.channels) {
         if (channel.origin.kind === 'nil' || channel.writes.length > 0) continue;
         const closes = directCloses(channel);
@@ -70,7 +70,7 @@ export const sendAfterClose: Rule = {
           context.report({
             at: send.node,
             messageKey: 'sendAfterClose',
-            values: { name: channel.declaration.name, line: context.lines.positionAt(close.node.startIndex).line + 1 },
+            values: { name: channel.declaration.name, line: context.lineNumber(close.node) },
             related: [{ range: context.rangeOf(close.node), message: context.message('closedHere', { name: channel.declaration.name }) }],
           });
         }

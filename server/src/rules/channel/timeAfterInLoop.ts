@@ -162,7 +162,7 @@ export const timeAfterInLoop: Rule = {
   check(context) {
     const imports = importNames(context.tree.rootNode);
     if (![...imports.values()].includes('time')) return;
-    const facts = fileChannels(context.tree, context.text);
+    const facts = fileChannels(context);
     const calls = context.tree.rootNode.descendantsOfType('call_expression').filter((call): call is Node => call !== null && !isInsideError(call));
     const sites = calls.flatMap((call) => {
       const names = facts.namesFor(call);

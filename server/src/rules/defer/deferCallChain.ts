@@ -84,15 +84,13 @@ export const deferCallChain: Rule = {
     const root = context.tree.rootNode;
     const functions = new Map<string, Node>();
     const methods = new Map<string, Node>(); // "Type.Method"
-    for (const declaration of root.namedChildren) {
-      if (!declaration || !returnsFunction(declaration)) continue;
-      const name = declaration.childForFieldName('name')?.text;
-      if (!name) continue;
-      if (declaration.type === 'function_declaration') functions.set(name, declaration);
-      else if (declaration.type === 'method_declaration') {
-        const base = receiverBaseType(declaration);
-        if (base) methods.set(`${base}.${name}`, declaration);
-      }
+    const { declarations } = context;
+    for (const { declaration, name } of declarations.functions()) {
+      if (declarations.fact(declaration, 'returnsFunction', returnsFunction)) functions.set(name, declaration.node);
+    }
+    for (const { declaration, name } of declarations.methods()) {
+      const base = declarations.fact(declaration, 'returnsFunctionOnReceiver', (node) => (returnsFunction(node) ? receiverBaseType(node) : undefined));
+      if (base) methods.set(`${base}.${name}`, declaration.node);
     }
     if (functions.size === 0 && methods.size === 0) return;
     // Only a defer of one of these methods can be reported: the others skip

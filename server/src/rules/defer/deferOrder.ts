@@ -89,7 +89,7 @@ function describeSequence(context: RuleContext, functionName: string, sites: Def
   const lines = [context.message('sequenceHeading', { function: functionName })];
   for (let index = sites.length - 1, position = 1; index >= 0; index--, position++) {
     const site = sites[index];
-    const line = context.lines.positionAt(site.statement.startIndex).line + 1;
+    const line = context.lineNumber(site.statement);
     const note = placementNote(context, site.placement);
     const marker = site === current ? ` ${context.message('thisOne')}` : '';
     lines.push(`${position}. \`${site.callText}\` (${context.message('lineReference', { line })})${note ? ` · ${note}` : ''}${marker}`);

@@ -230,8 +230,8 @@ export const deferOrderHazard: Rule = {
           const values = {
             earlier: deferredCallText(earlier.statement),
             later: deferredCallText(later.statement),
-            earlierLine: context.lines.positionAt(earlier.statement.startIndex).line + 1,
-            laterLine: context.lines.positionAt(later.statement.startIndex).line + 1,
+            earlierLine: context.lineNumber(earlier.statement),
+            laterLine: context.lineNumber(later.statement),
             mutex,
           };
           const fix = swapFix(context, earlier, later, names);

@@ -8,6 +8,7 @@ import type { Node } from 'web-tree-sitter';
 import type { Fix } from '../../engine/finding';
 import { isBuiltinCall, statementCall } from '../../syntax/calls';
 import { deferSites, type DeferSite } from '../../syntax/defers';
+import type { FileDeclarations } from '../../syntax/fileDeclarations';
 import { enclosingFunction, isInsideError, ownDescendants, topLevelMentioning } from '../../syntax/functions';
 import { LocalNamesCache, type LocalNames } from '../../syntax/localNames';
 import type { Rule } from '../rule';
@@ -58,12 +59,11 @@ function isCalledInPlace(literal: Node): boolean {
 }
 
 /** Top-level functions of this file that call recover() directly. */
-function recoveringHelpers(root: Node, locals: LocalNamesCache): Map<string, Node> {
+function recoveringHelpers(declarations: FileDeclarations, locals: LocalNamesCache): Map<string, Node> {
   const helpers = new Map<string, Node>();
-  for (const declaration of root.namedChildren) {
-    if (declaration?.type !== 'function_declaration') continue;
-    const name = declaration.childForFieldName('name')?.text;
-    if (name && recoverCalls(declaration, lazyNames(locals, declaration)).length > 0) helpers.set(name, declaration);
+  for (const { declaration, name } of declarations.functions()) {
+    if (!declaration.text.includes('recover')) continue;
+    if (declarations.fact(declaration, 'callsRecover', (node) => recoverCalls(node, lazyNames(locals, node)).length > 0)) helpers.set(name, declaration.node);
   }
   return helpers;
 }
@@ -152,7 +152,7 @@ export const deferRecoverMisuse: Rule = {
   check(context) {
     const root = context.tree.rootNode;
     const locals = new LocalNamesCache();
-    const helpers = recoveringHelpers(root, locals);
+    const helpers = recoveringHelpers(context.declarations, locals);
     const sites = deferSites(root);
 
     for (const site of sites) {

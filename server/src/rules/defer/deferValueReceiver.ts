@@ -7,7 +7,7 @@ import type { Node } from 'web-tree-sitter';
 import { methodCall } from '../../syntax/calls';
 import { deferSites, type DeferSite } from '../../syntax/defers';
 import { LocalNamesCache, type LocalDeclaration, type LocalNames } from '../../syntax/localNames';
-import { hasPointerReceiver, methodsByTypeAndName } from '../../syntax/receivers';
+import { methodsByTypeAndName } from '../../syntax/receivers';
 import type { Rule } from '../rule';
 
 /** The named type of a local declared as `var v T` or `v := T{…}`. */
@@ -112,12 +112,12 @@ export const deferValueReceiver: Rule = {
   },
   check(context) {
     const root = context.tree.rootNode;
-    const methods = methodsByTypeAndName(root);
+    const methods = methodsByTypeAndName(context.declarations);
     if (methods.size === 0) return;
     // Names of the file's value-receiver methods: a defer calling anything else
     // cannot be reported, so it skips the local-name resolution of its function
     // (the cost of this file-wide rule on every keystroke).
-    const valueMethods = new Set([...methods.entries()].filter(([, node]) => !hasPointerReceiver(node)).map(([key]) => key.slice(key.indexOf('.') + 1)));
+    const valueMethods = new Set([...methods.entries()].filter(([, method]) => !method.pointerReceiver).map(([key]) => key.slice(key.indexOf('.') + 1)));
     if (valueMethods.size === 0) return;
     const locals = new LocalNamesCache();
     for (const site of deferSites(root)) {
@@ -127,20 +127,20 @@ export const deferValueReceiver: Rule = {
       const declaration = names?.resolve(call.receiver);
       const type = declaration ? declaredTypeName(declaration) : undefined;
       const method = type ? methods.get(`${type}.${call.method}`) : undefined;
-      if (!names || !declaration || !type || !method || hasPointerReceiver(method)) continue;
+      if (!names || !declaration || !type || !method || method.pointerReceiver) continue;
       const pointerMethods = new Set(
-        [...methods.entries()].filter(([key, node]) => key.startsWith(`${type}.`) && hasPointerReceiver(node)).map(([key]) => key.slice(type.length + 1)),
+        [...methods.entries()].filter(([key, candidate]) => key.startsWith(`${type}.`) && candidate.pointerReceiver).map(([key]) => key.slice(type.length + 1)),
       );
       const change = laterChanges(declaration, site, names, pointerMethods)[0];
       if (!change) continue;
-      const values = { type, method: call.method, name: declaration.name, line: context.lines.positionAt(change.startIndex).line + 1 };
+      const values = { type, method: call.method, name: declaration.name, line: context.lineNumber(change) };
       context.report({
         at: call.receiver,
         messageKey: 'copied',
         values,
         related: [
           { range: context.rangeOf(change), message: context.message('changedHere', values) },
-          { range: context.rangeOf(method.childForFieldName('receiver') ?? method), message: context.message('receiverHere') },
+          { range: context.rangeOf(method.node.childForFieldName('receiver') ?? method.node), message: context.message('receiverHere') },
         ],
         fixes: [
           {

@@ -125,7 +125,7 @@ export const noExit: Rule = {
     },
   },
   check(context) {
-    const facts = fileChannels(context.tree, context.text);
+    const facts = fileChannels(context);
     for (const goStatement of context.tree.rootNode.descendantsOfType('go_statement')) {
       if (!goStatement || isInsideError(goStatement)) continue;
       const literal = literalOfGoStatement(goStatement);

@@ -157,7 +157,7 @@ export const rangeNeverClosed: Rule = {
     },
   },
   check(context) {
-    const file = fileChannels(context.tree, context.text);
+    const file = fileChannels(context);
     for (const fn of file.functions) {
       for (const channel of fn.channels) checkChannel(context, file, channel);
     }

@@ -131,7 +131,7 @@ function checkChannel(context: RuleContext, file: FileChannels, fn: FunctionChan
   if (!escape) return;
   const name = channel.declaration.name;
   const callee = send.via ? functionDisplayName(send.via.callee) : '';
-  const values = { name, callee, function: functionDisplayName(owner), line: context.lines.positionAt(escape.node.startIndex).line + 1 };
+  const values = { name, callee, function: functionDisplayName(owner), line: context.lineNumber(escape.node) };
   // Through a call, the callee's send is shared with its other callers: only the owner's make is changed.
   const ctxFix = send.via ? null : selectFix(context, fn, send);
   const stopFix = send.via || ctxFix ? null : stopChannelFix(context, fn, channel, send, goStatement);
@@ -229,7 +229,7 @@ export const unbufferedSendLeak: Rule = {
     },
   },
   check(context) {
-    const file = fileChannels(context.tree, context.text);
+    const file = fileChannels(context);
     for (const fn of file.functions) {
       for (const channel of fn.channels) checkChannel(context, file, fn, channel);
     }

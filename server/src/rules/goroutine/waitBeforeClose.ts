@@ -125,7 +125,7 @@ function checkChannel(context: RuleContext, file: FileChannels, original: Channe
     context.report({
       at: wait.statement,
       messageKey: 'deadlock',
-      values: { name, wg: wait.receiver, line: context.lines.positionAt(receives[0].node.startIndex).line + 1 },
+      values: { name, wg: wait.receiver, line: context.lineNumber(receives[0].node) },
       related: [
         { range: context.rangeOf(sends[0].node), message: context.message('workerSend', { name }) },
         { range: context.rangeOf(receives[0].node), message: context.message('receiveAfter', { name }) },
@@ -201,7 +201,7 @@ export const waitBeforeClose: Rule = {
     },
   },
   check(context) {
-    const file = fileChannels(context.tree, context.text);
+    const file = fileChannels(context);
     for (const fn of file.functions) {
       for (const channel of fn.channels) checkChannel(context, file, channel);
     }

@@ -108,7 +108,7 @@ export const waitGroupAddInside: Rule = {
     },
   },
   check(context) {
-    const facts = fileChannels(context.tree, context.text);
+    const facts = fileChannels(context);
     for (const goStatement of context.tree.rootNode.descendantsOfType('go_statement')) {
       if (!goStatement || isInsideError(goStatement)) continue;
       const literal = literalOfGoStatement(goStatement);
@@ -186,7 +186,7 @@ export const signalUnbuffered: Rule = {
   check(context) {
     const imports = importNames(context.tree.rootNode);
     if (![...imports.values()].includes('os/signal')) return;
-    for (const fn of fileChannels(context.tree, context.text).functions) {
+    for (const fn of fileChannels(context).functions) {
       for (const channel of fn.channels) {
         if (channel.origin.kind !== 'make' || channel.origin.buffered !== false || channel.writes.length > 0) continue;
         for (const use of channel.uses) {

@@ -9,7 +9,7 @@ import { enclosingLoop, reachesAfter, runsUnconditionallyIn } from '../../syntax
 import { isLocking, mayReleaseBetween, type MutexCall } from '../../syntax/mutexCalls';
 import type { Rule } from '../rule';
 import type { RuleContext } from '../ruleContext';
-import { functionMutexes, lineNumber } from './functionMutexes';
+import { functionMutexes } from './functionMutexes';
 
 function isReadPair(first: MutexCall, second: MutexCall): boolean {
   return first.method === 'RLock' && second.method === 'RLock';
@@ -109,7 +109,7 @@ export const doubleLock: Rule = {
         context.report({
           at: second.statement,
           messageKey: 'twice',
-          values: { receiver: second.receiver.text, method: second.method, line: lineNumber(context, first.statement) },
+          values: { receiver: second.receiver.text, method: second.method, line: context.lineNumber(first.statement) },
           related: [{ range: context.rangeOf(first.statement), message: context.message('firstLock') }],
         });
       }
@@ -124,7 +124,7 @@ export const doubleLock: Rule = {
         context.report({
           at: lock.statement,
           messageKey: 'inLoop',
-          values: { receiver: lock.receiver.text, method: lock.method, line: lineNumber(context, loop) },
+          values: { receiver: lock.receiver.text, method: lock.method, line: context.lineNumber(loop) },
           related: [{ range: context.rangeOf(loop), message: context.message('loopHere') }],
         });
       }

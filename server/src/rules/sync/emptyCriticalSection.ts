@@ -10,7 +10,7 @@ import { isLocking, mutexCallOf, releaseOf } from '../../syntax/mutexCalls';
 import { nextStatement, previousStatement } from '../../syntax/statements';
 import type { Rule } from '../rule';
 import type { RuleContext } from '../ruleContext';
-import { functionMutexes, lineNumber } from './functionMutexes';
+import { functionMutexes } from './functionMutexes';
 
 /** True when a comment sits on the line above the lock or anywhere from the lock to the unlock. */
 function isCommented(context: RuleContext, lock: Node, unlock: Node): boolean {
@@ -113,7 +113,7 @@ export const emptyCriticalSection: Rule = {
         context.report({
           at: next,
           messageKey: 'empty',
-          values: { receiver: lock.receiver.text, lock: lock.method, unlock: unlock.method, line: lineNumber(context, lock.statement) },
+          values: { receiver: lock.receiver.text, lock: lock.method, unlock: unlock.method, line: context.lineNumber(lock.statement) },
           related: [{ range: context.rangeOf(lock.statement), message: context.message('lockHere') }],
         });
       }

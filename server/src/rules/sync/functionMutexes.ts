@@ -12,7 +12,7 @@ export interface FunctionMutexes {
 }
 
 export function functionMutexes(context: RuleContext): FunctionMutexes[] {
-  const facts = fileChannels(context.tree, context.text);
+  const facts = fileChannels(context);
   const result: FunctionMutexes[] = [];
   for (const fn of allFunctions(context.tree.rootNode)) {
     const names = facts.namesFor(fn);
@@ -21,9 +21,4 @@ export function functionMutexes(context: RuleContext): FunctionMutexes[] {
     if (calls.length > 0) result.push({ fn, calls });
   }
   return result;
-}
-
-/** 1-based line of a node, for messages. */
-export function lineNumber(context: RuleContext, node: Node): number {
-  return context.lines.positionAt(node.startIndex).line + 1;
 }

@@ -14,7 +14,7 @@ import { deleteStatementEdit } from '../../syntax/statementEdits';
 import { followingStatements, isTerminating, statementsOf } from '../../syntax/statements';
 import type { Rule } from '../rule';
 import type { RuleContext } from '../ruleContext';
-import { functionMutexes, lineNumber } from './functionMutexes';
+import { functionMutexes } from './functionMutexes';
 
 /**
  * True when running the statement and falling through past it may release
@@ -89,7 +89,7 @@ function checkLock(context: RuleContext, fn: Node, lock: MutexCall, calls: Mutex
     (node) => node.startIndex >= lock.statement.endIndex && node.endIndex <= finalUnlock.startIndex && !releasedOnPath(node, lock, fn),
   );
   if (leaks.length === 0) return;
-  const values = { receiver: lock.receiver.text, lock: lock.method, unlock: release, line: lineNumber(context, lock.statement) };
+  const values = { receiver: lock.receiver.text, lock: lock.method, unlock: release, line: context.lineNumber(lock.statement) };
   const fix = deferFix(context, fn, lock, calls, finalUnlock);
   context.report({
     at: leaks[0],

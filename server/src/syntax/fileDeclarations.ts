@@ -1,0 +1,82 @@
+// The top-level declarations of a whole file, with facts about each that only
+// depend on its own text (its name, its receiver, whether it calls recover…).
+// Rules that read other declarations ask these facts of every declaration of
+// the file; while the user types one function, all the others keep their text,
+// so each fact is computed once per distinct declaration text and carried from
+// one analysis of the file to the next instead of being read again through
+// wasm on every keystroke.
+import type { Node } from 'web-tree-sitter';
+
+export interface TopLevelNode {
+  /** The node in the current tree. */
+  node: Node;
+  /** `node.type`, read once (every read is a call into wasm). */
+  type: string;
+  /** Its source text. */
+  text: string;
+}
+
+export class FileDeclarations {
+  /** Every top-level named node except comments, in source order. */
+  readonly all: TopLevelNode[] = [];
+  private readonly facts = new Map<string, Map<string, unknown>>();
+
+  /**
+   * `previous` is the same file's store from an earlier analysis: facts of
+   * declarations whose text is unchanged are taken over (and only those, so
+   * the store holds on to one version of the document).
+   */
+  constructor(root: Node, text: string, previous?: FileDeclarations) {
+    for (const node of root.namedChildren) {
+      const type = node?.type;
+      if (!node || type === undefined || type === 'comment') continue;
+      const own = text.slice(node.startIndex, node.endIndex);
+      this.all.push({ node, type, text: own });
+      const known = previous?.facts.get(own);
+      if (known) this.facts.set(own, known);
+    }
+  }
+
+  /**
+   * A fact about one declaration, computed by `compute` from its node once per
+   * text and `slot`. `compute` must depend on nothing but the declaration's own
+   * subtree, and must not return nodes (they belong to one tree).
+   */
+  fact<T>(declaration: TopLevelNode, slot: string, compute: (node: Node) => T): T {
+    let facts = this.facts.get(declaration.text);
+    if (!facts) {
+      facts = new Map();
+      this.facts.set(declaration.text, facts);
+    }
+    if (facts.has(slot)) return facts.get(slot) as T;
+    const value = compute(declaration.node);
+    facts.set(slot, value);
+    return value;
+  }
+
+  /** The declaration's name: a function's or method's (methods: without the receiver). */
+  nameOf(declaration: TopLevelNode): string | undefined {
+    if (declaration.type !== 'function_declaration' && declaration.type !== 'method_declaration') return undefined;
+    return this.fact(declaration, 'name', (node) => node.childForFieldName('name')?.text);
+  }
+
+  /** The function declarations, with their names. */
+  functions(): { declaration: TopLevelNode; name: string }[] {
+    return this.named('function_declaration');
+  }
+
+  /** The method declarations, with their names. */
+  methods(): { declaration: TopLevelNode; name: string }[] {
+    return this.named('method_declaration');
+  }
+
+  private named(type: string): { declaration: TopLevelNode; name: string }[] {
+    const found: { declaration: TopLevelNode; name: string }[] = [];
+    for (const declaration of this.all) {
+      if (declaration.type !== type) continue;
+      const name = this.nameOf(declaration);
+      if (name) found.push({ declaration, name });
+    }
+    return found;
+  }
+}
