@@ -45,3 +45,13 @@ test('declarations: a fact is computed once per text and carried over only for u
   first.delete();
   second.delete();
 });
+
+test('declarations: the identifiers a declaration spells, outside comments and literals', async () => {
+  const source = 'package p\n\nfunc a(x int) string { /* serve */ y := `raw b` + "c\\"d" // e\n\treturn string(\'f\') + x.g + é }\n';
+  const parser = await createGoParser();
+  const tree = parser.parse(source);
+  assert.ok(tree);
+  const declarations = new FileDeclarations(tree.rootNode, source);
+  assert.deepEqual([...declarations.identifiers(declarations.all[1])].sort(), ['a', 'func', 'g', 'int', 'return', 'string', 'x', 'y', 'é']);
+  tree.delete();
+});

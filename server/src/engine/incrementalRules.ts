@@ -151,13 +151,6 @@ function declaredNames(declarations: FileDeclarations, declaration: TopLevelNode
   });
 }
 
-/** A test for `text` spelling one of `names` as a whole identifier. */
-function mentionsAny(names: ReadonlySet<string>): (text: string) => boolean {
-  const words = [...names].filter((name) => name !== '_' && /^[\p{L}\p{N}_]+$/u.test(name));
-  if (words.length === 0) return () => false;
-  const pattern = new RegExp(`(?<![\\p{L}\\p{N}_])(?:${words.join('|')})(?![\\p{L}\\p{N}_])`, 'u');
-  return (text) => pattern.test(text);
-}
 
 function runOn(tree: Tree, input: RuleRunInput, rules: readonly Rule[], run: RuleRun, declarations?: FileDeclarations): void {
   const context = new RuleContext(tree, input.text, input.lines, input.locale, input.goVersion, input.filePath, input.tree, declarations);
@@ -268,8 +261,14 @@ export function runRules(input: RuleRunInput, incremental = true): RuleRun {
   }
   // What the file-wide rules may have read from the declarations that changed or went away.
   const gone = [...pool.values()].flat();
-  const mentionsChanged = mentionsAny(new Set([...changed.flatMap((unit) => declaredNames(declarations, unit.declaration)), ...gone.flatMap((cached) => cached.declares)]));
-  const wideAgain = kept.filter(({ unit, cached }) => !cached.wideMovable || mentionsChanged(unit.text)).map(({ unit }) => unit);
+  const changedNames = new Set([...changed.flatMap((unit) => declaredNames(declarations, unit.declaration)), ...gone.flatMap((cached) => cached.declares)]);
+  changedNames.delete('_');
+  const mentionsChanged = (unit: DeclarationUnit) => {
+    const identifiers = declarations.identifiers(unit.declaration);
+    for (const name of changedNames) if (identifiers.has(name)) return true;
+    return false;
+  };
+  const wideAgain = kept.filter(({ unit, cached }) => !cached.wideMovable || mentionsChanged(unit)).map(({ unit }) => unit);
 
   const localScope = inSourceOrder([...units.always, ...changed]);
   const wideScope = inSourceOrder([...units.always, ...changed, ...wideAgain]);

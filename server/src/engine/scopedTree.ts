@@ -5,28 +5,7 @@
 // view narrows exactly those, and every node it hands out is the real node, so
 // positions, parents and ids are those of the whole file.
 import type { Node, Point, Tree } from 'web-tree-sitter';
-import { registerScopedRoot } from '../syntax/functions';
-
-// An incremental analysis shows the rules two views of one tree (the
-// declarations that changed, and those plus the ones the file-wide rules must
-// re-read), and rules ask the same whole-file queries (every defer, every
-// function…): each declaration's answer is memoized per tree and shared.
-const unitQueries = new WeakMap<Tree, Map<string, Node[]>>();
-
-function descendantsOfUnit(unit: Node, types: string | string[]): Node[] {
-  let memo = unitQueries.get(unit.tree);
-  if (!memo) {
-    memo = new Map();
-    unitQueries.set(unit.tree, memo);
-  }
-  const key = `${unit.id}\u0000${typeof types === 'string' ? types : types.join(',')}`;
-  let found = memo.get(key);
-  if (!found) {
-    found = unit.descendantsOfType(types).filter((node): node is Node => node !== null);
-    memo.set(key, found);
-  }
-  return found;
-}
+import { declarationDescendants, registerScopedRoot } from '../syntax/functions';
 
 /** The root node, narrowed to `units` (top-level named children, in source order). */
 function scopedRoot(root: Node, units: readonly Node[]): Node {
@@ -41,7 +20,7 @@ function scopedRoot(root: Node, units: readonly Node[]): Node {
         if (startPosition || endPosition) {
           for (const node of unit.descendantsOfType(types, startPosition, endPosition)) if (node) found.push(node);
         } else {
-          found.push(...descendantsOfUnit(unit, types));
+          found.push(...declarationDescendants(unit, types));
         }
       }
       return found;

@@ -4,7 +4,7 @@
 // on code the parser may have misread.
 import type { Node } from 'web-tree-sitter';
 import { statementCall } from './calls';
-import { enclosingFunction, isInsideError, perRoot, topLevelMentioning } from './functions';
+import { declarationDescendants, enclosingFunction, isInsideError, perRoot, topLevelMentioning } from './functions';
 
 export interface DeferSite {
   statement: Node;
@@ -23,7 +23,7 @@ function findDeferSites(root: Node): DeferSite[] {
   const sites: DeferSite[] = [];
   const statements =
     root.type === 'source_file'
-      ? topLevelMentioning(root, 'defer').flatMap((declaration) => declaration.descendantsOfType('defer_statement'))
+      ? topLevelMentioning(root, 'defer').flatMap((declaration) => declarationDescendants(declaration, 'defer_statement'))
       : root.descendantsOfType('defer_statement');
   for (const statement of statements) {
     if (!statement || isInsideError(statement)) continue;

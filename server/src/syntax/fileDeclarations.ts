@@ -54,6 +54,11 @@ export class FileDeclarations {
     return value;
   }
 
+  /** The identifiers the declaration's source spells outside comments and string literals. */
+  identifiers(declaration: TopLevelNode): ReadonlySet<string> {
+    return this.fact(declaration, 'identifiers', () => identifierWords(declaration.text));
+  }
+
   /** The declaration's name: a function's or method's (methods: without the receiver). */
   nameOf(declaration: TopLevelNode): string | undefined {
     if (declaration.type !== 'function_declaration' && declaration.type !== 'method_declaration') return undefined;
@@ -79,4 +84,14 @@ export class FileDeclarations {
     }
     return found;
   }
+}
+
+// Comments, interpreted strings, raw strings and runes (each possibly cut off
+// by a parse error), or an identifier: only the last group is kept.
+const tokens = /\/\/[^\n]*|\/\*[\s\S]*?(?:\*\/|$)|"(?:[^"\\\n]|\\.)*"?|`[^`]*`?|'(?:[^'\\\n]|\\.)*'?|([\p{L}_][\p{L}\p{N}_]*)/gu;
+
+function identifierWords(text: string): Set<string> {
+  const words = new Set<string>();
+  for (const match of text.matchAll(tokens)) if (match[1] !== undefined) words.add(match[1]);
+  return words;
 }

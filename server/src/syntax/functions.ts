@@ -133,6 +133,28 @@ export function enclosingFunction(node: Node): Node | null {
   return answerUpwards<Node | null>(parent, ancestryMemo(node.tree).functionAtOrAbove, (current) => (functionTypeSet.has(current.type) ? current : undefined), null);
 }
 
+// An incremental analysis shows the rules two views of one tree (see
+// engine/scopedTree), and rules ask the same whole-file queries (every defer,
+// every function…): each top-level declaration's answer is memoized per tree
+// and shared by both views.
+const declarationQueries = new WeakMap<Tree, Map<string, Node[]>>();
+
+/** `declaration.descendantsOfType(types)` for a top-level node, memoized per tree (the array is shared: read it, do not change it). */
+export function declarationDescendants(declaration: Node, types: string | string[]): readonly Node[] {
+  let memo = declarationQueries.get(declaration.tree);
+  if (!memo) {
+    memo = new Map();
+    declarationQueries.set(declaration.tree, memo);
+  }
+  const key = `${declaration.id}\u0000${typeof types === 'string' ? types : types.join(',')}`;
+  let found = memo.get(key);
+  if (!found) {
+    found = declaration.descendantsOfType(types).filter((node): node is Node => node !== null);
+    memo.set(key, found);
+  }
+  return found;
+}
+
 // Most rules ask the same function for the same kinds of statements (its
 // defers, returns, calls): each question walks the whole body inside wasm, so
 // the answers are memoized per tree like the ancestry above.

@@ -19,9 +19,21 @@ export function importNames(root: Node): ImportNames {
   return perRoot(root, 'importNames', findImportNames);
 }
 
+/** The import specs: Go allows imports only at the top of the file, so only those declarations are walked, not the file. */
+function importSpecs(root: Node): Node[] {
+  if (root.type !== 'source_file') return root.descendantsOfType('import_spec').filter((spec): spec is Node => spec !== null);
+  const specs: Node[] = [];
+  for (let index = 0; index < root.namedChildCount; index++) {
+    const child = root.namedChild(index);
+    if (child?.type === 'import_declaration') specs.push(...child.descendantsOfType('import_spec').filter((spec): spec is Node => spec !== null));
+    else if (child?.type !== 'package_clause' && child?.type !== 'comment') break;
+  }
+  return specs;
+}
+
 function findImportNames(root: Node): ImportNames {
   const names = new Map<string, string>();
-  for (const spec of root.descendantsOfType('import_spec')) {
+  for (const spec of importSpecs(root)) {
     if (!spec) continue;
     const importPath = spec.childForFieldName('path')?.text.replace(/^["`]|["`]$/g, '');
     if (!importPath) continue;
