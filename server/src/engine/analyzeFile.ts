@@ -8,7 +8,8 @@ import { compareFindings, type Category, type Finding, type Severity } from './f
 import { LineIndex } from './lineIndex';
 import { isGeneratedGoFile } from './generatedFile';
 import { isInsideError } from '../syntax/functions';
-import { runRules } from './incrementalRules';
+import { declarationsFor, runRules } from './incrementalRules';
+import type { FileDeclarations } from '../syntax/fileDeclarations';
 import { unmarkFindings } from './lineReferences';
 import { maxBracketDepth } from './nestingDepth';
 import { isSuppressed } from './suppression';
@@ -69,15 +70,28 @@ function isEnabled(rule: Rule, options: AnalysisOptions): boolean {
 export function analyzeTree(tree: Tree, text: string, options: AnalysisOptions): FileAnalysis {
   const lines = new LineIndex(text);
   if (!options.includeGenerated && isGeneratedGoFile(text)) return { findings: [], lines, failures: [] };
-  const depth = maxBracketDepth(text, maxNestingDepth);
+  const incremental = options.incremental !== false;
+  const declarations = declarationsFor(tree, text, options.filePath, incremental);
+  const depth = deepestNesting(declarations);
   if (depth > maxNestingDepth) return { findings: [], lines, failures: [], tooDeeplyNested: { depth, limit: maxNestingDepth } };
   const rules = allRules.filter((rule) => isEnabled(rule, options));
-  const { findings, failures } = runRules(
-    { tree, text, lines, rules, locale: options.locale, goVersion: options.goVersion, filePath: options.filePath },
-    options.incremental !== false,
-  );
+  const { findings, failures } = runRules({ tree, text, declarations, lines, rules, locale: options.locale, goVersion: options.goVersion, filePath: options.filePath }, incremental);
   const outsideErrors = findings.filter((finding) => !inParseError(finding, tree, lines));
   return { findings: applyUserChoices(unmarkFindings(outsideErrors), lines, options), lines, failures };
+}
+
+/**
+ * The deepest bracket nesting of the file's top-level nodes (each one's
+ * brackets balance unless it is a parse error, which is a node of its own),
+ * scanned once per declaration text: on a keystroke only the changed one.
+ */
+function deepestNesting(declarations: FileDeclarations): number {
+  let deepest = 0;
+  for (const declaration of declarations.all) {
+    deepest = Math.max(deepest, declarations.fact(declaration, 'bracketDepth', () => maxBracketDepth(declaration.text, maxNestingDepth)));
+    if (deepest > maxNestingDepth) break;
+  }
+  return deepest;
 }
 
 /**

@@ -25,6 +25,8 @@ export interface RuleRun {
 export interface RuleRunInput {
   tree: Tree;
   text: string;
+  /** The file's declarations (see declarationsFor). */
+  declarations: FileDeclarations;
   lines: LineIndex;
   rules: readonly Rule[];
   locale: Locale;
@@ -152,8 +154,8 @@ function declaredNames(declarations: FileDeclarations, declaration: TopLevelNode
 }
 
 
-function runOn(tree: Tree, input: RuleRunInput, rules: readonly Rule[], run: RuleRun, declarations?: FileDeclarations): void {
-  const context = new RuleContext(tree, input.text, input.lines, input.locale, input.goVersion, input.filePath, input.tree, declarations);
+function runOn(tree: Tree, input: RuleRunInput, rules: readonly Rule[], run: RuleRun): void {
+  const context = new RuleContext(tree, input.text, input.lines, input.locale, input.goVersion, input.filePath, input.tree, input.declarations);
   for (const rule of rules) {
     const error = context.run(rule);
     if (error) run.failures.push({ rule: rule.id, error });
@@ -193,9 +195,10 @@ function computedUnit(declarations: FileDeclarations, unit: DeclarationUnit, fin
   };
 }
 
-function fullRun(input: RuleRunInput, declarations: FileDeclarations, units: FileUnits, key: string): RuleRun {
+function fullRun(input: RuleRunInput, units: FileUnits, key: string): RuleRun {
+  const { declarations } = input;
   const run: RuleRun = { findings: [], failures: [] };
-  runOn(input.tree, input, input.rules, run, declarations);
+  runOn(input.tree, input, input.rules, run);
   if (input.filePath === undefined) return run;
   const all = inSourceOrder([...units.always, ...units.cacheable]);
   const local = groupByUnit(run.findings.filter((finding) => !isWide(finding)), all);
@@ -227,6 +230,12 @@ function takeCached(pool: Map<string, CachedUnit[]>, unit: Unit): CachedUnit | u
   return cached;
 }
 
+/** The file's top-level declarations, with the facts of an earlier analysis of the same file carried over when `incremental`. */
+export function declarationsFor(tree: Tree, text: string, filePath: string | undefined, incremental: boolean): FileDeclarations {
+  const previous = incremental && filePath !== undefined ? states.get(filePath)?.declarations : undefined;
+  return new FileDeclarations(tree.rootNode, text, previous);
+}
+
 /**
  * The rules' findings (unsorted, before the user's choices), computed only for
  * the declarations that changed since the last run on `input.filePath` (and,
@@ -241,10 +250,10 @@ export function runRules(input: RuleRunInput, incremental = true): RuleRun {
     return run;
   }
   const previous = states.get(input.filePath);
-  const declarations = new FileDeclarations(input.tree.rootNode, input.text, previous?.declarations);
+  const { declarations } = input;
   const units = fileUnits(input, declarations);
   const key = stateKey(input, units);
-  if (!previous || previous.key !== key) return fullRun(input, declarations, units, key);
+  if (!previous || previous.key !== key) return fullRun(input, units, key);
 
   const pool = new Map<string, CachedUnit[]>();
   for (const cached of previous.units) {
@@ -273,14 +282,14 @@ export function runRules(input: RuleRunInput, incremental = true): RuleRun {
   const localScope = inSourceOrder([...units.always, ...changed]);
   const wideScope = inSourceOrder([...units.always, ...changed, ...wideAgain]);
   const run: RuleRun = { findings: [], failures: [] };
-  runOn(scopedTree(input.tree, localScope.map((unit) => unit.node)), input, input.rules.filter((rule) => !fileWideRules.has(rule.id)), run, declarations);
+  runOn(scopedTree(input.tree, localScope.map((unit) => unit.node)), input, input.rules.filter((rule) => !fileWideRules.has(rule.id)), run);
   const localCount = run.findings.length;
-  runOn(scopedTree(input.tree, wideScope.map((unit) => unit.node)), input, input.rules.filter((rule) => fileWideRules.has(rule.id)), run, declarations);
+  runOn(scopedTree(input.tree, wideScope.map((unit) => unit.node)), input, input.rules.filter((rule) => fileWideRules.has(rule.id)), run);
   const local = groupByUnit(run.findings.slice(0, localCount), localScope);
   const wide = groupByUnit(run.findings.slice(localCount), wideScope);
   // Failures are per whole file in a full run, which a partial run cannot reproduce; a finding outside
   // the declarations analyzed would break the contract above. Both fall back to a full run.
-  if (run.failures.length > 0 || !local || !wide) return fullRun(input, declarations, units, key);
+  if (run.failures.length > 0 || !local || !wide) return fullRun(input, units, key);
 
   const localOf = new Map<Unit, Finding[]>(localScope.map((unit, index) => [unit, local[index]]));
   const wideOf = new Map<Unit, Finding[]>(wideScope.map((unit, index) => [unit, wide[index]]));
