@@ -4,7 +4,7 @@
 // on code the parser may have misread.
 import type { Node } from 'web-tree-sitter';
 import { statementCall } from './calls';
-import { declarationDescendants, enclosingFunction, isInsideError, perRoot, topLevelMentioning } from './functions';
+import { descendantsSpelling, enclosingFunction, isInsideError, perRoot } from './functions';
 
 export interface DeferSite {
   statement: Node;
@@ -21,12 +21,8 @@ export function deferSites(root: Node): DeferSite[] {
 
 function findDeferSites(root: Node): DeferSite[] {
   const sites: DeferSite[] = [];
-  const statements =
-    root.type === 'source_file'
-      ? topLevelMentioning(root, 'defer').flatMap((declaration) => declarationDescendants(declaration, 'defer_statement'))
-      : root.descendantsOfType('defer_statement');
-  for (const statement of statements) {
-    if (!statement || isInsideError(statement)) continue;
+  for (const statement of descendantsSpelling(root, 'defer', 'defer_statement')) {
+    if (isInsideError(statement)) continue;
     const call = statementCall(statement);
     const fn = enclosingFunction(statement);
     // A function with a parse error is read wrongly around the error: stay quiet in all of it.

@@ -123,8 +123,20 @@ export function perRoot<T>(root: Node, slot: string, compute: (root: Node) => T)
  * (`defer`, `recover`), walking only the declarations that contain it finds
  * the same nodes in the same order.
  */
-export function topLevelMentioning(root: Node, word: string): Node[] {
-  return root.namedChildren.filter((node): node is Node => node !== null && node.text.includes(word));
+export function topLevelMentioning(root: Node, word: string | RegExp): Node[] {
+  const mentions = typeof word === 'string' ? (text: string) => text.includes(word) : (text: string) => word.test(text);
+  return root.namedChildren.filter((node): node is Node => node !== null && mentions(node.text));
+}
+
+/**
+ * `root.descendantsOfType(types)`, in source order, for nodes whose source
+ * always spells `word` (the `go` of a go statement, the `select` of a select):
+ * only the top-level declarations that contain it are walked, and their
+ * answers are shared (see declarationDescendants).
+ */
+export function descendantsSpelling(root: Node, word: string | RegExp, types: string | string[]): Node[] {
+  if (root.type !== 'source_file') return root.descendantsOfType(types).filter((node): node is Node => node !== null);
+  return topLevelMentioning(root, word).flatMap((declaration) => declarationDescendants(declaration, types));
 }
 
 export function enclosingFunction(node: Node): Node | null {

@@ -5,6 +5,9 @@ import type { Node } from 'web-tree-sitter';
 import { statementCall, unparenthesize } from './calls';
 import type { FileDeclarations, TopLevelNode } from './fileDeclarations';
 
+/** What the source of every go statement spells (for descendantsSpelling): the keyword as a word of its own. */
+export const goKeyword = /\bgo\b/;
+
 /** When `fn` is a func literal started directly by a `go` statement: that statement. */
 export function goStatementOfLiteral(fn: Node): Node | null {
   if (fn.type !== 'func_literal') return null;

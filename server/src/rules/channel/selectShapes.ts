@@ -6,14 +6,14 @@ import type { Node } from 'web-tree-sitter';
 import type { Fix } from '../../engine/finding';
 import { indentationAt, isInfiniteLoop } from '../../syntax/executionOrder';
 import { fileChannels } from '../../syntax/fileChannels';
-import { isInsideError } from '../../syntax/functions';
+import { descendantsSpelling, isInsideError } from '../../syntax/functions';
 import { breakTarget } from '../../syntax/loopExits';
 import { statementsOf } from '../../syntax/statements';
 import type { Rule } from '../rule';
 import type { RuleContext } from '../ruleContext';
 
 function selects(context: RuleContext): Node[] {
-  return context.tree.rootNode.descendantsOfType('select_statement').filter((node): node is Node => node !== null && !isInsideError(node) && !node.hasError);
+  return descendantsSpelling(context.tree.rootNode, 'select', 'select_statement').filter((node) => !isInsideError(node) && !node.hasError);
 }
 
 function cases(select: Node, type: string): Node[] {

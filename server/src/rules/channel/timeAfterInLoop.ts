@@ -9,7 +9,7 @@ import type { Fix } from '../../engine/finding';
 import { callArguments, isPackageCall } from '../../syntax/calls';
 import { enclosingLoop, indentationAt, isInfiniteLoop } from '../../syntax/executionOrder';
 import { fileChannels } from '../../syntax/fileChannels';
-import { declarationDescendants, isInsideError, topLevelMentioning } from '../../syntax/functions';
+import { descendantsSpelling, isInsideError } from '../../syntax/functions';
 import { isGoOlderThan } from '../../syntax/goVersion';
 import { importNames } from '../../syntax/imports';
 import type { LocalNames } from '../../syntax/localNames';
@@ -165,9 +165,7 @@ export const timeAfterInLoop: Rule = {
     const facts = fileChannels(context);
     // Only declarations that spell `After` can call time.After, and the call's shape is checked before
     // its function's names are resolved (the costly part, needed only to rule out a shadowing local).
-    const calls = topLevelMentioning(context.tree.rootNode, 'After')
-      .flatMap((declaration) => declarationDescendants(declaration, 'call_expression'))
-      .filter((call) => !isInsideError(call) && isPackageCall(call, 'time', ['After'], imports, undefined));
+    const calls = descendantsSpelling(context.tree.rootNode, 'After', 'call_expression').filter((call) => !isInsideError(call) && isPackageCall(call, 'time', ['After'], imports, undefined));
     const sites = calls.flatMap((call) => {
       const names = facts.namesFor(call);
       if (!names || !isPackageCall(call, 'time', ['After'], imports, names)) return [];

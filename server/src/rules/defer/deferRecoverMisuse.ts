@@ -9,7 +9,7 @@ import type { Fix } from '../../engine/finding';
 import { isBuiltinCall, statementCall } from '../../syntax/calls';
 import { deferSites, type DeferSite } from '../../syntax/defers';
 import type { FileDeclarations } from '../../syntax/fileDeclarations';
-import { enclosingFunction, isInsideError, ownDescendants, topLevelMentioning } from '../../syntax/functions';
+import { descendantsSpelling, enclosingFunction, isInsideError, ownDescendants } from '../../syntax/functions';
 import { LocalNamesCache, type LocalNames } from '../../syntax/localNames';
 import type { Rule } from '../rule';
 import type { RuleContext } from '../ruleContext';
@@ -181,9 +181,9 @@ export const deferRecoverMisuse: Rule = {
       }
     }
 
-    const literals = topLevelMentioning(root, 'recover').flatMap((declaration) => declaration.descendantsOfType('func_literal'));
+    const literals = descendantsSpelling(root, 'recover', 'func_literal');
     for (const literal of literals) {
-      if (!literal || !mentions(literal, 'recover') || isInsideError(literal) || !isCalledInPlace(literal)) continue;
+      if (!mentions(literal, 'recover') || isInsideError(literal) || !isCalledInPlace(literal)) continue;
       for (const call of recoverCalls(literal, lazyNames(locals, literal))) context.report({ at: call, messageKey: 'calledInPlace' });
     }
 

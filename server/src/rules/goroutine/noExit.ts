@@ -8,9 +8,9 @@ import type { Fix } from '../../engine/finding';
 import { contextNameAt } from '../../syntax/contextInScope';
 import { indentationAt, isInfiniteLoop } from '../../syntax/executionOrder';
 import { fileChannels } from '../../syntax/fileChannels';
-import { enclosingFunction, isInsideError } from '../../syntax/functions';
+import { descendantsSpelling, enclosingFunction, isInsideError } from '../../syntax/functions';
 import { outermostFunction, type LocalNames } from '../../syntax/localNames';
-import { literalOfGoStatement } from '../../syntax/goroutines';
+import { goKeyword, literalOfGoStatement } from '../../syntax/goroutines';
 import { loopCanExit } from '../../syntax/loopExits';
 import { statementsOf } from '../../syntax/statements';
 import type { Rule } from '../rule';
@@ -126,8 +126,8 @@ export const noExit: Rule = {
   },
   check(context) {
     const facts = fileChannels(context);
-    for (const goStatement of context.tree.rootNode.descendantsOfType('go_statement')) {
-      if (!goStatement || isInsideError(goStatement)) continue;
+    for (const goStatement of descendantsSpelling(context.tree.rootNode, goKeyword, 'go_statement')) {
+      if (isInsideError(goStatement)) continue;
       const literal = literalOfGoStatement(goStatement);
       // Started from main or init, a goroutine runs once for the process's life: a daemon, not a leak.
       const starter = outermostFunction(goStatement);

@@ -8,8 +8,8 @@ import { isPackageCall, methodCall, rootIdentifier } from '../../syntax/calls';
 import { makeChannelCall } from '../../syntax/channelVariables';
 import { indentationAt } from '../../syntax/executionOrder';
 import { fileChannels } from '../../syntax/fileChannels';
-import { enclosingFunction, isInsideError } from '../../syntax/functions';
-import { literalOfGoStatement } from '../../syntax/goroutines';
+import { descendantsSpelling, enclosingFunction, isInsideError } from '../../syntax/functions';
+import { goKeyword, literalOfGoStatement } from '../../syntax/goroutines';
 import { importNames } from '../../syntax/imports';
 import type { LocalNames } from '../../syntax/localNames';
 import { statementsOf } from '../../syntax/statements';
@@ -109,8 +109,8 @@ export const waitGroupAddInside: Rule = {
   },
   check(context) {
     const facts = fileChannels(context);
-    for (const goStatement of context.tree.rootNode.descendantsOfType('go_statement')) {
-      if (!goStatement || isInsideError(goStatement)) continue;
+    for (const goStatement of descendantsSpelling(context.tree.rootNode, goKeyword, 'go_statement')) {
+      if (isInsideError(goStatement)) continue;
       const literal = literalOfGoStatement(goStatement);
       const names = facts.namesFor(goStatement);
       const parent = enclosingFunction(goStatement);
