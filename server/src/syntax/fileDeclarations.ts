@@ -19,7 +19,10 @@ export interface TopLevelNode {
 export class FileDeclarations {
   /** Every top-level named node except comments, in source order. */
   readonly all: TopLevelNode[] = [];
-  private readonly facts = new Map<string, Map<string, unknown>>();
+  /** Facts by declaration text, for the next analysis. */
+  private readonly byText = new Map<string, Map<string, unknown>>();
+  /** The same facts by declaration: text keys are long strings, hashed on every new string, so each is looked up once. */
+  private readonly facts = new Map<TopLevelNode, Map<string, unknown>>();
 
   /**
    * `previous` is the same file's store from an earlier analysis: facts of
@@ -30,10 +33,12 @@ export class FileDeclarations {
     for (const node of root.namedChildren) {
       const type = node?.type;
       if (!node || type === undefined || type === 'comment') continue;
-      const own = text.slice(node.startIndex, node.endIndex);
-      this.all.push({ node, type, text: own });
-      const known = previous?.facts.get(own);
-      if (known) this.facts.set(own, known);
+      const declaration = { node, type, text: text.slice(node.startIndex, node.endIndex) };
+      this.all.push(declaration);
+      // (The hash of a string is computed once per string object: the lookups after the first are cheap.)
+      const facts = this.byText.get(declaration.text) ?? previous?.byText.get(declaration.text) ?? new Map<string, unknown>();
+      this.byText.set(declaration.text, facts);
+      this.facts.set(declaration, facts);
     }
   }
 
@@ -43,11 +48,8 @@ export class FileDeclarations {
    * subtree, and must not return nodes (they belong to one tree).
    */
   fact<T>(declaration: TopLevelNode, slot: string, compute: (node: Node) => T): T {
-    let facts = this.facts.get(declaration.text);
-    if (!facts) {
-      facts = new Map();
-      this.facts.set(declaration.text, facts);
-    }
+    const facts = this.facts.get(declaration);
+    if (!facts) throw new Error('fact() asked about a declaration of another file or analysis');
     if (facts.has(slot)) return facts.get(slot) as T;
     const value = compute(declaration.node);
     facts.set(slot, value);
