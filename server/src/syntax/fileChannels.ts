@@ -7,7 +7,7 @@
 import type { Node, Tree } from 'web-tree-sitter';
 import { channelVariables, type ChannelVariable } from './channelVariables';
 import { LocalNames, LocalNamesCache, outermostFunction } from './localNames';
-import { allFunctions, isInsideError } from './functions';
+import { declarationDescendants, enclosingFunction, functionNodeTypes, isInsideError } from './functions';
 import type { FileDeclarations } from './fileDeclarations';
 import { fileFunctions } from './goroutines';
 
@@ -85,11 +85,29 @@ function isAnalyzableRoot(fn: Node): boolean {
   return !fn.hasError && outermostFunction(fn)?.id === fn.id;
 }
 
+/**
+ * The outermost functions of the top-level nodes under `root`, in source order:
+ * declarations and methods, and functions outside any other (package-level
+ * literals, code the parser left at top level). Found without asking every
+ * nested literal for its ancestors (a test table has thousands).
+ */
+function outermostFunctions(root: Node): Node[] {
+  const found: Node[] = [];
+  for (const unit of root.namedChildren) {
+    if (!unit) continue;
+    if (unit.type === 'function_declaration' || unit.type === 'method_declaration') found.push(unit);
+    else if (unit.type !== 'comment' && unit.type !== 'package_clause' && unit.type !== 'import_declaration') {
+      found.push(...declarationDescendants(unit, [...functionNodeTypes]).filter((fn) => enclosingFunction(fn) === null));
+    }
+  }
+  return found;
+}
+
 function build(scope: ChannelScope): FileChannels {
   const facts = treeFacts(scope.wholeTree, scope.text);
   return {
-    functions: allFunctions(scope.tree.rootNode)
-      .filter(isAnalyzableRoot)
+    functions: outermostFunctions(scope.tree.rootNode)
+      .filter((root) => !root.hasError)
       .map((root) => entryFor(facts, root)),
     namesFor(node) {
       const root = outermostFunction(node);

@@ -165,7 +165,7 @@ export const timeAfterInLoop: Rule = {
     const facts = fileChannels(context);
     // Only declarations that spell `After` can call time.After, and the call's shape is checked before
     // its function's names are resolved (the costly part, needed only to rule out a shadowing local).
-    const calls = descendantsSpelling(context.tree.rootNode, 'After', 'call_expression').filter((call) => !isInsideError(call) && isPackageCall(call, 'time', ['After'], imports, undefined));
+    const calls = descendantsSpelling(context.tree.rootNode, 'After', 'call_expression').filter((call) => isPackageCall(call, 'time', ['After'], imports, undefined) && !isInsideError(call));
     const sites = calls.flatMap((call) => {
       const names = facts.namesFor(call);
       if (!names || !isPackageCall(call, 'time', ['After'], imports, names)) return [];
