@@ -4,12 +4,15 @@
 const marker = /^\/\/ Code generated .* DO NOT EDIT\.$/;
 
 export function isGeneratedGoFile(text: string): boolean {
-  // Only the header matters; never scan a huge generated body.
-  const header = text.slice(0, 64 * 1024);
-  for (const rawLine of header.split('\n')) {
-    const line = rawLine.replace(/\r$/, '');
+  // Only the header matters (asked on every keystroke): read line by line up to the package clause, within the first 64 KiB.
+  const limit = Math.min(text.length, 64 * 1024);
+  for (let start = 0; start < limit; ) {
+    const newline = text.indexOf('\n', start);
+    const end = newline < 0 || newline > limit ? limit : newline;
+    const line = text.slice(start, end).replace(/\r$/, '');
     if (marker.test(line)) return true;
     if (/^\s*package\s/.test(line)) return false;
+    start = end + 1;
   }
   return false;
 }
