@@ -22,6 +22,12 @@ test('check: flags with separate or inline values, PATHs, defaults, and the loca
   assert.equal(defaults.noCompiler, true);
   assert.equal(defaults.includeGenerated, true);
   assert.deepEqual(parseArguments(['check', 'x', '--help'], {}), { command: 'help' });
+  // --jobs is left unset unless given (one thread per CPU), and is a whole number of at least 1.
+  assert.equal(defaults.jobs, undefined);
+  const jobs = parseArguments(['check', '--jobs', '3'], {});
+  assert.equal(jobs.command === 'check' && jobs.jobs, 3);
+  const inline = parseArguments(['check', '--jobs=1'], {});
+  assert.equal(inline.command === 'check' && inline.jobs, 1);
 });
 
 test('escapes: --stdin takes no PATH; --all and --go', () => {
@@ -45,7 +51,7 @@ test('escapes: --stdin takes no PATH; --all and --go', () => {
 });
 
 test('usage errors are UsageErrors with one-line messages', () => {
-  for (const argv of [['check', '--fail-on'], ['check', '--lang', 'fr'], ['check', '--go', '--no-compiler'], ['check', '--bogus=1'], ['lint']]) {
+  for (const argv of [['check', '--jobs', '0'], ['check', '--jobs', 'two'], ['check', '--jobs'], ['check', '--fail-on'], ['check', '--lang', 'fr'], ['check', '--go', '--no-compiler'], ['check', '--bogus=1'], ['lint']]) {
     assert.throws(
       () => parseArguments(argv, {}),
       (error: unknown) => error instanceof UsageError && !error.message.includes('\n'),

@@ -15,6 +15,8 @@ export interface CheckOptions {
   failOn: Exclude<Severity, 'hint'>;
   locale: Locale;
   goPath?: string;
+  /** Threads that check files (--jobs); unset means one per CPU. 1 checks on the main thread. */
+  jobs?: number;
 }
 
 export interface EscapesOptions {
@@ -35,7 +37,7 @@ export class UsageError extends Error {}
 export const usage = `Usage:
   goinsight check [PATH...] [--format text|json|sarif] [--rules LIST] [--no-compiler]
                   [--fail-on error|warning|info] [--lang en|zh-cn] [--go PATH]
-                  [--include-generated]
+                  [--include-generated] [--jobs N]
   goinsight escapes [PATH...] [--format text|json] [--all] [--go PATH]
   goinsight escapes --stdin [--format text|json]    # reads go build -gcflags=-m output
 
@@ -44,7 +46,9 @@ skipping vendor, testdata and hidden directories); the default is ./...
 
 Exit status: 0 no findings at or above --fail-on (default error), 1 findings,
 2 usage or setup error. Files marked "// Code generated ... DO NOT EDIT."
-are skipped unless --include-generated is given.`;
+are skipped unless --include-generated is given. --jobs N checks files on N
+worker threads (default: one per CPU; --jobs 1: on the main thread only); the
+output is the same, in the same order, whatever N is.`;
 
 function localeFromEnvironment(environment: NodeJS.ProcessEnv): Locale {
   const value = environment.LC_ALL || environment.LC_MESSAGES || environment.LANG || '';
@@ -101,6 +105,9 @@ export function parseArguments(argv: readonly string[], environment: NodeJS.Proc
       case '--go':
         options.goPath = goBinary(value());
         return true;
+      case '--jobs':
+        options.jobs = jobCount(value());
+        return true;
       default:
         return false;
     }
@@ -108,6 +115,13 @@ export function parseArguments(argv: readonly string[], environment: NodeJS.Proc
   if (walked === 'help') return { command: 'help' };
   if (options.paths.length === 0) options.paths.push('./...');
   return options;
+}
+
+function jobCount(value: string | undefined): number {
+  if (value === undefined) throw new UsageError('--jobs needs a number of threads (1 or more)');
+  const count = /^\d+$/.test(value) ? Number(value) : Number.NaN;
+  if (!Number.isSafeInteger(count) || count < 1) throw new UsageError(`--jobs: "${value}" is not a number of threads (1 or more)`);
+  return count;
 }
 
 /**

@@ -2,46 +2,32 @@
 // terminal and CI. Usage and setup errors exit 2 with one line on stderr,
 // never a stack trace.
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
-import { analyzeTree } from '../engine/analyzeFile';
-import { compareFindings, severityRank } from '../engine/finding';
+import { isMainThread } from 'node:worker_threads';
+import { severityRank } from '../engine/finding';
 import { GoModuleLocator } from '../engine/goModule';
 import { isExcluded, ProjectConfigError, ProjectConfigLocator } from '../engine/projectConfig';
 import { LineIndex } from '../engine/lineIndex';
-import { createGoParser } from '../parse/goParser';
 import { findRule } from '../rules/allRules';
-import { compareFacts, heapVerdictKinds, parseCompilerText, toFinding, type EscapeFact, type PackageEscapeResult } from '../compiler';
+import { compareFacts, heapVerdictKinds, parseCompilerText, type EscapeFact, type PackageEscapeResult } from '../compiler';
 import { defaultSettings } from '../settings';
-import { attachDeferAllocations, isShownFact, presentCompilerFindings } from '../workspace/compilerFindings';
+import { isShownFact } from '../workspace/compilerFindings';
 import { parseArguments, usage, UsageError, type CheckOptions, type EscapesOptions } from './arguments';
+import type { CheckSettings, FileCheck } from './checkFile';
+import { checkFiles } from './checkFiles';
 import { compilePackages, describeFailure, packageDirectories } from './compilePackages';
 import { factToJson, factToText } from './renderFacts';
 import { collectGoFiles } from './collectFiles';
 import { findingToJson, findingToText, type AnalyzedFile } from './renderFindings';
+import { readGoFile } from './readGoFile';
 import { renderSarif } from './renderSarif';
-
-/** Files above this size are skipped with a note: generated blobs, not code to review. */
-const maxFileBytes = 10 * 1024 * 1024;
 
 interface Output {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
   /** A transient status line; only given when stderr is a terminal (CI logs stay clean). */
   progress?: (text: string) => void;
-}
-
-function readGoFile(file: string): { text: string } | { skipped: string } {
-  let buffer: Buffer;
-  try {
-    if (fs.statSync(file).size > maxFileBytes) return { skipped: `larger than ${maxFileBytes / 1024 / 1024} MiB` };
-    buffer = fs.readFileSync(file);
-  } catch (error) {
-    return { skipped: `cannot read (${(error as NodeJS.ErrnoException).code ?? String(error)})` };
-  }
-  if (buffer.includes(0)) return { skipped: 'binary file (contains NUL bytes)' };
-  let text = buffer.toString('utf8');
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  return { text };
 }
 
 /** Lines of files read on demand (related locations, subjects), each file once; an unreadable file reads as empty. */
@@ -82,6 +68,37 @@ async function compileForCheck(options: CheckOptions, files: string[], cwd: stri
   return compiled.results;
 }
 
+/**
+ * What each file needs from the main thread (its module's Go version, its
+ * project file's rule settings, its compiler facts), in collected order. A
+ * broken project file ends the plan at the first file it governs: the files
+ * before it are still checked and reported, as they always were.
+ */
+function planChecks(files: readonly string[], compiled: Map<string, PackageEscapeResult>) {
+  const modules = new GoModuleLocator();
+  const projectConfigs = new ProjectConfigLocator(modules);
+  const requests: FileCheck[] = [];
+  /** Each request's place in `files`, for the progress line. */
+  const positions: number[] = [];
+  let excluded = 0;
+  for (const [position, file] of files.entries()) {
+    const config = projectConfigs.forFile(file);
+    if (config instanceof ProjectConfigError) return { requests, positions, excluded, brokenConfig: config };
+    if (config && isExcluded(config, file)) {
+      excluded++;
+      continue;
+    }
+    positions.push(position);
+    requests.push({
+      file,
+      goVersion: modules.find(path.dirname(file))?.goVersion,
+      ruleSettings: config?.rules,
+      facts: (compiled.get(path.dirname(file))?.files.get(file) ?? []).filter((fact) => isShownFact(fact, defaultSettings.compiler)),
+    });
+  }
+  return { requests, positions, excluded, brokenConfig: undefined };
+}
+
 async function runCheck(options: CheckOptions, cwd: string, output: Output): Promise<number> {
   const started = Date.now();
   const unknownRules = [...(options.rules ?? [])].filter((id) => !findRule(id));
@@ -92,62 +109,39 @@ async function runCheck(options: CheckOptions, cwd: string, output: Output): Pro
   // Inlining and bounds facts are opt-in, as in the editor: name them in --rules to see them.
   const disabledCategories = options.rules ? undefined : defaultSettings.disabledCategories;
 
-  const parser = await createGoParser();
-  const modules = new GoModuleLocator();
-  const projectConfigs = new ProjectConfigLocator(modules);
+  const settings: CheckSettings = { locale: options.locale, onlyRules: options.rules, includeGenerated: options.includeGenerated, disabledCategories };
+  const { requests, positions, excluded, brokenConfig } = planChecks(files, compiled);
   const analyzed: AnalyzedFile[] = [];
   const linesByFile = new Map<string, LineIndex>();
   let lineCount = 0;
-  let excluded = 0;
-  for (const [index, file] of files.entries()) {
-    output.progress?.(`goinsight: ${index + 1}/${files.length} ${path.relative(cwd, file) || file}`);
-    const config = projectConfigs.forFile(file);
-    // A broken project file must fail CI loudly rather than silently check with other rules.
-    if (config instanceof ProjectConfigError) throw new UsageError(config.message);
-    if (config && isExcluded(config, file)) {
-      excluded++;
+  const threads = { count: options.jobs ?? os.availableParallelism() };
+  const showProgress = (index: number) => {
+    if (index >= requests.length) return;
+    const { file } = requests[index];
+    output.progress?.(`goinsight: ${positions[index] + 1}/${files.length} ${path.relative(cwd, file) || file}`);
+  };
+  showProgress(0);
+  let index = 0;
+  for await (const outcome of checkFiles(requests, settings, threads)) {
+    const { file } = requests[index];
+    showProgress(++index);
+    if (outcome.kind === 'skipped') {
+      output.stderr(`goinsight: skipped ${path.relative(cwd, file) || file}: ${outcome.reason}`);
       continue;
     }
-    const read = readGoFile(file);
-    if ('skipped' in read) {
-      output.stderr(`goinsight: skipped ${path.relative(cwd, file) || file}: ${read.skipped}`);
-      continue;
+    if (outcome.kind === 'unparsed') continue;
+    for (const failure of outcome.failures) output.stderr(`goinsight: internal error: rule ${failure.rule} failed on ${file}: ${failure.message}`);
+    if (outcome.nestingLimit !== undefined) {
+      output.stderr(`goinsight: rules skipped ${path.relative(cwd, file) || file}: brackets nest more than ${outcome.nestingLimit} deep`);
     }
-    const tree = parser.parse(read.text);
-    if (!tree) continue;
-    try {
-      const result = analyzeTree(tree, read.text, {
-        locale: options.locale,
-        filePath: file,
-        goVersion: modules.find(path.dirname(file))?.goVersion,
-        onlyRules: options.rules,
-        ruleSettings: config?.rules,
-        includeGenerated: options.includeGenerated,
-      });
-      for (const failure of result.failures) {
-        output.stderr(`goinsight: internal error: rule ${failure.rule} failed on ${file}: ${failure.error.message}`);
-      }
-      if (result.tooDeeplyNested) {
-        output.stderr(`goinsight: rules skipped ${path.relative(cwd, file) || file}: brackets nest more than ${result.tooDeeplyNested.limit} deep`);
-      }
-      const facts = (compiled.get(path.dirname(file))?.files.get(file) ?? []).filter((fact) => isShownFact(fact, defaultSettings.compiler));
-      const fromCompiler = presentCompilerFindings(
-        facts.map((fact) => toFinding(fact, read.text)),
-        undefined,
-        tree,
-        result.lines,
-        options.locale,
-        { onlyRules: options.rules, ruleSettings: config?.rules, disabledCategories, includeGenerated: options.includeGenerated },
-      );
-      lineCount += result.lines.lineCount;
-      linesByFile.set(file, result.lines);
-      // Hover-only context (e.g. the defer sequence at a closing brace) has no place in a report.
-      const reported = attachDeferAllocations(result.findings, fromCompiler, options.locale).filter((finding) => finding.presentation !== 'hover');
-      analyzed.push({ file, lines: result.lines, findings: reported.sort(compareFindings) });
-    } finally {
-      tree.delete();
-    }
+    lineCount += outcome.lineCount;
+    if (outcome.findings.length === 0) continue;
+    const lines = new LineIndex(outcome.text ?? '');
+    linesByFile.set(file, lines);
+    analyzed.push({ file, lines, findings: outcome.findings });
   }
+  // A broken project file must fail CI loudly rather than silently check with other rules.
+  if (brokenConfig) throw new UsageError(brokenConfig.message);
 
   output.progress?.('');
   const linesOf = lineIndexes(linesByFile);
@@ -248,7 +242,8 @@ export async function runCli(argv: readonly string[], cwd: string, output: Outpu
   }
 }
 
-if (require.main === module) {
+// Worker threads load this same bundle (see checkWorker.ts); only the main thread is the command.
+if (require.main === module && isMainThread) {
   const columns = () => process.stderr.columns || 80;
   void runCli(process.argv.slice(2), process.cwd(), {
     stdout: (text) => process.stdout.write(`${text}\n`),
