@@ -59,6 +59,8 @@ export function checkFile(parser: Parser, settings: CheckSettings, request: File
       onlyRules: settings.onlyRules,
       ruleSettings: request.ruleSettings,
       includeGenerated: settings.includeGenerated,
+      // Each file is analyzed once: nothing to re-use, so nothing to remember.
+      incremental: false,
     });
     const fromCompiler = presentCompilerFindings(
       request.facts.map((fact) => toFinding(fact, result.lines)),
