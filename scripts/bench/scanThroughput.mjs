@@ -1,8 +1,10 @@
 // Section 2: scan throughput. `goinsight check --no-compiler` over GOROOT/src
-// (the files the CLI collects: no vendor, testdata or hidden directories),
+// (the files the CLI collects: no vendor, testdata or hidden directories), on
+// its default worker threads and on one (`--jobs 1`),
 // side by side with `gofmt -l` on exactly those files, and with `go vet` on a
 // fixed subset of packages (all of std would take too long) next to
 // goinsight on the same package directories.
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { goRootFiles, repositoryRoot, timedRun } from './common.mjs';
 
@@ -25,7 +27,9 @@ export async function measureScan({ goRoot, timeoutMs }) {
 
   const all = await timedRun(process.execPath, [cli, 'check', '--no-compiler', '--format', 'json', '--fail-on', 'error', path.join(src, '...')], { cwd: src, timeoutMs });
   const stats = cliStats(all.stdout);
-  rows.push({ tool: 'goinsight check --no-compiler', scope: `GOROOT/src (${files.length} files)`, ms: all.ms, lines: stats?.lines, peakRssMb: all.peakRssMb, timedOut: all.timedOut });
+  rows.push({ tool: `goinsight check --no-compiler (${os.availableParallelism()} worker threads)`, scope: `GOROOT/src (${files.length} files)`, ms: all.ms, lines: stats?.lines, peakRssMb: all.peakRssMb, timedOut: all.timedOut });
+  const single = await timedRun(process.execPath, [cli, 'check', '--no-compiler', '--jobs', '1', '--format', 'json', '--fail-on', 'error', path.join(src, '...')], { cwd: src, timeoutMs });
+  rows.push({ tool: 'goinsight check --no-compiler --jobs 1', scope: `GOROOT/src (${files.length} files)`, ms: single.ms, lines: stats?.lines, peakRssMb: single.peakRssMb, timedOut: single.timedOut });
   const gofmt = await timedRun('gofmt', ['-l', ...files], { cwd: src, timeoutMs });
   rows.push({ tool: 'gofmt -l', scope: `GOROOT/src (${files.length} files)`, ms: gofmt.ms, lines: stats?.lines, peakRssMb: gofmt.peakRssMb, timedOut: gofmt.timedOut });
 
