@@ -46,6 +46,17 @@ function goRootSources(names: string[]): string[] {
 // Real code with defers, locks, channels and goroutines, of moderate size.
 const realFiles = goRootSources(['sync/once.go', 'io/pipe.go', 'context/context.go', 'os/exec/exec.go', 'net/http/transport.go', 'database/sql/sql.go', 'testing/testing.go']);
 
+/** The top-level nodes analyzed on every run, and the declarations the incremental analysis caches. */
+function topLevel(tree: Tree): { always: Node[]; declarations: Node[] } {
+  const top = tree.rootNode.namedChildren.filter((node): node is Node => node !== null && node.type !== 'comment');
+  return { always: top.filter((node) => !cacheable.has(node.type)), declarations: top.filter((node) => cacheable.has(node.type)) };
+}
+
+/** The scope of a run on one declaration: it and the nodes analyzed on every run, in source order. */
+function withAlways(always: readonly Node[], unit: Node): Node[] {
+  return [...always, unit].sort((a, b) => a.startIndex - b.startIndex);
+}
+
 function runAll(tree: Tree, text: string, lines: LineIndex, filePath: string, wide = false, wholeTree = tree): Finding[] {
   const context = new RuleContext(tree, text, lines, 'en', '1.22', filePath, wholeTree);
   for (const rule of allRules) if (fileWideRules.has(rule.id) === wide) context.run(rule);
@@ -72,12 +83,10 @@ test('rules not listed as file-wide find per declaration what they find in the w
     const tree = parser.parse(text);
     assert.ok(tree);
     const lines = new LineIndex(text);
-    const top = tree.rootNode.namedChildren.filter((node): node is Node => node !== null && node.type !== 'comment');
-    const always = top.filter((node) => !cacheable.has(node.type));
+    const { always, declarations } = topLevel(tree);
     const parts = runAll(scopedTree(tree, always), text, lines, file).filter((finding) => always.some((node) => inside(finding, node, lines)));
-    for (const unit of top.filter((node) => cacheable.has(node.type))) {
-      const scope = [...always, unit].sort((a, b) => a.startIndex - b.startIndex);
-      parts.push(...runAll(scopedTree(tree, scope), text, lines, file).filter((finding) => inside(finding, unit, lines)));
+    for (const unit of declarations) {
+      parts.push(...runAll(scopedTree(tree, withAlways(always, unit)), text, lines, file).filter((finding) => inside(finding, unit, lines)));
     }
     const whole = sortedJson(runAll(tree, text, lines, file));
     const per = sortedJson(parts);
@@ -107,11 +116,10 @@ test('file-wide rules: each finding comes from the analysis of the declaration i
     const tree = parser.parse(text);
     assert.ok(tree);
     const lines = new LineIndex(text);
-    const top = tree.rootNode.namedChildren.filter((node): node is Node => node !== null && node.type !== 'comment');
-    const always = top.filter((node) => !cacheable.has(node.type));
+    const { always, declarations } = topLevel(tree);
     const parts: Finding[] = [];
-    for (const unit of top.filter((node) => cacheable.has(node.type))) {
-      const found = runAll(scopedTree(tree, [...always, unit].sort((a, b) => a.startIndex - b.startIndex)), text, lines, file, true, tree);
+    for (const unit of declarations) {
+      const found = runAll(scopedTree(tree, withAlways(always, unit)), text, lines, file, true, tree);
       assert.deepEqual(found.filter((finding) => !inside(finding, unit, lines)), [], `${file}: a finding outside the declaration analyzed`);
       parts.push(...found);
     }

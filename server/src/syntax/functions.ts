@@ -145,51 +145,47 @@ export function enclosingFunction(node: Node): Node | null {
   return answerUpwards<Node | null>(parent, ancestryMemo(node.tree).functionAtOrAbove, (current) => (functionTypeSet.has(current.type) ? current : undefined), null);
 }
 
-// An incremental analysis shows the rules two views of one tree (see
-// engine/scopedTree), and rules ask the same whole-file queries (every defer,
-// every function…): each top-level declaration's answer is memoized per tree
-// and shared by both views.
-const declarationQueries = new WeakMap<Tree, Map<string, Node[]>>();
+// Node queries asked again and again in one analysis, memoized per tree by
+// the node they are asked of and what they ask for.
+const nodeQueries = new WeakMap<Tree, Map<string, Node[]>>();
 
-/** `declaration.descendantsOfType(types)` for a top-level node, memoized per tree (the array is shared: read it, do not change it). */
-export function declarationDescendants(declaration: Node, types: string | string[]): readonly Node[] {
-  let memo = declarationQueries.get(declaration.tree);
+function memoizedQuery(node: Node, question: string, types: string | string[], answer: () => Node[]): Node[] {
+  let memo = nodeQueries.get(node.tree);
   if (!memo) {
     memo = new Map();
-    declarationQueries.set(declaration.tree, memo);
+    nodeQueries.set(node.tree, memo);
   }
-  const key = `${declaration.id}\u0000${typeof types === 'string' ? types : types.join(',')}`;
+  const key = `${question}\u0000${node.id}\u0000${typeof types === 'string' ? types : types.join(',')}`;
   let found = memo.get(key);
   if (!found) {
-    found = declaration.descendantsOfType(types).filter((node): node is Node => node !== null);
+    found = answer();
     memo.set(key, found);
   }
   return found;
 }
 
-// Most rules ask the same function for the same kinds of statements (its
-// defers, returns, calls): each question walks the whole body inside wasm, so
-// the answers are memoized per tree like the ancestry above.
-const ownDescendantMemos = new WeakMap<Tree, Map<string, Node[]>>();
+/**
+ * `declaration.descendantsOfType(types)` for a top-level node, memoized per
+ * tree (the array is shared: read it, do not change it). An incremental
+ * analysis shows the rules two views of one tree (see engine/scopedTree), and
+ * rules ask the same whole-file queries (every defer, every function…).
+ */
+export function declarationDescendants(declaration: Node, types: string | string[]): readonly Node[] {
+  return memoizedQuery(declaration, 'descendants', types, () => declaration.descendantsOfType(types).filter((node): node is Node => node !== null));
+}
 
 /**
  * Descendants of the function's body of the given types whose nearest
  * enclosing function is this one (nested literals' nodes are excluded), in
- * source order (a fresh array: callers may change it).
+ * source order (a fresh array: callers may change it). Memoized per tree: most
+ * rules ask the same function for its defers, returns or calls, and each
+ * question walks the whole body inside wasm.
  */
 export function ownDescendants(fn: Node, types: string | string[]): Node[] {
-  let memo = ownDescendantMemos.get(fn.tree);
-  if (!memo) {
-    memo = new Map();
-    ownDescendantMemos.set(fn.tree, memo);
-  }
-  const key = `${fn.id}\u0000${typeof types === 'string' ? types : types.join(',')}`;
-  let found = memo.get(key);
-  if (!found) {
+  const found = memoizedQuery(fn, 'own', types, () => {
     const body = fn.childForFieldName('body');
-    found = body ? body.descendantsOfType(types).filter((node): node is Node => node !== null && enclosingFunction(node)?.id === fn.id) : [];
-    memo.set(key, found);
-  }
+    return body ? body.descendantsOfType(types).filter((node): node is Node => node !== null && enclosingFunction(node)?.id === fn.id) : [];
+  });
   return [...found];
 }
 
