@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import type { Finding } from '../../server/src/engine/finding';
 import { analyzeFixture, checkFixture } from '../support/analysisTest';
-import { applyFix, parseErrors } from '../support/applyFix';
+import { applyFix, buildWithFixedFile, parseErrors } from '../support/applyFix';
 
 const leak = 'goroutine/unbuffered-send-leak';
 
@@ -117,18 +117,10 @@ test('goroutine/unbuffered-send-leak quick fixes are gofmt-clean and compile (go
       for (const finding of findings) {
         for (const fix of finding.fixes) {
           checked++;
-          const replacement = path.join(scratch, `fixed${checked}.go`);
-          const overlay = path.join(scratch, `overlay${checked}.json`);
-          fs.writeFileSync(replacement, applyFix(text, fix));
-          fs.writeFileSync(overlay, JSON.stringify({ Replace: { [file]: replacement } }));
-          const unformatted = execFileSync('gofmt', ['-l', replacement], { encoding: 'utf8' }).trim();
+          const { fixedFile, buildErrors } = buildWithFixedFile(file, applyFix(text, fix), scratch);
+          const unformatted = execFileSync('gofmt', ['-l', fixedFile], { encoding: 'utf8' }).trim();
           if (unformatted) failures.push(`${fixture}:${finding.range.start.line + 1} "${fix.title}": not gofmt-clean`);
-          try {
-            execFileSync('go', ['build', '-o', os.devNull, '-overlay', overlay, '.'], { cwd: path.dirname(file), stdio: 'pipe' });
-          } catch (error) {
-            const stderr = (error as { stderr?: Buffer }).stderr?.toString() ?? String(error);
-            failures.push(`${fixture}:${finding.range.start.line + 1} "${fix.title}":\n${stderr}`);
-          }
+          if (buildErrors !== undefined) failures.push(`${fixture}:${finding.range.start.line + 1} "${fix.title}":\n${buildErrors}`);
         }
       }
     }

@@ -4,13 +4,13 @@
 // `err` parses fine and does not compile. (Not go vet: the fixtures keep
 // their other, deliberate bugs, which vet's own analyzers report.)
 import * as assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { analyzeFixture, fixturesRoot } from '../support/analysisTest';
-import { applyFix } from '../support/applyFix';
+import { applyFix, buildWithFixedFile } from '../support/applyFix';
 
 const fixtures = [
   ...fs.readdirSync(path.join(fixturesRoot, 'rules/defer')).map((dir) => `rules/defer/${dir}/positive.go`),
@@ -29,16 +29,8 @@ test('defer quick fixes compile (go build)', { skip: hasGo ? false : 'no go tool
       for (const finding of findings.filter((candidate) => candidate.rule.startsWith('defer/'))) {
         for (const fix of finding.fixes) {
           checked++;
-          const replacement = path.join(scratch, `fixed${checked}.go`);
-          const overlay = path.join(scratch, `overlay${checked}.json`);
-          fs.writeFileSync(replacement, applyFix(text, fix));
-          fs.writeFileSync(overlay, JSON.stringify({ Replace: { [file]: replacement } }));
-          try {
-            execFileSync('go', ['build', '-o', os.devNull, '-overlay', overlay, '.'], { cwd: path.dirname(file), stdio: 'pipe' });
-          } catch (error) {
-            const stderr = (error as { stderr?: Buffer }).stderr?.toString() ?? String(error);
-            failures.push(`${fixture}:${finding.range.start.line + 1} ${finding.rule} "${fix.title}":\n${stderr}`);
-          }
+          const { buildErrors } = buildWithFixedFile(file, applyFix(text, fix), scratch);
+          if (buildErrors !== undefined) failures.push(`${fixture}:${finding.range.start.line + 1} ${finding.rule} "${fix.title}":\n${buildErrors}`);
         }
       }
     }

@@ -1,5 +1,9 @@
 // Applies a quick fix's edits to a text (as an editor would) so tests can
 // check the rewritten code: its exact text, and that it still parses.
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import type { Fix } from '../../server/src/engine/finding';
 import { LineIndex } from '../../server/src/engine/lineIndex';
 import { createGoParser } from '../../server/src/parse/goParser';
@@ -31,5 +35,24 @@ export async function parseErrors(text: string): Promise<string[]> {
       .concat(tree.rootNode.hasError ? ['(tree has errors or missing nodes)'] : []);
   } finally {
     tree.delete();
+  }
+}
+
+/**
+ * Builds the package of `file` with `fixedText` in the file's place (through a
+ * `go build -overlay` written into `scratch`): the fixed copy's path, and the
+ * compiler's errors (undefined when it builds).
+ */
+export function buildWithFixedFile(file: string, fixedText: string, scratch: string): { fixedFile: string; buildErrors?: string } {
+  const dir = fs.mkdtempSync(path.join(scratch, 'fix-'));
+  const fixedFile = path.join(dir, path.basename(file));
+  const overlay = path.join(dir, 'overlay.json');
+  fs.writeFileSync(fixedFile, fixedText);
+  fs.writeFileSync(overlay, JSON.stringify({ Replace: { [file]: fixedFile } }));
+  try {
+    execFileSync('go', ['build', '-o', os.devNull, '-overlay', overlay, '.'], { cwd: path.dirname(file), stdio: 'pipe' });
+    return { fixedFile };
+  } catch (error) {
+    return { fixedFile, buildErrors: (error as { stderr?: Buffer }).stderr?.toString() ?? String(error) };
   }
 }
