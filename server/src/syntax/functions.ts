@@ -123,7 +123,7 @@ export function perRoot<T>(root: Node, slot: string, compute: (root: Node) => T)
  * (`defer`, `recover`), walking only the declarations that contain it finds
  * the same nodes in the same order.
  */
-export function topLevelMentioning(root: Node, word: string | RegExp): Node[] {
+function topLevelMentioning(root: Node, word: string | RegExp): Node[] {
   const mentions = typeof word === 'string' ? (text: string) => text.includes(word) : (text: string) => word.test(text);
   return root.namedChildren.filter((node): node is Node => node !== null && mentions(node.text));
 }
