@@ -263,6 +263,15 @@ test('a missing package directory is a setup failure, not "go not found"', async
   assert.deepEqual([result.buildFailed?.kind, result.buildFailed?.message], ['setup', `directory not found: ${fixture('no', 'such', 'dir')}`]);
 });
 
+test('a go binary that fails with unpositioned garbage is a setup failure, not a package that does not compile', async (t) => {
+  const dir = scratchDir('garbage-go');
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const brokenGo = path.join(dir, 'go');
+  fs.writeFileSync(brokenGo, '#!/bin/sh\necho "garbage{{{" >&2\nexit 3\n', { mode: 0o755 });
+  const result = await runEscapeAnalysis({ packageDir: kindsDir, goPath: brokenGo });
+  assert.deepEqual([result.buildFailed?.kind, result.buildFailed?.message, result.buildFailed?.file], ['setup', 'garbage{{{', undefined]);
+});
+
 test('a directory outside any module says so', async (t) => {
   const dir = scratchDir('nomodule');
   t.after(() => fs.rmSync(dir, { recursive: true, force: true }));

@@ -134,12 +134,15 @@ function firstError(text: ParsedCompilerText, stderr: string, packageDir: string
   return { message: fallback?.trim() ?? `go failed in ${packageDir}` };
 }
 
-function classifyFailure(message: string): BuildFailure['kind'] {
+function classifyFailure(error: Omit<BuildFailure, 'kind' | 'output'>, stderr: string): BuildFailure['kind'] {
+  const message = error.message;
   if (/go\.mod file not found|cannot find main module|not in a module|outside (?:the )?main module|outside modules listed in go\.work/i.test(message)) {
     return 'no-module';
   }
   if (/^go: |^(?:stat|open) .*: |no Go files in|^found packages |build constraints exclude all Go files/.test(message)) return 'setup';
-  return 'compile';
+  // The package's own errors have a position, or come under the "# package" header the go command prints for a
+  // failed compile or link. Anything else (a broken or foreign go binary) is the go command failing, not the code.
+  return error.file !== undefined || /^# /m.test(stderr) ? 'compile' : 'setup';
 }
 
 /** Re-spells paths under the real (symlink-resolved) package directory with the caller's spelling. */
@@ -260,7 +263,7 @@ export async function runEscapeAnalysis(options: EscapeAnalysisOptions): Promise
       const error = firstError(text, run.stderr, packageDir);
       if (error.file) error.file = toCallerPath(error.file);
       const output = [run.stderr.trim(), run.stdout.trim()].filter(Boolean).join('\n');
-      result.buildFailed = { kind: classifyFailure(error.message), ...error, output };
+      result.buildFailed = { kind: classifyFailure(error, run.stderr), ...error, output };
     }
     result.durationMs = performance.now() - started;
     return result;

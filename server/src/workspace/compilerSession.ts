@@ -4,6 +4,7 @@
 // workspace (the go command can execute code through cgo and tool
 // directives). Results belong to the document versions they were computed
 // for; edits made meanwhile shift them (see shiftFindings) until the next run.
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { CompilerTimeoutError, EscapeAnalyzer, findGo, isAbortError, toFinding, positionMapper, type FindGoResult, type PackageEscapeResult } from '../compiler';
 import type { Finding } from '../engine/finding';
@@ -62,6 +63,7 @@ export class CompilerSession {
   private readonly loggedWarnings = new Set<string>();
   /** Packages whose compile timed out, told once each. */
   private readonly toldTimeout = new Set<string>();
+  private readonly loggedMissingDirs = new Set<string>();
   private readonly factsByUri = new Map<string, DocumentFacts>();
   private readonly typingTimers = new Map<string, NodeJS.Timeout>();
   private disposed = false;
@@ -134,6 +136,15 @@ export class CompilerSession {
     if (!analyzer) return undefined;
     const documents = this.host.documentsIn(packageDir);
     if (documents.length === 0) return undefined;
+    // Buffers of a folder that is not on disk (deleted, or a virtual path): the go command has no package to build.
+    // That is not a failure to show on every such buffer; the log says it once.
+    if (!existsSync(packageDir)) {
+      if (!this.loggedMissingDirs.has(packageDir)) {
+        this.loggedMissingDirs.add(packageDir);
+        this.host.log(`escape analysis of ${packageDir} skipped: the directory does not exist on disk`);
+      }
+      return undefined;
+    }
     const overlay = new Map(documents.map((document) => [document.filePath, document.text]));
     this.host.busy(packageDir, true);
     try {
