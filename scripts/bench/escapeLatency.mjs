@@ -4,16 +4,24 @@
 // `-json=DIR` flag is new, so the go command recompiles the package) and
 // repeated (unchanged files: the server's cache), next to the bare compiler in
 // the same build-cache state, and gopls's compiler details when gopls exists.
+// Cold times are medians of a few rounds that alternate the bare compiler and
+// a new server: on a shared machine one sample says little.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { compiled, timedRun } from './common.mjs';
+import { compiled, percentile, timedRun } from './common.mjs';
 import { goplsDetailsLatency } from './goplsDetails.mjs';
+
+const rounds = 3;
 
 function firstSourceFile(packageDir) {
   const name = fs.readdirSync(packageDir).filter((file) => file.endsWith('.go') && !file.endsWith('_test.go')).sort()[0];
   return path.join(packageDir, name);
+}
+
+function median(samples) {
+  return percentile([...samples].sort((a, b) => a - b), 0.5);
 }
 
 /** `go …` with a -json directory never used before: the package itself is compiled (its dependencies come from the cache). */
@@ -41,7 +49,7 @@ async function throughServer(packageDir, timeoutMs) {
     const request = async () => {
       const started = performance.now();
       const report = await client.connection.sendRequest('goinsight/runCompiler', { uri });
-      return { ms: performance.now() - started, facts: report?.facts?.length, fromCache: report?.fromCache, buildFailed: report?.buildFailed?.message };
+      return { ms: performance.now() - started, facts: report?.facts, fromCache: report?.fromCache, buildFailed: report?.buildFailed?.message };
     };
     const cold = await request();
     const repeated = [await request(), await request(), await request()];
@@ -57,17 +65,23 @@ export async function measureEscape({ packages, gopls, timeoutMs }) {
     const env = { ...process.env, GOTOOLCHAIN: 'local', GOFLAGS: '' };
     // Dependencies into the build cache first, so every row below starts from the same state.
     await timedRun('go', ['test', '-c', '-vet=off', '-o', os.devNull, '.'], { cwd: dir, env, timeoutMs });
-    const row = { label, dir };
-    row.bareBuildCold = (await bareCompiler(dir, ['build'], '-m', timeoutMs)).ms;
+    const row = { label, dir, rounds, samples: { bareBuildCold: [], bareServerCommandCold: [], serverCold: [], serverRepeated: [] } };
+    for (let round = 0; round < rounds; round++) {
+      row.samples.bareBuildCold.push((await bareCompiler(dir, ['build'], '-m', timeoutMs)).ms);
+      // What the server runs while no test file is open (it adds -overlay for the open buffers).
+      row.samples.bareServerCommandCold.push((await bareCompiler(dir, ['build'], '-m=2 -d=defer', timeoutMs)).ms);
+      const server = await throughServer(dir, timeoutMs);
+      row.samples.serverCold.push(server.cold.ms);
+      row.samples.serverRepeated.push(server.repeated.ms);
+      row.serverRepeatedFromCache = server.repeated.fromCache;
+      row.facts = server.cold.facts;
+      row.buildFailed = server.cold.buildFailed;
+    }
+    for (const [measure, samples] of Object.entries(row.samples)) row[measure] = median(samples);
+    // What the server runs when a test file of the package is open: once, it takes long.
     row.bareTestCold = (await bareCompiler(dir, ['test', '-c', '-vet=off'], '-m=2 -d=defer', timeoutMs)).ms;
     await timedRun('go', ['build', '-o', os.devNull, '-gcflags=-m', '.'], { cwd: dir, env, timeoutMs });
     row.bareBuildRepeated = (await timedRun('go', ['build', '-o', os.devNull, '-gcflags=-m', '.'], { cwd: dir, env, timeoutMs })).ms;
-    const server = await throughServer(dir, timeoutMs);
-    row.serverCold = server.cold.ms;
-    row.serverRepeated = server.repeated.ms;
-    row.serverRepeatedFromCache = server.repeated.fromCache;
-    row.facts = server.cold.facts;
-    row.buildFailed = server.cold.buildFailed;
     if (gopls) {
       const details = await goplsDetailsLatency({ gopls, packageDir: dir, file: firstSourceFile(dir), timeoutMs });
       row.gopls = details;

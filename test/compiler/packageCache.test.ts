@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { EscapeAnalyzer } from '../../server/src/compiler/escapeAnalyzer';
-import { PackageCache, packageContentKey } from '../../server/src/compiler/packageCache';
+import { PackageCache, packageContentKey, toolchainIdentity } from '../../server/src/compiler/packageCache';
 import { fixture, goPath, scratchDir } from './compilerTestSupport';
 
 function copyModule(t: { after: (fn: () => void) => void }): string {
@@ -15,12 +15,12 @@ function copyModule(t: { after: (fn: () => void) => void }): string {
   return dir;
 }
 
-test('the key follows file contents, unsaved buffers, go.mod, Go version and flags', async (t) => {
+test('the key follows file contents, unsaved buffers, go.mod, the toolchain and flags', async (t) => {
   const dir = copyModule(t);
-  const base = { packageDir: dir, goVersion: 'go1.26.8', flags: ['-m=2'] };
+  const base = { packageDir: dir, toolchain: await toolchainIdentity(goPath), flags: ['-m=2'] };
   const key = await packageContentKey(base);
   assert.equal(await packageContentKey(base), key, 'stable');
-  assert.notEqual(await packageContentKey({ ...base, goVersion: 'go1.25.0' }), key);
+  assert.notEqual(await packageContentKey({ ...base, toolchain: 'another go' }), key);
   assert.notEqual(await packageContentKey({ ...base, flags: ['-m'] }), key);
   assert.notEqual(await packageContentKey({ ...base, overlay: new Map([[path.join(dir, 'a.go'), 'package cache\n']]) }), key);
   assert.notEqual(await packageContentKey({ ...base, overlay: new Map([[path.join(dir, 'new.go'), 'package cache\n']]) }), key);
@@ -31,6 +31,20 @@ test('the key follows file contents, unsaved buffers, go.mod, Go version and fla
   assert.equal(await packageContentKey(base), key, 'non-Go files do not matter');
   fs.appendFileSync(path.join(dir, 'go.mod'), '\nrequire example.com/x v1.0.0\n');
   assert.notEqual(await packageContentKey(base), key);
+});
+
+test('the toolchain is named by the go binary itself: a Go replaced in place is another toolchain', async (t) => {
+  const dir = scratchDir('toolchain');
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const go = path.join(dir, 'go');
+  fs.writeFileSync(go, 'go1.25');
+  const before = await toolchainIdentity(go);
+  assert.equal(await toolchainIdentity(go), before, 'stable');
+  fs.writeFileSync(go, 'go1.26.8');
+  assert.notEqual(await toolchainIdentity(go), before);
+  assert.notEqual(await toolchainIdentity(path.join(dir, 'elsewhere', 'go')), before);
+  fs.rmSync(go);
+  assert.match(await toolchainIdentity(go), /missing$/, 'a missing binary is left for the compile to report');
 });
 
 test('the cache is bounded and least-recently-used', () => {
@@ -53,8 +67,10 @@ test('the analyzer answers from the cache, joins identical runs and cancels stal
   t.after(() => analyzer.dispose());
   const file = path.join(dir, 'a.go');
 
-  const first = await analyzer.analyze(dir);
+  // Nothing cached yet: the first request compiles at once, and a second one for the same content joins it.
+  const [first, joined] = await Promise.all([analyzer.analyze(dir), analyzer.analyze(dir)]);
   assert.equal(first.fromCache, false);
+  assert.equal(joined.result, first.result);
   assert.deepEqual(first.result.files.get(file)?.filter((fact) => fact.kind === 'moved-to-heap').map((fact) => fact.message), ['moved to heap: v']);
   const again = await analyzer.analyze(dir);
   assert.equal(again.fromCache, true);

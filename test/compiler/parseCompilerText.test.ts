@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import { classifyMessage, readableShapes } from '../../server/src/compiler/compilerMessages';
 import { heapVerdictKinds } from '../../server/src/compiler/escapeFacts';
-import { parseCompilerText, resolveCompilerPath } from '../../server/src/compiler/parseCompilerText';
+import { parseCompilerText, readCompilerText, resolveCompilerPath } from '../../server/src/compiler/parseCompilerText';
 import { fixture } from './compilerTestSupport';
 
 const recorded = fixture('recorded', 'go1.26.8');
@@ -92,6 +92,33 @@ test('Windows paths and CRLF line ends give the same facts', () => {
   assert.deepEqual(absolute.facts.map((fact) => [fact.file, fact.line, fact.column, fact.message]), [
     ['C:\\Users\\me\\go proj\\a.go', 3, 9, 'moved to heap: u'],
   ]);
+});
+
+test('line ends: CRLF, a stray CR and no final newline read as LF; a step with a line separator in it is not a step', () => {
+  const output = read('m2-defer.txt');
+  const lf = parseCompilerText(output, { cwd: src });
+  const crlf = parseCompilerText(output.replace(/\n/g, '\r\n'), { cwd: src });
+  assert.deepEqual(crlf, lf);
+  const strayCr = parseCompilerText(output.replace(/\n/g, '\r\r\n').replace(/\r\r\n$/, '\r'), { cwd: src });
+  assert.deepEqual(strayCr, lf);
+  const withSeparator = parseCompilerText('./a.go:9:10: x escapes to heap in F:\n./a.go:9:10:     from x (spill) at ./a.go:9:10\n./a.go:9:10:     from x\u2028(spill) at ./a.go:9:10\n./a.go:9:10: moved to heap: x\n', { cwd: '/w' });
+  assert.deepEqual(withSeparator.facts[0].explanations[0].steps.map((step) => step.text), ['from x (spill)']);
+  assert.deepEqual(withSeparator.unrecognized.map((line) => line.raw), ['./a.go:9:10:     from x\u2028(spill) at ./a.go:9:10']);
+});
+
+test('readCompilerText leaves the flow steps unread until asked, then reads them as parseCompilerText does', () => {
+  const output = read('m2-defer.txt');
+  const whole = parseCompilerText(output, { cwd: src });
+  const reading = readCompilerText(output, { cwd: src });
+  assert.ok(reading.explanations.length > 0);
+  assert.ok(reading.explanations.every((entry) => entry.explanation.steps.length === 0));
+  assert.ok(reading.facts.every((fact) => fact.explanations.length === 0));
+  reading.readSteps(reading.explanations.slice(0, 1));
+  assert.deepEqual(reading.explanations[0], whole.explanations[0]);
+  assert.ok(reading.explanations.slice(1).every((entry) => entry.explanation.steps.length === 0));
+  reading.readSteps(reading.explanations);
+  reading.readSteps(reading.explanations);
+  assert.deepEqual(reading.explanations, whole.explanations, 'each block read once, in full');
 });
 
 test('paths relative to another directory, absolute GOROOT paths, generated code', () => {

@@ -187,16 +187,28 @@ test('goinsight.goPath starting with "-" is refused, not run', { timeout: 60_000
   }
 });
 
-test('a broken go command (garbage, non-zero exit): logged, and the syntactic analysis keeps working', { timeout: 60_000 }, async () => {
+test('a broken go command (garbage, non-zero exit): a notice says the go command failed, and the syntactic analysis keeps working', { timeout: 60_000 }, async () => {
   const go = fakeGo('broken', 'echo "\\001garbage{{{" >&2\nexit 3', 'echo "\\001garbage{{{" >&2\nexit 3');
   const client = TestLspClient.start();
   client.configuration = { goPath: go };
   try {
     await client.initialize();
     const uri = pathToFileURL(path.join(fixturesRoot, 'escape-protocol', 'shapes', 'scratch-broken-go.go')).toString();
+    const since = client.mark();
     assert.equal((await open(client, uri, deferSource)).annotations, 2);
-    const logged = await client.waitFor<Message>('window/logMessage', (params) => /escape analysis of .* failed/.test(params.message));
-    assert.match(logged.message, /env" failed: .*garbage/);
+    // Garbage without a position or a "# package" header is the go command failing, not the user's code.
+    const notice = await client.waitFor<PublishDiagnosticsParams>(
+      'textDocument/publishDiagnostics',
+      (params) => params.uri === uri && params.diagnostics.some((diagnostic) => diagnostic.code === 'escape/unavailable'),
+      20_000,
+      since,
+    );
+    assert.deepEqual(
+      notice.diagnostics.map((diagnostic) => [diagnostic.code, diagnostic.severity, diagnostic.range.start.line]),
+      [['escape/unavailable', 3, 0]],
+    );
+    assert.match(String(notice.diagnostics[0].message), /^Escape analysis unavailable: the go command failed \(.*garbage/);
+    await client.waitFor<{ state: string }>('goinsight/status', (params) => params.state === 'warning', 10_000, since);
     await client.connection.sendNotification('textDocument/didChange', {
       textDocument: { uri, version: 2 },
       contentChanges: [{ range: { start: { line: 4, character: 0 }, end: { line: 5, character: 0 } }, text: '' }],

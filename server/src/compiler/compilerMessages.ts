@@ -28,36 +28,45 @@ export interface ExplanationHeader {
   functionName?: string;
 }
 
-const verdictPatterns: Array<[RegExp, (match: RegExpExecArray) => ClassifiedMessage]> = [
-  [/^moved to heap: (.+)$/, (m) => ({ kind: 'moved-to-heap', subject: m[1] })],
-  [/^leaking param: (.+) to result (\S+) level=(\d+)$/, (m) => ({
+// Each pattern comes with a plain-text test every line it matches passes
+// (`-m=2` output of a large package is tens of thousands of lines, most of
+// which would otherwise run the backtracking patterns one after another).
+const verdictPatterns: Array<[(message: string) => boolean, RegExp, (match: RegExpExecArray) => ClassifiedMessage]> = [
+  [(m) => m.startsWith('moved to heap: '), /^moved to heap: (.+)$/, (m) => ({ kind: 'moved-to-heap', subject: m[1] })],
+  [(m) => m.startsWith('leaking param: '), /^leaking param: (.+) to result (\S+) level=(\d+)$/, (m) => ({
     kind: 'leaking-param-to-result', subject: m[1], result: m[2], level: Number(m[3]),
   })],
-  [/^leaking param content: (.+)$/, (m) => ({ kind: 'leaking-param-content', subject: m[1] })],
-  [/^leaking param: (.+)$/, (m) => ({ kind: 'leaking-param', subject: m[1] })],
-  [/^func literal escapes to heap$/, () => ({ kind: 'func-literal-escapes', subject: 'func literal' })],
+  [(m) => m.startsWith('leaking param content: '), /^leaking param content: (.+)$/, (m) => ({ kind: 'leaking-param-content', subject: m[1] })],
+  [(m) => m.startsWith('leaking param: '), /^leaking param: (.+)$/, (m) => ({ kind: 'leaking-param', subject: m[1] })],
+  [(m) => m === 'func literal escapes to heap', /^func literal escapes to heap$/, () => ({ kind: 'func-literal-escapes', subject: 'func literal' })],
   // `append escapes to heap` is the compiler's spelling for an escaping append.
-  [/^(.+) escapes to heap$/, (m) => ({ kind: 'escapes-to-heap', subject: m[1] })],
-  [/^(.+) does not escape(?:, mutate, or call)?$/, (m) => ({ kind: 'does-not-escape', subject: m[1] })],
-  [/^\S.* capturing by ref: (\S+) \(addr=\w+ assign=\w+ width=\d+\)$/, (m) => ({ kind: 'captured-by-reference', subject: m[1] })],
-  [/^\S.* capturing by value: (\S+) \(addr=\w+ assign=\w+ width=\d+\)$/, (m) => ({ kind: 'captured-by-value', subject: m[1] })],
-  [/^can inline (.+?) with cost (\d+) as: /, (m) => ({ kind: 'inline-can', subject: m[1], inlineCost: Number(m[2]) })],
-  [/^can inline (.+)$/, (m) => ({ kind: 'inline-can', subject: m[1] })],
-  [/^cannot inline (.+?): (.+)$/, (m) => ({ kind: 'inline-cannot', subject: m[1] })],
-  [/^inlining call to (.+?)(?: with score -?\d+)?$/, (m) => ({ kind: 'inline-call', subject: m[1] })],
-  [/^devirtualizing (.+) to (.+)$/, (m) => ({ kind: 'devirtualized', subject: m[1] })],
-  [/^open-coded defer$/, () => ({ kind: 'defer', deferAllocation: 'open-coded' })],
-  [/^stack-allocated defer$/, () => ({ kind: 'defer', deferAllocation: 'stack' })],
-  [/^heap-allocated defer$/, () => ({ kind: 'defer', deferAllocation: 'heap' })],
-  [/^Found Is(?:Slice)?InBounds$/, () => ({ kind: 'bounds' })],
-  [/^generated nil check$/, () => ({ kind: 'nil' })],
+  [(m) => m.endsWith(' escapes to heap'), /^(.+) escapes to heap$/, (m) => ({ kind: 'escapes-to-heap', subject: m[1] })],
+  [(m) => m.includes(' does not escape'), /^(.+) does not escape(?:, mutate, or call)?$/, (m) => ({ kind: 'does-not-escape', subject: m[1] })],
+  [(m) => m.includes(' capturing by ref: '), /^\S.* capturing by ref: (\S+) \(addr=\w+ assign=\w+ width=\d+\)$/, (m) => ({ kind: 'captured-by-reference', subject: m[1] })],
+  [(m) => m.includes(' capturing by value: '), /^\S.* capturing by value: (\S+) \(addr=\w+ assign=\w+ width=\d+\)$/, (m) => ({ kind: 'captured-by-value', subject: m[1] })],
+  [(m) => m.startsWith('can inline '), /^can inline (.+?) with cost (\d+) as: /, (m) => ({ kind: 'inline-can', subject: m[1], inlineCost: Number(m[2]) })],
+  [(m) => m.startsWith('can inline '), /^can inline (.+)$/, (m) => ({ kind: 'inline-can', subject: m[1] })],
+  [(m) => m.startsWith('cannot inline '), /^cannot inline (.+?): (.+)$/, (m) => ({ kind: 'inline-cannot', subject: m[1] })],
+  [(m) => m.startsWith('inlining call to '), /^inlining call to (.+?)(?: with score -?\d+)?$/, (m) => ({ kind: 'inline-call', subject: m[1] })],
+  [(m) => m.startsWith('devirtualizing '), /^devirtualizing (.+) to (.+)$/, (m) => ({ kind: 'devirtualized', subject: m[1] })],
+  [(m) => m.endsWith(' defer'), /^open-coded defer$/, () => ({ kind: 'defer', deferAllocation: 'open-coded' })],
+  [(m) => m.endsWith(' defer'), /^stack-allocated defer$/, () => ({ kind: 'defer', deferAllocation: 'stack' })],
+  [(m) => m.endsWith(' defer'), /^heap-allocated defer$/, () => ({ kind: 'defer', deferAllocation: 'heap' })],
+  [(m) => m.startsWith('Found Is'), /^Found Is(?:Slice)?InBounds$/, () => ({ kind: 'bounds' })],
+  [(m) => m === 'generated nil check', /^generated nil check$/, () => ({ kind: 'nil' })],
 ];
 
 /** The kind of a verdict message, or undefined for messages this engine does not model. */
 export function classifyMessage(message: string): ClassifiedMessage | undefined {
   // `-m=2` explanation headers end in `:` and must not be read as verdicts.
   if (parseExplanationHeader(message)) return undefined;
-  for (const [pattern, build] of verdictPatterns) {
+  return classifyVerdict(message);
+}
+
+/** classifyMessage for a message already known not to be an explanation header. */
+export function classifyVerdict(message: string): ClassifiedMessage | undefined {
+  for (const [plausible, pattern, build] of verdictPatterns) {
+    if (!plausible(message)) continue;
     const match = pattern.exec(message);
     if (match) return build(match);
   }
@@ -65,6 +74,8 @@ export function classifyMessage(message: string): ClassifiedMessage | undefined 
 }
 
 export function parseExplanationHeader(message: string): ExplanationHeader | undefined {
+  // Every header form ends in `:`; most lines do not.
+  if (!message.endsWith(':')) return undefined;
   let match = /^(.+) escapes to heap in (.+):$/.exec(message);
   if (match) return { subject: match[1], headline: `${match[1]} escapes to heap`, functionName: match[2] };
   // go1.24 and older: no ` in F`.
@@ -90,6 +101,7 @@ export function parseExplanationHeader(message: string): ExplanationHeader | und
  * location); anything else is returned unchanged.
  */
 export function normalizeFlowHop(text: string): string {
+  if (!text.startsWith('flow: ')) return text;
   const hop = /^flow: (.*):$/.exec(text);
   if (!hop || hop[1].includes(' ← ')) return text;
   const body = hop[1];
@@ -127,5 +139,6 @@ export function headlineSubject(headline: string): string | undefined {
  * (older releases add `_0` suffixes). People wrote `G[int]`: drop the prefix.
  */
 export function readableShapes(text: string): string {
+  if (!text.includes('go.shape.')) return text;
   return text.replace(/go\.shape\.([*\w.]+?)_\d+\b/g, '$1').replace(/go\.shape\./g, '');
 }

@@ -14,15 +14,15 @@
 // -json directory is part of the compile flags, so a fresh directory per run
 // is a new cache key and the package is really compiled (dependencies still
 // come from the cache). Confirmed on go1.26; tested.
-import { promises as fs, readFileSync, statSync } from 'node:fs';
+import { promises as fs, readFileSync, realpathSync, statSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { readableShapes } from './compilerMessages';
-import { compareFacts, heapVerdictKinds, type EscapeFact, type SourcePoint } from './escapeFacts';
-import { attachExplanations } from './explanations';
+import { compareFacts, heapVerdictKinds, prepareFactOrder, type EscapeFact, type SourcePoint } from './escapeFacts';
+import { attachExplanations, pointKey, type LocatedExplanation } from './explanations';
 import { writeOverlay, type Overlay } from './overlay';
-import { readCompilerJsonDir } from './parseCompilerJson';
-import { parseCompilerText, type ParsedCompilerText, type UnrecognizedLine } from './parseCompilerText';
+import { readCompilerJsonDir, type ParsedJsonLog } from './parseCompilerJson';
+import { readCompilerText, type ParsedCompilerText, type UnrecognizedLine } from './parseCompilerText';
 import { runProcess, withPrivateTempDir } from './runCompiler';
 
 export const defaultGcflags: readonly string[] = ['-m=2', '-d=defer'];
@@ -156,12 +156,30 @@ function mapPoint<T extends SourcePoint>(point: T, map: (file: string) => string
   point.file = map(point.file);
 }
 
+function mapExplanation(entry: LocatedExplanation, map: (file: string) => string): void {
+  mapPoint(entry.at, map);
+  for (const step of entry.explanation.steps) {
+    mapPoint(step.at, map);
+    for (const inner of step.inlined ?? []) mapPoint(inner, map);
+  }
+  for (const inner of entry.inlinedFrom ?? []) mapPoint(inner, map);
+}
+
+/** Re-spells every position of both outputs (the package was reached through a symlink). */
+function respellPoints(text: ParsedCompilerText, log: ParsedJsonLog, map: (file: string) => string): void {
+  for (const fact of [...text.facts, ...log.facts]) {
+    mapPoint(fact, map);
+    for (const inner of fact.inlinedFrom ?? []) mapPoint(inner, map);
+  }
+  for (const entry of [...text.explanations, ...log.explanations]) mapExplanation(entry, map);
+}
+
 export async function runEscapeAnalysis(options: EscapeAnalysisOptions): Promise<PackageEscapeResult> {
   const started = performance.now();
   const packageDir = path.resolve(options.packageDir);
   let realPackageDir = packageDir;
   try {
-    realPackageDir = await fs.realpath(packageDir);
+    realPackageDir = realpathSync.native(packageDir);
   } catch {
     // Spawning in a missing directory fails with a bare ENOENT that reads like "go not found".
     const message = `directory not found: ${packageDir}`;
@@ -179,38 +197,38 @@ export async function runEscapeAnalysis(options: EscapeAnalysisOptions): Promise
 
   return withPrivateTempDir(async (tempDir) => {
     const jsonDir = path.join(tempDir, 'json');
-    const overlay = options.overlay && options.overlay.size > 0 ? await writeOverlay(tempDir, options.overlay) : undefined;
+    const overlay = options.overlay && options.overlay.size > 0 ? writeOverlay(tempDir, options.overlay) : undefined;
     const args = await buildCompilerArgs({ ...options, packageDir }, jsonDir, overlay?.file);
     // PWD makes the go command keep our spelling of a symlinked directory (os.Getwd trusts a matching $PWD).
     // GOTOOLCHAIN=local: a go.mod asking for a newer Go must fail at once, not start a toolchain download.
     const baseEnv = options.env ?? process.env;
     const env = { ...baseEnv, PWD: packageDir, GOTOOLCHAIN: baseEnv.GOTOOLCHAIN ?? 'local', GOFLAGS: readOnlyGoFlags(baseEnv.GOFLAGS) };
-    const run = await runProcess({ command: options.goPath, args, cwd: packageDir, env, signal: options.signal, timeoutMs: options.timeoutMs });
+    // Reading the package's files for //line directives needs nothing from the compiler: it happens while the compiler runs.
+    const remapping = filesWithLineDirectives(packageDir, options.overlay);
+    const running = runProcess({ command: options.goPath, args, cwd: packageDir, env, signal: options.signal, timeoutMs: options.timeoutMs });
+    prepareFactOrder();
+    const run = await running;
     if (overlay) run.stderr = overlay.restorePaths(run.stderr);
 
     const warnings: string[] = [];
     if (run.truncated) warnings.push('the compiler printed more than the output limit; some facts are missing');
-    const text = parseCompilerText(run.stderr, { cwd: packageDir });
+    const text = readCompilerText(run.stderr, { cwd: packageDir });
     const log = await readCompilerJsonDir(jsonDir);
     warnings.push(...log.problems);
+    if (realPackageDir !== packageDir) {
+      text.readSteps(text.explanations);
+      respellPoints(text, log, toCallerPath);
+    }
 
-    for (const entry of log.explanations) {
-      mapPoint(entry.at, toCallerPath);
-      for (const step of entry.explanation.steps) {
-        mapPoint(step.at, toCallerPath);
-        for (const inner of step.inlined ?? []) mapPoint(inner, toCallerPath);
-      }
-      for (const inner of entry.inlinedFrom ?? []) mapPoint(inner, toCallerPath);
-    }
-    const facts = [...text.facts];
-    for (const fact of facts) {
-      mapPoint(fact, toCallerPath);
-      for (const explanation of fact.explanations) for (const step of explanation.steps) mapPoint(step.at, toCallerPath);
-    }
+    // The JSON log's flows first (they know positions inside inlined code); the text's only where it has none,
+    // so only the text explanations at those places are read.
+    const facts = text.facts;
     attachExplanations(facts, log.explanations);
+    const unexplained = new Set(facts.filter((fact) => heapVerdictKinds.has(fact.kind) && fact.explanations.length === 0).map(pointKey));
+    const fallbacks = text.explanations.filter((entry) => unexplained.has(pointKey(entry.at)));
+    text.readSteps(fallbacks);
+    attachExplanations(facts, fallbacks, { keepExisting: true });
     for (const fact of log.facts) {
-      mapPoint(fact, toCallerPath);
-      for (const inner of fact.inlinedFrom ?? []) mapPoint(inner, toCallerPath);
       const readable = readableShapes(fact.message);
       if (readable !== fact.message) fact.readableMessage = readable;
       facts.push(fact);
@@ -231,7 +249,7 @@ export async function runEscapeAnalysis(options: EscapeAnalysisOptions): Promise
     const files = new Map<string, EscapeFact[]>();
     const outside = new Map<string, EscapeFact[]>();
     facts.sort(compareFacts);
-    const remapped = await filesWithLineDirectives(packageDir, options.overlay);
+    const remapped = await remapping;
     for (const file of remapped) {
       warnings.push(`${path.basename(file)} has //line directives: the compiler's positions after them are not its lines, so its facts are not shown`);
     }

@@ -2,12 +2,13 @@
 // go binary. It answers from the content-keyed cache when it can, joins a
 // running compile of the very same content, and otherwise kills the older run
 // of that package before starting a new one (typing produces a stream of
-// requests; only the newest matters).
+// requests; only the newest matters). A package with nothing cached and
+// nothing running starts compiling at once: its content key, which only files
+// the result, is computed while the compiler works.
 import * as path from 'node:path';
 import { runEscapeAnalysis, defaultGcflags, type PackageEscapeResult } from './escapeAnalysis';
-import { goToolchain } from './goEnvironment';
 import type { Overlay } from './overlay';
-import { PackageCache, packageContentKey } from './packageCache';
+import { PackageCache, packageContentKey, toolchainIdentity } from './packageCache';
 import { CompilerAbortedError } from './runCompiler';
 
 export interface EscapeAnalyzerOptions {
@@ -18,8 +19,6 @@ export interface EscapeAnalyzerOptions {
   env?: NodeJS.ProcessEnv;
   /** How many packages to remember; default 32. */
   cacheSize?: number;
-  /** Skips `go env GOVERSION` (tests, or a caller that already knows it). */
-  goVersion?: string;
 }
 
 export interface AnalyzeRequest {
@@ -35,7 +34,9 @@ export interface AnalyzedPackage {
 }
 
 interface Running {
-  key: string;
+  key: Promise<string>;
+  /** The key once computed, so that most joins need not wait. */
+  settledKey?: string;
   controller: AbortController;
   promise: Promise<PackageEscapeResult>;
 }
@@ -43,11 +44,9 @@ interface Running {
 export class EscapeAnalyzer {
   readonly cache: PackageCache<PackageEscapeResult>;
   private readonly running = new Map<string, Running>();
-  private goVersion: Promise<string> | undefined;
 
   constructor(private readonly options: EscapeAnalyzerOptions) {
     this.cache = new PackageCache(options.cacheSize ?? 32);
-    if (options.goVersion) this.goVersion = Promise.resolve(options.goVersion);
   }
 
   /**
@@ -56,25 +55,21 @@ export class EscapeAnalyzer {
    */
   async analyze(packageDir: string, request: AnalyzeRequest = {}): Promise<AnalyzedPackage> {
     const dir = path.resolve(packageDir);
-    if (!this.goVersion) {
-      const loading = goToolchain(this.options.goPath, dir, this.options.env).then((toolchain) => toolchain.version);
-      // A failed `go env` is retried on the next request rather than remembered.
-      loading.catch(() => {
-        if (this.goVersion === loading) this.goVersion = undefined;
-      });
-      this.goVersion = loading;
-    }
+    request.signal?.throwIfAborted();
     const mode = request.mode ?? 'auto';
     const flags = [...(this.options.gcflags ?? defaultGcflags), '|', ...(this.options.buildFlags ?? []), '|', mode];
-    const key = await packageContentKey({ packageDir: dir, goVersion: await this.goVersion, flags, overlay: request.overlay });
-    request.signal?.throwIfAborted();
-    const cached = this.cache.get(dir, key);
-    if (cached) return { result: cached, fromCache: true };
+    const keying = toolchainIdentity(this.options.goPath).then((toolchain) => packageContentKey({ packageDir: dir, toolchain, flags, overlay: request.overlay }));
 
     let running = this.running.get(dir);
-    if (!running || running.key !== key) {
-      running?.controller.abort();
-      running = this.start(dir, key, request.overlay, mode);
+    if (!running && !this.cache.has(dir)) {
+      running = this.start(dir, keying, request.overlay, mode);
+    } else {
+      const key = await keying;
+      request.signal?.throwIfAborted();
+      const cached = this.cache.get(dir, key);
+      if (cached) return { result: cached, fromCache: true };
+      running = this.running.get(dir);
+      if (!running || (running.settledKey ?? (await running.key)) !== key) running = this.start(dir, Promise.resolve(key), request.overlay, mode);
     }
     return { result: await raceWithSignal(running.promise, request.signal, dir), fromCache: false };
   }
@@ -91,7 +86,9 @@ export class EscapeAnalyzer {
     this.cache.clear();
   }
 
-  private start(dir: string, key: string, overlay: Overlay | undefined, mode: 'auto' | 'build'): Running {
+  private start(dir: string, key: Promise<string>, overlay: Overlay | undefined, mode: 'auto' | 'build'): Running {
+    // Only the newest content of a package matters: an older compile still running is stopped first.
+    this.running.get(dir)?.controller.abort();
     const controller = new AbortController();
     const promise = runEscapeAnalysis({
       packageDir: dir,
@@ -105,13 +102,14 @@ export class EscapeAnalyzer {
       signal: controller.signal,
     });
     const running: Running = { key, controller, promise };
+    void key.then((settled) => (running.settledKey = settled), () => undefined);
     this.running.set(dir, running);
     const settle = () => {
       if (this.running.get(dir) === running) this.running.delete(dir);
     };
-    promise.then((result) => {
+    Promise.all([promise, key]).then(([result, settledKey]) => {
       settle();
-      this.cache.set(dir, key, result);
+      this.cache.set(dir, settledKey, result);
     }, settle);
     return running;
   }

@@ -15,7 +15,8 @@ export interface LocatedExplanation {
 const escapeVerdicts: ReadonlySet<EscapeFactKind> = new Set(['moved-to-heap', 'escapes-to-heap', 'func-literal-escapes']);
 const leakVerdicts: ReadonlySet<EscapeFactKind> = new Set(['leaking-param', 'leaking-param-content', 'leaking-param-to-result']);
 
-function pointKey(point: SourcePoint): string {
+/** Identity of a position, the join key of verdicts and explanations. */
+export function pointKey(point: SourcePoint): string {
   return `${point.file}\u0000${point.line}\u0000${point.column}`;
 }
 
@@ -27,11 +28,20 @@ function explanationKey(explanation: Explanation): string {
   return JSON.stringify([explanation.headline, explanation.steps.map((step) => [step.text, pointKey(step.at)])]);
 }
 
+export interface AttachOptions {
+  /**
+   * Leave facts that already have explanations as they are: the second of
+   * two sources (the text flows after the JSON log's) only fills the gaps.
+   */
+  keepExisting?: boolean;
+}
+
 /**
  * Sets `fact.explanations` on every heap verdict that has matching
  * explanations, replacing what it had. Returns how many facts got one.
  */
-export function attachExplanations(facts: EscapeFact[], explanations: readonly LocatedExplanation[]): number {
+export function attachExplanations(facts: EscapeFact[], explanations: readonly LocatedExplanation[], options: AttachOptions = {}): number {
+  if (explanations.length === 0) return 0;
   const byPoint = new Map<string, LocatedExplanation[]>();
   for (const entry of explanations) {
     const key = pointKey(entry.at);
@@ -54,6 +64,7 @@ export function attachExplanations(facts: EscapeFact[], explanations: readonly L
     const isEscape = escapeVerdicts.has(fact.kind);
     const isLeak = leakVerdicts.has(fact.kind);
     if (!isEscape && !isLeak) continue;
+    if (options.keepExisting && fact.explanations.length > 0) continue;
     const here = byPoint.get(pointKey(fact)) ?? [];
     let candidates = here.filter(
       (entry) => entry.explanation.headline.startsWith('parameter ') === isLeak && entry.subject === fact.subject,
@@ -74,14 +85,8 @@ export function attachExplanations(facts: EscapeFact[], explanations: readonly L
         candidates = elsewhere;
       }
     }
-    const seen = new Set<string>();
-    const chosen: Explanation[] = [];
-    for (const entry of candidates) {
-      const key = explanationKey(entry.explanation);
-      if (seen.has(key)) continue;
-      seen.add(key);
-      chosen.push(entry.explanation);
-    }
+    // A lone candidate has nothing to be a duplicate of: spare it the key.
+    const chosen = candidates.length === 1 ? [candidates[0].explanation] : distinctExplanations(candidates);
     if (chosen.length > 0) {
       fact.explanations = chosen;
       const inlined = candidates.find((entry) => entry.inlinedFrom && entry.inlinedFrom.length > 0)?.inlinedFrom;
@@ -90,4 +95,17 @@ export function attachExplanations(facts: EscapeFact[], explanations: readonly L
     }
   }
   return attached;
+}
+
+/** The candidates' explanations, each distinct one once (generic code repeats them per instantiation). */
+function distinctExplanations(candidates: readonly LocatedExplanation[]): Explanation[] {
+  const seen = new Set<string>();
+  const chosen: Explanation[] = [];
+  for (const entry of candidates) {
+    const key = explanationKey(entry.explanation);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    chosen.push(entry.explanation);
+  }
+  return chosen;
 }

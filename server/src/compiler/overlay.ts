@@ -5,7 +5,7 @@
 // shortened oddly ("./copy/0/a.go", even ".2/0/a.go"), so the output is
 // rewritten to the real paths before anything reads it. Nothing is written
 // into the user's tree.
-import { promises as fs } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 
 /** Real absolute path → the buffer's text. */
@@ -18,8 +18,13 @@ export interface WrittenOverlay {
   restorePaths(output: string): string;
 }
 
-/** Writes the temp copies (overlay/<index>/<base name>) and the overlay JSON under `dir`. */
-export async function writeOverlay(dir: string, overlay: Overlay): Promise<WrittenOverlay> {
+/**
+ * Writes the temp copies (overlay/<index>/<base name>) and the overlay JSON
+ * under `dir`. Synchronously: a few small files in a private temp directory,
+ * where each asynchronous write (open, write, close through the thread pool)
+ * delayed the compile by a millisecond or more.
+ */
+export function writeOverlay(dir: string, overlay: Overlay): WrittenOverlay {
   const copies = path.join(dir, 'overlay');
   const replace: Record<string, string> = {};
   const realByIndex: string[] = [];
@@ -27,22 +32,26 @@ export async function writeOverlay(dir: string, overlay: Overlay): Promise<Writt
     if (!path.isAbsolute(file)) throw new Error(`overlay paths must be absolute: ${file}`);
     // One directory per buffer keeps a.go from two packages apart and keeps the base name the go command reports.
     const copyDir = path.join(copies, String(realByIndex.length));
-    await fs.mkdir(copyDir, { recursive: true });
+    mkdirSync(copyDir, { recursive: true });
     const copy = path.join(copyDir, path.basename(file));
-    await fs.writeFile(copy, text, 'utf8');
+    writeFileSync(copy, text, 'utf8');
     replace[file] = copy;
     realByIndex.push(file);
   }
   const overlayFile = path.join(dir, 'overlay.json');
-  await fs.writeFile(overlayFile, JSON.stringify({ Replace: replace }), 'utf8');
+  writeFileSync(overlayFile, JSON.stringify({ Replace: replace }), 'utf8');
   // Any path-like run ending in overlay/<index>/<name>.go is one of our copies, however the go command shortened it.
   const printedCopy = /[^\s:'"()]*overlay[\\/](\d+)[\\/]([^\s:\\/'"()]+\.go)/g;
+  const copyMention = /overlay[\\/]\d+[\\/]/;
   return {
     file: overlayFile,
-    restorePaths: (output) =>
-      output.replace(printedCopy, (whole, index: string, name: string) => {
+    restorePaths: (output) => {
+      // The full pattern tries every character as the start of a path: megabytes of -m=2 output that name no copy skip it.
+      if (!copyMention.test(output)) return output;
+      return output.replace(printedCopy, (whole, index: string, name: string) => {
         const real = realByIndex[Number(index)];
         return real !== undefined && path.basename(real) === name ? real : whole;
-      }),
+      });
+    },
   };
 }

@@ -1,6 +1,6 @@
 // Remembers the last compiler result per package directory, keyed by a hash
 // of everything that decides it: the package's source files (unsaved buffers
-// included), go.mod/go.sum/go.work, the Go version and the flags. Reopening a
+// included), go.mod/go.sum/go.work, the go binary and the flags. Reopening a
 // file or switching tabs then shows facts at once without compiling.
 //
 // Not covered by the key: other packages of the module whose changes alter
@@ -13,7 +13,8 @@ import type { Overlay } from './overlay';
 
 export interface PackageKeyInput {
   packageDir: string;
-  goVersion: string;
+  /** What names the toolchain, e.g. toolchainIdentity(goPath). */
+  toolchain: string;
   flags: readonly string[];
   overlay?: Overlay;
 }
@@ -44,6 +45,22 @@ async function findUp(dir: string, name: string): Promise<string | undefined> {
   }
 }
 
+/**
+ * The go binary by path, size and modification time. Asking it (`go env
+ * GOVERSION`) costs a process start before the first compile can begin; the
+ * file's identity is a stat, and it also changes when Go is upgraded in place
+ * while the server runs.
+ */
+export async function toolchainIdentity(goPath: string): Promise<string> {
+  try {
+    const stat = await fs.stat(goPath);
+    return `${goPath}\u0000${stat.size}\u0000${stat.mtimeMs}`;
+  } catch {
+    // The compile that follows says what is wrong with the binary.
+    return `${goPath}\u0000missing`;
+  }
+}
+
 export async function packageContentKey(input: PackageKeyInput): Promise<string> {
   const hash = createHash('sha256');
   const add = (label: string, content: string | Buffer | undefined) => {
@@ -53,7 +70,7 @@ export async function packageContentKey(input: PackageKeyInput): Promise<string>
     else hash.update(createHash('sha256').update(content).digest());
     hash.update('\u0000');
   };
-  add('go', input.goVersion);
+  add('go', input.toolchain);
   add('flags', JSON.stringify(input.flags));
   const packageDir = path.resolve(input.packageDir);
   const names = new Set<string>();
@@ -89,6 +106,11 @@ export class PackageCache<T> {
     this.entries.delete(packageDir);
     this.entries.set(packageDir, entry);
     return entry.value;
+  }
+
+  /** Whether some result of the package is remembered, whatever its key. */
+  has(packageDir: string): boolean {
+    return this.entries.has(packageDir);
   }
 
   set(packageDir: string, key: string, value: T): void {

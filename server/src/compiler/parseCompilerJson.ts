@@ -114,7 +114,8 @@ export function parseCompilerJsonFile(content: string): ParsedJsonFile | undefin
   if (!isHeader(header)) return undefined;
   const records: JsonLogRecord[] = [];
   let badLines = 0;
-  for (const line of lines.slice(1)) {
+  for (let index = 1; index < lines.length; index++) {
+    const line = lines[index];
     let value: unknown;
     try {
       value = JSON.parse(line);
@@ -124,8 +125,11 @@ export function parseCompilerJsonFile(content: string): ParsedJsonFile | undefin
     }
     if (isRecord(value)) {
       // Related entries of another shape are dropped one by one (fuzzing found null entries crashing the flow reader).
-      const related = Array.isArray(value.relatedInformation) ? value.relatedInformation.filter(isRelated) : undefined;
-      records.push({ ...value, message: typeof value.message === 'string' ? value.message : '', relatedInformation: related });
+      // The parsed object is ours alone, so it is corrected in place rather than copied.
+      const related: unknown = value.relatedInformation;
+      value.relatedInformation = Array.isArray(related) ? (related.every(isRelated) ? related : related.filter(isRelated)) : undefined;
+      if (typeof value.message !== 'string') value.message = '';
+      records.push(value);
     } else {
       badLines++;
     }
@@ -158,14 +162,26 @@ function pointOf(file: string, position: JsonPosition): SourcePoint {
   return { file, line: position.line, column: position.character };
 }
 
-function relatedPoint(related: JsonRelated): SourcePoint {
-  return pointOf(pathOfCompilerUri(related.location.uri), related.location.range.start);
+/** pathOfCompilerUri remembering each URI: a log names few files in thousands of flow steps. */
+function cachedUriPaths(): (uri: string) => string {
+  const paths = new Map<string, string>();
+  return (uri) => {
+    let file = paths.get(uri);
+    if (file === undefined) {
+      file = pathOfCompilerUri(uri);
+      paths.set(uri, file);
+    }
+    return file;
+  };
 }
 
+const flowPrefix = 'escflow:';
+
 /** Splits relatedInformation into the record's own inlined positions and its flow steps. */
-function flowOf(related: readonly JsonRelated[]): { inlinedFrom: SourcePoint[]; steps: FlowStep[] } {
+function flowOf(related: readonly JsonRelated[], pathOf: (uri: string) => string): { inlinedFrom: SourcePoint[]; steps: FlowStep[] } {
   const inlinedFrom: SourcePoint[] = [];
   const steps: FlowStep[] = [];
+  const relatedPoint = (entry: JsonRelated) => pointOf(pathOf(entry.location.uri), entry.location.range.start);
   for (const entry of related) {
     if (entry.message === 'inlineLoc') {
       const last = steps[steps.length - 1];
@@ -174,51 +190,71 @@ function flowOf(related: readonly JsonRelated[]): { inlinedFrom: SourcePoint[]; 
       continue;
     }
     // go1.22–1.24 write hops as "flow: a = b:"; one spelling (←) reaches the hover.
-    const text = normalizeFlowHop(entry.message.replace(/^escflow:/, '').trim());
+    const message = entry.message.startsWith(flowPrefix) ? entry.message.slice(flowPrefix.length) : entry.message;
+    const text = normalizeFlowHop(message.trim());
     const kind: FlowStep['kind'] = text.startsWith('flow:') ? 'flow' : text.startsWith('from ') ? 'from' : 'note';
     steps.push({ kind, text, at: relatedPoint(entry) });
   }
   return { inlinedFrom, steps };
 }
 
-/** Turns parsed JSON files into facts and explanations. Pure, for tests. */
-export function interpretJsonFiles(parsed: readonly ParsedJsonFile[]): ParsedJsonLog {
-  const result: ParsedJsonLog = { files: new Set(), facts: [], explanations: [], problems: [] };
-  const seen = new Set<string>();
-  for (const { header, records, badLines } of parsed) {
+/**
+ * Turns parsed JSON files, one after the other, into facts and explanations.
+ * Reading a file's records as soon as it is parsed lets its records (most of
+ * the log's memory) go before the next file is parsed.
+ */
+class JsonLogInterpreter {
+  private readonly result: ParsedJsonLog = { files: new Set(), facts: [], explanations: [], problems: [] };
+  private readonly seen = new Set<string>();
+  private readonly pathOf = cachedUriPaths();
+
+  add({ header, records, badLines }: ParsedJsonFile): void {
+    const result = this.result;
     result.goVersion ??= header.gc_version;
     if (badLines > 0) result.problems.push(`${badLines} unreadable line(s) in the compiler's JSON log for ${header.file}`);
-    if (!isRealFile(header.file)) continue;
+    if (!isRealFile(header.file)) return;
     result.files.add(header.file);
     for (const record of records) {
+      const explains = record.code === 'escape' || record.code === 'escapes' || record.code === 'leak';
+      const known = jsonOnlyFacts[record.code];
+      // Inlining and copy records are not read: their flows would be thrown away.
+      if (!explains && !known) continue;
+      // The compiler also logs a bare `escape` record (empty message) per heap allocation; its explained twin carries the flow.
+      const subject = explains ? headlineSubject(record.message) : undefined;
+      if (explains && !subject) continue;
       const at = pointOf(header.file, record.range.start);
-      const { inlinedFrom, steps } = flowOf(record.relatedInformation ?? []);
-      if (record.code === 'escape' || record.code === 'escapes' || record.code === 'leak') {
-        const subject = headlineSubject(record.message);
-        // The compiler also logs a bare `escape` record (empty message) per heap allocation; its explained twin carries the flow.
-        if (!subject) continue;
+      const { inlinedFrom, steps } = flowOf(record.relatedInformation ?? [], this.pathOf);
+      if (subject) {
         const entry: LocatedExplanation = { at, subject, explanation: { headline: record.message, steps, origin: 'json' } };
         if (inlinedFrom.length > 0) entry.inlinedFrom = inlinedFrom;
         result.explanations.push(entry);
         continue;
       }
-      const known = jsonOnlyFacts[record.code];
-      if (!known) continue;
       const fact: EscapeFact = { ...at, kind: known.kind, message: known.message, explanations: [], origin: 'json' };
       if (inlinedFrom.length > 0) fact.inlinedFrom = inlinedFrom;
       const key = factKey(fact);
-      if (seen.has(key)) continue;
-      seen.add(key);
+      if (this.seen.has(key)) continue;
+      this.seen.add(key);
       result.facts.push(fact);
     }
   }
-  result.facts.sort(compareFacts);
-  return result;
+
+  finish(): ParsedJsonLog {
+    this.result.facts.sort(compareFacts);
+    return this.result;
+  }
+}
+
+/** Turns parsed JSON files into facts and explanations. Pure, for tests. */
+export function interpretJsonFiles(parsed: readonly ParsedJsonFile[]): ParsedJsonLog {
+  const interpreter = new JsonLogInterpreter();
+  for (const file of parsed) interpreter.add(file);
+  return interpreter.finish();
 }
 
 /** Reads every `*.json` under the log directory (one level of package directories). */
 export async function readCompilerJsonDir(dir: string): Promise<ParsedJsonLog> {
-  const parsed: ParsedJsonFile[] = [];
+  const interpreter = new JsonLogInterpreter();
   const problems: string[] = [];
   const headersSeen = new Map<string, string>();
   let packageDirs: string[];
@@ -227,22 +263,29 @@ export async function readCompilerJsonDir(dir: string): Promise<ParsedJsonLog> {
   } catch {
     packageDirs = [];
   }
-  for (const packageDir of packageDirs.sort()) {
-    const names = (await fs.readdir(path.join(dir, packageDir))).filter((name) => name.endsWith('.json')).sort();
-    for (const name of names) {
-      const jsonPath = path.join(dir, packageDir, name);
-      const file = parseCompilerJsonFile(await fs.readFile(jsonPath, 'utf8'));
-      if (!file) {
-        problems.push(`unreadable compiler JSON log ${path.join(packageDir, name)}`);
-        continue;
-      }
-      const earlier = isRealFile(file.header.file) ? headersSeen.get(file.header.file) : undefined;
-      if (earlier) problems.push(`compiler JSON logs ${earlier} and ${path.join(packageDir, name)} both describe ${file.header.file}`);
-      headersSeen.set(file.header.file, path.join(packageDir, name));
-      parsed.push(file);
+  const logs = (
+    await Promise.all(
+      packageDirs.sort().map(async (packageDir) => {
+        const names = (await fs.readdir(path.join(dir, packageDir))).filter((name) => name.endsWith('.json')).sort();
+        return names.map((name) => path.join(packageDir, name));
+      }),
+    )
+  ).flat();
+  // Read side by side (the log of a large package is megabytes in dozens of files), parsed in order.
+  const contents = await Promise.all(logs.map((log) => fs.readFile(path.join(dir, log), 'utf8')));
+  logs.forEach((log, index) => {
+    const file = parseCompilerJsonFile(contents[index]);
+    contents[index] = '';
+    if (!file) {
+      problems.push(`unreadable compiler JSON log ${log}`);
+      return;
     }
-  }
-  const log = interpretJsonFiles(parsed);
+    const earlier = isRealFile(file.header.file) ? headersSeen.get(file.header.file) : undefined;
+    if (earlier) problems.push(`compiler JSON logs ${earlier} and ${log} both describe ${file.header.file}`);
+    headersSeen.set(file.header.file, log);
+    interpreter.add(file);
+  });
+  const log = interpreter.finish();
   log.problems.unshift(...problems);
   return log;
 }

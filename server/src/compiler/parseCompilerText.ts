@@ -22,7 +22,7 @@
 // understand are kept as `unrecognized` (they are the build errors when the
 // build fails) and never throw.
 import * as path from 'node:path';
-import { classifyMessage, normalizeFlowHop, parseExplanationHeader, readableShapes } from './compilerMessages';
+import { classifyVerdict, normalizeFlowHop, parseExplanationHeader, readableShapes, type ClassifiedMessage } from './compilerMessages';
 import { compareFacts, factKey, type EscapeFact, type Explanation, type SourcePoint } from './escapeFacts';
 import { attachExplanations, type LocatedExplanation } from './explanations';
 
@@ -94,23 +94,72 @@ export function resolveCompilerPath(file: string, cwd: string): string | undefin
 
 interface OpenBlock {
   at: SourcePoint;
-  subject: string;
   explanation: Explanation;
-  /** The last `flow:` step still waiting for the position of its first `from`. */
-  pendingFlow?: number;
+  /** The header line up to its message: the block's step lines start with the same text. */
+  prefix: string;
+  /** Where the step lines' messages are in the output (start, end, start, end, …), read into steps only when asked. */
+  stepLines: number[];
+}
+
+export interface CompilerTextReading extends ParsedCompilerText {
+  /**
+   * Reads the flow steps of these explanations, which readCompilerText leaves
+   * empty: a caller with the JSON log's flows needs only a few of them.
+   */
+  readSteps(entries: readonly LocatedExplanation[]): void;
 }
 
 export function parseCompilerText(output: string, options: ParseTextOptions): ParsedCompilerText {
+  const { readSteps, ...parsed } = readCompilerText(output, options);
+  readSteps(parsed.explanations);
+  attachExplanations(parsed.facts, parsed.explanations);
+  parsed.facts.sort(compareFacts);
+  return parsed;
+}
+
+// What `.` in the located-line pattern does not match: a line holding one is not a located line.
+const lineTerminator = /[\r\u2028\u2029]/;
+
+/**
+ * parseCompilerText without its last steps: the facts come in output order
+ * and without explanations, and the explanations without their steps, for a
+ * caller that joins the facts with better explanations first (the JSON log's)
+ * and sorts once at the end.
+ */
+export function readCompilerText(output: string, options: ParseTextOptions): CompilerTextReading {
   const facts: EscapeFact[] = [];
   const explanations: LocatedExplanation[] = [];
   const packages: string[] = [];
   const factsPerSection: number[] = [];
   const unrecognized: UnrecognizedLine[] = [];
   const seen = new Set<string>();
+  const resolve = cachedResolver(options.cwd);
+  // A block's step lines as [start, end) offsets of their messages in the output, read only when asked.
+  const unreadSteps = new Map<Explanation, number[]>();
+  // Output without carriage returns or Unicode line separators (the usual case) needs no test for them line by line.
+  const plain = !lineTerminator.test(output);
   let block: OpenBlock | undefined;
 
-  for (const rawLine of output.split(/\r?\n/)) {
-    const line = rawLine.replace(/\r$/, '');
+  for (let start = 0; start < output.length; ) {
+    const newline = output.indexOf('\n', start);
+    const end = newline < 0 ? output.length : newline;
+    const lineStart = start;
+    start = end + 1;
+    // As split(/\r?\n/) and then one stray trailing \r more: the lines as the go command meant them.
+    let lineEnd = end;
+    if (newline >= 0 && lineEnd > lineStart && output.charCodeAt(lineEnd - 1) === carriageReturn) lineEnd--;
+    if (lineEnd > lineStart && output.charCodeAt(lineEnd - 1) === carriageReturn) lineEnd--;
+    // Most lines of -m=2 output are steps of the block above, at its position: the same printed prefix is the same point.
+    if (
+      block &&
+      output.startsWith(block.prefix, lineStart) &&
+      output.charCodeAt(lineStart + block.prefix.length) === space &&
+      (plain || !lineTerminator.test(output.slice(lineStart, lineEnd)))
+    ) {
+      block.stepLines.push(lineStart + block.prefix.length, lineEnd);
+      continue;
+    }
+    const line = output.slice(lineStart, lineEnd);
     if (line.trim() === '') continue;
     if (line.startsWith('# ')) {
       packages.push(line.slice(2).trim());
@@ -124,12 +173,12 @@ export function parseCompilerText(output: string, options: ParseTextOptions): Pa
       continue;
     }
     const [, printedFile, lineText, columnText, message] = match;
-    const file = resolveCompilerPath(printedFile, options.cwd);
+    const file = resolve(printedFile);
     if (!file) continue;
     const at: SourcePoint = { file, line: positionNumber(lineText), column: columnText ? positionNumber(columnText) : 0 };
 
     if (message.startsWith(' ')) {
-      if (block && samePoint(block.at, at)) addStep(block, message, options.cwd);
+      if (block && samePoint(block.at, at)) block.stepLines.push(lineEnd - message.length, lineEnd);
       else if (!knownNoise.some((pattern) => pattern.test(message))) unrecognized.push({ at, message: message.trim(), raw: line, section: packages.length - 1 });
       continue;
     }
@@ -138,18 +187,19 @@ export function parseCompilerText(output: string, options: ParseTextOptions): Pa
     if (header) {
       const explanation: Explanation = { headline: header.headline, steps: [], origin: 'text' };
       if (header.functionName !== undefined) explanation.functionName = header.functionName;
-      block = { at, subject: header.subject, explanation };
-      explanations.push({ at, subject: header.subject, explanation: block.explanation });
+      block = { at, explanation, prefix: line.slice(0, line.length - message.length), stepLines: [] };
+      unreadSteps.set(explanation, block.stepLines);
+      explanations.push({ at, subject: header.subject, explanation });
       continue;
     }
     block = undefined;
 
-    const classified = classifyMessage(message);
+    const classified = classifyVerdict(message);
     if (!classified) {
       if (!knownNoise.some((pattern) => pattern.test(message))) unrecognized.push({ at, message, raw: line, section: packages.length - 1 });
       continue;
     }
-    const fact: EscapeFact = { ...at, ...classified, message, explanations: [], origin: 'text' };
+    const fact = verdictFact(at, classified, message);
     const readable = readableShapes(message);
     if (readable !== message) fact.readableMessage = readable;
     const key = factKey(fact);
@@ -159,9 +209,50 @@ export function parseCompilerText(output: string, options: ParseTextOptions): Pa
     if (factsPerSection.length > 0) factsPerSection[factsPerSection.length - 1]++;
   }
 
-  attachExplanations(facts, explanations);
-  facts.sort(compareFacts);
-  return { facts, explanations, packages, factsPerSection, unrecognized };
+  const readSteps = (entries: readonly LocatedExplanation[]) => {
+    for (const entry of entries) {
+      const offsets = unreadSteps.get(entry.explanation);
+      if (!offsets) continue;
+      unreadSteps.delete(entry.explanation);
+      const messages: string[] = [];
+      for (let index = 0; index < offsets.length; index += 2) messages.push(output.slice(offsets[index], offsets[index + 1]));
+      addSteps(entry, messages, resolve);
+    }
+  };
+  return { facts, explanations, packages, factsPerSection, unrecognized, readSteps };
+}
+
+const space = 0x20;
+const carriageReturn = 0x0d;
+
+/**
+ * The fact of a verdict line, built field by field: spreading the
+ * differently shaped classifications into it took half of the parse.
+ */
+function verdictFact(at: SourcePoint, classified: ClassifiedMessage, message: string): EscapeFact {
+  const fact: EscapeFact = { file: at.file, line: at.line, column: at.column, kind: classified.kind, message, explanations: [], origin: 'text' };
+  if (classified.subject !== undefined) fact.subject = classified.subject;
+  if (classified.deferAllocation !== undefined) fact.deferAllocation = classified.deferAllocation;
+  if (classified.inlineCost !== undefined) fact.inlineCost = classified.inlineCost;
+  if (classified.result !== undefined) fact.result = classified.result;
+  if (classified.level !== undefined) fact.level = classified.level;
+  return fact;
+}
+
+// A field added to ClassifiedMessage must be copied above: this stops compiling until it is.
+type UncopiedField = Exclude<keyof ClassifiedMessage, 'kind' | 'subject' | 'deferAllocation' | 'inlineCost' | 'result' | 'level'>;
+const everyFieldCopied: [UncopiedField] extends [never] ? true : never = true;
+void everyFieldCopied;
+
+/** resolveCompilerPath for one working directory, remembering each printed name (a package's output names few files, many times). */
+function cachedResolver(cwd: string): (file: string) => string | undefined {
+  const resolved = new Map<string, string | undefined>();
+  return (file) => {
+    if (resolved.has(file)) return resolved.get(file);
+    const absolute = resolveCompilerPath(file, cwd);
+    resolved.set(file, absolute);
+    return absolute;
+  };
 }
 
 /** A printed line or column; hundreds of digits (damaged output, found by fuzzing) would read as Infinity. */
@@ -174,26 +265,30 @@ function samePoint(a: SourcePoint, b: SourcePoint): boolean {
   return a.file === b.file && a.line === b.line && a.column === b.column;
 }
 
-function addStep(block: OpenBlock, message: string, cwd: string): void {
-  const text = message.trim();
-  const steps = block.explanation.steps;
-  if (text.startsWith('flow:')) {
-    // The JSON log places a hop at its first `from` (else its source); the text
-    // prints it at the header, so take the next step's position when it comes.
-    steps.push({ kind: 'flow', text: normalizeFlowHop(text), at: block.at });
-    block.pendingFlow = steps.length - 1;
-    return;
-  }
-  const from = /^(from .*) at (.+?):(\d+):(\d+)$/.exec(text);
-  if (from) {
-    const file = resolveCompilerPath(from[2], cwd);
-    const at: SourcePoint = file ? { file, line: positionNumber(from[3]), column: positionNumber(from[4]) } : block.at;
-    steps.push({ kind: 'from', text: from[1], at });
-    if (block.pendingFlow !== undefined) {
-      steps[block.pendingFlow].at = at;
-      block.pendingFlow = undefined;
+function addSteps(entry: LocatedExplanation, lines: readonly string[], resolve: (file: string) => string | undefined): void {
+  const steps = entry.explanation.steps;
+  // The last `flow:` step still waiting for the position of its first `from`.
+  let pendingFlow: number | undefined;
+  for (const message of lines) {
+    const text = message.trim();
+    if (text.startsWith('flow:')) {
+      // The JSON log places a hop at its first `from` (else its source); the text
+      // prints it at the header, so take the next step's position when it comes.
+      steps.push({ kind: 'flow', text: normalizeFlowHop(text), at: entry.at });
+      pendingFlow = steps.length - 1;
+      continue;
     }
-    return;
+    const from = /^(from .*) at (.+?):(\d+):(\d+)$/.exec(text);
+    if (from) {
+      const file = resolve(from[2]);
+      const at: SourcePoint = file ? { file, line: positionNumber(from[3]), column: positionNumber(from[4]) } : entry.at;
+      steps.push({ kind: 'from', text: from[1], at });
+      if (pendingFlow !== undefined) {
+        steps[pendingFlow].at = at;
+        pendingFlow = undefined;
+      }
+      continue;
+    }
+    steps.push({ kind: 'note', text, at: entry.at });
   }
-  steps.push({ kind: 'note', text, at: block.at });
 }
