@@ -17,20 +17,20 @@ function copyModule(t: { after: (fn: () => void) => void }): string {
 
 test('the key follows file contents, unsaved buffers, go.mod, the toolchain and flags', async (t) => {
   const dir = copyModule(t);
-  const base = { packageDir: dir, toolchain: await toolchainIdentity(goPath), flags: ['-m=2'] };
-  const key = await packageContentKey(base);
-  assert.equal(await packageContentKey(base), key, 'stable');
-  assert.notEqual(await packageContentKey({ ...base, toolchain: 'another go' }), key);
-  assert.notEqual(await packageContentKey({ ...base, flags: ['-m'] }), key);
-  assert.notEqual(await packageContentKey({ ...base, overlay: new Map([[path.join(dir, 'a.go'), 'package cache\n']]) }), key);
-  assert.notEqual(await packageContentKey({ ...base, overlay: new Map([[path.join(dir, 'new.go'), 'package cache\n']]) }), key);
+  const base = { packageDir: dir, toolchain: toolchainIdentity(goPath), flags: ['-m=2'] };
+  const key = packageContentKey(base);
+  assert.equal(packageContentKey(base), key, 'stable');
+  assert.notEqual(packageContentKey({ ...base, toolchain: 'another go' }), key);
+  assert.notEqual(packageContentKey({ ...base, flags: ['-m'] }), key);
+  assert.notEqual(packageContentKey({ ...base, overlay: new Map([[path.join(dir, 'a.go'), 'package cache\n']]) }), key);
+  assert.notEqual(packageContentKey({ ...base, overlay: new Map([[path.join(dir, 'new.go'), 'package cache\n']]) }), key);
   // A buffer identical to the saved file is the same content.
   const saved = fs.readFileSync(path.join(dir, 'a.go'), 'utf8');
-  assert.equal(await packageContentKey({ ...base, overlay: new Map([[path.join(dir, 'a.go'), saved]]) }), key);
+  assert.equal(packageContentKey({ ...base, overlay: new Map([[path.join(dir, 'a.go'), saved]]) }), key);
   fs.writeFileSync(path.join(dir, 'notes.txt'), 'irrelevant');
-  assert.equal(await packageContentKey(base), key, 'non-Go files do not matter');
+  assert.equal(packageContentKey(base), key, 'non-Go files do not matter');
   fs.appendFileSync(path.join(dir, 'go.mod'), '\nrequire example.com/x v1.0.0\n');
-  assert.notEqual(await packageContentKey(base), key);
+  assert.notEqual(packageContentKey(base), key);
 });
 
 test('the toolchain is named by the go binary itself: a Go replaced in place is another toolchain', async (t) => {
@@ -38,13 +38,13 @@ test('the toolchain is named by the go binary itself: a Go replaced in place is 
   t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
   const go = path.join(dir, 'go');
   fs.writeFileSync(go, 'go1.25');
-  const before = await toolchainIdentity(go);
-  assert.equal(await toolchainIdentity(go), before, 'stable');
+  const before = toolchainIdentity(go);
+  assert.equal(toolchainIdentity(go), before, 'stable');
   fs.writeFileSync(go, 'go1.26.8');
-  assert.notEqual(await toolchainIdentity(go), before);
-  assert.notEqual(await toolchainIdentity(path.join(dir, 'elsewhere', 'go')), before);
+  assert.notEqual(toolchainIdentity(go), before);
+  assert.notEqual(toolchainIdentity(path.join(dir, 'elsewhere', 'go')), before);
   fs.rmSync(go);
-  assert.match(await toolchainIdentity(go), /missing$/, 'a missing binary is left for the compile to report');
+  assert.match(toolchainIdentity(go), /missing$/, 'a missing binary is left for the compile to report');
 });
 
 test('the cache is bounded and least-recently-used', () => {

@@ -2,9 +2,9 @@
 // go binary. It answers from the content-keyed cache when it can, joins a
 // running compile of the very same content, and otherwise kills the older run
 // of that package before starting a new one (typing produces a stream of
-// requests; only the newest matters). A package with nothing cached and
-// nothing running starts compiling at once: its content key, which only files
-// the result, is computed while the compiler works.
+// requests; only the newest matters). The content key is computed before
+// anything else: a few stats when nothing changed, and no go process (the go
+// binary is named by its file, not by asking it for its version).
 import * as path from 'node:path';
 import { runEscapeAnalysis, defaultGcflags, type PackageEscapeResult } from './escapeAnalysis';
 import type { Overlay } from './overlay';
@@ -34,9 +34,7 @@ export interface AnalyzedPackage {
 }
 
 interface Running {
-  key: Promise<string>;
-  /** The key once computed, so that most joins need not wait. */
-  settledKey?: string;
+  key: string;
   controller: AbortController;
   promise: Promise<PackageEscapeResult>;
 }
@@ -58,19 +56,12 @@ export class EscapeAnalyzer {
     request.signal?.throwIfAborted();
     const mode = request.mode ?? 'auto';
     const flags = [...(this.options.gcflags ?? defaultGcflags), '|', ...(this.options.buildFlags ?? []), '|', mode];
-    const keying = toolchainIdentity(this.options.goPath).then((toolchain) => packageContentKey({ packageDir: dir, toolchain, flags, overlay: request.overlay }));
+    const key = packageContentKey({ packageDir: dir, toolchain: toolchainIdentity(this.options.goPath), flags, overlay: request.overlay });
+    const cached = this.cache.get(dir, key);
+    if (cached) return { result: cached, fromCache: true };
 
     let running = this.running.get(dir);
-    if (!running && !this.cache.has(dir)) {
-      running = this.start(dir, keying, request.overlay, mode);
-    } else {
-      const key = await keying;
-      request.signal?.throwIfAborted();
-      const cached = this.cache.get(dir, key);
-      if (cached) return { result: cached, fromCache: true };
-      running = this.running.get(dir);
-      if (!running || (running.settledKey ?? (await running.key)) !== key) running = this.start(dir, Promise.resolve(key), request.overlay, mode);
-    }
+    if (!running || running.key !== key) running = this.start(dir, key, request.overlay, mode);
     return { result: await raceWithSignal(running.promise, request.signal, dir), fromCache: false };
   }
 
@@ -86,7 +77,7 @@ export class EscapeAnalyzer {
     this.cache.clear();
   }
 
-  private start(dir: string, key: Promise<string>, overlay: Overlay | undefined, mode: 'auto' | 'build'): Running {
+  private start(dir: string, key: string, overlay: Overlay | undefined, mode: 'auto' | 'build'): Running {
     // Only the newest content of a package matters: an older compile still running is stopped first.
     this.running.get(dir)?.controller.abort();
     const controller = new AbortController();
@@ -102,14 +93,13 @@ export class EscapeAnalyzer {
       signal: controller.signal,
     });
     const running: Running = { key, controller, promise };
-    void key.then((settled) => (running.settledKey = settled), () => undefined);
     this.running.set(dir, running);
     const settle = () => {
       if (this.running.get(dir) === running) this.running.delete(dir);
     };
-    Promise.all([promise, key]).then(([result, settledKey]) => {
+    promise.then((result) => {
       settle();
-      this.cache.set(dir, settledKey, result);
+      this.cache.set(dir, key, result);
     }, settle);
     return running;
   }

@@ -7,8 +7,9 @@
 // this package's inlining (a callee in a sibling package got bigger). Callers
 // should `clear()` when a Go file outside the package is saved.
 import { createHash } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import * as path from 'node:path';
+import { digestOf, FileDigests } from './fileDigests';
 import type { Overlay } from './overlay';
 
 export interface PackageKeyInput {
@@ -22,25 +23,19 @@ export interface PackageKeyInput {
 // Everything the go command compiles or assembles from a package directory.
 const buildInputs = /\.(?:go|c|h|s|S|cc|cpp|cxx|hh|hpp|hxx|m|f|F|for|f90|syso)$/;
 
-async function readOrUndefined(file: string, overlay: Overlay | undefined): Promise<string | Buffer | undefined> {
+const diskDigests = new FileDigests();
+
+/** The unsaved buffer's digest when there is one, else the file on disk's (undefined when absent). */
+function fileDigest(file: string, overlay: Overlay | undefined): Buffer | undefined {
   const unsaved = overlay?.get(file);
-  if (unsaved !== undefined) return unsaved;
-  try {
-    return await fs.readFile(file);
-  } catch {
-    return undefined;
-  }
+  return unsaved !== undefined ? digestOf(unsaved) : diskDigests.digest(file);
 }
 
 /** Nearest ancestor directory (including `dir`) holding `name`. */
-async function findUp(dir: string, name: string): Promise<string | undefined> {
+function findUp(dir: string, name: string): string | undefined {
   for (let current = dir; ; current = path.dirname(current)) {
-    try {
-      await fs.access(path.join(current, name));
-      return path.join(current, name);
-    } catch {
-      // keep climbing
-    }
+    const candidate = path.join(current, name);
+    if (existsSync(candidate)) return candidate;
     if (path.dirname(current) === current) return undefined;
   }
 }
@@ -51,9 +46,9 @@ async function findUp(dir: string, name: string): Promise<string | undefined> {
  * file's identity is a stat, and it also changes when Go is upgraded in place
  * while the server runs.
  */
-export async function toolchainIdentity(goPath: string): Promise<string> {
+export function toolchainIdentity(goPath: string): string {
   try {
-    const stat = await fs.stat(goPath);
+    const stat = statSync(goPath);
     return `${goPath}\u0000${stat.size}\u0000${stat.mtimeMs}`;
   } catch {
     // The compile that follows says what is wrong with the binary.
@@ -61,35 +56,34 @@ export async function toolchainIdentity(goPath: string): Promise<string> {
   }
 }
 
-export async function packageContentKey(input: PackageKeyInput): Promise<string> {
+export function packageContentKey(input: PackageKeyInput): string {
   const hash = createHash('sha256');
-  const add = (label: string, content: string | Buffer | undefined) => {
+  const add = (label: string, digest: Buffer | undefined) => {
     hash.update(label);
     hash.update('\u0000');
-    if (content === undefined) hash.update('<none>');
-    else hash.update(createHash('sha256').update(content).digest());
+    hash.update(digest ?? '<none>');
     hash.update('\u0000');
   };
-  add('go', input.toolchain);
-  add('flags', JSON.stringify(input.flags));
+  add('go', digestOf(input.toolchain));
+  add('flags', digestOf(JSON.stringify(input.flags)));
   const packageDir = path.resolve(input.packageDir);
   const names = new Set<string>();
   try {
-    for (const entry of await fs.readdir(packageDir, { withFileTypes: true })) if (entry.isFile() && buildInputs.test(entry.name)) names.add(entry.name);
+    for (const entry of readdirSync(packageDir, { withFileTypes: true })) if (entry.isFile() && buildInputs.test(entry.name)) names.add(entry.name);
   } catch {
     // Only in the overlay.
   }
   for (const file of input.overlay?.keys() ?? []) if (path.dirname(file) === packageDir && buildInputs.test(file)) names.add(path.basename(file));
-  for (const name of [...names].sort()) add(`file:${name}`, await readOrUndefined(path.join(packageDir, name), input.overlay));
-  const goMod = await findUp(packageDir, 'go.mod');
+  for (const name of [...names].sort()) add(`file:${name}`, fileDigest(path.join(packageDir, name), input.overlay));
+  const goMod = findUp(packageDir, 'go.mod');
   if (goMod) {
-    add('go.mod', await readOrUndefined(goMod, input.overlay));
-    add('go.sum', await readOrUndefined(path.join(path.dirname(goMod), 'go.sum'), input.overlay));
+    add('go.mod', fileDigest(goMod, input.overlay));
+    add('go.sum', fileDigest(path.join(path.dirname(goMod), 'go.sum'), input.overlay));
   }
-  const goWork = await findUp(packageDir, 'go.work');
+  const goWork = findUp(packageDir, 'go.work');
   if (goWork) {
-    add('go.work', await readOrUndefined(goWork, input.overlay));
-    add('go.work.sum', await readOrUndefined(`${goWork}.sum`, input.overlay));
+    add('go.work', fileDigest(goWork, input.overlay));
+    add('go.work.sum', fileDigest(`${goWork}.sum`, input.overlay));
   }
   return hash.digest('hex');
 }
@@ -106,11 +100,6 @@ export class PackageCache<T> {
     this.entries.delete(packageDir);
     this.entries.set(packageDir, entry);
     return entry.value;
-  }
-
-  /** Whether some result of the package is remembered, whatever its key. */
-  has(packageDir: string): boolean {
-    return this.entries.has(packageDir);
   }
 
   set(packageDir: string, key: string, value: T): void {
