@@ -2,13 +2,33 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
+import type { Tree } from 'web-tree-sitter';
 import { LineIndex } from '../../server/src/engine/lineIndex';
 import { DocumentTree, type TextChange } from '../../server/src/parse/documentTree';
 import { createGoParser } from '../../server/src/parse/goParser';
 import { fixturesRoot } from '../support/analysisTest';
 import { seededRandom } from '../support/seededRandom';
 
-const snippets = ['x', '\n', '}', '{', 'defer f()\n', 'é', '😀', '"', '/*', '\r\n', 'func() {', ' ', ''];
+const snippets = ['x', '\n', '}', '{', 'defer f()\n', 'é', '😀', '"', '/*', '\r\n', '\r', 'func() {', ' ', ''];
+
+/** Every node with its points: the row bookkeeping of incremental edits shows here, not in toString(). */
+function nodesWithPoints(tree: Tree): string[] {
+  const found: string[] = [];
+  const cursor = tree.walk();
+  for (let more = true; more; ) {
+    const { startPosition: start, endPosition: end } = cursor;
+    found.push(`${cursor.nodeType}@${start.row}:${start.column}-${end.row}:${end.column}`);
+    if (cursor.gotoFirstChild()) continue;
+    while (!cursor.gotoNextSibling()) {
+      if (!cursor.gotoParent()) {
+        more = false;
+        break;
+      }
+    }
+  }
+  cursor.delete();
+  return found;
+}
 
 function randomChange(text: string, random: () => number): TextChange {
   const lines = new LineIndex(text);
@@ -47,6 +67,7 @@ test('random incremental edits always leave the same tree as a fresh parse', asy
       const fresh = parser.parse(expected);
       assert.ok(fresh);
       assert.equal(document.tree.rootNode.toString(), fresh.rootNode.toString(), `tree after round ${round}`);
+      assert.deepEqual(nodesWithPoints(document.tree), nodesWithPoints(fresh), `points after round ${round}`);
       fresh.delete();
     }
     document.dispose();

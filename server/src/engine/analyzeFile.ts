@@ -76,7 +76,8 @@ export function analyzeTree(tree: Tree, text: string, options: AnalysisOptions):
   if (depth > maxNestingDepth) return { findings: [], lines, failures: [], tooDeeplyNested: { depth, limit: maxNestingDepth } };
   const rules = allRules.filter((rule) => isEnabled(rule, options));
   const { findings, failures } = runRules({ tree, text, declarations, lines, rules, locale: options.locale, goVersion: options.goVersion, filePath: options.filePath }, incremental);
-  const outsideErrors = findings.filter((finding) => !inParseError(finding, tree, lines));
+  // One read of hasError (a call into wasm on a new root object each time), not one per finding.
+  const outsideErrors = tree.rootNode.hasError ? findings.filter((finding) => !inParseError(finding, tree, lines)) : findings;
   return { findings: applyUserChoices(unmarkFindings(outsideErrors), lines, options), lines, failures };
 }
 
@@ -103,7 +104,6 @@ function deepestNesting(declarations: FileDeclarations): number {
  * found rules reporting inside such wrappers).
  */
 function inParseError(finding: Finding, tree: Tree, lines: LineIndex): boolean {
-  if (!tree.rootNode.hasError) return false;
   const start = lines.offsetAt(finding.range.start);
   const end = lines.offsetAt(finding.range.end);
   const node = tree.rootNode.descendantForIndex(start, Math.max(start, end - 1));

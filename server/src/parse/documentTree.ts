@@ -35,8 +35,16 @@ function endPointAfterInsert(start: Point, inserted: string): Point {
 
 /** True when the text has a \r not followed by \n: LSP counts it as a line break, tree-sitter does not. */
 function hasLoneCarriageReturn(text: string, from = 0, to = text.length): boolean {
-  for (let index = text.indexOf('\r', from); index >= 0 && index < to; index = text.indexOf('\r', index + 1)) {
-    if (text.charCodeAt(index + 1) !== 10) return true;
+  if (to >= text.length) {
+    // indexOf is fastest, but searches to the end of the text: only when that is the range asked for.
+    for (let index = text.indexOf('\r', from); index >= 0 && index < to; index = text.indexOf('\r', index + 1)) {
+      if (text.charCodeAt(index + 1) !== 10) return true;
+    }
+    return false;
+  }
+  const end = Math.min(to, text.length);
+  for (let index = from; index < end; index++) {
+    if (text.charCodeAt(index) === 13 && text.charCodeAt(index + 1) !== 10) return true;
   }
   return false;
 }

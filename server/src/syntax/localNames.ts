@@ -7,7 +7,7 @@
 // resolve are package-level, imported or unknown: rules must treat them as
 // "don't know".
 import type { Node, Tree } from 'web-tree-sitter';
-import { enclosingFunction, isFunctionNode, parentOf } from './functions';
+import { enclosingFunction, functionDescendants, isFunctionNode, parentOf } from './functions';
 
 export type DeclarationKind =
   | 'parameter'
@@ -106,8 +106,7 @@ export class LocalNames {
     // parents: asking every identifier for its parent costs a walk from the
     // root inside wasm each.
     const candidates: { identifier: Node; parent: Node }[] = [];
-    for (const node of root.descendantsOfType(declaringTypes)) {
-      if (!node) continue;
+    for (const node of functionDescendants(root, declaringTypes)) {
       const parent = leftDeclaringTypes.has(node.type) ? node.childForFieldName('left') : node;
       // `x, y := …` declares through an expression_list; a `left` of any other shape declares nothing here.
       if (!parent || (parent !== node && parent.type !== 'expression_list')) continue;
