@@ -228,3 +228,46 @@ test('after random edits of real files the incremental analysis equals a full on
     forgetFile(file);
   }
 });
+
+/** Edits that change only what a file-wide rule reads of a declaration: a receiver's pointer, a returned function. */
+function signatureEdits(text: string): { label: string; from: string; to: string }[] {
+  const edits: { label: string; from: string; to: string }[] = [];
+  for (const match of text.matchAll(/^func \((\w+) (\*?)(\w+)\) (\w+)\(.*$/gm)) {
+    const [header, receiver, star, type, name] = match;
+    edits.push({ label: `receiver of ${name} to ${star ? 'value' : 'pointer'}`, from: header, to: header.replace(`(${receiver} ${star}${type})`, `(${receiver} ${star ? '' : '*'}${type})`) });
+  }
+  for (const match of text.matchAll(/^func .*\) func\(\) \{$/gm)) {
+    edits.push({ label: `${match[0]} returning no function`, from: match[0], to: match[0].replace(/ func\(\) \{$/, ' F {') });
+  }
+  return edits;
+}
+
+test('file-wide rules: a change of only what they read of another declaration re-checks the declarations that use it', async () => {
+  const parser = await createGoParser();
+  let edits = 0;
+  for (const file of wideFixtures) {
+    const original = fs.readFileSync(file, 'utf8');
+    const document = DocumentTree.create(parser, original);
+    const options: AnalysisOptions = { locale: 'en', goVersion: '1.22', filePath: file };
+    forgetFile(file);
+    const check = (what: string) => {
+      const incremental = analyzeTree(document.tree, document.text, options);
+      assert.deepEqual(incremental.findings, analyzeTree(document.tree, document.text, { ...options, incremental: false }).findings, `${file}: ${what}`);
+      return incremental.findings.length;
+    };
+    const before = check('first run');
+    for (const { label, from, to } of signatureEdits(original)) {
+      const lines = new LineIndex(document.text);
+      const start = document.text.indexOf(from);
+      const range = lines.rangeOf(start, start + from.length);
+      document.applyChanges([{ range, text: to }]);
+      check(label);
+      document.applyChanges([{ range: new LineIndex(document.text).rangeOf(start, start + to.length), text: from }]);
+      assert.equal(check(`${label}, and back`), before);
+      edits++;
+    }
+    document.dispose();
+    forgetFile(file);
+  }
+  assert.ok(edits >= 5, `only ${edits} signature edits`);
+});

@@ -9,7 +9,8 @@
 // per rule on real files. Rules that look across declarations are listed in
 // `fileWideRules`, with the weaker contract they keep.
 import type { Tree } from 'web-tree-sitter';
-import type { Locale, Rule } from '../rules/rule';
+import { allRules } from '../rules/allRules';
+import type { CrossDeclarationReads, Locale, Rule } from '../rules/rule';
 import { RuleContext } from '../rules/ruleContext';
 import { FileDeclarations, type TopLevelNode } from '../syntax/fileDeclarations';
 import type { Finding, Position } from './finding';
@@ -37,21 +38,53 @@ export interface RuleRunInput {
 /**
  * Rules whose findings in one declaration depend on other declarations (found
  * by comparing per-declaration runs with whole-file runs on GOROOT and the
- * fixtures): `defer/recover-misuse` accepts `defer helper()` when `helper`
- * calls recover(); `defer/value-receiver` and `defer/call-chain` read the
- * receivers and results of methods and functions declared anywhere in the file;
- * `goroutine/range-never-closed`, `goroutine/unbuffered-send-leak` and
- * `goroutine/wait-before-close` follow calls into the file's other functions.
+ * fixtures): those with `crossDeclarationReads`, which says what each reads.
+ * `defer/recover-misuse` accepts `defer helper()` when the function `helper`
+ * calls recover(); `defer/value-receiver` reads the receivers of the file's
+ * methods and `defer/call-chain` which functions and methods return a
+ * function; `goroutine/range-never-closed`, `goroutine/unbuffered-send-leak`
+ * and `goroutine/wait-before-close` follow calls into the file's functions.
  *
  * Their contract, which makes them incremental too: a finding lies in the
  * declaration whose analysis produced it, and depends on another declaration
  * only through a name the first one mentions (a callee, a method, a helper),
- * and only on that declaration's own text (one level: no rule follows a callee
- * into its callees). So after an edit they re-run on the changed declarations
- * and on those that mention a name a changed or removed declaration declares.
- * test/engine/incrementalRules.test.ts checks the contract on the fixtures.
+ * and only on that declaration's own text, or on its signature when the rule
+ * gives one (one level: no rule follows a callee into its callees). So after
+ * an edit each re-runs on the changed declarations and on those that mention
+ * a name it follows (see followedNames): typing in the body of a method
+ * `Close` re-checks no other declaration for `defer/value-receiver` (its
+ * receiver did not change) nor for `defer/recover-misuse` (which reads only
+ * functions). test/engine/incrementalRules.test.ts checks the contract on the
+ * fixtures.
  */
-export const fileWideRules: ReadonlySet<string> = new Set(['defer/recover-misuse', 'defer/value-receiver', 'defer/call-chain', 'goroutine/range-never-closed', 'goroutine/unbuffered-send-leak', 'goroutine/wait-before-close']);
+export const fileWideRules: ReadonlySet<string> = new Set(allRules.filter((rule) => rule.crossDeclarationReads).map((rule) => rule.id));
+
+/**
+ * The names, declared by the declarations that changed or went away, that the
+ * rules reading `reads` follow. A function or method of a kind they do not
+ * read does not count; one whose signature (what they read of it) is the same
+ * before and after does not either. Types, variables and constants always do.
+ */
+function followedNames(reads: CrossDeclarationReads, changes: readonly DeclarationChange[], declarations: FileDeclarations): Set<string> {
+  const byDeclared = new Map<string, { names: string[]; before: string[]; after: string[] }>();
+  for (const change of changes) {
+    const isCallable = change.type === 'function_declaration' || change.type === 'method_declaration';
+    if (isCallable && !reads.kinds.has(change.type)) continue;
+    const key = `${change.type}\u0000${change.names.join(',')}`;
+    const entry = byDeclared.get(key) ?? { names: change.names, before: [], after: [] };
+    byDeclared.set(key, entry);
+    // Without a signature (or for non-callables), any change counts: two sides that can never match.
+    const signature = isCallable ? reads.signature : undefined;
+    if (change.removed) entry.before.push(signature ? (change.removed.signatures.get(reads) ?? '\u0000unknown') : '\u0000before');
+    else if (change.declaration) entry.after.push(signature ? signature(declarations, change.declaration) : '\u0000after');
+  }
+  const names = new Set<string>();
+  for (const { names: declared, before, after } of byDeclared.values()) {
+    if (before.sort().join('\u0001') !== after.sort().join('\u0001')) for (const name of declared) names.add(name);
+  }
+  names.delete('_');
+  return names;
+}
 
 /**
  * Declarations whose findings are kept between runs. Everything else at top
@@ -71,16 +104,26 @@ interface CachedUnit {
   findings: Finding[];
   /** Whether the findings may move with the declaration (see canMove). */
   movable: boolean;
-  /** Findings of the file-wide rules produced by this declaration's analysis. */
-  wideFindings: Finding[];
   /**
-   * Whether the file-wide findings may be kept while other declarations change
-   * (see canMove): when they point into another declaration, that one moving
-   * would leave them stale, so they are recomputed on every run.
+   * Findings of the file-wide rules produced by this declaration's analysis.
+   * Those that cannot move (see canMove) point into another declaration, which
+   * moving would leave them stale: their rules re-run here on every run.
    */
-  wideMovable: boolean;
+  wideFindings: Finding[];
   /** The package-level names the declaration declares. */
   declares: string[];
+  /** The declaration's node type. */
+  type: string;
+  /** What the file-wide rules read of it, per CrossDeclarationReads with a signature (see followedNames). */
+  signatures: Map<CrossDeclarationReads, string>;
+}
+
+/** A declaration that changed (its new version) or went away (its last cached version). */
+interface DeclarationChange {
+  type: string;
+  names: string[];
+  declaration?: TopLevelNode;
+  removed?: CachedUnit;
 }
 
 interface FileState {
@@ -182,7 +225,12 @@ function isWide(finding: Finding): boolean {
   return fileWideRules.has(finding.rule);
 }
 
-function computedUnit(declarations: FileDeclarations, unit: DeclarationUnit, findings: Finding[], wideFindings: Finding[]): CachedUnit {
+function computedUnit(declarations: FileDeclarations, unit: DeclarationUnit, findings: Finding[], wideFindings: Finding[], rules: readonly Rule[]): CachedUnit {
+  const signatures = new Map<CrossDeclarationReads, string>();
+  for (const rule of rules) {
+    const reads = rule.crossDeclarationReads;
+    if (reads?.signature && reads.kinds.has(unit.declaration.type) && !signatures.has(reads)) signatures.set(reads, reads.signature(declarations, unit.declaration));
+  }
   return {
     text: unit.text,
     start: unit.start,
@@ -190,8 +238,9 @@ function computedUnit(declarations: FileDeclarations, unit: DeclarationUnit, fin
     findings,
     movable: canMove(findings, unit),
     wideFindings,
-    wideMovable: canMove(wideFindings, unit),
     declares: declaredNames(declarations, unit.declaration),
+    type: unit.declaration.type,
+    signatures,
   };
 }
 
@@ -210,7 +259,7 @@ function fullRun(input: RuleRunInput, units: FileUnits, key: string): RuleRun {
   }
   const cachedUnits: CachedUnit[] = [];
   all.forEach((unit, index) => {
-    if (cacheable.has(unit.declaration.type)) cachedUnits.push(computedUnit(declarations, unit, local[index], wide[index]));
+    if (cacheable.has(unit.declaration.type)) cachedUnits.push(computedUnit(declarations, unit, local[index], wide[index], input.rules));
   });
   remember(input.filePath, { key, units: cachedUnits, declarations });
   return run;
@@ -269,41 +318,67 @@ export function runRules(input: RuleRunInput, incremental = true): RuleRun {
     else changed.push(unit);
   }
   // What the file-wide rules may have read from the declarations that changed or went away.
-  const gone = [...pool.values()].flat();
-  const changedNames = new Set([...changed.flatMap((unit) => declaredNames(declarations, unit.declaration)), ...gone.flatMap((cached) => cached.declares)]);
-  changedNames.delete('_');
-  const mentionsChanged = (unit: DeclarationUnit) => {
+  const changes: DeclarationChange[] = [
+    ...changed.map((unit) => ({ type: unit.declaration.type, names: declaredNames(declarations, unit.declaration), declaration: unit.declaration })),
+    ...[...pool.values()].flat().map((cached) => ({ type: cached.type, names: cached.declares, removed: cached })),
+  ];
+  const mentionsAny = (unit: DeclarationUnit, names: ReadonlySet<string>) => {
+    if (names.size === 0) return false;
     const identifiers = declarations.identifiers(unit.declaration);
-    for (const name of changedNames) if (identifiers.has(name)) return true;
+    for (const name of names) if (identifiers.has(name)) return true;
     return false;
   };
-  const wideAgain = kept.filter(({ unit, cached }) => !cached.wideMovable || mentionsChanged(unit)).map(({ unit }) => unit);
 
   const localScope = inSourceOrder([...units.always, ...changed]);
-  const wideScope = inSourceOrder([...units.always, ...changed, ...wideAgain]);
   const run: RuleRun = { findings: [], failures: [] };
   runOn(scopedTree(input.tree, localScope.map((unit) => unit.node)), input, input.rules.filter((rule) => !fileWideRules.has(rule.id)), run);
-  const localCount = run.findings.length;
-  runOn(scopedTree(input.tree, wideScope.map((unit) => unit.node)), input, input.rules.filter((rule) => fileWideRules.has(rule.id)), run);
-  const local = groupByUnit(run.findings.slice(0, localCount), localScope);
-  const wide = groupByUnit(run.findings.slice(localCount), wideScope);
-  // Failures are per whole file in a full run, which a partial run cannot reproduce; a finding outside
-  // the declarations analyzed would break the contract above. Both fall back to a full run.
-  if (run.failures.length > 0 || !local || !wide) return fullRun(input, units, key);
-
+  const local = groupByUnit(run.findings, localScope);
+  if (run.failures.length > 0 || !local) return fullRun(input, units, key);
   const localOf = new Map<Unit, Finding[]>(localScope.map((unit, index) => [unit, local[index]]));
-  const wideOf = new Map<Unit, Finding[]>(wideScope.map((unit, index) => [unit, wide[index]]));
-  const next: CachedUnit[] = changed.map((unit) => computedUnit(declarations, unit, localOf.get(unit) ?? [], wideOf.get(unit) ?? []));
+
+  // Each file-wide rule re-runs on the changed declarations and on the kept ones that mention a name it follows
+  // (or where its findings cannot move); rules with the same declarations to re-check run together.
+  const groups = new Map<string, { again: DeclarationUnit[]; rules: Set<string> }>();
+  for (const rule of input.rules) {
+    const reads = rule.crossDeclarationReads;
+    if (!reads) continue;
+    const names = followedNames(reads, changes, declarations);
+    const again = kept
+      .filter(({ unit, cached }) => !canMove(cached.wideFindings.filter((finding) => finding.rule === rule.id), cached) || mentionsAny(unit, names))
+      .map(({ unit }) => unit);
+    const scopeKey = again.map((unit) => unit.node.startIndex).join(',');
+    const group = groups.get(scopeKey) ?? { again, rules: new Set<string>() };
+    group.rules.add(rule.id);
+    groups.set(scopeKey, group);
+  }
+  const wideOf = new Map<Unit, Finding[]>();
+  const rerunWide = new Map<Unit, Set<string>>();
+  for (const { again, rules } of groups.values()) {
+    const scope = inSourceOrder([...units.always, ...changed, ...again]);
+    const groupRun: RuleRun = { findings: [], failures: [] };
+    runOn(scopedTree(input.tree, scope.map((unit) => unit.node)), input, input.rules.filter((rule) => rules.has(rule.id)), groupRun);
+    const grouped = groupByUnit(groupRun.findings, scope);
+    // Failures are per whole file in a full run, which a partial run cannot reproduce; a finding outside
+    // the declarations analyzed would break the contract above. Both fall back to a full run.
+    if (groupRun.failures.length > 0 || !grouped) return fullRun(input, units, key);
+    scope.forEach((unit, index) => {
+      wideOf.set(unit, [...(wideOf.get(unit) ?? []), ...grouped[index]]);
+      rerunWide.set(unit, new Set([...(rerunWide.get(unit) ?? []), ...rules]));
+    });
+  }
+
+  const next: CachedUnit[] = changed.map((unit) => computedUnit(declarations, unit, localOf.get(unit) ?? [], wideOf.get(unit) ?? [], input.rules));
   for (const { unit, cached } of kept) {
     const lines = unit.start.line - cached.start.line;
     const findings = moveFindings(cached.findings, lines);
-    const recomputed = wideOf.get(unit);
-    const wideFindings = recomputed ?? moveFindings(cached.wideFindings, lines);
-    run.findings.push(...findings);
-    if (!recomputed) run.findings.push(...wideFindings);
+    const rerun = rerunWide.get(unit);
+    // The groups that re-ran here replace their findings; the others' move with the declaration.
+    const wideFindings = [...(wideOf.get(unit) ?? []), ...moveFindings(rerun ? cached.wideFindings.filter((finding) => !rerun.has(finding.rule)) : cached.wideFindings, lines)];
+    run.findings.push(...findings, ...wideFindings);
     // Keep the current text (not the old one) so the cache holds on to one version of the document.
-    next.push({ ...cached, text: unit.text, start: unit.start, end: unit.end, findings, wideFindings, wideMovable: recomputed ? canMove(recomputed, unit) : cached.wideMovable });
+    next.push({ ...cached, text: unit.text, start: unit.start, end: unit.end, findings, wideFindings });
   }
+  for (const unit of localScope) run.findings.push(...(wideOf.get(unit) ?? []));
   remember(input.filePath, { key, units: next, declarations });
   return run;
 }

@@ -45,7 +45,7 @@ function positionsOf(finding: Finding): Position[] {
  * through a line reference (engine/lineReferences), which moves with it; an
  * unmarked number in that range might be a line and would go stale.
  */
-export function canMove(findings: readonly Finding[], unit: Unit): boolean {
+export function canMove(findings: readonly Finding[], unit: Pick<Unit, 'start' | 'end'>): boolean {
   const first = unit.start.line;
   const last = unit.end.line;
   for (const finding of findings) {

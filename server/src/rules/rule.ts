@@ -2,6 +2,7 @@
 // message templates, hover explanation) and a check over one parsed file.
 // Rules are pure: they read the tree and report; they never touch LSP or I/O.
 import type { Category, Presentation, Severity } from '../engine/finding';
+import type { FileDeclarations, TopLevelNode } from '../syntax/fileDeclarations';
 import type { RuleContext } from './ruleContext';
 
 export type Locale = 'en' | 'zh-cn';
@@ -31,9 +32,28 @@ export interface RuleDescription {
   documentation?: string;
 }
 
+/**
+ * What a rule reads of the file's other declarations (see
+ * engine/incrementalRules for the contract this promises): the kinds it looks
+ * up by name, and what it reads of one.
+ */
+export interface CrossDeclarationReads {
+  /** Node types of the declarations looked up by name: function_declaration, method_declaration. */
+  kinds: ReadonlySet<string>;
+  /**
+   * Everything the rule reads of such a declaration, as a string (facts of
+   * its own text only). When absent, any change of its text counts.
+   */
+  signature?: (declarations: FileDeclarations, declaration: TopLevelNode) => string;
+}
+
 export interface Rule extends RuleDescription {
   check(context: RuleContext): void;
+  /** Set on rules whose findings in one declaration depend on others of the file. */
+  crossDeclarationReads?: CrossDeclarationReads;
 }
+
+export const readsFunctions: CrossDeclarationReads = { kinds: new Set(['function_declaration']) };
 
 export function ruleText(rule: RuleDescription, locale: Locale): RuleText {
   return rule.text[locale] ?? rule.text.en;

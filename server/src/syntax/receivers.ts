@@ -1,7 +1,7 @@
 // Method receivers read from the declaration: the receiver's name, its base
 // type name (`T` for `t T`, `*T`, `T[K]`, `*T[K]`) and whether it is a pointer.
 import type { Node } from 'web-tree-sitter';
-import type { FileDeclarations } from './fileDeclarations';
+import type { FileDeclarations, TopLevelNode } from './fileDeclarations';
 
 function receiverParameter(method: Node): Node | undefined {
   const receiver = method.childForFieldName('receiver');
@@ -35,11 +35,16 @@ export interface DeclaredMethod {
   pointerReceiver: boolean;
 }
 
+/** A method declaration's receiver: its base type name and whether it is a pointer (a fact of the declaration's text). */
+export function declaredReceiver(declarations: FileDeclarations, declaration: TopLevelNode): { base: string | undefined; pointer: boolean } {
+  return declarations.fact(declaration, 'receiver', (node) => ({ base: receiverBaseType(node), pointer: hasPointerReceiver(node) }));
+}
+
 /** Methods declared in the file, by "Type.Method". */
 export function methodsByTypeAndName(declarations: FileDeclarations): Map<string, DeclaredMethod> {
   const methods = new Map<string, DeclaredMethod>();
   for (const { declaration, name } of declarations.methods()) {
-    const receiver = declarations.fact(declaration, 'receiver', (node) => ({ base: receiverBaseType(node), pointer: hasPointerReceiver(node) }));
+    const receiver = declaredReceiver(declarations, declaration);
     if (receiver.base) methods.set(`${receiver.base}.${name}`, { node: declaration.node, pointerReceiver: receiver.pointer });
   }
   return methods;

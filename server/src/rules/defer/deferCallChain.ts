@@ -6,8 +6,9 @@
 import type { Node } from 'web-tree-sitter';
 import { deferSites } from '../../syntax/defers';
 import { LocalNamesCache } from '../../syntax/localNames';
+import type { FileDeclarations, TopLevelNode } from '../../syntax/fileDeclarations';
 import { receiverBaseType, receiverName } from '../../syntax/receivers';
-import type { Rule } from '../rule';
+import type { CrossDeclarationReads, Rule } from '../rule';
 
 /** True when the declaration's only result is a function type. */
 function returnsFunction(declaration: Node): boolean {
@@ -20,8 +21,25 @@ function returnsFunction(declaration: Node): boolean {
   return result?.type === 'function_type';
 }
 
+function returnsFunctionOf(declarations: FileDeclarations, declaration: TopLevelNode): boolean {
+  return declarations.fact(declaration, 'returnsFunction', returnsFunction);
+}
+
+/** The receiver's base type of a method that returns a function, else undefined. */
+function returnsFunctionOnReceiver(declarations: FileDeclarations, declaration: TopLevelNode): string | undefined {
+  return declarations.fact(declaration, 'returnsFunctionOnReceiver', (node) => (returnsFunction(node) ? receiverBaseType(node) : undefined));
+}
+
+/** Of the file's other functions and methods, this rule reads only whether they return a function (and on which receiver). */
+const callChainReads: CrossDeclarationReads = {
+  kinds: new Set(['function_declaration', 'method_declaration']),
+  signature: (declarations, declaration) =>
+    declaration.type === 'method_declaration' ? (returnsFunctionOnReceiver(declarations, declaration) ?? '') : String(returnsFunctionOf(declarations, declaration)),
+};
+
 export const deferCallChain: Rule = {
   id: 'defer/call-chain',
+  crossDeclarationReads: callChainReads,
   category: 'defer',
   defaultSeverity: 'warning',
   presentation: 'diagnostic',
@@ -86,16 +104,16 @@ export const deferCallChain: Rule = {
     const methods = new Map<string, Node>(); // "Type.Method"
     const { declarations } = context;
     for (const { declaration, name } of declarations.functions()) {
-      if (declarations.fact(declaration, 'returnsFunction', returnsFunction)) functions.set(name, declaration.node);
+      if (returnsFunctionOf(declarations, declaration)) functions.set(name, declaration.node);
     }
     for (const { declaration, name } of declarations.methods()) {
-      const base = declarations.fact(declaration, 'returnsFunctionOnReceiver', (node) => (returnsFunction(node) ? receiverBaseType(node) : undefined));
+      const base = returnsFunctionOnReceiver(declarations, declaration);
       if (base) methods.set(`${base}.${name}`, declaration.node);
     }
     if (functions.size === 0 && methods.size === 0) return;
     // Only a defer of one of these methods can be reported: the others skip
-    // resolving their function's local names (this rule runs over the whole
-    // file on every keystroke).
+    // resolving their function's local names (this rule re-runs on other
+    // declarations than the edited one).
     const methodNames = new Set([...methods.keys()].map((key) => key.slice(key.indexOf('.') + 1)));
     const locals = new LocalNamesCache();
     for (const site of deferSites(root)) {

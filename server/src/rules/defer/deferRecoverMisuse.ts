@@ -11,11 +11,11 @@ import { deferSites, type DeferSite } from '../../syntax/defers';
 import type { FileDeclarations } from '../../syntax/fileDeclarations';
 import { descendantsSpelling, enclosingFunction, isInsideError, ownDescendants } from '../../syntax/functions';
 import { LocalNamesCache, type LocalNames } from '../../syntax/localNames';
-import type { Rule } from '../rule';
+import { readsFunctions, type Rule } from '../rule';
 import type { RuleContext } from '../ruleContext';
 
-// This rule runs over the whole file on every keystroke (it looks across
-// declarations), so it first asks the text: a function whose source does not
+// This rule looks across declarations, so a keystroke re-runs it on every
+// declaration that names a changed function; it first asks the text: a function whose source does not
 // spell `recover` cannot call it, and needs neither a scan of its calls nor
 // its local names (the expensive part). Names are built lazily for the same
 // reason; the answers are the same as building them up front.
@@ -85,6 +85,7 @@ function deferRecoverFix(context: RuleContext, site: DeferSite): Fix {
 
 export const deferRecoverMisuse: Rule = {
   id: 'defer/recover-misuse',
+  crossDeclarationReads: readsFunctions,
   category: 'defer',
   defaultSeverity: 'warning',
   presentation: 'diagnostic',

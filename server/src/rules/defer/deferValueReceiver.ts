@@ -7,10 +7,19 @@ import type { Node } from 'web-tree-sitter';
 import { methodCall } from '../../syntax/calls';
 import { deferSites, type DeferSite } from '../../syntax/defers';
 import { LocalNamesCache, type LocalDeclaration, type LocalNames } from '../../syntax/localNames';
-import { methodsByTypeAndName } from '../../syntax/receivers';
-import type { Rule } from '../rule';
+import { declaredReceiver, methodsByTypeAndName } from '../../syntax/receivers';
+import type { CrossDeclarationReads, Rule } from '../rule';
 
 /** The named type of a local declared as `var v T` or `v := T{…}`. */
+/** Of the file's other methods, this rule reads only names and receivers (see methodsByTypeAndName). */
+const valueReceiverReads: CrossDeclarationReads = {
+  kinds: new Set(['method_declaration']),
+  signature: (declarations, declaration) => {
+    const receiver = declaredReceiver(declarations, declaration);
+    return `${receiver.base ?? ''}${receiver.pointer ? '*' : ''}`;
+  },
+};
+
 function declaredTypeName(declaration: LocalDeclaration): string | undefined {
   const node = declaration.declaringNode;
   if (node.type === 'var_spec') {
@@ -46,6 +55,7 @@ function laterChanges(declaration: LocalDeclaration, site: DeferSite, names: Loc
 
 export const deferValueReceiver: Rule = {
   id: 'defer/value-receiver',
+  crossDeclarationReads: valueReceiverReads,
   category: 'defer',
   defaultSeverity: 'warning',
   presentation: 'diagnostic',

@@ -12,7 +12,7 @@ import { fileChannels, type FileChannels } from '../../syntax/fileChannels';
 import { functionDisplayName } from '../../syntax/functions';
 import { loopCanExit } from '../../syntax/loopExits';
 import { statementsOf } from '../../syntax/statements';
-import type { Rule } from '../rule';
+import { readsFunctions, type Rule } from '../rule';
 import type { RuleContext } from '../ruleContext';
 
 function deferCloseAtStart(context: RuleContext, literal: Node, name: string): Fix | null {
@@ -86,6 +86,7 @@ function checkChannel(context: RuleContext, file: FileChannels, original: Channe
 
 export const rangeNeverClosed: Rule = {
   id: 'goroutine/range-never-closed',
+  crossDeclarationReads: readsFunctions,
   category: 'goroutine',
   defaultSeverity: 'warning',
   presentation: 'diagnostic',

@@ -12,7 +12,7 @@ import { contextNameAt } from '../../syntax/contextInScope';
 import { enclosingLoop, indentationAt } from '../../syntax/executionOrder';
 import { fileChannels, type FileChannels, type FunctionChannels } from '../../syntax/fileChannels';
 import { enclosingFunction, functionDisplayName } from '../../syntax/functions';
-import type { Rule } from '../rule';
+import { readsFunctions, type Rule } from '../rule';
 import type { RuleContext } from '../ruleContext';
 import { bufferOfOneEdit } from '../../syntax/statementEdits';
 
@@ -146,6 +146,7 @@ function checkChannel(context: RuleContext, file: FileChannels, fn: FunctionChan
 
 export const unbufferedSendLeak: Rule = {
   id: 'goroutine/unbuffered-send-leak',
+  crossDeclarationReads: readsFunctions,
   category: 'goroutine',
   defaultSeverity: 'warning',
   presentation: 'diagnostic',

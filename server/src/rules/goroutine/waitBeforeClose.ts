@@ -12,7 +12,7 @@ import { fileChannels, type FileChannels } from '../../syntax/fileChannels';
 import { enclosingFunction } from '../../syntax/functions';
 import { goStatementOfLiteral } from '../../syntax/goroutines';
 import { nextStatement } from '../../syntax/statements';
-import type { Rule } from '../rule';
+import { readsFunctions, type Rule } from '../rule';
 import type { RuleContext } from '../ruleContext';
 
 /** The `wg.Wait()` statements of a function (own, expression statements). */
@@ -138,6 +138,7 @@ function checkChannel(context: RuleContext, file: FileChannels, original: Channe
 
 export const waitBeforeClose: Rule = {
   id: 'goroutine/wait-before-close',
+  crossDeclarationReads: readsFunctions,
   category: 'goroutine',
   defaultSeverity: 'error',
   presentation: 'diagnostic',
