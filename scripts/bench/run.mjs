@@ -76,17 +76,20 @@ if (!goRoot) {
     if (largestHandWritten && largestHandWritten !== largest) {
       targets.push({ label: `largest hand-written: ${path.relative(path.join(goRoot, 'src'), largestHandWritten)}`, file: largestHandWritten, configuration: manual, budget: 50 });
     }
+    // The same edits with every rule off: what parsing, the incremental bookkeeping and LSP cost on this machine.
+    const everyCategoryOff = { escape: false, defer: false, channel: false, goroutine: false, sync: false };
+    targets.push({ label: 'net/http/server.go, every rule off (the floor)', file: path.join(goRoot, 'src/net/http/server.go'), configuration: { ...manual, categories: everyCategoryOff } });
     results.edit = [];
     for (const target of targets) {
       const measured = await measureEditLatency(target);
-      results.edit.push({ ...measured, budgetMs: target.budget, withinBudget: measured.total.p99 <= target.budget });
+      results.edit.push({ ...measured, budgetMs: target.budget, withinBudget: target.budget === undefined ? undefined : measured.total.p99 <= target.budget });
     }
     say('## 1. Edit latency (300 single-character edits in function bodies, LSP over stdio, ms)');
     say();
     const rows = [];
     for (const row of results.edit) {
       for (const [what, stats] of [['didChange → analyzed', row.analyzed], ['inlay hints request', row.inlayHints], ['both (the user-visible refresh)', row.total]]) {
-        rows.push([`${row.label} (${row.lines} lines)`, what, fmt(stats.p50), fmt(stats.p95), fmt(stats.p99), fmt(stats.max), what.startsWith('both') ? `p99 ≤ ${row.budgetMs}: ${row.withinBudget ? 'yes' : 'NO'}` : '']);
+        rows.push([`${row.label} (${row.lines} lines)`, what, fmt(stats.p50), fmt(stats.p95), fmt(stats.p99), fmt(stats.max), what.startsWith('both') && row.budgetMs !== undefined ? `p99 ≤ ${row.budgetMs}: ${row.withinBudget ? 'yes' : 'NO'}` : '']);
       }
     }
     table(['file', 'step', 'p50', 'p95', 'p99', 'max', 'budget'], rows);
