@@ -11,11 +11,6 @@ export function isFunctionNode(node: Node): boolean {
   return functionTypeSet.has(node.type);
 }
 
-/** Every function, method and function literal in the tree, in source order (a fresh array: callers may change it). */
-export function allFunctions(root: Node): Node[] {
-  return [...perRoot(root, 'allFunctions', (of) => of.descendantsOfType([...functionNodeTypes]).filter((node): node is Node => node !== null))];
-}
-
 // Since tree-sitter 0.25 `Node.parent` re-descends from the root (O(depth)),
 // so walking all ancestors is O(depth²), and doing it for every node of deeply
 // nested code (thousands of nested blocks; long `a + b + …` chains in
@@ -127,7 +122,9 @@ export function perRoot<T>(root: Node, slot: string, compute: (root: Node) => T)
  */
 function topLevelMentioning(root: Node, word: string | RegExp): Node[] {
   const mentions = typeof word === 'string' ? (text: string) => text.includes(word) : (text: string) => word.test(text);
-  return root.namedChildren.filter((node): node is Node => node !== null && mentions(node.text));
+  // The top-level nodes and their texts once per root: every rule asks, and each read of namedChildren marshals them all.
+  const topLevel = perRoot(root, 'topLevelTexts', (of) => of.namedChildren.filter((node): node is Node => node !== null).map((node) => ({ node, text: node.text })));
+  return topLevel.filter((entry) => mentions(entry.text)).map((entry) => entry.node);
 }
 
 /**

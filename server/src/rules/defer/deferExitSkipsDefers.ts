@@ -7,7 +7,7 @@
 import type { Node } from 'web-tree-sitter';
 import { isPackageCall, methodCall, rootIdentifier, statementCall } from '../../syntax/calls';
 import { deferSites, type DeferSite } from '../../syntax/defers';
-import { allFunctions, isInsideError, ownDescendants } from '../../syntax/functions';
+import { descendantsSpelling, functionNodeTypes, isInsideError, ownDescendants } from '../../syntax/functions';
 import { importNames, type ImportNames } from '../../syntax/imports';
 import { LocalNamesCache, type LocalNames } from '../../syntax/localNames';
 import { statementsOf } from '../../syntax/statements';
@@ -173,7 +173,7 @@ export const deferExitSkipsDefers: Rule = {
     }
     // An exit call spells one of the exit names: a function whose text has none needs no walk over its calls.
     const exitNames = exitCalls.flatMap((exit) => exit.names);
-    for (const fn of allFunctions(root)) {
+    for (const fn of descendantsSpelling(root, 'defer', [...functionNodeTypes])) {
       const defers = byFunction.get(fn.id);
       if (!defers) continue;
       const source = fn.text;

@@ -4,7 +4,7 @@
 // structured Go code, so the run order is the reverse of source order; defers
 // in loops repeat per iteration and defers in branches run only if reached.
 import type { Node } from 'web-tree-sitter';
-import { allFunctions, functionDisplayName, ownDescendants } from '../../syntax/functions';
+import { descendantsSpelling, functionDisplayName, functionNodeTypes, ownDescendants } from '../../syntax/functions';
 import type { Locale, Rule } from '../rule';
 import type { RuleContext } from '../ruleContext';
 
@@ -160,8 +160,8 @@ export const deferOrder: Rule = {
     },
   },
   check(context) {
-    for (const fn of allFunctions(context.tree.rootNode)) {
-      // Most functions defer nothing: their text says so without a walk of their body.
+    // Most functions defer nothing: their text says so without a walk of their body (nor of their declaration).
+    for (const fn of descendantsSpelling(context.tree.rootNode, 'defer', [...functionNodeTypes])) {
       if (!fn.text.includes('defer')) continue;
       const sites = collectDefers(fn);
       if (sites.length === 0) continue;

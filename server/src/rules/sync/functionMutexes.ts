@@ -2,7 +2,7 @@
 // name resolution shared with the channel rules (one resolver per file).
 import type { Node } from 'web-tree-sitter';
 import { fileChannels } from '../../syntax/fileChannels';
-import { allFunctions, perRoot } from '../../syntax/functions';
+import { descendantsSpelling, functionNodeTypes, perRoot } from '../../syntax/functions';
 import { mutexCallsOf, type MutexCall } from '../../syntax/mutexCalls';
 import type { RuleContext } from '../ruleContext';
 
@@ -19,7 +19,7 @@ export function functionMutexes(context: RuleContext): readonly FunctionMutexes[
 function findFunctionMutexes(context: RuleContext): FunctionMutexes[] {
   const facts = fileChannels(context);
   const result: FunctionMutexes[] = [];
-  for (const fn of allFunctions(context.tree.rootNode)) {
+  for (const fn of descendantsSpelling(context.tree.rootNode, 'Unlock', [...functionNodeTypes])) {
     // Only receivers both locked and unlocked in the function count, and every unlock spells "Unlock":
     // a function without it needs neither its names resolved nor its statements read.
     if (fn.hasError || !fn.text.includes('Unlock')) continue;
