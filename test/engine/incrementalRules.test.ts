@@ -157,19 +157,25 @@ test('file-wide rules: removing a declaration changes only the findings of decla
   assert.ok(compared > 100, `only ${compared} comparisons`);
 });
 
+/** Analyzes the document incrementally, asserts the result equals a full run, and returns the number of findings. */
+function againstFullRun(document: DocumentTree, file: string): (what: string) => number {
+  const options: AnalysisOptions = { locale: 'en', goVersion: '1.22', filePath: file };
+  return (what) => {
+    const incremental = analyzeTree(document.tree, document.text, options);
+    assert.deepEqual(incremental.findings, analyzeTree(document.tree, document.text, { ...options, incremental: false }).findings, `${file}: ${what}`);
+    return incremental.findings.length;
+  };
+}
+
 test('file-wide rules: removing a declaration and putting it back re-checks the declarations that use it', async () => {
   const parser = await createGoParser();
   let edits = 0;
   for (const file of wideFixtures) {
     const original = fs.readFileSync(file, 'utf8');
     const document = DocumentTree.create(parser, original);
-    const options: AnalysisOptions = { locale: 'en', goVersion: '1.22', filePath: file };
     const lines = new LineIndex(original);
-    const check = (what: string) => {
-      const incremental = analyzeTree(document.tree, document.text, options);
-      assert.deepEqual(incremental.findings, analyzeTree(document.tree, document.text, { ...options, incremental: false }).findings, `${file}: ${what}`);
-    };
     forgetFile(file);
+    const check = againstFullRun(document, file);
     check('first run');
     // Read before editing: every edit replaces the tree these nodes belong to.
     const declarations = declarationsOf(document.tree).map(({ node, name }) => ({
@@ -248,13 +254,8 @@ test('file-wide rules: a change of only what they read of another declaration re
   for (const file of wideFixtures) {
     const original = fs.readFileSync(file, 'utf8');
     const document = DocumentTree.create(parser, original);
-    const options: AnalysisOptions = { locale: 'en', goVersion: '1.22', filePath: file };
     forgetFile(file);
-    const check = (what: string) => {
-      const incremental = analyzeTree(document.tree, document.text, options);
-      assert.deepEqual(incremental.findings, analyzeTree(document.tree, document.text, { ...options, incremental: false }).findings, `${file}: ${what}`);
-      return incremental.findings.length;
-    };
+    const check = againstFullRun(document, file);
     const before = check('first run');
     for (const { label, from, to } of signatureEdits(original)) {
       const lines = new LineIndex(document.text);
