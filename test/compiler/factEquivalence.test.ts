@@ -58,7 +58,7 @@ async function readEverything({ packageDir, mode, overlay }: Case): Promise<Esca
     const run = spawnSync(goPath, args, { cwd: packageDir, env, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
     const stderr = written ? written.restorePaths(run.stderr) : run.stderr;
     const text = parseCompilerText(stderr, { cwd: packageDir });
-    const log = await readCompilerJsonDir(jsonDir);
+    const log = readCompilerJsonDir(jsonDir);
     const facts = [...text.facts];
     attachExplanations(facts, log.explanations);
     for (const fact of log.facts) {

@@ -213,7 +213,7 @@ export async function runEscapeAnalysis(options: EscapeAnalysisOptions): Promise
     const warnings: string[] = [];
     if (run.truncated) warnings.push('the compiler printed more than the output limit; some facts are missing');
     const text = readCompilerText(run.stderr, { cwd: packageDir });
-    const log = await readCompilerJsonDir(jsonDir);
+    const log = readCompilerJsonDir(jsonDir);
     warnings.push(...log.problems);
     if (realPackageDir !== packageDir) {
       text.readSteps(text.explanations);

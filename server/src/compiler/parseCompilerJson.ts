@@ -20,7 +20,7 @@
 // heap: u` is logged as `u escapes to heap`) and nothing for "does not
 // escape", so verdicts come from the text output and this log supplies the
 // flows (with inlined positions), bounds checks and nil checks.
-import { promises as fs } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { headlineSubject, normalizeFlowHop } from './compilerMessages';
 import { compareFacts, factKey, type EscapeFact, type FlowStep, type SourcePoint } from './escapeFacts';
@@ -252,27 +252,29 @@ export function interpretJsonFiles(parsed: readonly ParsedJsonFile[]): ParsedJso
   return interpreter.finish();
 }
 
-/** Reads every `*.json` under the log directory (one level of package directories). */
-export async function readCompilerJsonDir(dir: string): Promise<ParsedJsonLog> {
+/**
+ * Reads every `*.json` the compiler wrote under `dir` (one folder per package,
+ * one file per source file). Synchronously: the files sit in our private temp
+ * directory, just written; through the thread pool the reads of a large
+ * package's dozens of files took tens of milliseconds on a busy machine.
+ */
+export function readCompilerJsonDir(dir: string): ParsedJsonLog {
   const interpreter = new JsonLogInterpreter();
   const problems: string[] = [];
   const headersSeen = new Map<string, string>();
   let packageDirs: string[];
   try {
-    packageDirs = (await fs.readdir(dir, { withFileTypes: true })).filter((entry) => entry.isDirectory()).map((entry) => entry.name);
+    packageDirs = readdirSync(dir, { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => entry.name);
   } catch {
     packageDirs = [];
   }
-  const logs = (
-    await Promise.all(
-      packageDirs.sort().map(async (packageDir) => {
-        const names = (await fs.readdir(path.join(dir, packageDir))).filter((name) => name.endsWith('.json')).sort();
-        return names.map((name) => path.join(packageDir, name));
-      }),
-    )
-  ).flat();
-  // Read side by side (the log of a large package is megabytes in dozens of files), parsed in order.
-  const contents = await Promise.all(logs.map((log) => fs.readFile(path.join(dir, log), 'utf8')));
+  const logs = packageDirs.sort().flatMap((packageDir) =>
+    readdirSync(path.join(dir, packageDir))
+      .filter((name) => name.endsWith('.json'))
+      .sort()
+      .map((name) => path.join(packageDir, name)),
+  );
+  const contents = logs.map((log) => readFileSync(path.join(dir, log), 'utf8'));
   logs.forEach((log, index) => {
     const file = parseCompilerJsonFile(contents[index]);
     contents[index] = '';
