@@ -17,7 +17,6 @@ import {
 import { analyzeTree } from './engine/analyzeFile';
 import type { Finding } from './engine/finding';
 import { GoModuleLocator } from './engine/goModule';
-import { LineIndex } from './engine/lineIndex';
 import { isExcluded, ProjectConfigError, ProjectConfigLocator, type ProjectConfig } from './engine/projectConfig';
 import { codeActionsFor } from './features/codeActions';
 import { toDiagnostics } from './features/diagnostics';
@@ -151,6 +150,7 @@ export function startServer(connection: Connection): void {
         ruleSettings,
         disabledCategories: settings.disabledCategories,
         includeGenerated: settings.analyzeGeneratedFiles,
+        lines: document.tree.lines,
       });
       for (const failure of result.failures) {
         connection.console.error(`rule ${failure.rule} failed on ${document.uri}: ${failure.error.stack ?? failure.error.message}`);
@@ -455,7 +455,7 @@ export function startServer(connection: Connection): void {
     safely('hover', null, () => {
       const fromFindings = hoverAt(currentFindings(textDocument.uri), position, locale, textDocument.uri);
       const document = documents?.get(textDocument.uri);
-      const note = document && settings.enable ? keywordHover(document.tree.tree, document.tree.text, new LineIndex(document.tree.text), position, locale) : undefined;
+      const note = document && settings.enable ? keywordHover(document.tree.tree, document.tree.text, document.tree.lines, position, locale) : undefined;
       if (!note) return fromFindings;
       if (!fromFindings) return { contents: { kind: MarkupKind.Markdown, value: note } };
       const contents = fromFindings.contents as MarkupContent;
@@ -500,7 +500,7 @@ export function startServer(connection: Connection): void {
       const findings = currentFindings(textDocument.uri);
       const document = documents?.get(textDocument.uri);
       if (!document) return [];
-      return heapCodeLenses(findings, document.tree.tree, new LineIndex(document.tree.text), textDocument.uri, locale);
+      return heapCodeLenses(findings, document.tree.tree, document.tree.lines, textDocument.uri, locale);
     }),
   );
 

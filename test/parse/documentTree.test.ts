@@ -68,6 +68,13 @@ test('random incremental edits always leave the same tree as a fresh parse', asy
       assert.ok(fresh);
       assert.equal(document.tree.rootNode.toString(), fresh.rootNode.toString(), `tree after round ${round}`);
       assert.deepEqual(nodesWithPoints(document.tree), nodesWithPoints(fresh), `points after round ${round}`);
+      // The document's line index (built on its row starts when it can) answers like one built from the text.
+      const scanned = new LineIndex(expected);
+      assert.equal(document.lines.lineCount, scanned.lineCount, `line count after round ${round}`);
+      for (let line = 0; line < scanned.lineCount; line++) {
+        assert.equal(document.lines.offsetAt({ line, character: 0 }), scanned.offsetAt({ line, character: 0 }), `line ${line} after round ${round}`);
+        assert.equal(document.lines.lineText(line), scanned.lineText(line), `text of line ${line} after round ${round}`);
+      }
       fresh.delete();
     }
     document.dispose();

@@ -34,6 +34,8 @@ export interface AnalysisOptions {
    * the same `filePath` (default true; the results are the same either way).
    */
   incremental?: boolean;
+  /** The text's line index, when the caller keeps one (see DocumentTree.lines). */
+  lines?: LineIndex;
 }
 
 export interface RuleFailure {
@@ -68,7 +70,7 @@ function isEnabled(rule: Rule, options: AnalysisOptions): boolean {
 }
 
 export function analyzeTree(tree: Tree, text: string, options: AnalysisOptions): FileAnalysis {
-  const lines = new LineIndex(text);
+  const lines = options.lines ?? new LineIndex(text);
   if (!options.includeGenerated && isGeneratedGoFile(text)) return { findings: [], lines, failures: [] };
   const incremental = options.incremental !== false;
   const declarations = declarationsFor(tree, text, options.filePath, incremental);

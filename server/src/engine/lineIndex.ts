@@ -5,9 +5,21 @@ import type { Position, Range } from './finding';
 
 export class LineIndex {
   /** Offset of the first character of each line (LSP line breaks: \n, \r\n, lone \r). */
-  private readonly starts: number[];
+  private readonly starts: readonly number[];
 
-  constructor(private readonly text: string) {
+  /**
+   * `lineStarts`, when given, must be exactly those offsets and never change
+   * afterwards (a document's row starts, kept up to date edit by edit, spare
+   * a scan of the whole text on every keystroke).
+   */
+  constructor(
+    private readonly text: string,
+    lineStarts?: readonly number[],
+  ) {
+    if (lineStarts) {
+      this.starts = lineStarts;
+      return;
+    }
     const starts = [0];
     if (!text.includes('\r')) {
       // The common case, built on every keystroke: indexOf is many times faster than a loop over characters.

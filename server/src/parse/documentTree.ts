@@ -59,6 +59,8 @@ export class DocumentTree {
    * recomputes both, as before.
    */
   private rows: number[] | undefined;
+  /** The current text's line index, built on first use (it shares `rows`: a new array per edit, never changed). */
+  private lineIndex: LineIndex | undefined;
 
   private constructor(private readonly parser: Parser, text: string, tree: Tree) {
     this.currentText = text;
@@ -76,6 +78,12 @@ export class DocumentTree {
 
   get tree(): Tree {
     return this.currentTree;
+  }
+
+  /** LSP positions of the current text. Without a lone \r, tree-sitter rows and LSP lines start at the same offsets. */
+  get lines(): LineIndex {
+    this.lineIndex ??= new LineIndex(this.currentText, this.rows);
+    return this.lineIndex;
   }
 
   /**
@@ -121,6 +129,7 @@ export class DocumentTree {
     oldTree.delete();
     this.currentText = text;
     this.rows = rows;
+    this.lineIndex = undefined;
   }
 
   dispose(): void {
