@@ -1,7 +1,6 @@
 // The compiler engine's public surface: what the language server and the CLI
 // import. Everything else in this folder is an implementation detail.
 export { findGo, type FindGoOptions, type FindGoResult, type GoFound, type GoNotFound, type TriedLocation } from './findGo';
-export { goToolchain, goModuleContext, forgetGoEnvironment, type GoToolchain, type GoModuleContext } from './goEnvironment';
 export {
   runEscapeAnalysis,
   allFacts,

@@ -1,32 +1,10 @@
-// go env once per binary / directory, and the module situations around a package:
-// go.work workspaces, build tags.
+// The module situations around a package: go.work workspaces, build tags.
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { runEscapeAnalysis } from '../../server/src/compiler/escapeAnalysis';
-import { forgetGoEnvironment, goModuleContext, goToolchain } from '../../server/src/compiler/goEnvironment';
-import { fixture, goPath, scratchDir } from './compilerTestSupport';
-
-test('the toolchain is read once per binary', async () => {
-  forgetGoEnvironment();
-  const first = goToolchain(goPath);
-  assert.equal(goToolchain(goPath), first, 'the same pending answer');
-  const toolchain = await first;
-  assert.equal(toolchain.version, spawnSync(goPath, ['env', 'GOVERSION'], { encoding: 'utf8' }).stdout.trim());
-  assert.ok(fs.existsSync(toolchain.goroot));
-  assert.ok(toolchain.goos && toolchain.goarch);
-  await assert.rejects(goToolchain('/definitely/not/go'), /could not start/);
-});
-
-test('module context: go.mod, go.work, or none', async (t) => {
-  const inModule = await goModuleContext(goPath, fixture('multi', 'cmd', 'one'));
-  assert.equal(inModule.gomod, fixture('multi', 'go.mod'));
-  const dir = scratchDir('nomod-env');
-  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
-  assert.deepEqual(await goModuleContext(goPath, dir), { gomod: undefined, gowork: undefined });
-});
+import { goPath, scratchDir } from './compilerTestSupport';
 
 test('a go.work workspace: a package importing another workspace module', async (t) => {
   const root = scratchDir('work');
@@ -40,8 +18,6 @@ test('a go.work workspace: a package importing another workspace module', async 
   write('lib/lib.go', 'package lib\n\nfunc Keep(p *int) *int { return p }\n');
   write('app/go.mod', 'module example.com/app\n\ngo 1.22\n');
   write('app/app.go', 'package app\n\nimport "example.com/lib"\n\nvar Sink *int\n\nfunc Run() {\n\tx := 1\n\tSink = lib.Keep(&x)\n}\n');
-  const context = await goModuleContext(goPath, path.join(root, 'app'));
-  assert.equal(context.gowork, path.join(root, 'go.work'));
   const result = await runEscapeAnalysis({ packageDir: path.join(root, 'app'), goPath, env: { ...process.env, GOWORK: '', GOFLAGS: '' } });
   assert.equal(result.buildFailed, undefined, result.buildFailed?.output);
   assert.deepEqual(
