@@ -91,8 +91,8 @@ test('rules not listed as file-wide find per declaration what they find in the w
     const whole = sortedJson(runAll(tree, text, lines, file));
     const per = sortedJson(parts);
     const differing = new Set([...whole.filter((item) => !per.includes(item)), ...per.filter((item) => !whole.includes(item))].map((item) => (JSON.parse(item) as Finding).rule));
-    // A rule that reads other declarations is fine, but must be listed so it always runs over the whole file.
-    assert.deepEqual([...differing], [], `${file}: add these rules to fileWideRules in server/src/engine/incrementalRules.ts`);
+    // A rule that reads other declarations is fine, but must say what it reads so the engine re-runs it where that changed.
+    assert.deepEqual([...differing], [], `${file}: these rules read other declarations: give them crossDeclarationReads (server/src/rules/rule.ts)`);
     assert.deepEqual(per, whole, file);
     tree.delete();
   }

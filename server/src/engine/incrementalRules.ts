@@ -6,8 +6,8 @@
 // Correctness rests on locality: a rule's findings inside a declaration depend
 // only on that declaration and the file's package clause and imports (a change
 // there re-runs everything). test/engine/incrementalRules.test.ts checks this
-// per rule on real files. Rules that look across declarations are listed in
-// `fileWideRules`, with the weaker contract they keep.
+// per rule on real files. Rules that look across declarations say so with
+// `crossDeclarationReads` (see `fileWideRules` for the weaker contract they keep).
 import type { Tree } from 'web-tree-sitter';
 import { allRules } from '../rules/allRules';
 import type { CrossDeclarationReads, Locale, Rule } from '../rules/rule';
@@ -195,7 +195,6 @@ function declaredNames(declarations: FileDeclarations, declaration: TopLevelNode
     return names;
   });
 }
-
 
 function runOn(tree: Tree, input: RuleRunInput, rules: readonly Rule[], run: RuleRun): void {
   const context = new RuleContext(tree, input.text, input.lines, input.locale, input.goVersion, input.filePath, input.tree, input.declarations);

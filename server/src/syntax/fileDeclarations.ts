@@ -6,6 +6,7 @@
 // one analysis of the file to the next instead of being read again through
 // wasm on every keystroke.
 import type { Node } from 'web-tree-sitter';
+import { shareTopLevel } from './functions';
 
 export interface TopLevelNode {
   /** The node in the current tree. */
@@ -40,6 +41,7 @@ export class FileDeclarations {
       this.byText.set(declaration.text, facts);
       this.facts.set(declaration, facts);
     }
+    shareTopLevel(root, this.all);
   }
 
   /**

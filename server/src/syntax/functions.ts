@@ -113,6 +113,9 @@ export function perRoot<T>(root: Node, slot: string, compute: (root: Node) => T)
   return value;
 }
 
+/** Where perRoot keeps a root's top-level nodes with their texts. */
+const topLevelSlot = 'topLevelTexts';
+
 /**
  * The file's top-level nodes whose source contains `word`, in source order.
  * A whole-tree `descendantsOfType` walks every node of the file inside wasm
@@ -123,8 +126,17 @@ export function perRoot<T>(root: Node, slot: string, compute: (root: Node) => T)
 function topLevelMentioning(root: Node, word: string | RegExp): Node[] {
   const mentions = typeof word === 'string' ? (text: string) => text.includes(word) : (text: string) => word.test(text);
   // The top-level nodes and their texts once per root: every rule asks, and each read of namedChildren marshals them all.
-  const topLevel = perRoot(root, 'topLevelTexts', (of) => of.namedChildren.filter((node): node is Node => node !== null).map((node) => ({ node, text: node.text })));
+  const topLevel = perRoot(root, topLevelSlot, (of) => of.namedChildren.filter((node): node is Node => node !== null).map((node) => ({ node, text: node.text })));
   return topLevel.filter((entry) => mentions(entry.text)).map((entry) => entry.node);
+}
+
+/**
+ * Hands over the top-level nodes of `root` and their texts, read elsewhere
+ * (FileDeclarations), so that topLevelMentioning need not read them again.
+ * Comments may be left out: no node a rule looks for lies in one.
+ */
+export function shareTopLevel(root: Node, topLevel: readonly { node: Node; text: string }[]): void {
+  perRoot(root, topLevelSlot, () => topLevel);
 }
 
 /**
