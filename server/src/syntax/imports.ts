@@ -34,7 +34,6 @@ function importSpecs(root: Node): Node[] {
 function findImportNames(root: Node): ImportNames {
   const names = new Map<string, string>();
   for (const spec of importSpecs(root)) {
-    if (!spec) continue;
     const importPath = spec.childForFieldName('path')?.text.replace(/^["`]|["`]$/g, '');
     if (!importPath) continue;
     const alias = spec.childForFieldName('name');
