@@ -1,12 +1,15 @@
 // A code lens over each function that allocates on the heap: "3 heap
 // allocations". Clicking it lists them (the client opens a peek view), so a
-// function's allocation cost is visible before reading its body.
+// function's allocation cost is visible before reading its body. Verdicts
+// that allocate nothing (see allocationFreeVerdicts) are not counted.
 import type { Tree } from 'web-tree-sitter';
 import type { CodeLens, Location } from 'vscode-languageserver';
 import type { Finding } from '../engine/finding';
 import type { LineIndex } from '../engine/lineIndex';
 import { localize } from '../l10n/serverText';
+import { LocalNamesCache } from '../syntax/localNames';
 import type { Locale } from '../rules/rule';
+import { allocatesNothing } from './allocationFreeVerdicts';
 
 /** Verdicts that mean an allocation on the heap (leaks only say where a value may go). */
 const heapAllocationRules: ReadonlySet<string> = new Set(['escape/moved-to-heap', 'escape/escapes-to-heap', 'escape/func-literal-escapes']);
@@ -14,7 +17,8 @@ const heapAllocationRules: ReadonlySet<string> = new Set(['escape/moved-to-heap'
 export const showHeapAllocationsCommand = 'goinsight.showHeapAllocations';
 
 export function heapCodeLenses(findings: readonly Finding[], tree: Tree, lines: LineIndex, uri: string, locale: Locale): CodeLens[] {
-  const allocations = findings.filter((finding) => heapAllocationRules.has(finding.rule));
+  const names = new LocalNamesCache();
+  const allocations = findings.filter((finding) => heapAllocationRules.has(finding.rule) && !allocatesNothing(finding, tree, lines, names));
   if (allocations.length === 0) return [];
   const lenses: CodeLens[] = [];
   for (const declaration of tree.rootNode.namedChildren) {

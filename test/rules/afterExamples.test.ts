@@ -1,0 +1,90 @@
+// Every "after" example in a rule's explanation (English and Chinese) is the
+// code we tell the user to write: the engine must find nothing in it. An
+// example that does not parse would hide findings, so it must parse too.
+import * as assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { Parser } from 'web-tree-sitter';
+import { analyzeTree } from '../../server/src/engine/analyzeFile';
+import { createGoParser } from '../../server/src/parse/goParser';
+import { allRuleDescriptions } from '../../server/src/rules/allRules';
+import type { Locale } from '../../server/src/rules/rule';
+
+/** Rules that describe what the code does, not a mistake: there is nothing to rewrite. */
+const withoutRewrite = new Set(['defer/order', 'inline/inlined-call']);
+
+/** One go.mod below the loop-variable and timer changes, one current. */
+const goVersions = ['1.21', '1.26'];
+
+/**
+ * The code after each `// After` (or `// 修改后`) comment, up to the next
+ * `// Before` comment or the end of its Go block.
+ */
+function afterExamples(explanation: string): string[] {
+  const examples: string[] = [];
+  for (const block of explanation.matchAll(/```go\n([\s\S]*?)```/g)) {
+    let current: string[] | undefined;
+    for (const line of block[1].split('\n')) {
+      const before = /^\/\/ *(before|修改前)/i.test(line);
+      const after = /^\/\/ *(after|修改后)/i.test(line);
+      if ((before || after) && current) examples.push(current.join('\n').trimEnd());
+      if (before) current = undefined;
+      else if (after) current = [line];
+      else current?.push(line);
+    }
+    if (current) examples.push(current.join('\n').trimEnd());
+  }
+  return examples;
+}
+
+const topLevelKinds = new Set(['package_clause', 'comment', 'import_declaration', 'function_declaration', 'method_declaration', 'type_declaration', 'var_declaration', 'const_declaration']);
+
+/**
+ * The example as a Go file: as it is if it is made of declarations, else as a
+ * function body (tree-sitter accepts statements at the top level, where no
+ * rule would look at them).
+ */
+function asGoFile(parser: Parser, example: string): string | undefined {
+  for (const text of [`package example\n\n${example}\n`, `package example\n\nfunc example() {\n${example}\n}\n`]) {
+    const tree = parser.parse(text);
+    const parses = tree !== null && !tree.rootNode.hasError && tree.rootNode.namedChildren.every((child) => child !== null && topLevelKinds.has(child.type));
+    tree?.delete();
+    if (parses) return text;
+  }
+  return undefined;
+}
+
+test('the after-example extraction takes the code after each After comment, up to the next Before', () => {
+  const explanation = ['```go', '// Before', 'a()', '// After: fixed', 'b()', '// before', 'c()', '// 修改后', 'd()', '```'].join('\n');
+  assert.deepEqual(afterExamples(explanation), ['// After: fixed\nb()', '// 修改后\nd()']);
+});
+
+test("every rule's after example, in both languages, parses and gets no finding from any rule", async () => {
+  const parser = await createGoParser();
+  const problems: string[] = [];
+  for (const rule of allRuleDescriptions()) {
+    for (const locale of ['en', 'zh-cn'] as Locale[]) {
+      const explanation = rule.text[locale]?.explanation ?? '';
+      const examples = afterExamples(explanation);
+      if (examples.length === 0 && !withoutRewrite.has(rule.id)) problems.push(`${rule.id} (${locale}): no after example`);
+      for (const example of examples) {
+        const file = asGoFile(parser, example);
+        if (!file) {
+          problems.push(`${rule.id} (${locale}): the after example does not parse:\n${example}`);
+          continue;
+        }
+        const tree = parser.parse(file);
+        assert.ok(tree);
+        for (const goVersion of goVersions) {
+          const { findings, failures } = analyzeTree(tree, file, { locale: 'en', goVersion, filePath: undefined });
+          assert.deepEqual(failures, [], `${rule.id}: rules threw on its after example`);
+          // Annotations (the defer order) and hover notes describe correct code too.
+          for (const finding of findings.filter((candidate) => candidate.presentation === 'diagnostic')) {
+            problems.push(`${rule.id} (${locale}, go ${goVersion}): ${finding.rule} ${finding.message}\n${file}`);
+          }
+        }
+        tree.delete();
+      }
+    }
+  }
+  assert.deepEqual(problems, [], problems.join('\n'));
+});
