@@ -21,7 +21,7 @@ test('defer/lock-unlock-mismatch fix: uses the matching release', async () => {
     [
       'func (c *cache) readWithWriteUnlock(k string) string {',
       '\tc.mu.RLock()',
-      '\tdefer c.mu.RUnlock() // want "released with .defer c.mu.Unlock...: it must be .c.mu.RUnlock..."',
+      '\tdefer c.mu.RUnlock() // want "released with .defer c.mu.Unlock...: it must be .c.mu.RUnlock... \\\\(fatal error: sync: Unlock of unlocked RWMutex"',
       '\treturn c.data[k]',
       '}',
     ].join('\n'),

@@ -93,7 +93,8 @@ function checkLock(context: RuleContext, fn: Node, lock: MutexCall, calls: Mutex
   const fix = deferFix(context, fn, lock, calls, finalUnlock);
   context.report({
     at: leaks[0],
-    messageKey: 'returnsLocked',
+    // Read locks are shared: what hangs is the next writer, and the readers queued behind it.
+    messageKey: lock.method === 'RLock' ? 'returnsReadLocked' : 'returnsLocked',
     values,
     related: [
       { range: context.rangeOf(lock.statement), message: context.message('lockHere', values) },
@@ -115,13 +116,14 @@ export const lockWithoutUnlock: Rule = {
       title: 'Return with the mutex still locked',
       messages: {
         returnsLocked: 'this return leaves {receiver} locked (`{receiver}.{lock}()` on line {line}, no `{receiver}.{unlock}()` on this path): the next {lock} blocks forever',
+        returnsReadLocked: 'this return leaves a read lock on {receiver} (`{receiver}.{lock}()` on line {line}, no `{receiver}.{unlock}()` on this path): the next `{receiver}.Lock()` blocks forever, and every `{lock}` after it',
         lockHere: 'locked here',
         alsoReturnsLocked: 'also returns with {receiver} locked',
         unlockHere: 'only this path unlocks {receiver}',
         fixDefer: 'Unlock with defer {receiver}.{unlock}() right after the lock',
       },
       explanation: [
-        'An explicit `Unlock` at the end of a function runs only on the path that reaches it. An early `return` (usually an error check) between `Lock` and `Unlock` leaves the mutex **locked**: the next goroutine that calls `Lock` blocks forever, and so does everything that waits for it. The program does not crash; it hangs, often much later and far away.',
+        'An explicit `Unlock` at the end of a function runs only on the path that reaches it. An early `return` (usually an error check) between `Lock` and `Unlock` leaves the mutex **locked**: the next goroutine that calls `Lock` blocks forever, and so does everything that waits for it. The program does not crash; it hangs, often much later and far away. A read lock (`RLock`) left held does not stop other readers at first: the next `Lock` blocks forever, and every `RLock` that comes after that waiting writer blocks too.',
         '',
         'Fix: unlock with `defer` right after locking, so every return path releases the mutex (a `defer` costs almost nothing since Go 1.14). Where the lock must be released before slow work, unlock explicitly on every path.',
         '',
@@ -149,14 +151,15 @@ export const lockWithoutUnlock: Rule = {
     'zh-cn': {
       title: '返回时互斥锁仍未解锁',
       messages: {
-        returnsLocked: '这个 return 使 {receiver} 保持加锁状态（第 {line} 行 `{receiver}.{lock}()`，此路径上没有 `{receiver}.{unlock}()`）：下一次 {lock} 会永久阻塞',
+        returnsLocked: '这个 return 使 {receiver} 一直处于加锁状态（第 {line} 行 `{receiver}.{lock}()`，此路径上没有 `{receiver}.{unlock}()`）：下一次 {lock} 会永久阻塞',
+        returnsReadLocked: '这个 return 之后 {receiver} 的读锁一直没有释放（第 {line} 行 `{receiver}.{lock}()`，此路径上没有 `{receiver}.{unlock}()`）：之后的 `{receiver}.Lock()` 会永久阻塞，排在它后面的 `{lock}` 也都会被堵住',
         lockHere: '在此加锁',
         alsoReturnsLocked: '这里返回时 {receiver} 也仍处于加锁状态',
         unlockHere: '只有这条路径会解锁 {receiver}',
         fixDefer: '在加锁后立即用 defer {receiver}.{unlock}() 解锁',
       },
       explanation: [
-        '函数末尾显式的 `Unlock` 只在执行到它的那条路径上运行。`Lock` 与 `Unlock` 之间的提前 `return`（通常是错误检查）会让互斥锁**一直处于加锁状态**：下一个调用 `Lock` 的 goroutine 会永久阻塞，等待它的一切也随之阻塞。程序不会崩溃，而是挂起，而且往往发生在很久之后、离出错代码很远的地方。',
+        '函数末尾显式的 `Unlock` 只在执行到它的那条路径上运行。`Lock` 与 `Unlock` 之间的提前 `return`（通常是错误检查）会让互斥锁**一直处于加锁状态**：下一个调用 `Lock` 的 goroutine 会永久阻塞，等待它的一切也随之阻塞。程序不会崩溃，而是挂起，而且往往发生在很久之后、离出错代码很远的地方。没有释放的读锁（`RLock`）一开始并不妨碍其他读者；但下一次 `Lock` 会永久阻塞，而排在这个写者之后的每个 `RLock` 也都会被堵住。',
         '',
         '修复方法：加锁后立即用 `defer` 解锁，这样每条返回路径都会释放互斥锁（自 Go 1.14 起 `defer` 的开销几乎可以忽略）。如果必须在耗时操作之前释放锁，就在每条路径上显式解锁。',
         '',
