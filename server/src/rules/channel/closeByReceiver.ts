@@ -80,7 +80,7 @@ export const closeByReceiver: Rule = {
         stillSending: 'this send on {name} may run after the close and panic',
       },
       explanation: [
-        'Closing a channel tells its **receivers** that no more values will come; only the sender knows that. When the receiving side closes while a sender is still running, the sender\'s next `ch <- v` **panics** (`send on closed channel`), even inside a `select` that has other ready cases.',
+        'Closing a channel tells its **receivers** that no more values will come; only the sender knows that. When the receiving side closes while a sender is still running, the sender\'s next `ch <- v` **panics** (`send on closed channel`), even inside a `select` with other cases: a send case on a closed channel is always ready, so sooner or later it is chosen.',
         '',
         'Fix: let the sender close the channel when it is done (`defer close(ch)` in the sending goroutine). To tell the sender to stop early, close a separate `done` channel (or cancel a `context.Context`) that the sender selects on, and let the sender close its own channel.',
         '',
@@ -116,7 +116,7 @@ export const closeByReceiver: Rule = {
         stillSending: '这次向 {name} 的发送可能发生在关闭之后，从而 panic',
       },
       explanation: [
-        '关闭通道是在告诉**接收方**不会再有新值了；只有发送方知道这一点。如果接收方在发送方仍在运行时关闭通道，发送方的下一次 `ch <- v` 就会 **panic**（`send on closed channel`），即使这次发送位于还有其他就绪 case 的 `select` 中也一样。',
+        '关闭通道是在告诉**接收方**不会再有新值了；只有发送方知道这一点。如果接收方在发送方仍在运行时关闭通道，发送方的下一次 `ch <- v` 就会 **panic**（`send on closed channel`），即使这次发送位于带有其他 case 的 `select` 中也一样：向已关闭通道发送的 case 总是就绪的，迟早会被选中。',
         '',
         '修复方法：由发送方在完成时关闭通道（在发送数据的 goroutine 中写 `defer close(ch)`）。若要让发送方提前停止，关闭另一个供发送方 select 的 `done` 通道（或取消一个 `context.Context`），再由发送方关闭它自己的通道。',
         '',

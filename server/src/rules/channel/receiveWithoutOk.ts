@@ -161,7 +161,7 @@ export const receiveWithoutOk: Rule = {
         fixCommaOk: 'Check for close ({value}, ok := <-{name}) and {leave}',
       },
       explanation: [
-        'A receive from a **closed** channel never blocks: it returns the zero value of the element type immediately, forever. `v := <-ch` cannot tell a real zero from "closed", so an endless loop around it keeps running after the sender closes the channel: it burns a CPU and handles zero values (`nil` pointers, empty strings, `0`) as if they were data.',
+        'A receive from a **closed** channel never blocks: once the values still in its buffer have been received, it returns the zero value of the element type immediately, every time. `v := <-ch` cannot tell a real zero from "closed", so an endless loop around it keeps running after the sender closes the channel: it burns a CPU and handles zero values (`nil` pointers, empty strings, `0`) as if they were data.',
         '',
         'Fix: use the two-value form `v, ok := <-ch` and leave the loop when `ok` is false, or let `for v := range ch` do it for you (it stops at close).',
         '',
@@ -188,7 +188,7 @@ export const receiveWithoutOk: Rule = {
         fixCommaOk: '检查通道是否关闭（{value}, ok := <-{name}），关闭时 {leave}',
       },
       explanation: [
-        '从**已关闭**的通道接收永远不会阻塞：它会立即返回元素类型的零值，而且永远如此。`v := <-ch` 无法区分真正的零值和"通道已关闭"，因此发送方关闭通道后，外面的无限循环仍会继续运行：占满一个 CPU，并把零值（`nil` 指针、空字符串、`0`）当作数据处理。',
+        '从**已关闭**的通道接收永远不会阻塞：缓冲区中剩余的值取完之后，每次接收都立即返回元素类型的零值。`v := <-ch` 无法区分真正的零值和“通道已关闭”，因此发送方关闭通道后，外面的无限循环仍会继续运行：占满一个 CPU，并把零值（`nil` 指针、空字符串、`0`）当作数据处理。',
         '',
         '修复方法：使用双返回值形式 `v, ok := <-ch`，在 `ok` 为 false 时退出循环；或者直接用 `for v := range ch`，它会在通道关闭时自动结束。',
         '',

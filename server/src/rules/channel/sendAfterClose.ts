@@ -1,6 +1,6 @@
 // channel/send-after-close: a send on a channel after the same function closed
 // it on the same path. The send panics ("send on closed channel"), also when
-// it is a case of a select (a send case on a closed channel is always ready).
+// it is a case of a select (a send case on a closed channel is always ready, so it can be chosen).
 import { reachesAfter } from '../../syntax/executionOrder';
 import { fileChannels } from '../../syntax/fileChannels';
 import type { Rule } from '../rule';
@@ -20,7 +20,7 @@ export const sendAfterClose: Rule = {
         closedHere: '{name} is closed here',
       },
       explanation: [
-        'A send on a closed channel **panics** (`panic: send on closed channel`), even when the send is one case of a `select`: a closed channel is always ready, so the case is chosen and panics.',
+        'A send on a closed channel **panics** (`panic: send on closed channel`), even when the send is one case of a `select`: a send case on a closed channel is always ready, so it can be chosen at any time (when several cases are ready, `select` picks one at random), and then it panics.',
         '',
         'Closing a channel means "no more values will be sent". Close only after the last send, from the sending side.',
         '',
@@ -42,7 +42,7 @@ export const sendAfterClose: Rule = {
         closedHere: '{name} 在此处关闭',
       },
       explanation: [
-        '向已关闭的通道发送数据会 **panic**（`panic: send on closed channel`），即使这个发送是 `select` 的一个 case 也一样：已关闭的通道总是就绪的，这个 case 会被选中然后 panic。',
+        '向已关闭的通道发送数据会 **panic**（`panic: send on closed channel`），即使这个发送是 `select` 的一个 case 也一样：向已关闭通道发送的 case 总是就绪的，随时可能被选中（多个 case 同时就绪时，`select` 随机挑一个），一旦选中就会 panic。',
         '',
         '关闭通道的含义是“不会再有值发送进来”。只能在最后一次发送之后，由发送方关闭通道。',
         '',

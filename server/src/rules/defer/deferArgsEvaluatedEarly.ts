@@ -110,9 +110,9 @@ export const deferArgsEvaluatedEarly: Rule = {
     en: {
       title: 'Deferred call arguments are evaluated at the defer',
       messages: {
-        time: '`{expression}` is evaluated when the defer runs, not at return: the deferred call measures (almost) nothing',
-        reassigned: '`{name}` is evaluated when the defer runs; the deferred call will not see the value assigned later',
-        namedResult: 'the named result `{name}` is passed by value when the defer runs, before any return sets it',
+        time: '`{expression}` is evaluated when the `defer` statement executes, not at return: the deferred call measures (almost) nothing',
+        reassigned: '`{name}` is evaluated when the `defer` statement executes; the deferred call will not see the value assigned later',
+        namedResult: 'the named result `{name}` is passed by value when the `defer` statement executes, before any return sets it',
         assignedHere: '`{name}` is assigned here, after the defer',
         fixClosure: 'Evaluate at return: wrap the call in a function literal',
       },

@@ -57,7 +57,7 @@ export const waitGroupAddInside: Rule = {
         fixMove: 'Move {call} before the go statement',
       },
       explanation: [
-        '`wg.Wait()` returns as soon as the counter is zero. When `wg.Add(1)` runs *inside* the new goroutine, the parent may reach `Wait` before the goroutine has been scheduled: the counter is still zero, `Wait` returns at once, and the work is not waited for (results missing, or the goroutine outlives the data it uses). The race detector reports it; tests become flaky.',
+        '`wg.Wait()` returns as soon as the counter is zero. When `wg.Add(1)` runs *inside* the new goroutine, the parent may reach `Wait` before the goroutine has been scheduled: the counter is still zero, `Wait` returns at once, and the work is not waited for (results missing, or the goroutine outlives the data it uses). The race detector can report it, but only in some interleavings; `go vet` (its `waitgroup` check, Go 1.25+) flags it without running anything. Tests become flaky.',
         '',
         'Fix: call `Add` in the parent, before the `go` statement (or, since Go 1.25, use `wg.Go(func() { … })`).',
         '',
@@ -85,7 +85,7 @@ export const waitGroupAddInside: Rule = {
         fixMove: '把 {call} 移到 go 语句之前',
       },
       explanation: [
-        '计数器为零时 `wg.Wait()` 会立即返回。如果 `wg.Add(1)` 在新 goroutine *内部*执行，父 goroutine 可能在新 goroutine 被调度之前就执行到 `Wait`：此时计数器仍为零，`Wait` 立即返回，工作并没有被等待（结果缺失，或者 goroutine 比它使用的数据活得更久）。竞态检测器会报告这个问题，测试也会时好时坏。',
+        '计数器为零时 `wg.Wait()` 会立即返回。如果 `wg.Add(1)` 在新 goroutine **内部**执行，父 goroutine 可能在新 goroutine 被调度之前就执行到 `Wait`：此时计数器仍为零，`Wait` 立即返回，工作并没有被等待（结果缺失，或者 goroutine 比它使用的数据活得更久）。竞态检测器（`-race`）只在某些调度顺序下才能发现它；`go vet` 的 `waitgroup` 检查（Go 1.25 起）不用运行就能指出来。测试结果也会时好时坏（flaky）。',
         '',
         '修复方法：在父 goroutine 中、`go` 语句之前调用 `Add`（Go 1.25 起也可以用 `wg.Go(func() { … })`）。',
         '',
