@@ -27,7 +27,7 @@ const english = {
   arrayIndex: 'an element of the array is used ({expr})',
   slice: 'it is sliced, and the slice points into it ({expr})',
   sliceToArray: 'a slice is converted to an array or array pointer ({expr})',
-  interfaceConverted: 'it is converted to an interface value, which refers to a copy of it ({expr})',
+  interfaceConverted: 'it is converted to an interface value ({expr}): a pointer is stored in the interface as it is, any other value is copied into memory the interface points to',
   spill: '{expr} gets memory of its own, reached through a pointer',
   arrayLiteralElement: 'it becomes an element of an array literal ({expr})',
   sliceLiteralElement: 'it becomes an element of a slice literal ({expr})',
@@ -54,7 +54,8 @@ const english = {
   capturedByReference: 'the closure holds a reference to it, not a copy ({expr})',
   tooLarge: '{value} is too large for the stack ({expr})',
   tooAligned: '{value} needs more alignment than the stack provides ({expr})',
-  zeroSized: '{value} has zero-sized elements, which the compiler always allocates on the heap ({expr})',
+  zeroSized: '{value} has zero-sized elements, which the compiler always sends to the heap, although no memory is allocated for them ({expr})',
+  nonConstantSize: '{value}’s size is only known at run time ({expr})',
   unsafePointer: 'it is converted to `unsafe.Pointer` ({expr})',
   uintptrEscapes: 'it is passed as a `uintptr` to a function marked `//go:uintptrescapes` ({expr})',
   reflectHeaderData: 'it is stored in the `Data` field of a reflect slice or string header ({expr})',
@@ -62,6 +63,7 @@ const english = {
   outlivesFunction: '→ {value} outlives {function}',
   outlivesCall: '→ {value} outlives the function call',
   toHeap: '→ so {value} has to live on the heap',
+  pointeeToHeap: '→ so whatever {value} points to must be on the heap: callers cannot pass it stack memory',
   livesAsLongAs: '→ so {value} lives as long as {target}',
   // How the compiler's pseudo-locations read.
   heap: 'the heap',
@@ -87,7 +89,7 @@ const chinese: Record<FlowTextKey, string> = {
   arrayIndex: '使用了数组中的元素（{expr}）',
   slice: '它被切片，得到的切片指向它（{expr}）',
   sliceToArray: '切片被转换为数组或数组指针（{expr}）',
-  interfaceConverted: '它被转换为接口值，接口引用的是它的副本（{expr}）',
+  interfaceConverted: '它被转换为接口值（{expr}）：指针类型直接存入接口，其他类型的值会被复制到接口所指向的内存中',
   spill: '{expr} 需要一块独立的内存，通过指针访问',
   arrayLiteralElement: '它成为数组字面量的元素（{expr}）',
   sliceLiteralElement: '它成为切片字面量的元素（{expr}）',
@@ -114,13 +116,15 @@ const chinese: Record<FlowTextKey, string> = {
   capturedByReference: '闭包持有它的引用，而不是副本（{expr}）',
   tooLarge: '{value} 太大，放不进栈（{expr}）',
   tooAligned: '{value} 的对齐要求超出了栈所能提供的（{expr}）',
-  zeroSized: '{value} 的元素大小为零，编译器总是把它分配在堆上（{expr}）',
+  zeroSized: '{value} 的元素大小为零，编译器总是把它交给堆分配，但实际上不占用内存（{expr}）',
+  nonConstantSize: '{value} 的大小要到运行时才知道（{expr}）',
   unsafePointer: '它被转换为 `unsafe.Pointer`（{expr}）',
   uintptrEscapes: '它作为 `uintptr` 传给标记了 `//go:uintptrescapes` 的函数（{expr}）',
   reflectHeaderData: '它被存入 reflect 切片或字符串头的 `Data` 字段（{expr}）',
   outlivesFunction: '→ {value} 的生命周期超出了 {function}',
   outlivesCall: '→ {value} 的生命周期超出了这次函数调用',
   toHeap: '→ 因此 {value} 必须分配在堆上',
+  pointeeToHeap: '→ 因此 {value} 所指向的数据必须分配在堆上：调用方不能传入栈上的内存',
   livesAsLongAs: '→ 因此 {value} 的生命周期与 {target} 相同',
   heap: '堆',
   temporary: '编译器生成的临时变量',
@@ -170,6 +174,7 @@ const reasonKeys: Readonly<Record<string, FlowTextKey>> = {
   'too large for stack': 'tooLarge',
   'too aligned for stack': 'tooAligned',
   'zero-sized element': 'zeroSized',
+  'non-constant size': 'nonConstantSize',
   'conversion to unsafe.Pointer': 'unsafePointer',
   '//go:uintptrescapes': 'uintptrEscapes',
   'reflect.Header.Data': 'reflectHeaderData',
@@ -332,11 +337,13 @@ function lineLink(at: RelatedLocation, options: EscapeFlowOptions, words: FlowWo
   return options.documentUri ? `[${label}](${options.documentUri}#L${line})` : label;
 }
 
-function conclusion(flowPath: FlowPath, options: EscapeFlowOptions, words: FlowWords): string | undefined {
+function conclusion(flowPath: FlowPath, options: EscapeFlowOptions, words: FlowWords, leakingParameter: boolean): string | undefined {
   const first = flowPath.hops[0];
   const last = flowPath.hops[flowPath.hops.length - 1];
   if (!first || !last) return undefined;
   const value = words.location(first.source);
+  // A leaking parameter stays where it is; what it points to is what callers must put on the heap.
+  if (leakingParameter) return words.text('pointeeToHeap', { value });
   const destination = withoutOperators(last.destination);
   if (destination === '{heap}') return words.text('toHeap', { value });
   if (/^~[rb]\d+$/.test(destination)) {
@@ -354,6 +361,7 @@ function conclusion(flowPath: FlowPath, options: EscapeFlowOptions, words: FlowW
 export function escapeFlowMarkdown(finding: Finding, locale: Locale, options: EscapeFlowOptions): string | undefined {
   if (finding.source !== 'compiler' || finding.related.length === 0) return undefined;
   const words = new FlowWords(locale);
+  const leakingParameter = finding.rule === 'escape/leaking-param' || finding.rule === 'escape/leaking-param-content';
   const paths = splitPaths(finding.related.map(parseLine)).filter((flowPath) => flowPath.lines.length > 0 || flowPath.hops.length > 0);
   if (paths.length === 0) return undefined;
   const parts = [words.text('heading')];
@@ -365,7 +373,7 @@ export function escapeFlowMarkdown(finding: Finding, locale: Locale, options: Es
       return `${index + 1}. ${words.text('stepAt', { step, link: lineLink(line.at, options, words) })}`;
     });
     if (steps.length > 0) parts.push(steps.join('\n'));
-    const end = conclusion(flowPath, options, words);
+    const end = conclusion(flowPath, options, words, leakingParameter);
     if (end) parts.push(end);
   });
   return parts.join('\n\n');
