@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { checkFixture } from '../support/analysisTest';
+import { analyzeFixture, checkFixture } from '../support/analysisTest';
 import { findingOn } from './deferTestHelpers';
 
 const rule = 'defer/exit-skips-defers';
@@ -19,4 +19,10 @@ test('defer/exit-skips-defers: points at every skipped defer', async () => {
     finding.related.map((related) => related.range.start.line + 1),
     [12, 20],
   );
+});
+
+test('defer/exit-skips-defers: the skipped calls are listed with the enumeration comma in Chinese', async () => {
+  const result = await analyzeFixture('rules/defer/exit-skips-defers/positive.go', { onlyRules: new Set([rule]), locale: 'zh-cn' });
+  const messages = result.findings.map((finding) => finding.message);
+  assert.ok(messages.some((message) => message.includes('`w.Flush()`、`os.RemoveAll(dir)`')), messages.join('\n'));
 });

@@ -5,7 +5,7 @@
 import type { Node, Tree } from 'web-tree-sitter';
 import type { Position } from '../engine/finding';
 import type { LineIndex } from '../engine/lineIndex';
-import { localize } from '../l10n/serverText';
+import { listSeparator, localize } from '../l10n/serverText';
 import type { Locale } from '../rules/rule';
 import { enclosingLoop } from '../syntax/executionOrder';
 import { fileChannels } from '../syntax/fileChannels';
@@ -18,9 +18,9 @@ function lineOf(lines: LineIndex, node: Node): number {
   return lines.positionAt(node.startIndex).line + 1;
 }
 
-function lineList(lines: LineIndex, nodes: readonly Node[]): string {
+function lineList(lines: LineIndex, nodes: readonly Node[], separator: string): string {
   const numbers = [...new Set(nodes.map((node) => lineOf(lines, node)))].sort((a, b) => a - b);
-  return numbers.length > 6 ? `${numbers.slice(0, 6).join(', ')}, …` : numbers.join(', ');
+  return numbers.length > 6 ? `${numbers.slice(0, 6).join(separator)}${separator}…` : numbers.join(separator);
 }
 
 function goStatementNote(statement: Node, say: Say): string {
@@ -42,7 +42,7 @@ function selectNote(statement: Node, say: Say): string {
   return parts.join(' ');
 }
 
-function makeChannelNote(call: Node, tree: Tree, text: string, lines: LineIndex, say: Say): string | undefined {
+function makeChannelNote(call: Node, tree: Tree, text: string, lines: LineIndex, say: Say, separator: string): string | undefined {
   const argumentsNode = call.childForFieldName('arguments');
   const values = argumentsNode?.namedChildren.filter((child) => child !== null && child.type !== 'comment') ?? [];
   if (values[0]?.type !== 'channel_type') return undefined;
@@ -58,11 +58,11 @@ function makeChannelNote(call: Node, tree: Tree, text: string, lines: LineIndex,
   const receives = uses(['receive', 'select-receive', 'range']);
   const closes = uses(['close']);
   const escapes = uses(['escape']);
-  if (sends.length > 0) parts.push(say('chanSends', { name, lines: lineList(lines, sends) }));
-  if (receives.length > 0) parts.push(say('chanReceives', { name, lines: lineList(lines, receives) }));
-  if (closes.length > 0) parts.push(say('chanClosed', { name, lines: lineList(lines, closes) }));
+  if (sends.length > 0) parts.push(say('chanSends', { name, lines: lineList(lines, sends, separator) }));
+  if (receives.length > 0) parts.push(say('chanReceives', { name, lines: lineList(lines, receives, separator) }));
+  if (closes.length > 0) parts.push(say('chanClosed', { name, lines: lineList(lines, closes, separator) }));
   else if (escapes.length === 0 && channel.writes.length === 0) parts.push(say('chanNeverClosed', { name }));
-  if (escapes.length > 0) parts.push(say('chanEscapes', { name, lines: lineList(lines, escapes) }));
+  if (escapes.length > 0) parts.push(say('chanEscapes', { name, lines: lineList(lines, escapes, separator) }));
   return parts.join(' ');
 }
 
@@ -82,10 +82,10 @@ export function keywordHover(tree: Tree, text: string, lines: LineIndex, positio
   const parent = leaf.parent;
   if (leaf.type === 'go' && parent?.type === 'go_statement') return goStatementNote(parent, say);
   if (leaf.type === 'select' && parent?.type === 'select_statement') return selectNote(parent, say);
-  if (leaf.type === 'identifier' && leaf.text === 'make' && parent?.type === 'call_expression') return makeChannelNote(parent, tree, text, lines, say);
+  if (leaf.type === 'identifier' && leaf.text === 'make' && parent?.type === 'call_expression') return makeChannelNote(parent, tree, text, lines, say, listSeparator(locale));
   if (leaf.type === 'chan' && parent?.type === 'channel_type') {
     const call = parent.parent?.type === 'argument_list' ? parent.parent.parent : null;
-    if (call?.type === 'call_expression' && call.childForFieldName('function')?.text === 'make') return makeChannelNote(call, tree, text, lines, say);
+    if (call?.type === 'call_expression' && call.childForFieldName('function')?.text === 'make') return makeChannelNote(call, tree, text, lines, say, listSeparator(locale));
     return channelTypeNote(parent, say);
   }
   if (leaf.type === '<-' && parent?.type === 'channel_type') return channelTypeNote(parent, say);

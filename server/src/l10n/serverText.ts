@@ -68,7 +68,7 @@ export const serverText: Record<Locale, Record<ServerTextKey, string>> = {
     statusRestrictedTooltip: 'Go Insight 以受限模式运行：工作区未被信任，因此只进行语法层面的分析，不会启动 go 命令。',
     ignoreOnLine: '在此行忽略 {rule}',
     ignoreReason: '原因',
-    summary: '{files} 个文件中共有 {count} 个发现（{ms} 毫秒）',
+    summary: '{files} 个文件中共有 {count} 条检查结果（{ms} 毫秒）',
     compilerBuildFailed: '无法进行逃逸分析：该包编译失败（{error}）。',
     compilerSetupFailed: '无法进行逃逸分析：go 命令执行失败（{error}）。',
     compilerNoModule: '逃逸分析需要 Go 模块，而此文件不属于任何模块：请在它所在的目录运行 `go mod init`（或打开含有其 go.mod 的文件夹）。',
@@ -113,4 +113,9 @@ export const serverText: Record<Locale, Record<ServerTextKey, string>> = {
 
 export function localize(locale: Locale, key: ServerTextKey, values: Record<string, string | number> = {}): string {
   return formatMessage(serverText[locale][key] ?? serverText.en[key], values);
+}
+
+/** Between the items of a list inside a sentence: Chinese uses the enumeration comma. */
+export function listSeparator(locale: Locale): string {
+  return locale === 'zh-cn' ? '、' : ', ';
 }

@@ -112,7 +112,7 @@ export const closeByReceiver: Rule = {
     'zh-cn': {
       title: '通道被接收方关闭',
       messages: {
-        closedByReceiver: '{name} 被只从它接收数据的 {function} 关闭，而第 {line} 行启动的 goroutine 可能仍在发送：它的下一次发送会 panic："send on closed channel"',
+        closedByReceiver: '{function} 只从 {name} 接收数据，却关闭了它；而第 {line} 行启动的 goroutine 可能仍在发送，下一次发送就会 panic（send on closed channel）',
         stillSending: '这次向 {name} 的发送可能发生在关闭之后，从而 panic',
       },
       explanation: [

@@ -100,8 +100,8 @@ export const doubleClose: Rule = {
     'zh-cn': {
       title: '通道被关闭两次',
       messages: {
-        twice: '{name} 在此处被第二次关闭（第 {line} 行已关闭过）：运行时会 panic："close of closed channel"',
-        inLoop: '{name} 在第 {line} 行的循环中每次迭代都会被关闭：第二次迭代时 panic："close of closed channel"',
+        twice: '{name} 在此处被第二次关闭（第 {line} 行已关闭过）：运行时会 panic（close of closed channel）',
+        inLoop: '{name} 在第 {line} 行的循环中每次迭代都会被关闭：第二次迭代时 panic（close of closed channel）',
         alsoDeferred: '{name} 在此处关闭后，函数返回时第 {line} 行的 defer 还会再关闭一次：运行时会 panic',
         firstClose: '{name} 第一次关闭的位置',
         loopHere: '重复执行关闭的循环',

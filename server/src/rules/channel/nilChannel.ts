@@ -50,7 +50,7 @@ export const closeNil: Rule = {
     'zh-cn': {
       title: '关闭 nil 通道',
       messages: {
-        closeNil: '{name} 从未通过 make 创建（声明为 nil 且从未赋值）：关闭它会 panic："close of nil channel"',
+        closeNil: '{name} 从未通过 make 创建（声明为 nil 且从未赋值）：关闭它会 panic（close of nil channel）',
         declaredNil: '{name} 在此处声明，但没有 make(...)',
       },
       explanation: [
@@ -134,7 +134,7 @@ export const nilOperation: Rule = {
         declaredNil: '{name} 在此处声明，但没有 make(...)',
       },
       explanation: [
-        '用 `var ch chan T` 声明的通道在赋值 `make(chan T)` 之前是 **nil**。对 nil 通道发送、接收或 `range` 都会**永久阻塞**：该 goroutine 再也不会继续执行（如果它是最后一个运行的 goroutine，运行时会报告 `all goroutines are asleep - deadlock!`；否则就悄无声息地造成协程泄漏）。',
+        '用 `var ch chan T` 声明的通道在赋值 `make(chan T)` 之前是 **nil**。对 nil 通道发送、接收或 `range` 都会**永久阻塞**：该 goroutine 再也不会继续执行（如果它是最后一个运行的 goroutine，运行时会报告 `all goroutines are asleep - deadlock!`；否则就悄无声息地造成 goroutine 泄漏）。',
         '',
         '在 `select` 中，nil 通道上的 case 永远不会被选中。有时这是有意为之：运行时把通道变量设为 `nil` 来关闭某个 case；但一个从未被赋值的通道只会让这个 case 变成死代码。',
         '',

@@ -38,7 +38,7 @@ export const sendAfterClose: Rule = {
     'zh-cn': {
       title: '向已关闭的通道发送数据',
       messages: {
-        sendAfterClose: '{name} 已在第 {line} 行关闭，此处再向它发送数据：运行时会 panic："send on closed channel"',
+        sendAfterClose: '{name} 已在第 {line} 行关闭，此处再向它发送数据：运行时会 panic（send on closed channel）',
         closedHere: '{name} 在此处关闭',
       },
       explanation: [

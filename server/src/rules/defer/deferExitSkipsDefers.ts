@@ -5,6 +5,7 @@
 // unlocking, cancelling, or closing a plain file is lost harmlessly, so those
 // alone stay quiet, and so do panic handlers. runtime.Goexit is not included: it does run deferred calls.
 import type { Node } from 'web-tree-sitter';
+import { listSeparator } from '../../l10n/serverText';
 import { isPackageCall, methodCall, rootIdentifier, statementCall } from '../../syntax/calls';
 import { deferSites, type DeferSite } from '../../syntax/defers';
 import { descendantsSpelling, functionNodeTypes, isInsideError, ownDescendants } from '../../syntax/functions';
@@ -185,7 +186,7 @@ export const deferExitSkipsDefers: Rule = {
         const skipped = registeredBefore(call, defers).filter((site) => !isHarmlessDefer(site, names, imports));
         if (skipped.length === 0) continue;
         const exit = call.childForFieldName('function')?.text ?? 'os.Exit';
-        const calls = skipped.map((site) => `\`${deferredCallText(site.statement)}\``).join(', ');
+        const calls = skipped.map((site) => `\`${deferredCallText(site.statement)}\``).join(listSeparator(context.locale));
         context.report({
           at: call,
           messageKey: 'skips',

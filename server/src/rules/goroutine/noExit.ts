@@ -94,7 +94,7 @@ export const noExit: Rule = {
         fixDone: '添加 case <-{ctx}.Done(): return',
       },
       explanation: [
-        'goroutine 只有在它的函数返回时才会结束。一个没有 `return`、没有跳出循环的 `break`、也没有停止信号的 `for { … }` 循环，会让这个 goroutine 及其引用的所有对象一直存活到进程退出。如果只在启动时创建一次，这可能是有意为之；如果每个请求、每个连接或每个测试都启动一个，就是**协程泄漏**，内存和 CPU 占用会不断增长。',
+        'goroutine 只有在它的函数返回时才会结束。一个没有 `return`、没有跳出循环的 `break`、也没有停止信号的 `for { … }` 循环，会让这个 goroutine 及其引用的所有对象一直存活到进程退出。如果只在启动时创建一次，这可能是有意为之；如果每个请求、每个连接或每个测试都启动一个，就是**goroutine 泄漏**，内存和 CPU 占用会不断增长。',
         '',
         '修复方法：给循环一个出口。最常见的做法是在 `select` 中加入对调用方 `ctx.Done()`（或由所有者关闭的 `done`/`stop` 通道）的 case，并在其中 return。',
         '',

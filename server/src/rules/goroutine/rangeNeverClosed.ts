@@ -127,9 +127,9 @@ export const rangeNeverClosed: Rule = {
     'zh-cn': {
       title: 'range 遍历一个从未关闭的通道',
       messages: {
-        goroutineRanges: '这个 goroutine 用 range 遍历 {name}，但 {function} 从未关闭它：循环永不结束，造成协程泄漏',
+        goroutineRanges: '这个 goroutine 用 range 遍历 {name}，但 {function} 从未关闭它：循环永不结束，造成 goroutine 泄漏',
         ownerRanges: '对 {name} 的 range 永不结束：没有发送方关闭它，{function} 在收到最后一个值后会永久阻塞',
-        goroutineRangesVia: '这里启动的 goroutine 在 {callee} 中用 range 遍历 {name}，但 {function} 从未关闭它：循环永不结束，造成协程泄漏',
+        goroutineRangesVia: '这里启动的 goroutine 在 {callee} 中用 range 遍历 {name}，但 {function} 从未关闭它：循环永不结束，造成 goroutine 泄漏',
         ownerRangesVia: '{callee} 用 range 遍历 {name}，但没有发送方关闭它：这次调用永不返回，{function} 在收到最后一个值后会永久阻塞',
         calleeRange: '{callee} 在这里用 range 遍历 {name}，直到它被关闭',
         sender: '向 {name} 发送数据，但从未关闭它',
@@ -137,7 +137,7 @@ export const rangeNeverClosed: Rule = {
         fixDeferCloseOwner: '在所属函数返回时关闭 {name}（defer close({name})）',
       },
       explanation: [
-        '`for v := range ch` 会一直接收，直到 `ch` 被**关闭**。如果没有人关闭它，发送方结束后循环会永远等待下一个值：执行 range 的 goroutine 永不结束（协程泄漏）；如果是函数自身在 range，它会一直挂起（若没有其他 goroutine 在运行，则报 `all goroutines are asleep - deadlock!`）。',
+        '`for v := range ch` 会一直接收，直到 `ch` 被**关闭**。如果没有人关闭它，发送方结束后循环会永远等待下一个值：执行 range 的 goroutine 永不结束（goroutine 泄漏）；如果是函数自身在 range，它会一直挂起（若没有其他 goroutine 在运行，则报 `all goroutines are asleep - deadlock!`）。',
         '',
         '修复方法：由发送方在最后一次发送后关闭通道。只有一个发送 goroutine 时，在它开头写 `defer close(ch)`，提前返回时也能关闭；有多个发送方时，用 `sync.WaitGroup` 等待它们全部结束后再关闭。',
         '',

@@ -191,12 +191,12 @@ export const unbufferedSendLeak: Rule = {
       ].join('\n'),
     },
     'zh-cn': {
-      title: '协程泄漏：无缓冲通道的发送可能无人接收',
+      title: 'goroutine 泄漏：无缓冲通道的发送可能无人接收',
       messages: {
-        otherCase: '当 {function} 选中另一个 select case（第 {line} 行）而没有接收时，这次向无缓冲通道 {name} 的发送会永久阻塞：协程泄漏',
-        earlyReturn: '当 {function} 在接收之前提前返回（第 {line} 行）时，这次向无缓冲通道 {name} 的发送会永久阻塞：协程泄漏',
-        otherCaseVia: '这里启动的 goroutine 在 {callee} 中向无缓冲通道 {name} 发送；当 {function} 选中另一个 select case（第 {line} 行）而没有接收时，它会永久阻塞：协程泄漏',
-        earlyReturnVia: '这里启动的 goroutine 在 {callee} 中向无缓冲通道 {name} 发送；当 {function} 在接收之前提前返回（第 {line} 行）时，它会永久阻塞：协程泄漏',
+        otherCase: '当 {function} 选中另一个 select case（第 {line} 行）而没有接收时，这次向无缓冲通道 {name} 的发送会永久阻塞：goroutine 泄漏',
+        earlyReturn: '当 {function} 在接收之前提前返回（第 {line} 行）时，这次向无缓冲通道 {name} 的发送会永久阻塞：goroutine 泄漏',
+        otherCaseVia: '这里启动的 goroutine 在 {callee} 中向无缓冲通道 {name} 发送；当 {function} 选中另一个 select case（第 {line} 行）而没有接收时，它会永久阻塞：goroutine 泄漏',
+        earlyReturnVia: '这里启动的 goroutine 在 {callee} 中向无缓冲通道 {name} 发送；当 {function} 在接收之前提前返回（第 {line} 行）时，它会永久阻塞：goroutine 泄漏',
         relatedCalleeSend: '{callee} 在这里向 {name} 发送',
         relatedCase: '这个 case 被选中时，没有人再从 {name} 接收',
         relatedReturn: '从这里返回后，向 {name} 的发送将一直阻塞',
@@ -206,7 +206,7 @@ export const unbufferedSendLeak: Rule = {
         fixStopChannel: '把发送包进 select，并加一个由 {function} 在返回时关闭的停止通道',
       },
       explanation: [
-        '向**无缓冲通道**发送数据会一直阻塞，直到另一个 goroutine 接收。如果父 goroutine 不再等待——`select` 中超时或 `ctx.Done()` 的 case 先就绪，或者因为错误提前返回——就再也没有人接收，子 goroutine 会**永久阻塞**。它永远不会被回收，还会让它引用的所有对象一直存活：这就是协程泄漏，每调用一次泄漏一个。',
+        '向**无缓冲通道**发送数据会一直阻塞，直到另一个 goroutine 接收。如果父 goroutine 不再等待——`select` 中超时或 `ctx.Done()` 的 case 先就绪，或者因为错误提前返回——就再也没有人接收，子 goroutine 会**永久阻塞**。它永远不会被回收，还会让它引用的所有对象一直存活：这就是 goroutine 泄漏，每调用一次泄漏一个。',
         '',
         '大型 Go 项目实际采用的修复方法：',
         '- 给通道设置容量为 1 的缓冲：子 goroutine 唯一的一次发送总能成功，通道随 goroutine 一起被垃圾回收；',
