@@ -77,6 +77,9 @@ test('text format: one go-vet-style line per finding and a summary on stderr', (
     `${path.join('test', 'fixtures', 'cli', 'nonascii', 'nonascii.go')}:6:23: hint: the only deferred call of greet: runs when it returns [defer/order]\n`,
   );
   assert.match(result.stderr, /^goinsight: 1 finding in 1 file \(\d+ ms\)\n$/);
+  const chinese = goinsight(['check', '--lang', 'zh-cn', 'test/fixtures/cli/nonascii']);
+  assert.match(chinese.stdout, /greet 中唯一的延迟调用/);
+  assert.match(chinese.stderr, /^goinsight: 1 个文件中共有 1 条检查结果（\d+ 毫秒）\n$/);
 });
 
 test('usage and setup errors exit 2 with one line on stderr and no stack trace', () => {

@@ -9,6 +9,7 @@ import { severityRank } from '../engine/finding';
 import { GoModuleLocator } from '../engine/goModule';
 import { isExcluded, ProjectConfigError, ProjectConfigLocator } from '../engine/projectConfig';
 import { LineIndex } from '../engine/lineIndex';
+import { localize } from '../l10n/serverText';
 import { findRule } from '../rules/allRules';
 import { compareFacts, heapVerdictKinds, parseCompilerText, type EscapeFact, type PackageEscapeResult } from '../compiler';
 import { defaultSettings } from '../settings';
@@ -158,7 +159,10 @@ async function runCheck(options: CheckOptions, cwd: string, output: Output): Pro
   } else {
     for (const file of analyzed) for (const finding of file.findings) output.stdout(findingToText(finding, file, cwd, linesOf));
     const checked = files.length - excluded;
-    output.stderr(`goinsight: ${total} finding${total === 1 ? '' : 's'} in ${checked} file${checked === 1 ? '' : 's'} (${Date.now() - started} ms)`);
+    const ms = Date.now() - started;
+    // English keeps its plurals, which the shared template cannot spell.
+    const summary = options.locale === 'en' ? `${total} finding${total === 1 ? '' : 's'} in ${checked} file${checked === 1 ? '' : 's'} (${ms} ms)` : localize(options.locale, 'summary', { count: total, files: checked, ms });
+    output.stderr(`goinsight: ${summary}`);
   }
   const threshold = severityRank[options.failOn];
   const failing = analyzed.some((file) => file.findings.some((finding) => severityRank[finding.severity] >= threshold));

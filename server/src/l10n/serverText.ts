@@ -91,7 +91,7 @@ export const serverText: Record<Locale, Record<ServerTextKey, string>> = {
     deferHeapAllocated: '编译器把这个 defer 的记录分配在堆上（见 `-d=defer`）：这条 defer 语句每执行一次就有一次堆分配。',
     deferHeapBecauseLoop: '原因是它位于循环中：记录的数量要到运行时才知道。',
     deferHeapOtherReasons: '原因是它在一次调用中可能执行多次：它位于 `goto` 跳回的标签之后，或者在 range-over-func 循环体中。',
-    goStarts: '**go** 启动一个新的 goroutine 来运行{target}，然后立即继续执行：当前函数不会等待它，除了它自己返回（或程序退出）之外，没有什么能让它停下来。',
+    goStarts: '**go** 启动一个新的 goroutine 运行 {target}，当前函数随即继续往下执行，不会等待它；除非它自己返回（或整个程序退出），否则外部没有任何办法让它停下。',
     goTargetLiteral: '这个函数字面量',
     goArguments: '函数值和参数在当前 goroutine 中立即求值；调用本身稍后并发执行。',
     goInLoop: '它位于循环中：每次迭代启动一个 goroutine，它们同时运行。',

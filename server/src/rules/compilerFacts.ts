@@ -242,7 +242,7 @@ const leakingParam: RuleDescription = {
       explanation: md(
         'The pointer (or slice, map, channel, interface, string) passed in this parameter flows somewhere that outlives the call: a global, a heap object, a goroutine, or a call the compiler cannot see into, such as a method called through an interface. Nothing is allocated here; the cost lands on the callers.',
         '',
-        '**At run time:** the compiler records the leak in the function\'s signature summary. Wherever the function is called with the address of a local (`f(&x)`, `f(buf[:])`), that local must be allocated on the heap, because the function may keep it.',
+        '**At run time:** the compiler records the leak in the function\'s signature summary. Wherever the function is called with the address of a local (`f(&x)`, `f(buf[:])`), that local must be allocated on the heap, because the function may keep it (unless the call is inlined there: escape analysis then sees the body at that call site).',
         '',
         '**Usual remedies:**',
         '- keep a copy of the value (`*p`) instead of the pointer;',
@@ -269,7 +269,7 @@ const leakingParam: RuleDescription = {
       explanation: md(
         '通过这个参数传入的指针（或切片、map、通道、接口、字符串）流向了比这次调用活得更久的地方：全局变量、堆上的对象、另一个 goroutine，或者编译器看不到内部的调用（例如通过接口调用的方法）。这里本身没有发生分配，代价落在调用方身上。',
         '',
-        '**运行时**：编译器会把这个泄漏记录在函数的逃逸摘要里。凡是用局部变量的地址调用这个函数的地方（`f(&x)`、`f(buf[:])`），该局部变量都必须分配到堆上，因为函数可能会保留它。',
+        '**运行时**：编译器会把这个泄漏记录在函数的逃逸摘要里。凡是用局部变量的地址调用这个函数的地方（`f(&x)`、`f(buf[:])`），该局部变量都必须分配到堆上，因为函数可能会保留它（除非这次调用在那里被内联：逃逸分析就能直接看到函数体）。',
         '',
         '**常见的解决办法**：',
         '- 保存值的副本（`*p`），而不是指针；',

@@ -136,7 +136,7 @@ export const nilOperation: Rule = {
       explanation: [
         '用 `var ch chan T` 声明的通道在赋值 `make(chan T)` 之前是 **nil**。对 nil 通道发送、接收或 `range` 都会**永久阻塞**：该 goroutine 再也不会继续执行（如果它是最后一个运行的 goroutine，运行时会报告 `all goroutines are asleep - deadlock!`；否则就悄无声息地造成 goroutine 泄漏）。',
         '',
-        '在 `select` 中，nil 通道上的 case 永远不会被选中。有时这是有意为之：运行时把通道变量设为 `nil` 来关闭某个 case；但一个从未被赋值的通道只会让这个 case 变成死代码。',
+        '在 `select` 中，nil 通道上的 case 永远不会被选中。有时这是有意为之：在程序运行过程中把通道变量置为 `nil`，以**禁用** select 中的某个 case（注意不是 close）；但如果通道从未被赋值，这个 case 就成了永远不会执行的死代码。',
         '',
         '修复方法：用 `make` 创建通道（并把它交给另一方），或者删除这个操作。',
         '',

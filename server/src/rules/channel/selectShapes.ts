@@ -83,7 +83,7 @@ export const busySelect: Rule = {
         fixRemoveDefault: '删除空的 default，让 select 阻塞到某个 case 就绪',
       },
       explanation: [
-        '带 `default` 的 `select` 永远不会阻塞：没有其他 case 就绪时立即执行 `default`。在 `for { select { …; default: } }` 中，如果 `default` 为空，循环会立刻再次进入 select，每秒数百万次：白白烧掉**一个 CPU 核心的 100%**，其他 goroutine 能得到的时间也变少了。',
+        '带 `default` 的 `select` 永远不会阻塞：没有其他 case 就绪时立即执行 `default`。在 `for { select { …; default: } }` 中，如果 `default` 为空，循环会立即再次进入 select，每秒空转数百万次，白白占满**一个 CPU 核心**，还会挤占其他 goroutine 的运行时间。',
         '',
         '修复方法：删除空的 `default`，这样 `select` 会休眠直到某个通道就绪。（如果循环需要定期做事，改为添加一个 `time.Ticker` 的 case。）',
         '',

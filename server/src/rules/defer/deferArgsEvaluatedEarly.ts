@@ -140,7 +140,7 @@ export const deferArgsEvaluatedEarly: Rule = {
         time: '`{expression}` 在执行 defer 语句时就已求值，而不是在返回时：这个延迟调用（几乎）什么也没测到',
         reassigned: '`{name}` 在执行 defer 语句时就已求值；延迟调用看不到之后再赋给它的值',
         namedResult: '命名返回值 `{name}` 在执行 defer 语句时按值传入，此时 return 还没有给它赋值',
-        assignedHere: '`{name}` 在 defer 之后于此处被赋值',
+        assignedHere: '`{name}` 在 defer 之后又在这里被赋值',
         fixClosure: '在返回时求值：把调用包进函数字面量（闭包）',
       },
       explanation: [

@@ -142,7 +142,7 @@ export const deferIgnoredCloseError: Rule = {
       explanation: [
         'For something written to, `Close` is where the last errors surface: a file system may report a failed write only on close, and `gzip.Writer`, `zip.Writer` or `tar.Writer` write their trailer in `Close`. `defer f.Close()` throws that error away, so the function can report success for a file that is incomplete.',
         '',
-        'Return the error: name the error result and set it from a deferred function when nothing else failed first.',
+        'Return the error: name the error result and set it from a deferred function when nothing else failed first. With a `bufio.Writer` on top of the file, the data reaches the file only in `Flush`: call `Flush` explicitly before returning and check its error, since a deferred `Flush` loses it just the same.',
         '',
         '```go',
         '// Before',
@@ -181,9 +181,9 @@ export const deferIgnoredCloseError: Rule = {
         fixNamedResult: '通过返回值 `{name}` 返回 Close 的错误',
       },
       explanation: [
-        '对于写入的对象，`Close` 是最后暴露错误的地方：有的文件系统只在关闭时才报告写入失败，`gzip.Writer`、`zip.Writer`、`tar.Writer` 则在 `Close` 中写入结尾数据。`defer f.Close()` 把这个错误丢掉了，函数可能对一个不完整的文件报告成功。',
+        '对写入过数据的文件或 Writer 来说，`Close` 是最后一次报告错误的机会：有些文件系统（如 NFS）直到关闭时才报告写入失败，`gzip.Writer`、`zip.Writer`、`tar.Writer` 也是在 `Close` 中才写入尾部数据。`defer f.Close()` 丢弃了这个错误，文件不完整时函数却可能返回成功。',
         '',
-        '应当返回这个错误：给错误返回值命名，并在延迟函数中、且之前没有发生其他错误时把它赋给返回值。',
+        '应当把这个错误返回：给错误返回值命名（如 `err`），在延迟函数中调用 `Close`；如果此前没有出错，就把 `Close` 的错误赋给它。如果文件外面还套了一层 `bufio.Writer`，数据要到 `Flush` 时才真正写进文件：应在返回前显式调用 `Flush` 并检查错误，defer 的 `Flush` 同样会丢掉这个错误。',
         '',
         '```go',
         '// 修改前',

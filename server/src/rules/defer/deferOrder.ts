@@ -136,7 +136,7 @@ export const deferOrder: Rule = {
       messages: {
         order: '{function} 返回时{ordinal}执行（共 {count} 个延迟调用）',
         closingBrace: '{function} 在此返回：它的 {count} 个延迟调用此时执行，后注册的先执行',
-        orderSingle: '{function} 唯一的延迟调用：在函数返回时执行',
+        orderSingle: '{function} 中唯一的延迟调用：在函数返回时执行',
         sequenceHeading: '`{function}` 的延迟调用，按返回时的实际执行顺序：',
         thisOne: '← 当前这条',
         lineReference: '第 {line} 行',

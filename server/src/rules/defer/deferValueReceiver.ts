@@ -94,7 +94,7 @@ export const deferValueReceiver: Rule = {
       title: '值接收者方法被 defer 时使用的是副本',
       messages: {
         copied: '`{type}.{method}` 是值接收者方法：defer 此刻就复制了 `{name}`，延迟调用看不到第 {line} 行对它的修改',
-        changedHere: '`{name}` 在复制之后于此处被修改',
+        changedHere: '`{name}` 被复制之后又在这里被修改',
         receiverHere: '值接收者',
         fixClosure: '在返回时求值：把调用包进函数字面量（闭包）',
       },

@@ -170,7 +170,7 @@ export const unbufferedSendLeak: Rule = {
       explanation: [
         'A send on an **unbuffered** channel blocks until another goroutine receives. When the parent gives up waiting — a timeout or `ctx.Done()` case wins the `select`, or it returns on an error first — nobody will ever receive, so the child goroutine **blocks forever**. It is never collected and keeps everything it references alive: a goroutine leak, one per call.',
         '',
-        'Fixes that large Go projects applied:',
+        'Common fixes:',
         '- give the channel a buffer of 1: the child\'s single send always succeeds, and the channel is garbage-collected with the goroutine;',
         '- or make the child\'s send cancellable with a `select` on the parent\'s `ctx.Done()` (or a stop channel the parent closes with `defer`).',
         '',
@@ -206,9 +206,9 @@ export const unbufferedSendLeak: Rule = {
         fixStopChannel: '把发送包进 select，并加一个由 {function} 在返回时关闭的停止通道',
       },
       explanation: [
-        '向**无缓冲通道**发送数据会一直阻塞，直到另一个 goroutine 接收。如果父 goroutine 不再等待——`select` 中超时或 `ctx.Done()` 的 case 先就绪，或者因为错误提前返回——就再也没有人接收，子 goroutine 会**永久阻塞**。它永远不会被回收，还会让它引用的所有对象一直存活：这就是 goroutine 泄漏，每调用一次泄漏一个。',
+        '向**无缓冲通道**发送数据会一直阻塞，直到另一个 goroutine 接收。如果父 goroutine 不再等待——`select` 中超时或 `ctx.Done()` 的 case 先就绪，或者因为错误提前返回——就再也没有人接收，子 goroutine 会**永久阻塞**。阻塞的 goroutine 挂在这个通道（运行时的 `hchan`）的发送等待队列 `sendq` 上，再也不会被唤醒，GC 也不会回收它，它引用的所有对象因此一直存活：这就是 goroutine 泄漏，每调用一次就泄漏一个。',
         '',
-        '大型 Go 项目实际采用的修复方法：',
+        '常见修复方法：',
         '- 给通道设置容量为 1 的缓冲：子 goroutine 唯一的一次发送总能成功，通道随 goroutine 一起被垃圾回收；',
         '- 或者让子 goroutine 的发送可以取消：用 `select` 同时等待父 goroutine 的 `ctx.Done()`（或一个由父 goroutine 用 `defer` 关闭的停止通道）。',
         '',
