@@ -3,6 +3,7 @@
 // goto, break/continue). tree-sitter-go wraps the statements of a block or a
 // case clause in a statement_list node.
 import type { Node } from 'web-tree-sitter';
+import { endsFunction } from './functionContext';
 
 export function statementsOf(container: Node): Node[] {
   const list = container.type === 'statement_list' ? container : container.namedChildren.find((child) => child?.type === 'statement_list');
@@ -36,7 +37,7 @@ export function nextStatement(statement: Node): Node | null {
 
 /**
  * True when control cannot fall through the statement: return, goto,
- * break/continue, `panic(…)`, or a block/if-else whose every path ends so.
+ * break/continue, a call that ends the function (syntax/functionContext), or a block/if-else whose every path ends so.
  * Bounded: looks at most `depth` nested blocks deep.
  */
 export function isTerminating(statement: Node, depth = 8): boolean {
@@ -48,8 +49,7 @@ export function isTerminating(statement: Node, depth = 8): boolean {
       return true;
     case 'expression_statement': {
       const call = statement.namedChild(0);
-      const callee = call?.type === 'call_expression' ? call.childForFieldName('function') : null;
-      return callee?.type === 'identifier' && callee.text === 'panic';
+      return call !== null && endsFunction(call);
     }
     case 'block': {
       const statements = statementsOf(statement);

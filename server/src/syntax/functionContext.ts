@@ -1,0 +1,87 @@
+// Where a function sits, as every rule may ask it: a test file, a test or
+// benchmark entry point, package main or init, and which calls end the
+// function outright (t.Fatal, log.Fatal, os.Exit, panic…). A pattern that is
+// a hazard in library code is often deliberate in these places, so rules
+// weigh their findings by it; one answer here keeps them consistent.
+import type { Node } from 'web-tree-sitter';
+import { perRoot } from './functions';
+import { importNames } from './imports';
+
+/** True for `_test.go` files (the path may be absent for unsaved buffers). */
+export function isTestFile(filePath: string | undefined): boolean {
+  return filePath !== undefined && /_test\.go$/.test(filePath);
+}
+
+export type TestEntryKind = 'test' | 'benchmark' | 'example' | 'fuzz' | 'main';
+
+const testEntryPrefixes: readonly [string, TestEntryKind][] = [
+  ['Test', 'test'],
+  ['Benchmark', 'benchmark'],
+  ['Example', 'example'],
+  ['Fuzz', 'fuzz'],
+];
+
+/**
+ * What `go test` calls the top-level function as, if anything: TestMain, or
+ * TestXxx/BenchmarkXxx/ExampleXxx/FuzzXxx where Xxx does not start lower-case.
+ */
+export function testEntryKind(fn: Node): TestEntryKind | undefined {
+  if (fn.type !== 'function_declaration') return undefined;
+  const name = fn.childForFieldName('name')?.text ?? '';
+  if (name === 'TestMain') return 'main';
+  for (const [prefix, kind] of testEntryPrefixes) {
+    if (name.startsWith(prefix) && !/^[a-z]/.test(name.slice(prefix.length))) return kind;
+  }
+  return undefined;
+}
+
+/** The package clause's name, read once per tree. */
+export function packageName(root: Node): string | undefined {
+  return perRoot(root.tree.rootNode, 'packageName', (fileRoot) => {
+    const clause = fileRoot.namedChildren.find((child) => child?.type === 'package_clause');
+    return clause?.namedChild(0)?.text;
+  });
+}
+
+/** True for `func main` and `func init` of package main, and any `init`: they run once per process. */
+export function runsOncePerProcess(fn: Node): boolean {
+  if (fn.type !== 'function_declaration') return false;
+  const name = fn.childForFieldName('name')?.text;
+  return name === 'init' || (name === 'main' && packageName(fn) === 'main');
+}
+
+// Package functions that never return to their caller.
+const endingPackageCalls: ReadonlyMap<string, ReadonlySet<string>> = new Map([
+  ['os', new Set(['Exit'])],
+  ['syscall', new Set(['Exit'])],
+  ['runtime', new Set(['Goexit'])],
+  ['log', new Set(['Fatal', 'Fatalf', 'Fatalln', 'Panic', 'Panicf', 'Panicln'])],
+  // testify: these two fail unconditionally (the other require.* only on a false condition).
+  ['github.com/stretchr/testify/require', new Set(['Fail', 'FailNow', 'Failf'])],
+]);
+
+// Methods that end the goroutine whatever the receiver: testing.T/B/F and
+// testing.TB's Fatal/FailNow/Skip family, and the same names on log-style
+// loggers and test-suite helpers, which follow the convention.
+const endingMethods: ReadonlySet<string> = new Set(['Fatal', 'Fatalf', 'Fatalln', 'FailNow', 'Skip', 'Skipf', 'SkipNow']);
+
+/**
+ * True when the call never returns to the statement after it: panic,
+ * os.Exit, log.Fatal*, runtime.Goexit, t.Fatal*, t.FailNow, t.Skip*,
+ * require.FailNow… Import aliases are followed (`import l "log"`).
+ */
+export function endsFunction(call: Node): boolean {
+  if (call.type !== 'call_expression') return false;
+  const callee = call.childForFieldName('function');
+  if (!callee) return false;
+  if (callee.type === 'identifier') return callee.text === 'panic';
+  if (callee.type !== 'selector_expression') return false;
+  const field = callee.childForFieldName('field')?.text ?? '';
+  const operand = callee.childForFieldName('operand');
+  if (operand?.type === 'identifier') {
+    const importPath = importNames(call.tree.rootNode).get(operand.text);
+    // Other logging packages (logrus, klog…) follow log's convention: Fatal exits.
+    if (importPath !== undefined) return endingPackageCalls.get(importPath)?.has(field) ?? /^Fatal(f|ln)?$/.test(field);
+  }
+  return endingMethods.has(field);
+}
