@@ -6,6 +6,7 @@
 import type { Node } from 'web-tree-sitter';
 import { perRoot } from './functions';
 import { importNames } from './imports';
+import { outermostFunction } from './localNames';
 
 /** True for `_test.go` files (the path may be absent for unsaved buffers). */
 export function isTestFile(filePath: string | undefined): boolean {
@@ -48,6 +49,17 @@ export function runsOncePerProcess(fn: Node): boolean {
   if (fn.type !== 'function_declaration') return false;
   const name = fn.childForFieldName('name')?.text;
   return name === 'init' || (name === 'main' && packageName(fn) === 'main');
+}
+
+/**
+ * True for code whose hazards cost little: test files (a failure there fails
+ * a test, and the process ends soon) and main/init, which run once per
+ * process and whose resources the exit releases.
+ */
+export function isTestOrProcessSetup(filePath: string | undefined, node: Node): boolean {
+  if (isTestFile(filePath)) return true;
+  const outermost = outermostFunction(node);
+  return outermost !== null && runsOncePerProcess(outermost);
 }
 
 // Package functions that never return to their caller.

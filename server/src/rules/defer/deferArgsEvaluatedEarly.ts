@@ -1,9 +1,9 @@
 // defer/args-evaluated-early: the arguments of a deferred call are evaluated
 // when the `defer` runs. Reported when that visibly defeats the intent: a
-// `time.Since`/`time.Now` argument (measures nothing), a local variable
-// printed or logged by the deferred call but assigned again later in the same
-// block, or a named
-// result passed by value (its final value is set by `return`). Deferred func
+// `time.Since` argument (measures nothing), a local variable printed or
+// logged by the deferred call but assigned again later in the same block, or
+// a named result passed by value (its final value is set by `return`) unless
+// it was already set before the defer and is passed on purpose. Deferred func
 // literals with explicit arguments are left alone: passing the current value
 // on purpose is their idiom. The fix wraps the call in a closure.
 import type { Node } from 'web-tree-sitter';
@@ -21,8 +21,13 @@ type Early =
   | { key: 'reassigned'; node: Node; values: Record<string, string>; write: Node }
   | { key: 'namedResult'; node: Node; values: Record<string, string> };
 
-/** A `time.Since(…)`/`time.Now()` call inside the argument (not inside a nested func literal). */
+/**
+ * A `time.Since(…)` call, or a `time.Now()` used inside a computation, in the
+ * argument (not inside a nested func literal). A bare `time.Now()` argument is
+ * the start-time idiom (`defer track(time.Now(), "build")`): evaluating it now is the point.
+ */
 function timeCall(argument: Node, imports: ImportNames, names: LocalNames | undefined): Node | undefined {
+  if (isPackageCall(argument, 'time', ['Now'], imports, names)) return undefined;
   const calls = argument.type === 'call_expression' ? [argument] : [];
   calls.push(...argument.descendantsOfType('call_expression').filter((call): call is Node => call !== null && call.id !== argument.id));
   return calls.find((call) => {
@@ -48,6 +53,21 @@ function laterWrites(declaration: LocalDeclaration, site: DeferSite, names: Loca
     .map((write) => write.identifier);
 }
 
+/**
+ * True when the result was assigned before the defer on every path to it (in
+ * the defer's own block or one around it): then passing its value now is
+ * deliberate (`target = pick(); lock(target); defer unlock(target)`).
+ */
+function assignedBefore(declaration: LocalDeclaration, site: DeferSite, names: LocalNames): boolean {
+  return names.writes(declaration).some((write) => {
+    if (write.identifier.endIndex > site.statement.startIndex) return false;
+    let statement: Node | null = write.identifier;
+    while (statement && statement.parent?.type !== 'statement_list') statement = statement.parent;
+    const list = statement?.parent;
+    return !!list && list.startIndex <= site.statement.startIndex && site.statement.endIndex <= list.endIndex;
+  });
+}
+
 /** True when the function sets its results after the defer: a return with values, or an assignment. */
 function resultSetLater(declaration: LocalDeclaration, site: DeferSite, names: LocalNames): boolean {
   if (names.writes(declaration).some((write) => write.identifier.startIndex >= site.statement.endIndex)) return true;
@@ -71,7 +91,12 @@ function findEarly(site: DeferSite, imports: ImportNames, names: LocalNames | un
     if (argument.type !== 'identifier' || !names) continue;
     const declaration = names.resolve(argument);
     if (!declaration) continue;
-    if (declaration.kind === 'result' && declaration.scope.id === site.fn.id && resultSetLater(declaration, site, names)) {
+    if (
+      declaration.kind === 'result' &&
+      declaration.scope.id === site.fn.id &&
+      resultSetLater(declaration, site, names) &&
+      (isPrintingCall(site.call) || !assignedBefore(declaration, site, names))
+    ) {
       return { key: 'namedResult', node: argument, values: { name: argument.text } };
     }
     // Passing the current value on purpose (free the head, restore the old
