@@ -20,3 +20,9 @@ test('defer/exit-skips-defers: points at every skipped defer', async () => {
     [12, 20],
   );
 });
+
+test('defer/exit-skips-defers: in tests log.Fatal is info, TestMain os.Exit stays a warning', async () => {
+  const { findings, lines } = await checkFixture('rules/defer/exit-skips-defers/exit_test.go', [rule]);
+  const severities = findings.map((finding) => `${lines.lineText(finding.range.start.line).trim().split('(')[0]} ${finding.severity}`);
+  assert.deepEqual(severities, ['log.Fatal info', 'os.Exit warning']);
+});

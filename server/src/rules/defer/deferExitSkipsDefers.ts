@@ -3,11 +3,13 @@
 // for defers whose effect the operating system does not redo at exit
 // (flushing, removing temp files, stopping a profile, closing a compressor…):
 // unlocking, cancelling, or closing a plain file is lost harmlessly, so those
-// alone stay quiet, and so do panic handlers. runtime.Goexit is not included: it does run deferred calls.
+// alone stay quiet, and so do panic handlers and calls already made by hand
+// before the exit. In tests, log.Fatal ends a failed run: info. runtime.Goexit is not included: it does run deferred calls.
 import type { Node } from 'web-tree-sitter';
 import { isPackageCall, methodCall, rootIdentifier, statementCall } from '../../syntax/calls';
 import { deferSites, type DeferSite } from '../../syntax/defers';
 import { descendantsSpelling, functionNodeTypes, isInsideError, ownDescendants } from '../../syntax/functions';
+import { isTestFile } from '../../syntax/functionContext';
 import { importNames, type ImportNames } from '../../syntax/imports';
 import { LocalNamesCache, type LocalNames } from '../../syntax/localNames';
 import { statementsOf } from '../../syntax/statements';
@@ -57,14 +59,22 @@ function isHarmlessDefer(site: DeferSite, names: LocalNames, imports: ImportName
   if (isExitCall(site.call, imports, names)) return true;
   const callee = site.call.childForFieldName('function');
   if (callee?.type !== 'func_literal') return isHarmlessCall(site.call, names);
-  const body = callee.childForFieldName('body');
-  const statements = body ? statementsOf(body) : [];
-  // A literal that only handles a panic (calls recover) or only releases harmless things.
-  if (callee.descendantsOfType('call_expression').some((call) => call?.childForFieldName('function')?.text === 'recover')) return true;
-  return statements.every((statement) => {
-    const call = statement.type === 'expression_statement' ? statement.namedChild(0) : null;
-    return call?.type === 'call_expression' && isHarmlessCall(call, names);
-  });
+  const calls = callee.descendantsOfType('call_expression').filter((call): call is Node => call !== null);
+  // A literal that only handles a panic (calls recover), or whose calls only
+  // release harmless things and report their errors (`if err := f.Close(); err != nil { log.Fatal(err) }`).
+  if (calls.some((call) => call.childForFieldName('function')?.text === 'recover')) return true;
+  return calls.every((call) => isHarmlessCall(call, names) || isExitCall(call, imports, names) || isPackageCall(call, 'log', loggingNames, imports, names) || isPackageCall(call, 'fmt', loggingNames, imports, names));
+}
+
+const loggingNames = ['Print', 'Printf', 'Println', 'Fprint', 'Fprintf', 'Fprintln', 'Errorf'];
+
+/** True when the deferred call is also made explicitly before the exit, in the exit's own block: it is done already. */
+function calledBeforeExit(site: DeferSite, exit: Node): boolean {
+  let statement: Node | null = exit;
+  while (statement && statement.parent?.type !== 'statement_list') statement = statement.parent;
+  if (!statement) return false;
+  const deferred = site.call.text;
+  return statementsOf(statement.parent as Node).some((earlier) => earlier.endIndex <= exit.startIndex && earlier.type === 'expression_statement' && earlier.namedChild(0)?.text === deferred);
 }
 
 function isExitCall(call: Node, imports: ImportNames, names: LocalNames | undefined): boolean {
@@ -182,12 +192,15 @@ export const deferExitSkipsDefers: Rule = {
       if (!names) continue;
       for (const call of ownDescendants(fn, 'call_expression')) {
         if (isInsideError(call) || !isExitCall(call, imports, names)) continue;
-        const skipped = registeredBefore(call, defers).filter((site) => !isHarmlessDefer(site, names, imports));
+        const skipped = registeredBefore(call, defers).filter((site) => !isHarmlessDefer(site, names, imports) && !calledBeforeExit(site, call));
         if (skipped.length === 0) continue;
+        // In a test, log.Fatal ends a run that has already failed; os.Exit (TestMain's `os.Exit(m.Run())`) ends every run.
+        const severity = isTestFile(context.filePath) && !isPackageCall(call, 'os', ['Exit'], imports, names) ? 'info' : undefined;
         const exit = call.childForFieldName('function')?.text ?? 'os.Exit';
         const calls = skipped.map((site) => `\`${deferredCallText(site.statement)}\``).join(', ');
         context.report({
           at: call,
+          severity,
           messageKey: 'skips',
           values: { exit, calls },
           related: skipped.map((site) => ({
