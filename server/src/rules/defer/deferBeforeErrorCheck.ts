@@ -2,7 +2,8 @@
 // defers a call on a value that is nil or invalid when the call failed
 // (`resp.Body.Close()` on a nil resp panics at return). Recognised only in
 // its literal shape: the defer right after the assignment, on the first
-// assigned variable, before the `if err != nil` that checks the same error.
+// assigned variable, before the `if err != nil` that checks the same error,
+// and only when that check does not use the value (a partial result).
 // The fix moves the defer below the check when the check's body always leaves.
 import type { Node } from 'web-tree-sitter';
 import type { Fix } from '../../engine/finding';
@@ -180,6 +181,9 @@ export const deferBeforeErrorCheck: Rule = {
         between ||= mentions(following, [matched.value], names);
       }
       if (!check) continue;
+      // The error path uses the value (reports or releases a partial result): it is valid along with the
+      // error, and the early defer releases it on purpose; moving it would leak on that path.
+      if (mentions(check.childForFieldName('consequence') ?? check, [matched.value], names)) continue;
       const values = { call: deferredCallText(site.statement), error: matched.error.name, value: matched.value.name };
       const fix = between ? undefined : moveFix(context, site.statement, check);
       context.report({
