@@ -184,6 +184,8 @@ export const receiveWithoutOk: Rule = {
         '\trun(job)',
         '}',
         '```',
+        '',
+        '**When it is deliberate.** A channel made anew in each iteration, sent to once and then closed, never yields a zero value and is not reported. If the loop stops some other way once the channel is closed, write `//goinsight:ignore channel/receive-without-ok reason` on the line or the line above.',
       ].join('\n'),
     },
     'zh-cn': {
@@ -211,6 +213,8 @@ export const receiveWithoutOk: Rule = {
         '\trun(job)',
         '}',
         '```',
+        '',
+        '**有意为之的情况。** 每次迭代都新建、只发送一次然后关闭的通道，永远不会收到零值，不会被报告。如果通道关闭后循环会通过别的方式结束，可以在该行或上一行写 `//goinsight:ignore channel/receive-without-ok 原因`。',
       ].join('\n'),
     },
   },

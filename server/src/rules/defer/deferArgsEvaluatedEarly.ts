@@ -157,6 +157,8 @@ export const deferArgsEvaluatedEarly: Rule = {
         'start := time.Now()',
         'defer func() { log.Printf("took %v", time.Since(start)) }()',
         '```',
+        '',
+        '**When it is deliberate.** Passing the current value on purpose is fine and not reported: a bare `time.Now()` argument records the start time (`defer track(time.Now(), "build")`), and a named result already set before the defer is meant as it is then (the same value just passed to `Lock`, say). For other deliberate cases, write `//goinsight:ignore defer/args-evaluated-early reason` on the line or the line above.',
       ].join('\n'),
     },
     'zh-cn': {
@@ -184,6 +186,8 @@ export const deferArgsEvaluatedEarly: Rule = {
         'start := time.Now()',
         'defer func() { log.Printf("took %v", time.Since(start)) }()',
         '```',
+        '',
+        '**有意为之的情况。** 有意传入当前值是正常的，不会被报告：直接传入的 `time.Now()` 记录的是开始时间（`defer track(time.Now(), "build")`）；在 defer 之前已经赋值的命名返回值，要的就是那时的值（比如刚传给 `Lock` 的同一个值）。其他有意为之的情况，可以在该行或上一行写 `//goinsight:ignore defer/args-evaluated-early 原因`。',
       ].join('\n'),
     },
   },

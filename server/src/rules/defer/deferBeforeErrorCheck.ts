@@ -129,6 +129,8 @@ export const deferBeforeErrorCheck: Rule = {
         '}',
         'defer resp.Body.Close()',
         '```',
+        '',
+        '**When it is deliberate.** Some calls return a usable value together with the error (a partial read) that must be released either way; when the error branch uses the value, that is assumed and nothing is reported. Moving the defer would then leak on the error path. For other deliberate cases, write `//goinsight:ignore defer/before-error-check reason` on the line or the line above.',
       ].join('\n'),
     },
     'zh-cn': {
@@ -160,6 +162,8 @@ export const deferBeforeErrorCheck: Rule = {
         '}',
         'defer resp.Body.Close()',
         '```',
+        '',
+        '**有意为之的情况。** 有些调用在返回错误的同时也返回一个可用的值（比如只读了一部分），无论成败都要释放它；如果错误分支里用到了这个值，就认为属于这种情况，不会报告。这时把 defer 挪到检查之后反而会在出错路径上泄漏。其他有意为之的情况，可以在该行或上一行写 `//goinsight:ignore defer/before-error-check 原因`。',
       ].join('\n'),
     },
   },

@@ -214,6 +214,8 @@ export const deferIgnoredCloseError: Rule = {
         '\treturn err',
         '}',
         '```',
+        '',
+        '**When it is deliberate.** A file synced with a checked `Sync()` after its last write, or never written at all, is not reported. It is a warning where the written data is the function\'s product (the function returns an `error`) or where a compressor\'s `Close` writes the last bytes; in tests, `main` and helpers that cannot report an error it is only info. To keep a plain `defer f.Close()` on purpose, write `//goinsight:ignore defer/ignored-close-error reason` on the line or the line above.',
       ].join('\n'),
     },
     'zh-cn': {
@@ -255,6 +257,8 @@ export const deferIgnoredCloseError: Rule = {
         '\treturn err',
         '}',
         '```',
+        '',
+        '**有意为之的情况。** 在最后一次写入之后用 `Sync()` 同步并检查了错误的文件，或者根本没写过的文件，不会被报告。当写入的数据是函数的产出（函数返回 `error`），或压缩器的 `Close` 要写出最后的字节时，这是警告；在测试、`main` 以及无法返回错误的辅助函数中只作为 info 报告。如果确实要保留简单的 `defer f.Close()`，可以在该行或上一行写 `//goinsight:ignore defer/ignored-close-error 原因`。',
       ].join('\n'),
     },
   },

@@ -296,6 +296,8 @@ export const deferInLoop: Rule = {
         '\t}()',
         '}',
         '```',
+        '',
+        '**When it is deliberate.** Sometimes every resource is meant to stay until the function returns: the values are kept for use after the loop (then nothing is reported), the loop walks a small fixed table, or the code is a test or `main` (reported only as info). If the deferred calls are meant to pile up, silence the finding with `//goinsight:ignore defer/in-loop reason` on its line or the line above.',
       ].join('\n'),
     },
     'zh-cn': {
@@ -335,6 +337,8 @@ export const deferInLoop: Rule = {
         '\t}()',
         '}',
         '```',
+        '',
+        '**有意为之的情况。** 有时本来就要把每个资源保留到函数返回：这些值在循环之后还要用（此时不会报告）、循环只遍历一张很小的固定表，或者代码在测试或 `main` 里（只作为 info 报告）。如果这些延迟调用本就该攒到最后，可以在该行或上一行写 `//goinsight:ignore defer/in-loop 原因` 来忽略。',
       ].join('\n'),
     },
   },

@@ -177,6 +177,8 @@ export const deferOrderHazard: Rule = {
         'defer f.Close()',
         'defer w.Flush()',
         '```',
+        '',
+        '**When it is deliberate.** A deferred literal that unlocks the mutex, does its work and locks it again is balanced and not reported. For another order that is meant, write `//goinsight:ignore defer/order-hazard reason` on the line or the line above.',
       ].join('\n'),
     },
     'zh-cn': {
@@ -208,6 +210,8 @@ export const deferOrderHazard: Rule = {
         'defer f.Close()',
         'defer w.Flush()',
         '```',
+        '',
+        '**有意为之的情况。** 延迟执行的函数字面量先解锁、做完工作再重新加锁，锁是平衡的，不会被报告。如果别的顺序是有意安排的，可以在该行或上一行写 `//goinsight:ignore defer/order-hazard 原因`。',
       ].join('\n'),
     },
   },

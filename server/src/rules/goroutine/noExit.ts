@@ -94,6 +94,8 @@ export const noExit: Rule = {
         '\t}',
         '}()',
         '```',
+        '',
+        '**When it is deliberate.** A goroutine meant to live as long as the process — started from `main` or `init`, anywhere in package `main`, or once through a `sync.Once` — is not reported. For another such daemon, write `//goinsight:ignore goroutine/no-exit reason` on the line or the line above.',
       ].join('\n'),
     },
     'zh-cn': {
@@ -130,6 +132,8 @@ export const noExit: Rule = {
         '\t}',
         '}()',
         '```',
+        '',
+        '**有意为之的情况。** 本来就要一直运行到进程结束的 goroutine——从 `main` 或 `init` 启动、位于 `main` 包中，或通过 `sync.Once` 只启动一次——不会被报告。其他这类常驻 goroutine，可以在该行或上一行写 `//goinsight:ignore goroutine/no-exit 原因`。',
       ].join('\n'),
     },
   },

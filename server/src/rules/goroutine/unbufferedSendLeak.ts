@@ -194,6 +194,8 @@ export const unbufferedSendLeak: Rule = {
         '// after',
         'ch := make(chan result, 1)',
         '```',
+        '',
+        '**When it is deliberate.** In a test whose competing case fails it (`t.Fatal`), the goroutine leaks only from a run that has already failed, so it is only info. If the leak cannot happen for a reason the code does not show, write `//goinsight:ignore goroutine/unbuffered-send-leak reason` on the line or the line above.',
       ].join('\n'),
     },
     'zh-cn': {
@@ -232,6 +234,8 @@ export const unbufferedSendLeak: Rule = {
         '// 修改后',
         'ch := make(chan result, 1)',
         '```',
+        '',
+        '**有意为之的情况。** 在测试中，如果与之竞争的 case 会让测试失败（`t.Fatal`），goroutine 只会在一次已经失败的运行里泄漏，因此只作为 info 报告。如果由于代码里看不出的原因泄漏不可能发生，可以在该行或上一行写 `//goinsight:ignore goroutine/unbuffered-send-leak 原因`。',
       ].join('\n'),
     },
   },
