@@ -63,6 +63,7 @@ test('defer/ignored-close-error: a function product or a compressor is a warning
   assert.equal(byFunction('save'), 'warning');
   assert.equal(byFunction('compress'), 'warning');
   assert.equal(byFunction('noErrorResult'), 'info');
+  assert.equal(byFunction('dumpForDebugging'), 'info');
   const inTest = await checkFixture('rules/defer/ignored-close-error/info_test.go', ['defer/ignored-close-error']);
   assert.deepEqual(inTest.findings.map((finding) => finding.severity), ['info']);
 });

@@ -77,6 +77,26 @@ const endingPackageCalls: ReadonlyMap<string, ReadonlySet<string>> = new Map([
 // loggers and test-suite helpers, which follow the convention.
 const endingMethods: ReadonlySet<string> = new Set(['Fatal', 'Fatalf', 'Fatalln', 'FailNow', 'Skip', 'Skipf', 'SkipNow']);
 
+// What marks a test failed without ending it: t.Error, t.Errorf, t.Fail.
+const failingMethods: ReadonlySet<string> = new Set(['Error', 'Errorf', 'Fail']);
+const testingTypes = /^(\*testing\.(T|B|F)|testing\.TB)$/;
+
+/**
+ * True when the call fails the running test: it ends it (t.Fatal…, see
+ * endsFunction) or marks it failed (t.Error…) on a parameter of type
+ * *testing.T/B/F or testing.TB of the function declaring the test.
+ */
+export function failsTest(call: Node): boolean {
+  if (endsFunction(call)) return true;
+  const callee = call.childForFieldName('function');
+  const operand = callee?.type === 'selector_expression' ? callee.childForFieldName('operand') : null;
+  if (!operand || operand.type !== 'identifier' || !failingMethods.has(callee?.childForFieldName('field')?.text ?? '')) return false;
+  const declaring = outermostFunction(call);
+  return (declaring?.childForFieldName('parameters')?.namedChildren ?? []).some(
+    (parameter) => testingTypes.test(parameter?.childForFieldName('type')?.text ?? '') && parameter?.childrenForFieldName('name').some((name) => name?.text === operand.text),
+  );
+}
+
 /**
  * True when the call never returns to the statement after it: panic,
  * os.Exit, log.Fatal*, runtime.Goexit, t.Fatal*, t.FailNow, t.Skip*,

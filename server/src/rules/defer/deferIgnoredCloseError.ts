@@ -85,6 +85,20 @@ function neverWritten(references: Node[]): boolean {
 }
 
 /**
+ * True when every write discards its error on purpose (`_, _ = io.Copy(f, r)`):
+ * the author does not care whether the data arrives (a troubleshooting dump).
+ */
+function writeErrorsDiscarded(references: Node[]): boolean {
+  const writes = references.filter((reference) => !nonWritingMethods.has(methodAt(reference) ?? ''));
+  return writes.length > 0 && writes.every((reference) => {
+    let statement: Node | null = reference;
+    while (statement && statement.parent?.type !== 'statement_list') statement = statement.parent;
+    const left = statement?.type === 'assignment_statement' ? statement.childForFieldName('left') : null;
+    return !!left && left.namedChildren.every((target) => target?.text === '_');
+  });
+}
+
+/**
  * The fsync idiom: the last use before the deferred Close is a checked
  * `Sync()`, so a failed write has already been reported.
  */
@@ -281,7 +295,7 @@ export const deferIgnoredCloseError: Rule = {
       // last bytes: those are warnings. Elsewhere (tests, main, helpers that cannot report) the loss is rarely read.
       const product = returnsError(site.fn);
       const compressor = !isPackageCall(origin, 'os', ['Create', 'CreateTemp', 'OpenFile'], imports, names);
-      const severity = !isTestOrProcessSetup(context.filePath, site.fn) && (product || compressor) ? undefined : 'info';
+      const severity = !isTestOrProcessSetup(context.filePath, site.fn) && (product || compressor) && !writeErrorsDiscarded(references) ? undefined : 'info';
       context.report({
         severity,
         at: site.statement,

@@ -11,7 +11,7 @@ import { isFullyVisible } from '../../syntax/channelVariables';
 import { contextNameAt } from '../../syntax/contextInScope';
 import { enclosingLoop, indentationAt } from '../../syntax/executionOrder';
 import { fileChannels, type FileChannels, type FunctionChannels } from '../../syntax/fileChannels';
-import { endsFunction, isTestFile } from '../../syntax/functionContext';
+import { failsTest, isTestFile } from '../../syntax/functionContext';
 import { enclosingFunction, functionDisplayName } from '../../syntax/functions';
 import { readsFunctions, type Rule } from '../rule';
 import type { RuleContext } from '../ruleContext';
@@ -56,9 +56,9 @@ function escapeWithoutReceive(channel: ChannelVariable, goStatement: Node, recei
   return returns[0] ? { node: returns[0], kind: 'earlyReturn' } : null;
 }
 
-/** In a test, a competing case that fails it (t.Fatal…): the goroutine leaks only from a run already failed. */
+/** In a test, a competing case that fails it (t.Fatal, t.Error…): the goroutine leaks only from a run already failed. */
 function failsTheTest(context: RuleContext, escape: Escape): boolean {
-  return isTestFile(context.filePath) && escape.node.descendantsOfType('call_expression').some((call) => call !== null && endsFunction(call));
+  return isTestFile(context.filePath) && escape.node.descendantsOfType('call_expression').some((call) => call !== null && failsTest(call));
 }
 
 function bufferFix(context: RuleContext, channel: ChannelVariable): Fix | null {
