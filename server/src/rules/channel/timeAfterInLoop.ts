@@ -130,7 +130,7 @@ function hoistFixes(context: RuleContext, names: LocalNames, call: Node, select:
 export const timeAfterInLoop: Rule = {
   id: 'channel/time-after-in-loop',
   category: 'channel',
-  defaultSeverity: 'warning',
+  defaultSeverity: 'info',
   presentation: 'diagnostic',
   documentation: 'https://pkg.go.dev/time#After',
   text: {
@@ -250,8 +250,9 @@ export const timeAfterInLoop: Rule = {
         at: site.call,
         messageKey: leaks ? 'leaks' : others === 'busy' ? 'restarts' : 'idle',
         values: { version: context.goVersion ?? '' },
-        // An idle timeout restarted by the very events it times is usually the intent.
-        severity: !leaks && others === 'event' ? 'info' : undefined,
+        // An idle timeout restarted by the very events it times is usually the intent (info);
+        // a timeout that may never fire, or timers piling up before Go 1.23, is a warning.
+        severity: leaks || others === 'busy' ? 'warning' : undefined,
         fixes: alone ? hoistFixes(context, site.names, site.call, site.select, site.loop) : [],
       });
     }
