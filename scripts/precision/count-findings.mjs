@@ -31,12 +31,15 @@ for (const { report } of runs) {
   }
 }
 
-console.log('| repository | files | lines | findings | in tests | warning+error |');
-console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
+// Hints are annotations (the defer order), not problems: counted apart.
+const isLoud = (finding) => finding.severity === 'warning' || finding.severity === 'error';
+console.log('| repository | files | lines | warning+error | of which in tests | info | hints |');
+console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
 for (const { name, report } of runs) {
   const own = report.findings.filter((finding) => finding.source === 'goinsight');
-  const loud = own.filter((finding) => finding.severity === 'warning' || finding.severity === 'error').length;
-  console.log(`| ${name} | ${report.stats.files} | ${report.stats.lines} | ${own.length} | ${own.filter(isTest).length} | ${loud} |`);
+  const loud = own.filter(isLoud);
+  const count = (severity) => own.filter((finding) => finding.severity === severity).length;
+  console.log(`| ${name} | ${report.stats.files} | ${report.stats.lines} | ${loud.length} | ${loud.filter(isTest).length} | ${count('info')} | ${count('hint')} |`);
 }
 console.log('');
 console.log(`| rule | non-test | test | ${severities.join(' | ')} |`);
