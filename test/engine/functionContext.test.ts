@@ -33,6 +33,11 @@ func TestParse(t *testing.T) {
 	runtime.Goexit()
 	panic("x")
 	recover()
+	t.Skip("x")
+	it.Skip()
+	t.Run("sub", func(st *testing.T) {
+		st.Error("z")
+	})
 }
 func Testing() {}
 func Test_under(t *testing.T) {}
@@ -60,16 +65,17 @@ async function parsed() {
   return { tree, functions, calls };
 }
 
-test('endsFunction: panic, os.Exit, log.Fatal (through an alias), Goexit, t.Fatal, require.FailNow, other loggers Fatal', async () => {
+test('endsFunction: panic, os.Exit, log.Fatal (through an alias), Goexit, t.Fatal, t.Skip, require.FailNow, other loggers Fatal; not Skip of another type', async () => {
   const { calls } = await parsed();
   const ending = [...calls.keys()].filter((text) => endsFunction(calls.get(text) as Node));
-  assert.deepEqual(ending, ['t.Fatalf("x")', 'require.FailNow(t, "x")', 'l.Fatal("x")', 'logrus.Fatalf("x")', 'os.Exit(1)', 'runtime.Goexit()', 'panic("x")']);
+  assert.deepEqual(ending, ['t.Fatalf("x")', 'require.FailNow(t, "x")', 'l.Fatal("x")', 'logrus.Fatalf("x")', 'os.Exit(1)', 'runtime.Goexit()', 'panic("x")', 't.Skip("x")']);
 });
 
 test('failsTest: ending calls and t.Error on a *testing.T parameter, not err.Error() or a string named t', async () => {
   const { calls, functions } = await parsed();
   assert.equal(failsTest(calls.get('t.Error("x")') as Node), true);
   assert.equal(failsTest(calls.get('err.Error()') as Node), false);
+  assert.equal(failsTest(calls.get('st.Error("z")') as Node), true);
   const helperCall = (functions.get('helper') as Node).descendantsOfType('call_expression')[0] as Node;
   assert.equal(failsTest(helperCall), false);
 });

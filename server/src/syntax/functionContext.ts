@@ -4,7 +4,7 @@
 // a hazard in library code is often deliberate in these places, so rules
 // weigh their findings by it; one answer here keeps them consistent.
 import type { Node } from 'web-tree-sitter';
-import { perRoot } from './functions';
+import { enclosingFunction, perRoot } from './functions';
 import { importNames } from './imports';
 import { outermostFunction } from './localNames';
 
@@ -72,29 +72,36 @@ const endingPackageCalls: ReadonlyMap<string, ReadonlySet<string>> = new Map([
   ['github.com/stretchr/testify/require', new Set(['Fail', 'FailNow', 'Failf'])],
 ]);
 
-// Methods that end the goroutine whatever the receiver: testing.T/B/F and
-// testing.TB's Fatal/FailNow/Skip family, and the same names on log-style
-// loggers and test-suite helpers, which follow the convention.
-const endingMethods: ReadonlySet<string> = new Set(['Fatal', 'Fatalf', 'Fatalln', 'FailNow', 'Skip', 'Skipf', 'SkipNow']);
-
+// Methods that end the goroutine whatever the receiver: testing.T/B/F's
+// Fatal family and FailNow, and the same names on loggers and test-suite
+// helpers, which follow the convention.
+const endingMethods: ReadonlySet<string> = new Set(['Fatal', 'Fatalf', 'Fatalln', 'FailNow']);
+// Names other types use too (an iterator's Skip): ending only on a testing receiver.
+const endingTestingMethods: ReadonlySet<string> = new Set(['Skip', 'Skipf', 'SkipNow']);
 // What marks a test failed without ending it: t.Error, t.Errorf, t.Fail.
 const failingMethods: ReadonlySet<string> = new Set(['Error', 'Errorf', 'Fail']);
 const testingTypes = /^(\*testing\.(T|B|F)|testing\.TB)$/;
 
+/** True when the identifier names a parameter of type *testing.T/B/F or testing.TB of an enclosing function (the nearest that declares it). */
+function isTestingParameter(identifier: Node): boolean {
+  for (let fn = enclosingFunction(identifier); fn; fn = enclosingFunction(fn)) {
+    for (const parameter of fn.childForFieldName('parameters')?.namedChildren ?? []) {
+      if (parameter?.childrenForFieldName('name').some((name) => name?.text === identifier.text)) return testingTypes.test(parameter.childForFieldName('type')?.text ?? '');
+    }
+  }
+  return false;
+}
+
 /**
  * True when the call fails the running test: it ends it (t.Fatal…, see
  * endsFunction) or marks it failed (t.Error…) on a parameter of type
- * *testing.T/B/F or testing.TB of the function declaring the test.
+ * *testing.T/B/F or testing.TB.
  */
 export function failsTest(call: Node): boolean {
   if (endsFunction(call)) return true;
   const callee = call.childForFieldName('function');
   const operand = callee?.type === 'selector_expression' ? callee.childForFieldName('operand') : null;
-  if (!operand || operand.type !== 'identifier' || !failingMethods.has(callee?.childForFieldName('field')?.text ?? '')) return false;
-  const declaring = outermostFunction(call);
-  return (declaring?.childForFieldName('parameters')?.namedChildren ?? []).some(
-    (parameter) => testingTypes.test(parameter?.childForFieldName('type')?.text ?? '') && parameter?.childrenForFieldName('name').some((name) => name?.text === operand.text),
-  );
+  return operand?.type === 'identifier' && failingMethods.has(callee?.childForFieldName('field')?.text ?? '') && isTestingParameter(operand);
 }
 
 /**
@@ -114,6 +121,7 @@ export function endsFunction(call: Node): boolean {
     const importPath = importNames(call.tree.rootNode).get(operand.text);
     // Other logging packages (logrus, klog…) follow log's convention: Fatal exits.
     if (importPath !== undefined) return endingPackageCalls.get(importPath)?.has(field) ?? /^Fatal(f|ln)?$/.test(field);
+    if (endingTestingMethods.has(field)) return isTestingParameter(operand);
   }
   return endingMethods.has(field);
 }
