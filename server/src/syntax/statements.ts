@@ -16,6 +16,13 @@ export function enclosingStatementList(statement: Node): Node | null {
   return statement.parent?.type === 'statement_list' ? statement.parent : null;
 }
 
+/** The statement (a direct child of a statement_list) that contains the node, if any. */
+export function enclosingStatement(node: Node): Node | null {
+  let current: Node | null = node;
+  while (current && current.parent?.type !== 'statement_list') current = current.parent;
+  return current;
+}
+
 /** The statements after this one in the same list. */
 export function followingStatements(statement: Node): Node[] {
   const list = enclosingStatementList(statement);

@@ -13,6 +13,7 @@ import { deferSites, type DeferSite } from '../../syntax/defers';
 import { enclosingFunction, ownDescendants } from '../../syntax/functions';
 import { importNames, type ImportNames } from '../../syntax/imports';
 import { LocalNamesCache, type LocalDeclaration, type LocalNames } from '../../syntax/localNames';
+import { enclosingStatement } from '../../syntax/statements';
 import type { Rule } from '../rule';
 import type { RuleContext } from '../ruleContext';
 
@@ -61,9 +62,7 @@ function laterWrites(declaration: LocalDeclaration, site: DeferSite, names: Loca
 function assignedBefore(declaration: LocalDeclaration, site: DeferSite, names: LocalNames): boolean {
   return names.writes(declaration).some((write) => {
     if (write.identifier.endIndex > site.statement.startIndex) return false;
-    let statement: Node | null = write.identifier;
-    while (statement && statement.parent?.type !== 'statement_list') statement = statement.parent;
-    const list = statement?.parent;
+    const list = enclosingStatement(write.identifier)?.parent;
     return !!list && list.startIndex <= site.statement.startIndex && site.statement.endIndex <= list.endIndex;
   });
 }

@@ -4,15 +4,16 @@
 // (flushing, removing temp files, stopping a profile, closing a compressor…):
 // unlocking, cancelling, or closing a plain file is lost harmlessly, so those
 // alone stay quiet, and so do panic handlers and calls already made by hand
-// before the exit. In tests, log.Fatal ends a failed run: info. runtime.Goexit is not included: it does run deferred calls.
+// before the exit. In tests an exit ends a failed run (info), except in
+// TestMain. runtime.Goexit is not included: it does run deferred calls.
 import type { Node } from 'web-tree-sitter';
 import { isPackageCall, methodCall, rootIdentifier, statementCall } from '../../syntax/calls';
 import { deferSites, type DeferSite } from '../../syntax/defers';
 import { descendantsSpelling, functionNodeTypes, isInsideError, ownDescendants } from '../../syntax/functions';
-import { isTestFile } from '../../syntax/functionContext';
+import { isTestFile, testEntryKind } from '../../syntax/functionContext';
 import { importNames, type ImportNames } from '../../syntax/imports';
 import { LocalNamesCache, type LocalNames } from '../../syntax/localNames';
-import { statementsOf } from '../../syntax/statements';
+import { enclosingStatement, statementsOf } from '../../syntax/statements';
 import type { Rule } from '../rule';
 import { deferredCallText } from './deferOrder';
 
@@ -70,11 +71,10 @@ const loggingNames = ['Print', 'Printf', 'Println', 'Fprint', 'Fprintf', 'Fprint
 
 /** True when the deferred call is also made explicitly before the exit, in the exit's own block: it is done already. */
 function calledBeforeExit(site: DeferSite, exit: Node): boolean {
-  let statement: Node | null = exit;
-  while (statement && statement.parent?.type !== 'statement_list') statement = statement.parent;
-  if (!statement) return false;
+  const list = enclosingStatement(exit)?.parent;
+  if (!list) return false;
   const deferred = site.call.text;
-  return statementsOf(statement.parent as Node).some((earlier) => earlier.endIndex <= exit.startIndex && earlier.type === 'expression_statement' && earlier.namedChild(0)?.text === deferred);
+  return statementsOf(list).some((earlier) => earlier.endIndex <= exit.startIndex && earlier.type === 'expression_statement' && earlier.namedChild(0)?.text === deferred);
 }
 
 function isExitCall(call: Node, imports: ImportNames, names: LocalNames | undefined): boolean {
@@ -198,8 +198,9 @@ export const deferExitSkipsDefers: Rule = {
         if (isInsideError(call) || !isExitCall(call, imports, names)) continue;
         const skipped = registeredBefore(call, defers).filter((site) => !isHarmlessDefer(site, names, imports) && !calledBeforeExit(site, call));
         if (skipped.length === 0) continue;
-        // In a test, log.Fatal ends a run that has already failed; os.Exit (TestMain's `os.Exit(m.Run())`) ends every run.
-        const severity = isTestFile(context.filePath) && !isPackageCall(call, 'os', ['Exit'], imports, names) ? 'info' : undefined;
+        // In a test, an exit ends a run that has already failed (or a helper process); in TestMain
+        // (`os.Exit(m.Run())`) it ends every run.
+        const severity = isTestFile(context.filePath) && testEntryKind(fn) !== 'main' ? 'info' : undefined;
         const exit = call.childForFieldName('function')?.text ?? 'os.Exit';
         const calls = skipped.map((site) => `\`${deferredCallText(site.statement)}\``).join(', ');
         context.report({

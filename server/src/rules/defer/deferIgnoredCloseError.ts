@@ -15,6 +15,7 @@ import { deferSites, lineIndentOf, type DeferSite } from '../../syntax/defers';
 import { isTestOrProcessSetup } from '../../syntax/functionContext';
 import { importNames, type ImportNames } from '../../syntax/imports';
 import { LocalNamesCache, type LocalDeclaration, type LocalNames } from '../../syntax/localNames';
+import { enclosingStatement } from '../../syntax/statements';
 import type { Rule } from '../rule';
 import type { RuleContext } from '../ruleContext';
 
@@ -91,8 +92,7 @@ function neverWritten(references: Node[]): boolean {
 function writeErrorsDiscarded(references: Node[]): boolean {
   const writes = references.filter((reference) => !nonWritingMethods.has(methodAt(reference) ?? ''));
   return writes.length > 0 && writes.every((reference) => {
-    let statement: Node | null = reference;
-    while (statement && statement.parent?.type !== 'statement_list') statement = statement.parent;
+    const statement = enclosingStatement(reference);
     const left = statement?.type === 'assignment_statement' ? statement.childForFieldName('left') : null;
     return !!left && left.namedChildren.every((target) => target?.text === '_');
   });
