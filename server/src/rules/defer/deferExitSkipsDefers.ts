@@ -132,7 +132,7 @@ export const deferExitSkipsDefers: Rule = {
         '}',
         '```',
         '',
-        '**When it is deliberate.** In a test, `log.Fatal` ends a run that has already failed, so it is only info; `os.Exit(m.Run())` in `TestMain` after a `defer` stays a warning, because it skips the cleanup on every run. A cleanup already called by hand just before the exit is not reported. If losing the deferred work is acceptable, write `//goinsight:ignore defer/exit-skips-defers reason` on the line or the line above.',
+        '**When it is deliberate.** In a test, `log.Fatal` ends a run that has already failed and `os.Exit` in a helper process ends only that child, so both are only info; `os.Exit(m.Run())` in `TestMain` after a `defer` stays a warning, because it skips the cleanup on every run. A cleanup already called by hand just before the exit is not reported. If losing the deferred work is acceptable, write `//goinsight:ignore defer/exit-skips-defers reason` on the line or the line above.',
       ].join('\n'),
     },
     'zh-cn': {
@@ -170,7 +170,7 @@ export const deferExitSkipsDefers: Rule = {
         '}',
         '```',
         '',
-        '**有意为之的情况。** 在测试中，`log.Fatal` 结束的是一次已经失败的运行，所以只作为 info 报告；而 `TestMain` 里在 `defer` 之后调用 `os.Exit(m.Run())` 仍是警告，因为每次运行都会跳过清理。在退出前已经手动调用过的清理不会被报告。如果丢掉这些延迟工作可以接受，可以在该行或上一行写 `//goinsight:ignore defer/exit-skips-defers 原因`。',
+        '**有意为之的情况。** 在测试中，`log.Fatal` 结束的是一次已经失败的运行，辅助子进程里的 `os.Exit` 也只结束那个子进程，所以两者都只作为 info 报告；而 `TestMain` 里在 `defer` 之后调用 `os.Exit(m.Run())` 仍是警告，因为每次运行都会跳过清理。在退出前已经手动调用过的清理不会被报告。如果丢掉这些延迟工作可以接受，可以在该行或上一行写 `//goinsight:ignore defer/exit-skips-defers 原因`。',
       ].join('\n'),
     },
   },
