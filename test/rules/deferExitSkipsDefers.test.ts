@@ -26,3 +26,9 @@ test('defer/exit-skips-defers: the skipped calls are listed with the enumeration
   const messages = result.findings.map((finding) => finding.message);
   assert.ok(messages.some((message) => message.includes('`w.Flush()`、`os.RemoveAll(dir)`')), messages.join('\n'));
 });
+
+test('defer/exit-skips-defers: in tests an exit is info, but os.Exit in TestMain stays a warning', async () => {
+  const { findings, lines } = await checkFixture('rules/defer/exit-skips-defers/exit_test.go', [rule]);
+  const severities = findings.map((finding) => `${lines.lineText(finding.range.start.line).trim().split('(')[0]} ${finding.severity}`);
+  assert.deepEqual(severities, ['log.Fatal info', 'os.Exit warning', 'os.Exit info']);
+});

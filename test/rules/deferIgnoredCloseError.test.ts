@@ -50,3 +50,20 @@ test('defer/ignored-close-error fix: none when the function returns no error', a
   const { finding } = await findingOn(positive, rule, 'want "is discarded"');
   assert.deepEqual(finding.fixes, []);
 });
+
+test('defer/ignored-close-error: a function product or a compressor is a warning; helpers that cannot report and tests are info', async () => {
+  const { findings, lines } = await checkFixture('rules/defer/ignored-close-error/positive.go', ['defer/ignored-close-error']);
+  const byFunction = (name: string) => {
+    const line = lines.lineText.bind(lines);
+    return findings.find((finding) => {
+      for (let row = finding.range.start.line; row >= 0; row--) if (line(row).startsWith('func ')) return line(row).startsWith(`func ${name}(`);
+      return false;
+    })?.severity;
+  };
+  assert.equal(byFunction('save'), 'warning');
+  assert.equal(byFunction('compress'), 'warning');
+  assert.equal(byFunction('noErrorResult'), 'info');
+  assert.equal(byFunction('dumpForDebugging'), 'info');
+  const inTest = await checkFixture('rules/defer/ignored-close-error/info_test.go', ['defer/ignored-close-error']);
+  assert.deepEqual(inTest.findings.map((finding) => finding.severity), ['info']);
+});

@@ -107,3 +107,16 @@ test('defer/in-loop fix: `continue label` of the wrapped loop becomes return and
   );
   assert.deepEqual(await parseErrors(fixed), []);
 });
+
+test('defer/in-loop: unknown-length loops that acquire per iteration are warnings', async () => {
+  const { findings } = await checkFixture('rules/defer/in-loop/positive.go', [rule]);
+  assert.deepEqual(new Set(findings.map((finding) => finding.severity)), new Set(['warning']));
+});
+
+test('defer/in-loop: constant loops, rollbacks, tests and main are info', async () => {
+  for (const fixture of ['info.go', 'info_test.go', 'main/main.go']) {
+    const { findings } = await checkFixture(`rules/defer/in-loop/${fixture}`, [rule]);
+    assert.ok(findings.length > 0, fixture);
+    assert.deepEqual(new Set(findings.map((finding) => finding.severity)), new Set(['info']), fixture);
+  }
+});

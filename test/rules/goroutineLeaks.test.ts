@@ -125,6 +125,7 @@ test('goroutine/range-never-closed: fix closes in the owner when the owner is th
 test('goroutine/no-exit: endless loops without a way out', async () => {
   await checkFixture('rules/goroutine/no-exit/positive.go', ['goroutine/no-exit']);
   await checkFixture('rules/goroutine/no-exit/negative.go', ['goroutine/no-exit']);
+  await checkFixture('rules/goroutine/no-exit/daemon/main.go', ['goroutine/no-exit']);
 });
 
 test('goroutine/no-exit: fix adds a ctx.Done() case when ctx is in scope', async () => {

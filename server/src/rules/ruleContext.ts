@@ -4,7 +4,7 @@
 // run) a view of only the declarations to re-analyze; `wholeTree` is always
 // the whole file, for the rules that read other declarations.
 import type { Node, Tree } from 'web-tree-sitter';
-import type { Finding, Fix, InlayLabel, Presentation, Range, RelatedLocation } from '../engine/finding';
+import type { Finding, Fix, InlayLabel, Presentation, Range, RelatedLocation, Severity } from '../engine/finding';
 import { LineIndex } from '../engine/lineIndex';
 import { markLine } from '../engine/lineReferences';
 import { FileDeclarations } from '../syntax/fileDeclarations';
@@ -21,6 +21,12 @@ export interface ReportOptions {
   inlay?: InlayLabel;
   /** Overrides the rule's presentation for this finding (e.g. hover-only context). */
   presentation?: Presentation;
+  /**
+   * Overrides the rule's default severity for this finding, when its context
+   * makes it less serious (a test, package main); the user's per-rule setting
+   * still wins over both.
+   */
+  severity?: Severity;
 }
 
 export class RuleContext {
@@ -85,7 +91,7 @@ export class RuleContext {
     this.findings.push({
       rule: rule.id,
       category: rule.category,
-      severity: rule.defaultSeverity,
+      severity: options.severity ?? rule.defaultSeverity,
       presentation: options.presentation ?? rule.presentation,
       range,
       message: this.message(options.messageKey, options.values),

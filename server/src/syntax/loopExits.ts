@@ -3,11 +3,11 @@
 // runtime.Goexit, t.Fatal…). Nested function literals do not count: their
 // returns leave the literal, not the loop.
 import type { Node } from 'web-tree-sitter';
+import { endsFunction } from './functionContext';
 import { enclosingFunction } from './functions';
 
 const breakableTypes: ReadonlySet<string> = new Set(['for_statement', 'expression_switch_statement', 'type_switch_statement', 'select_statement']);
 
-const exitingCall = /^(panic|os\.Exit|log\.(Fatal|Fatalf|Fatalln|Panic|Panicf|Panicln)|runtime\.Goexit|\w+\.(Fatal|Fatalf|FailNow|Skip|Skipf|SkipNow))$/;
 
 function loopLabel(loop: Node): string | undefined {
   return loop.parent?.type === 'labeled_statement' ? loop.parent.childForFieldName('label')?.text : undefined;
@@ -39,7 +39,7 @@ export function loopCanExit(loop: Node): boolean {
       case 'break_statement':
         return breakTarget(node)?.id === loop.id;
       default:
-        return exitingCall.test(node.childForFieldName('function')?.text ?? '');
+        return endsFunction(node);
     }
   });
 }

@@ -3,6 +3,7 @@
 // goto, break/continue). tree-sitter-go wraps the statements of a block or a
 // case clause in a statement_list node.
 import type { Node } from 'web-tree-sitter';
+import { endsFunction } from './functionContext';
 
 export function statementsOf(container: Node): Node[] {
   const list = container.type === 'statement_list' ? container : container.namedChildren.find((child) => child?.type === 'statement_list');
@@ -13,6 +14,13 @@ export function statementsOf(container: Node): Node[] {
 /** The statement_list a statement sits in directly, if any. */
 export function enclosingStatementList(statement: Node): Node | null {
   return statement.parent?.type === 'statement_list' ? statement.parent : null;
+}
+
+/** The statement (a direct child of a statement_list) that contains the node, if any. */
+export function enclosingStatement(node: Node): Node | null {
+  let current: Node | null = node;
+  while (current && current.parent?.type !== 'statement_list') current = current.parent;
+  return current;
 }
 
 /** The statements after this one in the same list. */
@@ -36,7 +44,7 @@ export function nextStatement(statement: Node): Node | null {
 
 /**
  * True when control cannot fall through the statement: return, goto,
- * break/continue, `panic(…)`, or a block/if-else whose every path ends so.
+ * break/continue, a call that ends the function (syntax/functionContext), or a block/if-else whose every path ends so.
  * Bounded: looks at most `depth` nested blocks deep.
  */
 export function isTerminating(statement: Node, depth = 8): boolean {
@@ -48,8 +56,7 @@ export function isTerminating(statement: Node, depth = 8): boolean {
       return true;
     case 'expression_statement': {
       const call = statement.namedChild(0);
-      const callee = call?.type === 'call_expression' ? call.childForFieldName('function') : null;
-      return callee?.type === 'identifier' && callee.text === 'panic';
+      return call !== null && endsFunction(call);
     }
     case 'block': {
       const statements = statementsOf(statement);

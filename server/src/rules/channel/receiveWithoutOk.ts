@@ -2,8 +2,9 @@
 // endless loop, on a channel that another goroutine closes. Once closed, the
 // receive succeeds at once with the zero value on every iteration: the loop
 // spins and processes zeros. Loops that test the value (a nil or sentinel
-// check) are left alone. Fixes: `for v := range ch` when the receive opens
-// the loop, or `v, ok := <-ch` with a check that leaves the loop.
+// check) and channels made anew in each iteration are left alone. Fixes:
+// `for v := range ch` when the receive opens the loop, or `v, ok := <-ch`
+// with a check that leaves the loop.
 import type { Node } from 'web-tree-sitter';
 import type { Fix } from '../../engine/finding';
 import { unparenthesize } from '../../syntax/calls';
@@ -118,6 +119,10 @@ function commaOkFix(context: RuleContext, fn: FunctionChannels, receive: ValueRe
   };
 }
 
+function isInside(node: Node, container: Node): boolean {
+  return container.startIndex <= node.startIndex && node.endIndex <= container.endIndex;
+}
+
 function checkChannel(context: RuleContext, fn: FunctionChannels, channel: ChannelVariable): void {
   if (channel.writes.length > 0 || channel.origin.kind === 'nil') return;
   const closes = channel.uses.filter((use) => use.operation === 'close');
@@ -128,6 +133,8 @@ function checkChannel(context: RuleContext, fn: FunctionChannels, channel: Chann
     const receive = valueReceive(use);
     const loop = receive ? enclosingLoop(receive.statement) : null;
     if (!receive || !loop || !isInfiniteLoop(loop)) continue;
+    // A channel made inside the loop is a fresh one per iteration: the receive never sees it closed twice.
+    if (isInside(channel.declaration.identifier, loop)) continue;
     // The close must come from another goroutine while this loop runs.
     const closer = closes.find((close) => close.fn.id !== use.fn.id);
     if (!closer) continue;
@@ -177,6 +184,8 @@ export const receiveWithoutOk: Rule = {
         '\trun(job)',
         '}',
         '```',
+        '',
+        '**When it is deliberate.** A channel made anew in each iteration, sent to once and then closed, never yields a zero value and is not reported. If the loop stops some other way once the channel is closed, write `//goinsight:ignore channel/receive-without-ok reason` on the line or the line above.',
       ].join('\n'),
     },
     'zh-cn': {
@@ -204,6 +213,8 @@ export const receiveWithoutOk: Rule = {
         '\trun(job)',
         '}',
         '```',
+        '',
+        '**有意为之的情况。** 每次迭代都新建、只发送一次然后关闭的通道，永远不会收到零值，不会被报告。如果通道关闭后循环会通过别的方式结束，可以在该行或上一行写 `//goinsight:ignore channel/receive-without-ok 原因`。',
       ].join('\n'),
     },
   },

@@ -2,8 +2,10 @@
 // in a loop creates a new timer on every iteration. Before Go 1.23 each timer
 // stayed alive until it fired (memory grows with the event rate); since 1.23
 // the garbage is collected, but the timeout still restarts whenever another
-// case fires, so it is an idle timeout, not a deadline. The quick fix hoists a
-// single time.NewTimer out of the loop (one deadline for the whole loop).
+// case fires, so it is an idle timeout, not a deadline. That is usually the
+// intent (info); it is a warning when a ticker or a default case can keep it
+// from ever firing. Two quick fixes keep one meaning each: an idle timeout
+// with one timer reset per event, or one deadline for the whole loop.
 import type { Node } from 'web-tree-sitter';
 import type { Fix } from '../../engine/finding';
 import { callArguments, isPackageCall } from '../../syntax/calls';
@@ -13,7 +15,7 @@ import { descendantsSpelling, isInsideError } from '../../syntax/functions';
 import { isGoOlderThan } from '../../syntax/goVersion';
 import { importNames } from '../../syntax/imports';
 import type { LocalNames } from '../../syntax/localNames';
-import { isTerminating, statementsOf } from '../../syntax/statements';
+import { followingStatements, isTerminating, statementsOf } from '../../syntax/statements';
 import type { Rule } from '../rule';
 import type { RuleContext } from '../ruleContext';
 
@@ -27,19 +29,65 @@ function selectOfCase(call: Node): Node | null {
   return communicationCase?.type === 'communication_case' ? communicationCase.parent : null;
 }
 
-/** True when some other case of the select ends without leaving the loop, so the timer is created again. */
-function anotherCaseLoopsBack(call: Node): boolean {
+/** The receive operand of a communication case (`<-x` in `case v := <-x:`), if it is one. */
+function receivedFrom(communicationCase: Node): Node | null {
+  const communication = communicationCase.childForFieldName('communication');
+  const receive = communication?.type === 'receive_statement' ? communication.childForFieldName('right') : null;
+  return receive?.type === 'unary_expression' && receive.childForFieldName('operator')?.text === '<-' ? receive.childForFieldName('operand') : null;
+}
+
+/**
+ * What the other cases of the select do to the timeout: `none` when every one
+ * leaves the loop (the timer is then only a sleep), `busy` when one can fire
+ * again and again without waiting (a default, a ticker), so the timeout may
+ * never expire, `event` when the timeout restarts with every event of
+ * another case: an idle timeout.
+ */
+function otherCases(call: Node): 'none' | 'event' | 'busy' {
   const select = selectOfCase(call);
   const ownCase = call.parent?.parent?.parent;
-  if (!select) return false;
-  return select.namedChildren.some((child) => {
-    if (!child || child.id === ownCase?.id || (child.type !== 'communication_case' && child.type !== 'default_case')) return false;
+  if (!select) return 'none';
+  let answer: 'none' | 'event' | 'busy' = 'none';
+  for (const child of select.namedChildren) {
+    if (!child || child.id === ownCase?.id || (child.type !== 'communication_case' && child.type !== 'default_case')) continue;
     const statements = statementsOf(child);
     const last = statements[statements.length - 1];
     // `continue` and an unlabeled `break` (which only leaves the select) come back round.
     const loopsBack = !last || !isTerminating(last) || last.type === 'continue_statement' || (last.type === 'break_statement' && !last.namedChildren.some((c) => c?.type === 'label_name'));
-    return loopsBack;
-  });
+    if (!loopsBack) continue;
+    if (child.type === 'default_case') return 'busy';
+    const channel = receivedFrom(child);
+    // A context's Done channel fires once, and the loop must then stop some other way (its head checks ctx.Err()).
+    if (channel && /\.Done\(\)$/.test(channel.text)) continue;
+    if (channel && isTicker(channel)) return 'busy';
+    answer = 'event';
+  }
+  return answer;
+}
+
+/** `ticker.C`, `time.Tick(d)`: a channel that fires on its own, periodically. */
+function isTicker(channel: Node): boolean {
+  if (channel.type === 'call_expression') return /^\w+\.Tick$/.test(channel.childForFieldName('function')?.text ?? '');
+  return channel.type === 'selector_expression' && channel.childForFieldName('field')?.text === 'C' && /tick/i.test(channel.childForFieldName('operand')?.text ?? '');
+}
+
+/** True when the loop can run many times: `for {}` or `for cond {}`; a counted or ranged loop is bounded by its data. */
+function isOpenEndedLoop(loop: Node): boolean {
+  if (isInfiniteLoop(loop)) return true;
+  return loop.type === 'for_statement' && !loop.namedChildren.some((child) => child?.type === 'for_clause' || child?.type === 'range_clause');
+}
+
+/** True when every path from the select to the next iteration returns first: the select runs at most once per call. */
+function runsOncePerCall(select: Node, loop: Node): boolean {
+  const body = loop.childForFieldName('body');
+  for (let current: Node | null = select; current && current.id !== body?.id; current = current.parent) {
+    if (current.parent?.type !== 'statement_list') continue;
+    for (const following of followingStatements(current)) {
+      if (following.type === 'continue_statement' || following.type === 'break_statement') return false;
+      if (isTerminating(following)) return true;
+    }
+  }
+  return false;
 }
 
 function unusedName(root: Node): string | undefined {
@@ -47,34 +95,42 @@ function unusedName(root: Node): string | undefined {
   return ['timer', 'timeout', 'deadline'].find((name) => !used.has(name));
 }
 
-function hoistFix(context: RuleContext, names: LocalNames, call: Node, loop: Node): Fix | null {
+/**
+ * The two rewrites, each keeping one meaning: a single deadline for the whole
+ * loop (the timer is made once and never restarted), or the idle timeout the
+ * code has now (one timer, reset each time the select is entered). The reset
+ * alone is exact only since Go 1.23, when Reset guarantees no stale tick.
+ */
+function hoistFixes(context: RuleContext, names: LocalNames, call: Node, select: Node, loop: Node): Fix[] {
   // Arguments must mean the same thing before the loop: no names declared inside it.
   const argumentNames = callArguments(call).flatMap((argument) => [argument, ...argument.descendantsOfType('identifier').filter((n): n is Node => n !== null)]);
   for (const identifier of argumentNames) {
     if (identifier.type !== 'identifier') continue;
     const declaration = names.resolve(identifier);
-    if (declaration && declaration.identifier.startIndex >= loop.startIndex && declaration.identifier.endIndex <= loop.endIndex) return null;
+    if (declaration && declaration.identifier.startIndex >= loop.startIndex && declaration.identifier.endIndex <= loop.endIndex) return [];
   }
   const name = unusedName(names.root);
   const callee = call.childForFieldName('function')?.childForFieldName('operand')?.text;
-  if (!name || !callee) return null;
+  if (!name || !callee) return [];
   const statement = loop.parent?.type === 'labeled_statement' ? loop.parent : loop;
   const indent = indentationAt(context.text, statement.startIndex);
   const at = context.lines.positionAt(statement.startIndex);
   const argumentsText = call.childForFieldName('arguments')?.text ?? '()';
-  return {
-    title: context.message('fixHoist', { name }),
-    edits: [
-      { range: { start: at, end: at }, newText: `${name} := ${callee}.NewTimer${argumentsText}\n${indent}defer ${name}.Stop()\n${indent}` },
-      { range: context.rangeOf(call), newText: `${name}.C` },
-    ],
-  };
+  const hoist = { range: { start: at, end: at }, newText: `${name} := ${callee}.NewTimer${argumentsText}\n${indent}defer ${name}.Stop()\n${indent}` };
+  const useTimer = { range: context.rangeOf(call), newText: `${name}.C` };
+  const fixes: Fix[] = [{ title: context.message('fixDeadline', { name }), edits: [hoist, useTimer] }];
+  if (!isGoOlderThan(context.goVersion, 23)) {
+    const selectAt = context.lines.positionAt(select.startIndex);
+    const reset = { range: { start: selectAt, end: selectAt }, newText: `${name}.Reset${argumentsText}\n${indentationAt(context.text, select.startIndex)}` };
+    fixes.unshift({ title: context.message('fixIdle', { name }), edits: [hoist, reset, useTimer] });
+  }
+  return fixes;
 }
 
 export const timeAfterInLoop: Rule = {
   id: 'channel/time-after-in-loop',
   category: 'channel',
-  defaultSeverity: 'warning',
+  defaultSeverity: 'info',
   presentation: 'diagnostic',
   documentation: 'https://pkg.go.dev/time#After',
   text: {
@@ -83,15 +139,19 @@ export const timeAfterInLoop: Rule = {
       messages: {
         leaks: 'time.After in a loop creates a new timer on every iteration; before Go 1.23 (go.mod says {version}) each one stays in memory until it fires',
         restarts: 'time.After in a loop creates a new timer on every iteration: the timeout restarts whenever another case fires, so it may never expire',
-        fixHoist: 'Hoist one timer out of the loop ({name} := time.NewTimer, one deadline for the whole loop)',
+        idle: 'time.After in a loop is an idle timeout, restarted by every event: it fires only after a whole period without one',
+        fixIdle: 'Keep an idle timeout: reset one timer per event ({name}.Reset before the select)',
+        fixDeadline: 'One deadline for the whole loop ({name} := time.NewTimer before the loop, never reset)',
       },
       explanation: [
         '`time.After(d)` creates a new timer and returns its channel. Inside `for { select { … } }` every iteration creates another timer:',
         '',
         '- **before Go 1.23** an unfired timer is not garbage-collected: each iteration leaks a timer (and its channel) until `d` elapses; a busy loop with a long timeout holds thousands of them;',
-        '- **with every version** the timeout starts over on each iteration, so as long as other cases keep firing it never expires. If you meant an overall deadline, this is a bug; if you meant an idle timeout, reuse one timer and `Reset` it.',
+        '- **with every version** the timeout starts over on each iteration: it is an **idle timeout, restarted by every event**, and fires only after a whole period in which no other case fired. If you meant an overall deadline, this is a bug; if you meant an idle timeout ("give up after a minute of silence"), it is correct, and since Go 1.23 costs only a timer per event.',
         '',
-        'Fix: create the timer once, outside the loop.',
+        'It is a real bug when another case can fire without waiting — a `default`, a ticker shorter than the timeout, a closed channel — because then the timeout never expires.',
+        '',
+        'Fix: create the timer once, outside the loop. For an overall deadline, never reset it (below); to keep the idle timeout, call `timer.Reset(d)` before each `select` (Go 1.23 or later). When the idle timeout is deliberate and the garbage does not matter, silence it with `//goinsight:ignore channel/time-after-in-loop idle timeout` on the line.',
         '',
         '```go',
         '// before',
@@ -123,15 +183,19 @@ export const timeAfterInLoop: Rule = {
       messages: {
         leaks: '循环中的 time.After 每次迭代都会创建一个新定时器；在 Go 1.23 之前（go.mod 中为 {version}），每个定时器在触发前都不会被回收',
         restarts: '循环中的 time.After 每次迭代都会创建一个新定时器：每当其他 case 被选中，超时就重新计时，可能永远不会超时',
-        fixHoist: '把一个定时器提到循环外（{name} := time.NewTimer，整个循环共用一个截止时间）',
+        idle: '循环中的 time.After 是一个空闲超时，每来一个事件就重新计时：只有整整一个周期都没有事件时才会触发',
+        fixIdle: '保留空闲超时：复用一个定时器，每个事件后重置（在 select 之前调用 {name}.Reset）',
+        fixDeadline: '整个循环共用一个截止时间（在循环前 {name} := time.NewTimer，不再重置）',
       },
       explanation: [
         '`time.After(d)` 会创建一个新的定时器并返回它的通道。在 `for { select { … } }` 中，每次迭代都会再创建一个定时器：',
         '',
         '- **Go 1.23 之前**，未触发的定时器不会被垃圾回收：每次迭代都会泄漏一个定时器（及其通道），直到 `d` 到期；一个繁忙的循环加上较长的超时会同时持有成千上万个定时器；',
-        '- **所有版本中**，超时在每次迭代时都重新开始计时，只要其他 case 不断被选中，它就永远不会超时。如果你想要的是整体截止时间，这就是 bug；如果你想要的是空闲超时，请复用一个定时器并调用 `Reset`。',
+        '- **所有版本中**，超时在每次迭代时都重新开始计时：这是一个**空闲超时，每来一个事件就重新计时**，只有在整整一个周期内其他 case 都没有被选中时才会触发。如果你想要的是整体截止时间，这就是 bug；如果你想要的正是空闲超时（“静默一分钟就放弃”），代码没有错，从 Go 1.23 起每个事件也只多花一个定时器。',
         '',
-        '修复方法：在循环外只创建一次定时器。',
+        '如果另一个 case 无需等待就能被选中——`default`、周期比超时还短的 ticker、已关闭的通道——超时就永远不会触发，这才是真正的 bug。',
+        '',
+        '修复方法：在循环外只创建一次定时器。若要整体截止时间，就不要重置它（见下例）；若要保留空闲超时，在每次 `select` 之前调用 `timer.Reset(d)`（需要 Go 1.23 及以上）。如果空闲超时是有意为之、多出的定时器也无关紧要，可以在该行加上 `//goinsight:ignore channel/time-after-in-loop 空闲超时` 来忽略。',
         '',
         '```go',
         '// 修改前',
@@ -171,20 +235,25 @@ export const timeAfterInLoop: Rule = {
       if (!names || !isPackageCall(call, 'time', ['After'], imports, names)) return [];
       const select = selectOfCase(call);
       const loop = select ? enclosingLoop(select) : null;
-      return loop ? [{ call, loop, names }] : [];
+      return select && loop && !runsOncePerCall(select, loop) ? [{ call, select, loop, names }] : [];
     });
     const leaks = isGoOlderThan(context.goVersion, 23);
     for (const site of sites) {
-      // Since 1.23 only an endless loop whose other cases come back round can keep restarting the timeout;
+      // When every other case leaves the loop, the timer fires or the function ends: it is only a sleep.
+      const others = otherCases(site.call);
+      if (others === 'none') continue;
+      // Since 1.23 only a loop that can turn without end restarts the timeout for long;
       // a bounded loop (for i := 0; i < n; i++) just gives each receive its own timeout.
-      if (!leaks && (!isInfiniteLoop(site.loop) || !anotherCaseLoopsBack(site.call))) continue;
+      if (!leaks && !isOpenEndedLoop(site.loop)) continue;
       const alone = sites.filter((other) => other.loop.id === site.loop.id).length === 1;
-      const fix = alone ? hoistFix(context, site.names, site.call, site.loop) : null;
       context.report({
         at: site.call,
-        messageKey: leaks ? 'leaks' : 'restarts',
+        messageKey: leaks ? 'leaks' : others === 'busy' ? 'restarts' : 'idle',
         values: { version: context.goVersion ?? '' },
-        fixes: fix ? [fix] : [],
+        // An idle timeout restarted by the very events it times is usually the intent (info);
+        // a timeout that may never fire, or timers piling up before Go 1.23, is a warning.
+        severity: leaks || others === 'busy' ? 'warning' : undefined,
+        fixes: alone ? hoistFixes(context, site.names, site.call, site.select, site.loop) : [],
       });
     }
   },

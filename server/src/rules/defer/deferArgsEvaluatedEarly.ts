@@ -1,9 +1,9 @@
 // defer/args-evaluated-early: the arguments of a deferred call are evaluated
 // when the `defer` runs. Reported when that visibly defeats the intent: a
-// `time.Since`/`time.Now` argument (measures nothing), a local variable
-// printed or logged by the deferred call but assigned again later in the same
-// block, or a named
-// result passed by value (its final value is set by `return`). Deferred func
+// `time.Since` argument (measures nothing), a local variable printed or
+// logged by the deferred call but assigned again later in the same block, or
+// a named result passed by value (its final value is set by `return`) unless
+// it was already set before the defer and is passed on purpose. Deferred func
 // literals with explicit arguments are left alone: passing the current value
 // on purpose is their idiom. The fix wraps the call in a closure.
 import type { Node } from 'web-tree-sitter';
@@ -13,6 +13,7 @@ import { deferSites, type DeferSite } from '../../syntax/defers';
 import { enclosingFunction, ownDescendants } from '../../syntax/functions';
 import { importNames, type ImportNames } from '../../syntax/imports';
 import { LocalNamesCache, type LocalDeclaration, type LocalNames } from '../../syntax/localNames';
+import { enclosingStatement } from '../../syntax/statements';
 import type { Rule } from '../rule';
 import type { RuleContext } from '../ruleContext';
 
@@ -21,8 +22,13 @@ type Early =
   | { key: 'reassigned'; node: Node; values: Record<string, string>; write: Node }
   | { key: 'namedResult'; node: Node; values: Record<string, string> };
 
-/** A `time.Since(…)`/`time.Now()` call inside the argument (not inside a nested func literal). */
+/**
+ * A `time.Since(…)` call, or a `time.Now()` used inside a computation, in the
+ * argument (not inside a nested func literal). A bare `time.Now()` argument is
+ * the start-time idiom (`defer track(time.Now(), "build")`): evaluating it now is the point.
+ */
 function timeCall(argument: Node, imports: ImportNames, names: LocalNames | undefined): Node | undefined {
+  if (isPackageCall(argument, 'time', ['Now'], imports, names)) return undefined;
   const calls = argument.type === 'call_expression' ? [argument] : [];
   calls.push(...argument.descendantsOfType('call_expression').filter((call): call is Node => call !== null && call.id !== argument.id));
   return calls.find((call) => {
@@ -48,6 +54,19 @@ function laterWrites(declaration: LocalDeclaration, site: DeferSite, names: Loca
     .map((write) => write.identifier);
 }
 
+/**
+ * True when the result was assigned before the defer on every path to it (in
+ * the defer's own block or one around it): then passing its value now is
+ * deliberate (`target = pick(); lock(target); defer unlock(target)`).
+ */
+function assignedBefore(declaration: LocalDeclaration, site: DeferSite, names: LocalNames): boolean {
+  return names.writes(declaration).some((write) => {
+    if (write.identifier.endIndex > site.statement.startIndex) return false;
+    const list = enclosingStatement(write.identifier)?.parent;
+    return !!list && list.startIndex <= site.statement.startIndex && site.statement.endIndex <= list.endIndex;
+  });
+}
+
 /** True when the function sets its results after the defer: a return with values, or an assignment. */
 function resultSetLater(declaration: LocalDeclaration, site: DeferSite, names: LocalNames): boolean {
   if (names.writes(declaration).some((write) => write.identifier.startIndex >= site.statement.endIndex)) return true;
@@ -71,7 +90,12 @@ function findEarly(site: DeferSite, imports: ImportNames, names: LocalNames | un
     if (argument.type !== 'identifier' || !names) continue;
     const declaration = names.resolve(argument);
     if (!declaration) continue;
-    if (declaration.kind === 'result' && declaration.scope.id === site.fn.id && resultSetLater(declaration, site, names)) {
+    if (
+      declaration.kind === 'result' &&
+      declaration.scope.id === site.fn.id &&
+      resultSetLater(declaration, site, names) &&
+      (isPrintingCall(site.call) || !assignedBefore(declaration, site, names))
+    ) {
       return { key: 'namedResult', node: argument, values: { name: argument.text } };
     }
     // Passing the current value on purpose (free the head, restore the old
@@ -132,6 +156,8 @@ export const deferArgsEvaluatedEarly: Rule = {
         'start := time.Now()',
         'defer func() { log.Printf("took %v", time.Since(start)) }()',
         '```',
+        '',
+        '**When it is deliberate.** Passing the current value on purpose is fine and not reported: a bare `time.Now()` argument records the start time (`defer track(time.Now(), "build")`), and a named result already set before the defer is meant as it is then (the same value just passed to `Lock`, say). For other deliberate cases, write `//goinsight:ignore defer/args-evaluated-early reason` on the line or the line above.',
       ].join('\n'),
     },
     'zh-cn': {
@@ -159,6 +185,8 @@ export const deferArgsEvaluatedEarly: Rule = {
         'start := time.Now()',
         'defer func() { log.Printf("took %v", time.Since(start)) }()',
         '```',
+        '',
+        '**有意为之的情况。** 有意传入当前值是正常的，不会被报告：直接传入的 `time.Now()` 记录的是开始时间（`defer track(time.Now(), "build")`）；在 defer 之前已经赋值的命名返回值，要的就是那时的值（比如刚传给 `Lock` 的同一个值）。其他有意为之的情况，可以在该行或上一行写 `//goinsight:ignore defer/args-evaluated-early 原因`。',
       ].join('\n'),
     },
   },

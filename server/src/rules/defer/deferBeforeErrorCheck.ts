@@ -2,7 +2,8 @@
 // defers a call on a value that is nil or invalid when the call failed
 // (`resp.Body.Close()` on a nil resp panics at return). Recognised only in
 // its literal shape: the defer right after the assignment, on the first
-// assigned variable, before the `if err != nil` that checks the same error.
+// assigned variable, before the `if err != nil` that checks the same error,
+// and only when that check does not use the value (a partial result).
 // The fix moves the defer below the check when the check's body always leaves.
 import type { Node } from 'web-tree-sitter';
 import type { Fix } from '../../engine/finding';
@@ -129,6 +130,8 @@ export const deferBeforeErrorCheck: Rule = {
         '}',
         'defer resp.Body.Close()',
         '```',
+        '',
+        '**When it is deliberate.** Some calls return a usable value together with the error (a partial read) that must be released either way; when the error branch uses the value, that is assumed and nothing is reported. Moving the defer would then leak on the error path. For other deliberate cases, write `//goinsight:ignore defer/before-error-check reason` on the line or the line above.',
       ].join('\n'),
     },
     'zh-cn': {
@@ -161,6 +164,8 @@ export const deferBeforeErrorCheck: Rule = {
         '}',
         'defer resp.Body.Close()',
         '```',
+        '',
+        '**有意为之的情况。** 有些调用在返回错误的同时也返回一个可用的值（比如只读了一部分），无论成败都要释放它；如果错误分支里用到了这个值，就认为属于这种情况，不会报告。这时把 defer 挪到检查之后反而会在出错路径上泄漏。其他有意为之的情况，可以在该行或上一行写 `//goinsight:ignore defer/before-error-check 原因`。',
       ].join('\n'),
     },
   },
@@ -182,6 +187,9 @@ export const deferBeforeErrorCheck: Rule = {
         between ||= mentions(following, [matched.value], names);
       }
       if (!check) continue;
+      // The error path uses the value (reports or releases a partial result): it is valid along with the
+      // error, and the early defer releases it on purpose; moving it would leak on that path.
+      if (mentions(check.childForFieldName('consequence') ?? check, [matched.value], names)) continue;
       const values = { call: deferredCallText(site.statement), error: matched.error.name, value: matched.value.name };
       const fix = between ? undefined : moveFix(context, site.statement, check);
       context.report({

@@ -3,15 +3,18 @@
 // for defers whose effect the operating system does not redo at exit
 // (flushing, removing temp files, stopping a profile, closing a compressor…):
 // unlocking, cancelling, or closing a plain file is lost harmlessly, so those
-// alone stay quiet, and so do panic handlers. runtime.Goexit is not included: it does run deferred calls.
+// alone stay quiet, and so do panic handlers and calls already made by hand
+// before the exit. In tests an exit ends a failed run (info), except in
+// TestMain. runtime.Goexit is not included: it does run deferred calls.
 import type { Node } from 'web-tree-sitter';
 import { listSeparator } from '../../l10n/serverText';
 import { isPackageCall, methodCall, rootIdentifier, statementCall } from '../../syntax/calls';
 import { deferSites, type DeferSite } from '../../syntax/defers';
 import { descendantsSpelling, functionNodeTypes, isInsideError, ownDescendants } from '../../syntax/functions';
+import { isTestFile, testEntryKind } from '../../syntax/functionContext';
 import { importNames, type ImportNames } from '../../syntax/imports';
 import { LocalNamesCache, type LocalNames } from '../../syntax/localNames';
-import { statementsOf } from '../../syntax/statements';
+import { enclosingStatement, statementsOf } from '../../syntax/statements';
 import type { Rule } from '../rule';
 import { deferredCallText } from './deferOrder';
 
@@ -58,14 +61,21 @@ function isHarmlessDefer(site: DeferSite, names: LocalNames, imports: ImportName
   if (isExitCall(site.call, imports, names)) return true;
   const callee = site.call.childForFieldName('function');
   if (callee?.type !== 'func_literal') return isHarmlessCall(site.call, names);
-  const body = callee.childForFieldName('body');
-  const statements = body ? statementsOf(body) : [];
-  // A literal that only handles a panic (calls recover) or only releases harmless things.
-  if (callee.descendantsOfType('call_expression').some((call) => call?.childForFieldName('function')?.text === 'recover')) return true;
-  return statements.every((statement) => {
-    const call = statement.type === 'expression_statement' ? statement.namedChild(0) : null;
-    return call?.type === 'call_expression' && isHarmlessCall(call, names);
-  });
+  const calls = callee.descendantsOfType('call_expression').filter((call): call is Node => call !== null);
+  // A literal that only handles a panic (calls recover), or whose calls only
+  // release harmless things and report their errors (`if err := f.Close(); err != nil { log.Fatal(err) }`).
+  if (calls.some((call) => call.childForFieldName('function')?.text === 'recover')) return true;
+  return calls.every((call) => isHarmlessCall(call, names) || isExitCall(call, imports, names) || isPackageCall(call, 'log', loggingNames, imports, names) || isPackageCall(call, 'fmt', loggingNames, imports, names));
+}
+
+const loggingNames = ['Print', 'Printf', 'Println', 'Fprint', 'Fprintf', 'Fprintln', 'Errorf'];
+
+/** True when the deferred call is also made explicitly before the exit, in the exit's own block: it is done already. */
+function calledBeforeExit(site: DeferSite, exit: Node): boolean {
+  const list = enclosingStatement(exit)?.parent;
+  if (!list) return false;
+  const deferred = site.call.text;
+  return statementsOf(list).some((earlier) => earlier.endIndex <= exit.startIndex && earlier.type === 'expression_statement' && earlier.namedChild(0)?.text === deferred);
 }
 
 function isExitCall(call: Node, imports: ImportNames, names: LocalNames | undefined): boolean {
@@ -122,6 +132,8 @@ export const deferExitSkipsDefers: Rule = {
         '\treturn write(w)',
         '}',
         '```',
+        '',
+        '**When it is deliberate.** In a test, `log.Fatal` ends a run that has already failed and `os.Exit` in a helper process ends only that child, so both are only info; `os.Exit(m.Run())` in `TestMain` after a `defer` stays a warning, because it skips the cleanup on every run. A cleanup already called by hand just before the exit is not reported. If losing the deferred work is acceptable, write `//goinsight:ignore defer/exit-skips-defers reason` on the line or the line above.',
       ].join('\n'),
     },
     'zh-cn': {
@@ -158,6 +170,8 @@ export const deferExitSkipsDefers: Rule = {
         '\treturn write(w)',
         '}',
         '```',
+        '',
+        '**有意为之的情况。** 在测试中，`log.Fatal` 结束的是一次已经失败的运行，辅助子进程里的 `os.Exit` 也只结束那个子进程，所以两者都只作为 info 报告；而 `TestMain` 里在 `defer` 之后调用 `os.Exit(m.Run())` 仍是警告，因为每次运行都会跳过清理。在退出前已经手动调用过的清理不会被报告。如果丢掉这些延迟工作可以接受，可以在该行或上一行写 `//goinsight:ignore defer/exit-skips-defers 原因`。',
       ].join('\n'),
     },
   },
@@ -183,12 +197,16 @@ export const deferExitSkipsDefers: Rule = {
       if (!names) continue;
       for (const call of ownDescendants(fn, 'call_expression')) {
         if (isInsideError(call) || !isExitCall(call, imports, names)) continue;
-        const skipped = registeredBefore(call, defers).filter((site) => !isHarmlessDefer(site, names, imports));
+        const skipped = registeredBefore(call, defers).filter((site) => !isHarmlessDefer(site, names, imports) && !calledBeforeExit(site, call));
         if (skipped.length === 0) continue;
+        // In a test, an exit ends a run that has already failed (or a helper process); in TestMain
+        // (`os.Exit(m.Run())`) it ends every run.
+        const severity = isTestFile(context.filePath) && testEntryKind(fn) !== 'main' ? 'info' : undefined;
         const exit = call.childForFieldName('function')?.text ?? 'os.Exit';
         const calls = skipped.map((site) => `\`${deferredCallText(site.statement)}\``).join(listSeparator(context.locale));
         context.report({
           at: call,
+          severity,
           messageKey: 'skips',
           values: { exit, calls },
           related: skipped.map((site) => ({

@@ -3,14 +3,19 @@
 // often the only sign the data did not make it (delayed write errors, a
 // gzip/zip trailer that failed). Recognised writers: os.Create/CreateTemp,
 // os.OpenFile with a write flag, and the compress/archive writers. Functions
-// that also call Close explicitly (and check it) are left alone. When the
-// function returns an error, the fix folds the Close error into it.
+// that also call Close explicitly (and check it), sync it last (the fsync
+// idiom) or never write to it are left alone. A warning where the written
+// data is the function's product (it returns an error) or a compressor's
+// trailer; info in tests, main and helpers that cannot report an error. When
+// the function returns an error, the fix folds the Close error into it.
 import type { Node } from 'web-tree-sitter';
 import type { Fix, TextEdit } from '../../engine/finding';
 import { callArguments, isPackageCall, methodCall } from '../../syntax/calls';
 import { deferSites, lineIndentOf, type DeferSite } from '../../syntax/defers';
+import { isTestOrProcessSetup } from '../../syntax/functionContext';
 import { importNames, type ImportNames } from '../../syntax/imports';
 import { LocalNamesCache, type LocalDeclaration, type LocalNames } from '../../syntax/localNames';
+import { enclosingStatement } from '../../syntax/statements';
 import type { Rule } from '../rule';
 import type { RuleContext } from '../ruleContext';
 
@@ -60,10 +65,62 @@ function closedElsewhereOrScratch(declaration: LocalDeclaration, site: DeferSite
   });
 }
 
+// Uses of a file that neither write to it nor hand it to something that may.
+const nonWritingMethods: ReadonlySet<string> = new Set(['Close', 'Name', 'Sync', 'Stat', 'Fd', 'Chmod', 'Chown', 'Seek']);
+
+/** The other references of the value than the deferred Close. */
+function otherReferences(declaration: LocalDeclaration, site: DeferSite, names: LocalNames): Node[] {
+  return names.references(declaration).filter((reference) => reference.startIndex < site.statement.startIndex || reference.endIndex > site.statement.endIndex);
+}
+
+function methodAt(reference: Node): string | undefined {
+  return reference.parent?.type === 'selector_expression' ? reference.parent.childForFieldName('field')?.text : undefined;
+}
+
+/** True when nothing ever writes to the value (a file created only for its name): there is no write to lose. */
+function neverWritten(references: Node[]): boolean {
+  return references.every((reference) => {
+    const method = methodAt(reference);
+    return method !== undefined && nonWritingMethods.has(method);
+  });
+}
+
+/**
+ * True when every write discards its error on purpose (`_, _ = io.Copy(f, r)`):
+ * the author does not care whether the data arrives (a troubleshooting dump).
+ */
+function writeErrorsDiscarded(references: Node[]): boolean {
+  const writes = references.filter((reference) => !nonWritingMethods.has(methodAt(reference) ?? ''));
+  return writes.length > 0 && writes.every((reference) => {
+    const statement = enclosingStatement(reference);
+    const left = statement?.type === 'assignment_statement' ? statement.childForFieldName('left') : null;
+    return !!left && left.namedChildren.every((target) => target?.text === '_');
+  });
+}
+
+/**
+ * The fsync idiom: the last use before the deferred Close is a checked
+ * `Sync()`, so a failed write has already been reported.
+ */
+function checkedSyncLast(references: Node[]): boolean {
+  const last = references.filter((reference) => methodAt(reference) !== 'Close').pop();
+  const call = last?.parent?.parent;
+  if (!last || methodAt(last) !== 'Sync' || call?.type !== 'call_expression') return false;
+  return call.parent?.type !== 'expression_statement';
+}
+
 interface ErrorResult {
   name: string;
   /** Edit naming the results, when they were unnamed. */
   rename?: TextEdit;
+}
+
+/** True when the function's last result is an `error`. */
+function returnsError(fn: Node): boolean {
+  const result = fn.childForFieldName('result');
+  if (result?.type === 'type_identifier') return result.text === 'error';
+  const parameters = result?.type === 'parameter_list' ? result.namedChildren.filter((child) => child?.type === 'parameter_declaration') : [];
+  return parameters[parameters.length - 1]?.childForFieldName('type')?.text === 'error';
 }
 
 /** How the fix can assign the function's error result: its name, or `err` after naming the results. */
@@ -171,6 +228,8 @@ export const deferIgnoredCloseError: Rule = {
         '\treturn err',
         '}',
         '```',
+        '',
+        '**When it is deliberate.** A file synced with a checked `Sync()` after its last write, or never written at all, is not reported. It is a warning where the written data is the function\'s product (the function returns an `error`) or where a compressor\'s `Close` writes the last bytes; in tests, `main` and helpers that cannot report an error it is only info. To keep a plain `defer f.Close()` on purpose, write `//goinsight:ignore defer/ignored-close-error reason` on the line or the line above.',
       ].join('\n'),
     },
     'zh-cn': {
@@ -212,6 +271,8 @@ export const deferIgnoredCloseError: Rule = {
         '\treturn err',
         '}',
         '```',
+        '',
+        '**有意为之的情况。** 在最后一次写入之后用 `Sync()` 同步并检查了错误的文件，或者根本没写过的文件，不会被报告。当写入的数据是函数的产出（函数返回 `error`），或压缩器的 `Close` 要写出最后的字节时，这是警告；在测试、`main` 以及无法返回错误的辅助函数中只作为 info 报告。如果确实要保留简单的 `defer f.Close()`，可以在该行或上一行写 `//goinsight:ignore defer/ignored-close-error 原因`。',
       ].join('\n'),
     },
   },
@@ -227,8 +288,16 @@ export const deferIgnoredCloseError: Rule = {
       const declaration = names?.resolve(call.receiver);
       const origin = names && declaration ? writerOrigin(declaration, imports, names) : undefined;
       if (!names || !declaration || !origin || closedElsewhereOrScratch(declaration, site, names)) continue;
+      const references = otherReferences(declaration, site, names);
+      if (neverWritten(references) || checkedSyncLast(references)) continue;
       const result = errorResult(context, site, names);
+      // What a function returning an error writes is its product, and a compressor's Close writes the
+      // last bytes: those are warnings. Elsewhere (tests, main, helpers that cannot report) the loss is rarely read.
+      const product = returnsError(site.fn);
+      const compressor = !isPackageCall(origin, 'os', ['Create', 'CreateTemp', 'OpenFile'], imports, names);
+      const severity = !isTestOrProcessSetup(context.filePath, site.fn) && (product || compressor) && !writeErrorsDiscarded(references) ? undefined : 'info';
       context.report({
+        severity,
         at: site.statement,
         messageKey: 'ignored',
         values: { name: declaration.name },

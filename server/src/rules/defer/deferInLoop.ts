@@ -3,11 +3,16 @@
 // connections are held for the whole loop. Defers that surely run at most
 // once (the iteration ends in return/break/panic right after, or a lazy-init
 // guard `if x == nil { x = …; defer … }` surrounds them) are left alone.
+// Defers whose resource is meant to outlive the iteration (appended, stored,
+// returned, handed to a goroutine) are left alone too. The real bug is a loop
+// over data of unknown length that acquires per iteration: a warning; a
+// constant loop, a rollback-on-error closure, a test or main is info.
 // The fix runs each iteration in a function literal; `continue` becomes
 // `return` and the fix is refused when break/return/goto/labels would change
 // meaning.
 import type { Node } from 'web-tree-sitter';
-import type { Fix, TextEdit } from '../../engine/finding';
+import type { Fix, Severity, TextEdit } from '../../engine/finding';
+import { isTestOrProcessSetup } from '../../syntax/functionContext';
 import { enclosingFunction, functionDisplayName } from '../../syntax/functions';
 import { deferSites, lineIndentOf } from '../../syntax/defers';
 import { enclosingLoop } from '../../syntax/executionOrder';
@@ -96,6 +101,72 @@ function repeatingLoop(defer: Node): Node | null {
     node = loop;
   }
   return null;
+}
+
+/** Names the deferred call uses: its receiver's root and its identifier arguments. */
+function deferredNames(call: Node): Set<string> {
+  const names = new Set<string>();
+  const callee = call.childForFieldName('function');
+  if (callee?.type === 'selector_expression') {
+    let operand: Node | null = callee.childForFieldName('operand');
+    while (operand?.type === 'selector_expression') operand = operand.childForFieldName('operand');
+    if (operand?.type === 'identifier') names.add(operand.text);
+  }
+  for (const argument of call.childForFieldName('arguments')?.namedChildren ?? []) {
+    if (argument?.type === 'identifier') names.add(argument.text);
+  }
+  return names;
+}
+
+/**
+ * True when the loop keeps what the defer releases beyond the iteration on
+ * purpose: appends it, stores it in a map or slice, returns it, or hands it to
+ * a goroutine. Releasing it at the end of the iteration would then be the bug.
+ */
+function keptAfterIteration(call: Node, body: Node): boolean {
+  const names = deferredNames(call);
+  if (names.size === 0) return false;
+  const mentions = (node: Node) => node.descendantsOfType('identifier').some((identifier) => identifier !== null && names.has(identifier.text));
+  for (const node of body.descendantsOfType(['call_expression', 'assignment_statement', 'return_statement', 'go_statement'])) {
+    if (!node) continue;
+    if (node.type === 'call_expression' && node.childForFieldName('function')?.text === 'append' && mentions(node)) return true;
+    if (node.type === 'assignment_statement' && node.childForFieldName('left')?.namedChildren.some((target) => target?.type === 'index_expression') && mentions(node.childForFieldName('right') ?? node)) return true;
+    if ((node.type === 'return_statement' || node.type === 'go_statement') && mentions(node)) return true;
+  }
+  return false;
+}
+
+/** A rollback: a deferred literal that tests a named error result (`if err != nil { undo() }`). */
+function isRollbackOnError(call: Node, fn: Node): boolean {
+  const literal = call.childForFieldName('function');
+  if (literal?.type !== 'func_literal') return false;
+  const errorResults = new Set<string>();
+  for (const declaration of fn.childForFieldName('result')?.namedChildren ?? []) {
+    if (declaration?.type !== 'parameter_declaration' || declaration.childForFieldName('type')?.text !== 'error') continue;
+    for (const name of declaration.childrenForFieldName('name')) if (name) errorResults.add(name.text);
+  }
+  return literal.descendantsOfType('if_statement').some((statement) =>
+    (statement?.childForFieldName('condition')?.descendantsOfType('identifier') ?? []).some((identifier) => identifier !== null && errorResults.has(identifier.text)),
+  );
+}
+
+/** A loop over a fixed, small set: a literal table, `range 3`, `for i := 0; i < 3; i++`. */
+function isConstantLoop(loop: Node): boolean {
+  const range = loop.namedChildren.find((child) => child?.type === 'range_clause');
+  if (range) {
+    const over = range.childForFieldName('right');
+    return over?.type === 'composite_literal' || over?.type === 'int_literal';
+  }
+  const condition = loop.namedChildren.find((child) => child?.type === 'for_clause')?.childForFieldName('condition');
+  return condition?.type === 'binary_expression' && condition.childForFieldName('right')?.type === 'int_literal';
+}
+
+/** How loud the finding is, or undefined when the defer is meant to outlive the iteration. */
+function severityFor(context: RuleContext, call: Node, fn: Node, loop: Node): Severity | undefined {
+  const body = loop.childForFieldName('body');
+  if (body && keptAfterIteration(call, body)) return undefined;
+  if (isTestOrProcessSetup(context.filePath, fn) || isConstantLoop(loop) || isRollbackOnError(call, fn)) return 'info';
+  return 'warning';
 }
 
 /** Own control-flow statements of the loop body (not those of nested function literals). */
@@ -225,6 +296,8 @@ export const deferInLoop: Rule = {
         '\t}()',
         '}',
         '```',
+        '',
+        '**When it is deliberate.** Sometimes every resource is meant to stay until the function returns: the values are kept for use after the loop (then nothing is reported), the loop walks a small fixed table, or the code is a test or `main` (reported only as info). If the deferred calls are meant to pile up, silence the finding with `//goinsight:ignore defer/in-loop reason` on its line or the line above.',
       ].join('\n'),
     },
     'zh-cn': {
@@ -264,6 +337,8 @@ export const deferInLoop: Rule = {
         '\t}()',
         '}',
         '```',
+        '',
+        '**有意为之的情况。** 有时本来就要把每个资源保留到函数返回：这些值在循环之后还要用（此时不会报告）、循环只遍历一张很小的固定表，或者代码在测试或 `main` 里（只作为 info 报告）。如果这些延迟调用本就该攒到最后，可以在该行或上一行写 `//goinsight:ignore defer/in-loop 原因` 来忽略。',
       ].join('\n'),
     },
   },
@@ -271,8 +346,11 @@ export const deferInLoop: Rule = {
     for (const site of deferSites(context.tree.rootNode)) {
       const loop = repeatingLoop(site.statement);
       if (!loop) continue;
+      const severity = severityFor(context, site.call, site.fn, loop);
+      if (!severity) continue;
       const fix = wrapBodyFix(context, loop);
       context.report({
+        severity,
         at: site.statement,
         messageKey: 'inLoop',
         values: { call: deferredCallText(site.statement), function: functionDisplayName(site.fn) },

@@ -4,8 +4,9 @@
 //    f: the file is closed first and the buffered data is lost;
 //  - `defer cancel()` then `defer wg.Wait()` while goroutines wait for ctx:
 //    Wait runs first, before the cancel that would stop them (deadlock);
-//  - `mu.Lock(); defer mu.Unlock()` then a deferred literal that locks mu:
-//    it runs first, while mu is still held (deadlock).
+//  - `mu.Lock(); defer mu.Unlock()` then a deferred literal that locks mu
+//    while it is still held (not after unlocking it first): it runs first,
+//    while mu is still held (deadlock).
 // The fix swaps the two defers when nothing between them depends on them.
 import type { Node } from 'web-tree-sitter';
 import type { Fix } from '../../engine/finding';
@@ -93,11 +94,19 @@ function relockWhileHeld(earlier: DeferSite, later: DeferSite): string | undefin
   if (lock?.method !== 'Lock' || lock.receiver.text.replace(/\s+/g, '') !== mutex) return undefined;
   const literal = later.call.childForFieldName('function');
   if (literal?.type !== 'func_literal') return undefined;
-  const relocks = ownDescendants(literal, 'call_expression').some((call) => {
+  // Follow the lock state through the literal in source order: it starts held,
+  // so an unlock first (unlock, work, lock again) is balanced; a lock while held deadlocks.
+  let held = true;
+  for (const call of ownDescendants(literal, 'call_expression').sort((a, b) => a.startIndex - b.startIndex)) {
     const parsed = methodCall(call);
-    return (parsed?.method === 'Lock' || parsed?.method === 'RLock') && parsed.receiver.text.replace(/\s+/g, '') === mutex;
-  });
-  return relocks ? mutex : undefined;
+    if (!parsed || parsed.receiver.text.replace(/\s+/g, '') !== mutex) continue;
+    if (parsed.method === 'Unlock' || parsed.method === 'RUnlock') held = false;
+    else if (parsed.method === 'Lock' || parsed.method === 'RLock') {
+      if (held) return mutex;
+      held = true;
+    }
+  }
+  return undefined;
 }
 
 const jumpTypes = ['return_statement', 'goto_statement', 'break_statement', 'continue_statement', 'defer_statement'];
@@ -168,6 +177,8 @@ export const deferOrderHazard: Rule = {
         'defer f.Close()',
         'defer w.Flush()',
         '```',
+        '',
+        '**When it is deliberate.** A deferred literal that unlocks the mutex, does its work and locks it again is balanced and not reported. For another order that is meant, write `//goinsight:ignore defer/order-hazard reason` on the line or the line above.',
       ].join('\n'),
     },
     'zh-cn': {
@@ -199,6 +210,8 @@ export const deferOrderHazard: Rule = {
         'defer f.Close()',
         'defer w.Flush()',
         '```',
+        '',
+        '**有意为之的情况。** 延迟执行的函数字面量先解锁、做完工作再重新加锁，锁是平衡的，不会被报告。如果别的顺序是有意安排的，可以在该行或上一行写 `//goinsight:ignore defer/order-hazard 原因`。',
       ].join('\n'),
     },
   },

@@ -8,6 +8,7 @@ import type { Fix } from '../../engine/finding';
 import { contextNameAt } from '../../syntax/contextInScope';
 import { indentationAt, isInfiniteLoop } from '../../syntax/executionOrder';
 import { fileChannels } from '../../syntax/fileChannels';
+import { packageName, runsOncePerProcess } from '../../syntax/functionContext';
 import { descendantsSpelling, enclosingFunction, isInsideError } from '../../syntax/functions';
 import { outermostFunction, type LocalNames } from '../../syntax/localNames';
 import { goKeyword, literalOfGoStatement } from '../../syntax/goroutines';
@@ -41,6 +42,14 @@ function endlessLoops(literal: Node): Node[] {
   return body
     .descendantsOfType('for_statement')
     .filter((loop): loop is Node => loop !== null && enclosingFunction(loop)?.id === literal.id && isInfiniteLoop(loop) && !loopCanExit(loop));
+}
+
+function startsDaemon(goStatement: Node): boolean {
+  const starter = outermostFunction(goStatement);
+  if (packageName(goStatement) === 'main' || (starter !== null && runsOncePerProcess(starter))) return true;
+  const literal = enclosingFunction(goStatement);
+  const call = literal?.type === 'func_literal' ? literal.parent?.parent : null;
+  return call?.type === 'call_expression' && /\.Do$/.test(call.childForFieldName('function')?.text ?? '');
 }
 
 export const noExit: Rule = {
@@ -85,6 +94,8 @@ export const noExit: Rule = {
         '\t}',
         '}()',
         '```',
+        '',
+        '**When it is deliberate.** A goroutine meant to live as long as the process — started from `main` or `init`, anywhere in package `main`, or once through a `sync.Once` — is not reported. For another such daemon, write `//goinsight:ignore goroutine/no-exit reason` on the line or the line above.',
       ].join('\n'),
     },
     'zh-cn': {
@@ -121,6 +132,8 @@ export const noExit: Rule = {
         '\t}',
         '}()',
         '```',
+        '',
+        '**有意为之的情况。** 本来就要一直运行到进程结束的 goroutine——从 `main` 或 `init` 启动、位于 `main` 包中，或通过 `sync.Once` 只启动一次——不会被报告。其他这类常驻 goroutine，可以在该行或上一行写 `//goinsight:ignore goroutine/no-exit 原因`。',
       ].join('\n'),
     },
   },
@@ -129,9 +142,9 @@ export const noExit: Rule = {
     for (const goStatement of descendantsSpelling(context.tree.rootNode, goKeyword, 'go_statement')) {
       if (isInsideError(goStatement)) continue;
       const literal = literalOfGoStatement(goStatement);
-      // Started from main or init, a goroutine runs once for the process's life: a daemon, not a leak.
-      const starter = outermostFunction(goStatement);
-      if (starter?.type === 'function_declaration' && ['main', 'init'].includes(starter.childForFieldName('name')?.text ?? '')) continue;
+      // Started from main or init, anywhere in package main, or by a sync.Once, a goroutine runs once
+      // for the process's life: a daemon, not a leak.
+      if (startsDaemon(goStatement)) continue;
       const names = facts.namesFor(goStatement);
       if (!literal || !names) continue;
       for (const loop of endlessLoops(literal)) {

@@ -11,6 +11,7 @@ import { isFullyVisible } from '../../syntax/channelVariables';
 import { contextNameAt } from '../../syntax/contextInScope';
 import { enclosingLoop, indentationAt } from '../../syntax/executionOrder';
 import { fileChannels, type FileChannels, type FunctionChannels } from '../../syntax/fileChannels';
+import { failsTest, isTestFile } from '../../syntax/functionContext';
 import { enclosingFunction, functionDisplayName } from '../../syntax/functions';
 import { readsFunctions, type Rule } from '../rule';
 import type { RuleContext } from '../ruleContext';
@@ -53,6 +54,11 @@ function escapeWithoutReceive(channel: ChannelVariable, goStatement: Node, recei
         node !== null && node.startIndex >= goStatement.endIndex && node.endIndex <= receive.node.startIndex && enclosingFunction(node)?.id === channel.owner.id,
     );
   return returns[0] ? { node: returns[0], kind: 'earlyReturn' } : null;
+}
+
+/** In a test, a competing case that fails it (t.Fatal, t.Error…): the goroutine leaks only from a run already failed. */
+function failsTheTest(context: RuleContext, escape: Escape): boolean {
+  return isTestFile(context.filePath) && escape.node.descendantsOfType('call_expression').some((call) => call !== null && failsTest(call));
 }
 
 function bufferFix(context: RuleContext, channel: ChannelVariable): Fix | null {
@@ -141,7 +147,7 @@ function checkChannel(context: RuleContext, file: FileChannels, fn: FunctionChan
     { range: context.rangeOf(original.origin.call), message: context.message('relatedMake', values) },
   ];
   if (send.via) related.unshift({ range: context.rangeOf(send.node), message: context.message('relatedCalleeSend', values) });
-  context.report({ at: siteInOwner(send), messageKey: send.via ? `${escape.kind}Via` : escape.kind, values, related, fixes });
+  context.report({ at: siteInOwner(send), messageKey: send.via ? `${escape.kind}Via` : escape.kind, values, related, fixes, severity: failsTheTest(context, escape) ? 'info' : undefined });
 }
 
 export const unbufferedSendLeak: Rule = {
@@ -188,6 +194,8 @@ export const unbufferedSendLeak: Rule = {
         '// after',
         'ch := make(chan result, 1)',
         '```',
+        '',
+        '**When it is deliberate.** In a test whose competing case fails it (`t.Fatal`), the goroutine leaks only from a run that has already failed, so it is only info. If the leak cannot happen for a reason the code does not show, write `//goinsight:ignore goroutine/unbuffered-send-leak reason` on the line or the line above.',
       ].join('\n'),
     },
     'zh-cn': {
@@ -226,6 +234,8 @@ export const unbufferedSendLeak: Rule = {
         '// 修改后',
         'ch := make(chan result, 1)',
         '```',
+        '',
+        '**有意为之的情况。** 在测试中，如果与之竞争的 case 会让测试失败（`t.Fatal`），goroutine 只会在一次已经失败的运行里泄漏，因此只作为 info 报告。如果由于代码里看不出的原因泄漏不可能发生，可以在该行或上一行写 `//goinsight:ignore goroutine/unbuffered-send-leak 原因`。',
       ].join('\n'),
     },
   },
