@@ -37,7 +37,7 @@ function isInModule(frame: StackFrame, moduleDir: string): boolean {
   return frame.file.startsWith(moduleDir + path.sep) && path.basename(frame.file) !== harnessFileName && !frame.file.includes(`${path.sep}vendor${path.sep}`);
 }
 
-const testFunction = /\.(Test|Benchmark|Fuzz)[^./]*$/;
+const testFunction = /\.(?:Test(?!Main$)|Benchmark|Fuzz)[^./]*$/;
 
 /** The test whose call chain started the goroutine: in its own stack, else in its ancestors' (tracebackancestors). */
 function startingTest(record: GoroutineRecord, moduleDir: string): StackFrame | undefined {
