@@ -68,6 +68,11 @@ function shortTestName(frame: StackFrame): string {
   return frame.function.slice(frame.function.lastIndexOf('.') + 1);
 }
 
+/** Top-level tests that had started and not ended when the profile was taken. */
+function stillRunning(run: PackageLeakRun): Set<string> {
+  return new Set([...(run.events?.tests.values() ?? [])].filter((test) => test.outcome === 'running').map((test) => test.name.split('/')[0]));
+}
+
 interface Candidate {
   record: GoroutineRecord;
   site: StackFrame;
@@ -156,14 +161,15 @@ export class LeakFindingBuilder {
     const profile = run.profile;
     const source = this.source(site.file);
     if (!profile || !source?.tree || site.line - 1 >= source.lines.lineCount) return undefined;
-    const hung = profile.state === 'hung';
+    const testName = test ? shortTestName(test) : undefined;
+    // Deadlocked: blocked forever in a test that never finished; a leak left behind by an earlier, finished test stays a leak.
+    const hung = profile.state === 'hung' && testName !== undefined && stillRunning(run).has(testName);
     const description = runtimeFactDescriptions.find((rule) => rule.id === (hung ? 'goroutine/deadlocked' : 'goroutine/leaked'));
     if (!description) return undefined;
     const text = ruleText(description, this.options.locale);
     const operation = locateBlockingOperation(source.tree, source.lines, site.line - 1, record.waitReason);
     const kind = waitKind(record.waitReason);
     const reasonKey = operation.subject || !text.messages[`reason.${kind}Unnamed`] ? `reason.${kind}` : `reason.${kind}Unnamed`;
-    const testName = test ? shortTestName(test) : undefined;
     const values = {
       reason: formatMessage(text.messages[reasonKey], { name: operation.subject ?? '', reason: record.waitReason }),
       count: group.length > 1 ? formatMessage(text.messages.count, { count: group.length }) : '',

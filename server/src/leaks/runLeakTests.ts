@@ -5,6 +5,7 @@
 // the overall limit kill the whole process tree; the temp dir is always removed.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { readOnlyGoFlags } from '../compiler/escapeAnalysis';
 import { runProcess, withPrivateTempDir } from '../compiler/runCompiler';
 import { parseGoroutineDump, type GoroutineRecord } from './goroutineDump';
 import { finalTestName, harnessSource, profileMarker, runPatternWithFinalTest } from './leakHarness';
@@ -29,6 +30,8 @@ export interface LeakRunOptions {
   leakProfile: boolean;
   env?: NodeJS.ProcessEnv;
   signal?: AbortSignal;
+  /** Unsaved editor buffers, by absolute path: the tests run on this text instead of the file's. */
+  overlay?: ReadonlyMap<string, string>;
   /** Kill everything after this long (building included); default: hangAfterMs plus 15 minutes. */
   limitMs?: number;
 }
@@ -60,11 +63,16 @@ export interface LeakRun {
 
 export const harnessFileName = 'zzzz_goinsight_leak_harness_test.go';
 
-/** GOEXPERIMENT/GODEBUG with ours appended to whatever the user set. */
+/**
+ * GOEXPERIMENT/GODEBUG with ours appended to whatever the user set; as for the
+ * compiler, no toolchain download and no rewriting of go.mod/go.sum.
+ */
 function runEnvironment(base: NodeJS.ProcessEnv, leakProfile: boolean): NodeJS.ProcessEnv {
   const append = (value: string | undefined, addition: string) => (value ? `${value},${addition}` : addition);
   return {
     ...base,
+    GOTOOLCHAIN: base.GOTOOLCHAIN ?? 'local',
+    GOFLAGS: readOnlyGoFlags(base.GOFLAGS),
     ...(leakProfile ? { GOEXPERIMENT: append(base.GOEXPERIMENT, 'goroutineleakprofile') } : {}),
     // Each goroutine's dump then carries the stacks of the goroutines that started it, back to the test.
     GODEBUG: append(base.GODEBUG, 'tracebackancestors=20'),
@@ -122,6 +130,11 @@ export async function runLeakTests(options: LeakRunOptions): Promise<LeakRun> {
       fs.writeFileSync(harnessPath, source, { mode: 0o600 });
       replace[path.join(testPackage.dir, harnessFileName)] = harnessPath;
       profiles.push(profilePath);
+    }
+    for (const [index, [file, text]] of [...(options.overlay ?? [])].entries()) {
+      const bufferPath = path.join(dir, `buffer-${index}.go`);
+      fs.writeFileSync(bufferPath, text, { mode: 0o600 });
+      replace[file] = bufferPath;
     }
     const overlayPath = path.join(dir, 'overlay.json');
     fs.writeFileSync(overlayPath, JSON.stringify({ Replace: replace }), { mode: 0o600 });

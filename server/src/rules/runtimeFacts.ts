@@ -95,7 +95,7 @@ const leaked: RuleDescription = {
         ...reasonsZh,
         leaked: '协程泄漏{inTest}：永久阻塞，{reason}{count}',
         stillBlocked: '测试结束时协程仍然阻塞{inTest}：{reason}{count}（当前 Go 没有泄漏分析，之后仍有可能被唤醒）',
-        inTest: '（{test}）',
+        inTest: '（在 {test} 中）',
         count: '（共 {count} 个协程）',
         createdHere: '协程在这里启动',
         testHere: '运行 {test} 时',
