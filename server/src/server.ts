@@ -59,7 +59,7 @@ import { defaultSettings, readSettings, type Settings } from './settings';
 import { isAbortError, removeStaleTempDirs } from './compiler/runCompiler';
 import { readGoFile } from './cli/readGoFile';
 import { testLeakCodeLenses } from './features/testLeakCodeLens';
-import { LeakSession } from './workspace/leakSession';
+import { LeakSession, NotInModuleError } from './workspace/leakSession';
 import { attachDeferAllocations, presentCompilerFindings } from './workspace/compilerFindings';
 import { CompilerSession, type CompilerDocument, type CompilerRunReport } from './workspace/compilerSession';
 
@@ -351,7 +351,7 @@ export function startServer(connection: Connection): void {
     // Running tests runs the user's code: never in restricted mode.
     if (!trusted) return { ...nothing, refused: localize(locale, 'leakRefusedUntrusted') };
     const filePath = filePathOf(params.uri);
-    if (!filePath || !leaks) return { ...nothing, refused: `${params.uri} is not a file on disk` };
+    if (!filePath || !leaks) return { ...nothing, refused: localize(locale, 'leakRefusedNotOnDisk') };
     await settingsArrived();
     const controller = new AbortController();
     cancel.onCancellationRequested(() => controller.abort());
@@ -382,6 +382,8 @@ export function startServer(connection: Connection): void {
       };
     } catch (error) {
       if (isAbortError(error)) return { ...nothing, cancelled: true };
+      if (error instanceof NotInModuleError) return { ...nothing, refused: localize(locale, 'leakRefusedNoModule', { directory: error.directory }) };
+      // Otherwise the go command's own words (go not found, go list failed): they name what to fix.
       return { ...nothing, refused: error instanceof Error ? error.message : String(error) };
     } finally {
       progress?.done();

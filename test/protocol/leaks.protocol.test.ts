@@ -4,6 +4,7 @@
 // edits and dropped when their line is edited; nothing runs untrusted.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { pathToFileURL } from 'node:url';
@@ -100,5 +101,25 @@ test('leaks over LSP: an untrusted workspace gets no code lens and no test run',
     assert.equal(result.findings, 0);
   } finally {
     await client.stop();
+  }
+});
+
+test('leaks over LSP: a file outside any module is refused with a message, and the server keeps working', { timeout: 60_000 }, async () => {
+  const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'goinsight-leaks-nomodule-'));
+  const client = TestLspClient.start();
+  try {
+    const file = path.join(outside, 'lone_test.go');
+    fs.writeFileSync(file, 'package lone\n\nimport "testing"\n\nfunc TestLone(t *testing.T) {}\n');
+    await client.initialize();
+    const uri = await open(client, file);
+    const result = (await client.connection.sendRequest('goinsight/runLeakTests', { uri })) as RunLeakTestsResult;
+    assert.equal(result.refused, `${outside} is not inside a Go module (no go.mod above it).`);
+    const untitled = (await client.connection.sendRequest('goinsight/runLeakTests', { uri: 'untitled:Untitled-1' })) as RunLeakTestsResult;
+    assert.match(untitled.refused ?? '', /saved on disk/);
+    const lenses = (await client.connection.sendRequest('textDocument/codeLens', { textDocument: { uri } })) as CodeLens[];
+    assert.equal(lenses.filter((lens) => lens.command?.command === 'goinsight.runLeakTests').length, 1);
+  } finally {
+    await client.stop();
+    fs.rmSync(outside, { recursive: true, force: true });
   }
 });

@@ -136,6 +136,7 @@ export async function runLeaks(options: LeaksOptions, cwd: string, output: Leaks
     }
   }
 
+  builder.dispose();
   const analyzed: AnalyzedFile[] = [...merged.values()]
     .filter((file) => file.findings.length > 0)
     .sort((a, b) => a.file.localeCompare(b.file))

@@ -6,7 +6,7 @@
 // The testing package's own goroutine that waits for a hung test is only
 // context: it is never a finding.
 import * as path from 'node:path';
-import type { Parser } from 'web-tree-sitter';
+import type { Parser, Tree } from 'web-tree-sitter';
 import type { Finding, RelatedLocation } from '../engine/finding';
 import { LineIndex } from '../engine/lineIndex';
 import { formatMessage, ruleText, type Locale } from '../rules/rule';
@@ -107,8 +107,13 @@ function relatedAt(frame: StackFrame, message: string, lines: LineIndex | undefi
   return { file: frame.file, range: { start: { line: row, character: start }, end: { line: row, character: text.trimEnd().length } }, message };
 }
 
+interface ParsedSource extends SourceFile {
+  tree: Tree | null;
+}
+
+/** Builds the findings of leak runs; reads and parses each file once. Call dispose() when done: trees hold wasm memory. */
 export class LeakFindingBuilder {
-  private readonly sources = new Map<string, (SourceFile & { tree?: ReturnType<Parser['parse']> }) | null>();
+  private readonly sources = new Map<string, ParsedSource | null>();
 
   constructor(private readonly options: LeakFindingsOptions) {}
 
@@ -120,6 +125,11 @@ export class LeakFindingBuilder {
       this.sources.set(file, source);
     }
     return source ?? undefined;
+  }
+
+  dispose(): void {
+    for (const source of this.sources.values()) source?.tree?.delete();
+    this.sources.clear();
   }
 
   findings(run: LeakRun): FileLeakFindings[] {

@@ -17,6 +17,14 @@ import { goHasLeakProfile, runLeakTests, type LeakRun } from '../leaks/runLeakTe
 import type { Locale } from '../rules/rule';
 import { readGoFile } from '../cli/readGoFile';
 
+/** The file to test lies in no Go module; the server words it for the user. */
+export class NotInModuleError extends Error {
+  constructor(readonly directory: string) {
+    super(`${directory} is not inside a Go module`);
+    this.name = 'NotInModuleError';
+  }
+}
+
 interface FileFindings {
   /** The text the findings describe. */
   text: string;
@@ -69,7 +77,7 @@ export class LeakSession {
     if (!go.found) throw new Error(go.message);
     const packageDir = path.dirname(request.filePath);
     const module = this.modules.find(packageDir);
-    if (!module) throw new Error(`${packageDir} is not inside a Go module`);
+    if (!module) throw new NotInModuleError(packageDir);
     const moduleDir = path.dirname(module.goModPath);
     const buffers = new Map(request.buffers.filter((buffer) => buffer.filePath.startsWith(moduleDir + path.sep)).map((buffer) => [buffer.filePath, buffer]));
     const leakProfile = await goHasLeakProfile(go.path);
@@ -90,7 +98,9 @@ export class LeakSession {
       const read = readGoFile(file);
       return 'text' in read ? read.text : undefined;
     };
-    const found = new LeakFindingBuilder({ locale: request.locale, parser: this.parser, readSource }).findings(run);
+    const builder = new LeakFindingBuilder({ locale: request.locale, parser: this.parser, readSource });
+    const found = builder.findings(run);
+    builder.dispose();
     // The run's results replace everything earlier runs said about files of this package.
     const touched = new Set([...this.byFile.keys()].filter((file) => path.dirname(file) === packageDir));
     for (const file of touched) this.byFile.delete(file);
