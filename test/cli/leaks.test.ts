@@ -119,6 +119,15 @@ test('leaks --count: a leak that happens one call in twenty is caught with many 
   assertWants(findings, ['flaky']);
 });
 
+test('leaks --repeat merges the runs (the same goroutine once), and --race runs under the race detector', () => {
+  const repeated = leaks('--repeat', '2', './leaking');
+  assert.equal(repeated.status, 1, repeated.stderr);
+  assertWants(repeated.findings, ['leaking']);
+  const race = leaks('--race', './external');
+  assert.equal(race.status, 1, race.stderr);
+  assertWants(race.findings, ['external']);
+});
+
 test('leaks --no-leak-profile: the goroutine dump fallback reports still-blocked goroutines with lower confidence', () => {
   const { status, stderr, findings } = leaks('--no-leak-profile', './leaking', './clean');
   assert.equal(status, 1, stderr);

@@ -20,6 +20,8 @@ import { renderSarif } from './renderSarif';
 export interface LeaksOutput {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
+  /** A transient status line, only on a terminal: the first run can build for minutes with nothing else to show. */
+  progress?: (text: string) => void;
 }
 
 /** The module each PATH lies in, and the go package pattern for it relative to the module root. */
@@ -118,6 +120,7 @@ export async function runLeaks(options: LeaksOptions, cwd: string, output: Leaks
   let packages = 0;
   for (let round = 0; round < options.repeat; round++) {
     for (const [moduleDir, patterns] of byModule) {
+      output.progress?.(`goinsight: running the tests of ${path.relative(cwd, moduleDir) || '.'}${leakProfile ? ' with the leak profile (the first run builds the runtime with it once)' : ''}…`);
       const run = await runLeakTests({
         goPath: go.path,
         moduleDir,
@@ -137,6 +140,7 @@ export async function runLeaks(options: LeaksOptions, cwd: string, output: Leaks
   }
 
   builder.dispose();
+  output.progress?.('');
   const analyzed: AnalyzedFile[] = [...merged.values()]
     .filter((file) => file.findings.length > 0)
     .sort((a, b) => a.file.localeCompare(b.file))
