@@ -5,7 +5,7 @@
 // deadlocking test, the leak that shows only with --count, the fallback without
 // the leak profile, and nothing written into the fixture tree.
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
@@ -153,4 +153,16 @@ test('leaks: text and sarif renderings, and usage errors exit 2', () => {
     assert.equal(usage.status, 2, `${args.join(' ')}: ${usage.stderr}`);
     assert.match(usage.stderr, /^goinsight: /);
   }
+});
+
+test('leaks: Ctrl-C stops a hanging run at once (go test is in its own process group) and exits 2', async () => {
+  const child = spawn(process.execPath, [cli, 'leaks', '--timeout', '120s', './deadlock'], { cwd: fixtureModule, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const started = Date.now();
+  setTimeout(() => child.kill('SIGINT'), 4000);
+  const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  assert.equal(status, 2, stderr);
+  assert.match(stderr, /interrupted; the tests were stopped/);
+  assert.ok(Date.now() - started < 60_000, 'the run went on after Ctrl-C');
 });

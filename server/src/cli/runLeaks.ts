@@ -6,6 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { findGo } from '../compiler/findGo';
+import { isAbortError } from '../compiler/runCompiler';
 import type { Finding } from '../engine/finding';
 import { GoModuleLocator } from '../engine/goModule';
 import { LineIndex } from '../engine/lineIndex';
@@ -118,28 +119,41 @@ export async function runLeaks(options: LeaksOptions, cwd: string, output: Leaks
   let failed = false;
   let broken = false;
   let packages = 0;
-  for (let round = 0; round < options.repeat; round++) {
-    for (const [moduleDir, patterns] of byModule) {
-      output.progress?.(`goinsight: running the tests of ${path.relative(cwd, moduleDir) || '.'}${leakProfile ? ' with the leak profile (the first run builds the runtime with it once)' : ''}…`);
-      const run = await runLeakTests({
-        goPath: go.path,
-        moduleDir,
-        patterns,
-        run: options.run,
-        count: options.count,
-        race: options.race,
-        hangAfterMs: options.timeoutMs,
-        leakProfile,
-      });
-      packages = Math.max(packages, run.packages.length);
-      const outcome = reportRun(run, output);
-      failed ||= outcome.failed;
-      broken ||= outcome.broken;
-      merge(merged, seen, builder.findings(run));
+  // go test runs in its own process group (so that its whole tree can be killed): Ctrl-C must reach it through us.
+  const interrupted = new AbortController();
+  const interrupt = () => interrupted.abort();
+  process.once('SIGINT', interrupt);
+  try {
+    for (let round = 0; round < options.repeat; round++) {
+      for (const [moduleDir, patterns] of byModule) {
+        output.progress?.(`goinsight: running the tests of ${path.relative(cwd, moduleDir) || '.'}${leakProfile ? ' with the leak profile (the first run builds the runtime with it once)' : ''}…`);
+        const run = await runLeakTests({
+          goPath: go.path,
+          moduleDir,
+          patterns,
+          run: options.run,
+          count: options.count,
+          race: options.race,
+          hangAfterMs: options.timeoutMs,
+          leakProfile,
+          signal: interrupted.signal,
+        });
+        if (round === 0) packages += run.packages.length;
+        const outcome = reportRun(run, output);
+        failed ||= outcome.failed;
+        broken ||= outcome.broken;
+        merge(merged, seen, builder.findings(run));
+      }
     }
+  } catch (error) {
+    if (!isAbortError(error)) throw error;
+    output.stderr('goinsight: interrupted; the tests were stopped');
+    return 2;
+  } finally {
+    process.removeListener('SIGINT', interrupt);
+    builder.dispose();
   }
 
-  builder.dispose();
   output.progress?.('');
   const analyzed: AnalyzedFile[] = [...merged.values()]
     .filter((file) => file.findings.length > 0)
