@@ -22,6 +22,7 @@ import {
   type TrustChangedParams,
 } from '../../server/src/protocol/customMessages';
 import { registerEscapeReport } from './escapeReport';
+import { runLeakTests } from './leakTests';
 import { CrashPolicy } from './crashPolicy';
 import { showFindingsInActiveFile } from './findingsPicker';
 import { showRuleDocumentation } from './ruleDocumentation';
@@ -118,6 +119,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand('goinsight.showRuleDocumentation', (ruleId?: string) => showRuleDocumentation(client, ruleId)),
     vscode.commands.registerCommand('goinsight.showHeapAllocations', showHeapAllocations),
     vscode.commands.registerCommand('goinsight.rerunAnalysis', rerunAnalysis),
+    vscode.commands.registerCommand('goinsight.runLeakTests', (uri?: string, test?: string) => runLeakTests(client, output, uri, test)),
     registerEscapeReport(() => client),
     vscode.commands.registerCommand('goinsight.restartServer', async () => {
       crashes.reset();

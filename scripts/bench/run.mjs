@@ -3,7 +3,7 @@
 // writes every figure to bench-results.json (not committed). Needs
 // `npm run build` and `npm run compile-tests` first (the npm script does both).
 // Skips, saying so, what needs an absent tool. Never fails on a time: budgets
-// are reported, not enforced. `--only=edit,scan,escape,memory` runs some sections.
+// are reported, not enforced. `--only=edit,scan,escape,memory,leaks` runs some sections.
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import { compiled, fmt, goEnv, goRootFiles, repositoryRoot, which } from './common.mjs';
 import { measureEditLatency } from './editLatency.mjs';
 import { measureEscape } from './escapeLatency.mjs';
+import { measureLeakRun } from './leakRun.mjs';
 import { measureMemoryAndStartup } from './memoryStartup.mjs';
 import { measureScan } from './scanThroughput.mjs';
 
@@ -149,6 +150,22 @@ if (!goRoot) {
         [`opening them one after another`, `${fmt(memory.openAllMs / 1000, 1)} s`],
       ],
     );
+  }
+
+  if (wanted('leaks')) {
+    results.leaks = measureLeakRun();
+    const { leaks } = results;
+    say();
+    say(`## 5. Leak run (test/fixtures/leaks ${leaks.packages.join(' ')}, warm caches, median of ${leaks.rounds}, ms)`);
+    say();
+    table(
+      ['command', 'p50', 'max'],
+      [
+        ['go test -count=1', fmt(leaks.plainGoTest.p50, 0), fmt(leaks.plainGoTest.max, 0)],
+        ['goinsight leaks', fmt(leaks.leakRun.p50, 0), fmt(leaks.leakRun.max, 0)],
+      ],
+    );
+    say('The leak run adds the 500 ms settle time per test binary, the leak-detecting GC and go list; its first run also builds the runtime with the experiment (not measured here).');
   }
   results.totalSeconds = (performance.now() - benchStarted) / 1000;
   say(`bench took ${fmt(results.totalSeconds, 0)} s`);

@@ -36,6 +36,7 @@ import {
   runCompilerRequest,
   statusNotification,
   ruleDocumentationRequest,
+  runLeakTestsRequest,
   syntaxTreeRequest,
   trustChangedNotification,
   type AnalyzedParams,
@@ -46,6 +47,8 @@ import {
   type InitializationOptions,
   type RuleDocumentationParams,
   type RuleDocumentationResult,
+  type RunLeakTestsParams,
+  type RunLeakTestsResult,
   type StatusParams,
   type SyntaxTreeParams,
   type SyntaxTreeResult,
@@ -53,7 +56,10 @@ import {
 } from './protocol/customMessages';
 import { ruleText, type Locale } from './rules/rule';
 import { defaultSettings, readSettings, type Settings } from './settings';
-import { removeStaleTempDirs } from './compiler/runCompiler';
+import { isAbortError, removeStaleTempDirs } from './compiler/runCompiler';
+import { readGoFile } from './cli/readGoFile';
+import { testLeakCodeLenses } from './features/testLeakCodeLens';
+import { LeakSession, NotInModuleError } from './workspace/leakSession';
 import { attachDeferAllocations, presentCompilerFindings } from './workspace/compilerFindings';
 import { CompilerSession, type CompilerDocument, type CompilerRunReport } from './workspace/compilerSession';
 
@@ -61,6 +67,9 @@ interface DocumentAnalysis {
   version: number;
   findings: Finding[];
 }
+
+/** A package's tests still running after this long count as hung (go test's own default is 10 minutes). */
+const leakHangAfterMs = 60_000;
 
 function localeOf(params: InitializeParams): Locale {
   return params.locale?.toLowerCase().startsWith('zh') ? 'zh-cn' : 'en';
@@ -89,6 +98,7 @@ export function startServer(connection: Connection): void {
   let canRefreshCodeLenses = false;
   let documents: OpenDocuments | undefined;
   let compiler: CompilerSession | undefined;
+  let leaks: LeakSession | undefined;
   const compilingPackages = new Set<string>();
   /**
    * The go command must not run before the user's settings are known (which
@@ -166,7 +176,8 @@ export function startServer(connection: Connection): void {
             disabledCategories: settings.disabledCategories,
           })
         : [];
-      findings = attachDeferAllocations(result.findings, compilerFindings, locale);
+      const fromTests = filePath ? (leaks?.findingsFor(filePath, document.version, text) ?? []) : [];
+      findings = [...attachDeferAllocations(result.findings, compilerFindings, locale), ...fromTests];
     }
     analyses.set(document.uri, { version: document.version, findings });
     const diagnostics = toDiagnostics(findings, document.uri, (file) => pathToFileURL(file).toString());
@@ -328,6 +339,57 @@ export function startServer(connection: Connection): void {
     safely(`analysis of ${document.uri}`, undefined, () => analyze(document));
   }
 
+  /** Leak findings of a file that is not open: published on their own, as long as they match the file on disk. */
+  function publishClosedFile(filePath: string): void {
+    const read = readGoFile(filePath);
+    const findings = 'text' in read ? (leaks?.findingsFor(filePath, undefined, read.text) ?? []) : [];
+    void connection.sendDiagnostics({ uri: pathToFileURL(filePath).toString(), diagnostics: toDiagnostics(findings, pathToFileURL(filePath).toString(), (file) => pathToFileURL(file).toString()) });
+  }
+
+  async function runLeakTestsFor(params: RunLeakTestsParams, cancel: { onCancellationRequested: (listener: () => void) => unknown }): Promise<RunLeakTestsResult> {
+    const nothing: RunLeakTestsResult = { cancelled: false, findings: 0, failedTests: [], hungTests: [], leakProfile: false };
+    // Running tests runs the user's code: never in restricted mode.
+    if (!trusted) return { ...nothing, refused: localize(locale, 'leakRefusedUntrusted') };
+    const filePath = filePathOf(params.uri);
+    if (!filePath || !leaks) return { ...nothing, refused: localize(locale, 'leakRefusedNotOnDisk') };
+    await settingsArrived();
+    const controller = new AbortController();
+    cancel.onCancellationRequested(() => controller.abort());
+    const progress = canShowProgress ? await connection.window.createWorkDoneProgress().catch(() => undefined) : undefined;
+    const message = leaks.firstRun ? localize(locale, 'leakProgressFirstRun') : localize(locale, 'leakProgressRunning', { package: packageName(path.dirname(filePath)) });
+    progress?.begin(localize(locale, 'leakProgressTitle'), undefined, message, true);
+    progress?.token.onCancellationRequested(() => controller.abort());
+    try {
+      const buffers = (documents?.all() ?? []).flatMap((document) => {
+        const open = compilerDocument(document);
+        return open ? [{ filePath: open.filePath, version: open.version, text: open.text }] : [];
+      });
+      const outcome = await leaks.run({ filePath, test: params.test, goPath: settings.goPath, locale, buffers, signal: controller.signal, hangAfterMs: leakHangAfterMs });
+      connection.console.log(outcome.run.transcript);
+      for (const file of outcome.touched) {
+        const document = documents?.get(pathToFileURL(file).toString());
+        if (document) safely(`analysis of ${document.uri}`, undefined, () => analyze(document));
+        else publishClosedFile(file);
+      }
+      const tests = outcome.run.packages.flatMap((run) => [...(run.events?.tests.values() ?? [])]);
+      const hung = outcome.run.packages.some((run) => run.profile?.state === 'hung');
+      return {
+        cancelled: false,
+        findings: outcome.findingCount,
+        failedTests: tests.filter((test) => test.outcome === 'fail').map((test) => test.name),
+        hungTests: hung ? tests.filter((test) => test.outcome === 'running').map((test) => test.name) : [],
+        leakProfile: outcome.leakProfile,
+      };
+    } catch (error) {
+      if (isAbortError(error)) return { ...nothing, cancelled: true };
+      if (error instanceof NotInModuleError) return { ...nothing, refused: localize(locale, 'leakRefusedNoModule', { directory: error.directory }) };
+      // Otherwise the go command's own words (go not found, go list failed): they name what to fix.
+      return { ...nothing, refused: error instanceof Error ? error.message : String(error) };
+    } finally {
+      progress?.done();
+    }
+  }
+
   async function reloadSettings(): Promise<void> {
     if (!canPullConfiguration) return;
     const raw: unknown = await connection.workspace.getConfiguration('goinsight');
@@ -364,6 +426,7 @@ export function startServer(connection: Connection): void {
     canRefreshCodeLenses = params.capabilities.workspace?.codeLens?.refreshSupport === true;
     documents = new OpenDocuments(await createGoParser());
     compiler = createCompilerSession();
+    leaks = new LeakSession(await createGoParser());
     // A server that was killed mid-compile leaves its private temp directory behind; sweep old ones.
     void removeStaleTempDirs().catch((error: unknown) => connection.console.error(`sweeping stale temp directories failed: ${String(error)}`));
     return {
@@ -430,6 +493,7 @@ export function startServer(connection: Connection): void {
       const forCompiler = compilerDocument(document);
       // First carry the compiler's findings to the new version, so the next analysis shows them on the right lines.
       if (forCompiler) compiler?.documentChanged(forCompiler, contentChanges);
+      if (forCompiler) leaks?.documentChanged(forCompiler.filePath, document.version, contentChanges, forCompiler.text);
       analyzeSoon(document);
     });
   });
@@ -449,6 +513,11 @@ export function startServer(connection: Connection): void {
     toldTooLarge.delete(textDocument.uri);
     toldTooDeep.delete(textDocument.uri);
     void connection.sendDiagnostics({ uri: textDocument.uri, diagnostics: [] });
+    const filePath = filePathOf(textDocument.uri);
+    if (filePath) {
+      leaks?.documentClosed(filePath);
+      if (leaks?.files().includes(filePath)) publishClosedFile(filePath);
+    }
   });
 
   connection.onHover(({ textDocument, position }) =>
@@ -500,9 +569,12 @@ export function startServer(connection: Connection): void {
       const findings = currentFindings(textDocument.uri);
       const document = documents?.get(textDocument.uri);
       if (!document) return [];
-      return heapCodeLenses(findings, document.tree.tree, document.tree.lines, textDocument.uri, locale);
+      const testLenses = trusted ? testLeakCodeLenses(document.tree.tree, document.tree.lines, textDocument.uri, locale) : [];
+      return [...heapCodeLenses(findings, document.tree.tree, document.tree.lines, textDocument.uri, locale), ...testLenses];
     }),
   );
+
+  connection.onRequest(runLeakTestsRequest, (params: RunLeakTestsParams, token) => runLeakTestsFor(params, token));
 
   connection.onShutdown(() => compiler?.dispose());
 

@@ -30,7 +30,26 @@ export interface EscapesOptions {
   goPath?: string;
 }
 
-export type ParsedArguments = CheckOptions | EscapesOptions | { command: 'help' } | { command: 'version' };
+export interface LeaksOptions {
+  command: 'leaks';
+  paths: string[];
+  format: OutputFormat;
+  locale: Locale;
+  /** go test -run. */
+  run?: string;
+  /** go test -count: iterations inside one test process. */
+  count: number;
+  /** Whole runs, results merged. */
+  repeat: number;
+  /** A package's tests still running after this long count as hung. */
+  timeoutMs: number;
+  race: boolean;
+  /** Use the plain goroutine dump even where the leak profile exists. */
+  noLeakProfile: boolean;
+  goPath?: string;
+}
+
+export type ParsedArguments = CheckOptions | EscapesOptions | LeaksOptions | { command: 'help' } | { command: 'version' };
 
 export class UsageError extends Error {}
 
@@ -40,6 +59,9 @@ export const usage = `Usage:
                   [--include-generated] [--jobs N]
   goinsight escapes [PATH...] [--format text|json] [--all] [--go PATH]
   goinsight escapes --stdin [--format text|json]    # reads go build -gcflags=-m output
+  goinsight leaks [PATH...] [--run REGEX] [--count N] [--repeat K] [--timeout D]
+                  [--race] [--format text|json|sarif] [--lang en|zh-cn] [--go PATH]
+                  [--no-leak-profile]
 
 PATH is a Go file, a directory (its own .go files), or DIR/... (recursively,
 skipping vendor, testdata and hidden directories); the default is ./...
@@ -48,7 +70,16 @@ Exit status: 0 no findings at or above --fail-on (default error), 1 findings,
 2 usage or setup error. Files marked "// Code generated ... DO NOT EDIT."
 are skipped unless --include-generated is given. --jobs N checks files on N
 worker threads (default: one per CPU; --jobs 1: on the main thread only); the
-output is the same, in the same order, whatever N is.`;
+output is the same, in the same order, whatever N is.
+
+leaks runs the packages' tests (go test) with Go's goroutine leak profile
+(GOEXPERIMENT=goroutineleakprofile, Go 1.26+; the first run builds the runtime
+once) and reports goroutines blocked forever, at the blocking operation.
+--count N is go test's -count; --repeat K runs everything K times and merges
+the results; --timeout D (default 60s; e.g. 90s, 5m) is how long a package's
+tests may run before they count as hung. Without the leak profile (older Go,
+or --no-leak-profile) goroutines still blocked at the end are reported, with
+lower confidence. Exit status: 1 when something leaked or a test failed.`;
 
 function localeFromEnvironment(environment: NodeJS.ProcessEnv): Locale {
   const value = environment.LC_ALL || environment.LC_MESSAGES || environment.LANG || '';
@@ -68,7 +99,8 @@ export function parseArguments(argv: readonly string[], environment: NodeJS.Proc
   if (command === undefined || command === 'help' || command === '--help' || command === '-h') return { command: 'help' };
   if (command === 'version' || command === '--version') return { command: 'version' };
   if (command === 'escapes') return parseEscapesArguments(rest);
-  if (command !== 'check') throw new UsageError(`unknown command "${command}" (expected check or escapes)`);
+  if (command === 'leaks') return parseLeaksArguments(rest, environment);
+  if (command !== 'check') throw new UsageError(`unknown command "${command}" (expected check, escapes or leaks)`);
 
   const options: CheckOptions = {
     command: 'check',
@@ -179,6 +211,75 @@ function parseEscapesArguments(rest: readonly string[]): ParsedArguments {
   });
   if (walked === 'help') return { command: 'help' };
   if (options.stdin && options.paths.length > 0) throw new UsageError('--stdin reads compiler output; it takes no PATH');
+  if (options.paths.length === 0) options.paths.push('./...');
+  return options;
+}
+
+function positiveCount(flag: string, value: string | undefined): number {
+  const count = value !== undefined && /^\d+$/.test(value) ? Number(value) : Number.NaN;
+  if (!Number.isSafeInteger(count) || count < 1) throw new UsageError(`${flag} needs a whole number, 1 or more${value === undefined ? '' : ` (got "${value}")`}`);
+  return count;
+}
+
+const durationUnits: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** A Go-style duration (`500ms`, `90s`, `5m`, `1h`), in milliseconds. */
+function duration(flag: string, value: string | undefined): number {
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(value ?? '');
+  const milliseconds = match ? Number(match[1]) * durationUnits[match[2]] : 0;
+  if (milliseconds < 1) throw new UsageError(`${flag} needs a duration such as 90s or 5m${value === undefined ? '' : ` (got "${value}")`}`);
+  return milliseconds;
+}
+
+function parseLeaksArguments(rest: readonly string[], environment: NodeJS.ProcessEnv): ParsedArguments {
+  const options: LeaksOptions = {
+    command: 'leaks',
+    paths: [],
+    format: 'text',
+    locale: localeFromEnvironment(environment),
+    count: 1,
+    repeat: 1,
+    timeoutMs: 60_000,
+    race: false,
+    noLeakProfile: false,
+  };
+  const walked = walkArguments(rest, options.paths, (flag, value) => {
+    switch (flag) {
+      case '--format':
+        options.format = oneOf(flag, value(), ['text', 'json', 'sarif'] as const);
+        return true;
+      case '--lang':
+        options.locale = oneOf(flag, value()?.toLowerCase(), ['en', 'zh-cn'] as const);
+        return true;
+      case '--run': {
+        const pattern = value();
+        if (!pattern) throw new UsageError('--run needs a regular expression');
+        options.run = pattern;
+        return true;
+      }
+      case '--count':
+        options.count = positiveCount(flag, value());
+        return true;
+      case '--repeat':
+        options.repeat = positiveCount(flag, value());
+        return true;
+      case '--timeout':
+        options.timeoutMs = duration(flag, value());
+        return true;
+      case '--race':
+        options.race = true;
+        return true;
+      case '--no-leak-profile':
+        options.noLeakProfile = true;
+        return true;
+      case '--go':
+        options.goPath = goBinary(value());
+        return true;
+      default:
+        return false;
+    }
+  });
+  if (walked === 'help') return { command: 'help' };
   if (options.paths.length === 0) options.paths.push('./...');
   return options;
 }

@@ -23,6 +23,7 @@ import { collectGoFiles } from './collectFiles';
 import { findingToJson, findingToText, type AnalyzedFile } from './renderFindings';
 import { readGoFile } from './readGoFile';
 import { renderSarif } from './renderSarif';
+import { runLeaks } from './runLeaks';
 
 interface Output {
   stdout: (text: string) => void;
@@ -235,6 +236,7 @@ export async function runCli(argv: readonly string[], cwd: string, output: Outpu
       return 0;
     }
     if (parsed.command === 'escapes') return await runEscapes(parsed, cwd, output, readStandardInput);
+    if (parsed.command === 'leaks') return await runLeaks(parsed, cwd, output, packageVersion());
     return await runCheck(parsed, cwd, output);
   } catch (error) {
     if (error instanceof UsageError) {

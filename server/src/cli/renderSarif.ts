@@ -51,6 +51,8 @@ function result(finding: Finding, analyzed: AnalyzedFile, cwd: string, ruleIndex
     ...(ruleIndex >= 0 ? { ruleIndex } : {}),
     level: sarifLevel[finding.severity],
     message: { text: finding.message },
+    // Findings from running the tests say so, as the JSON output's `source` does.
+    ...(finding.source === 'runtime' ? { properties: { source: finding.source } } : {}),
     locations: [{ physicalLocation: { artifactLocation: artifactLocation(analyzed.file, cwd), region: region(finding.range) } }],
     ...(finding.related.length > 0
       ? {

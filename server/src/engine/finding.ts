@@ -65,7 +65,7 @@ export interface Finding {
   presentation: Presentation;
   range: Range;
   message: string;
-  source: 'goinsight' | 'compiler';
+  source: 'goinsight' | 'compiler' | 'runtime';
   related: RelatedLocation[];
   /** Markdown specific to this occurrence (concrete names, lists), shown on hover above the rule's explanation. */
   details?: string;

@@ -10,6 +10,8 @@ const lspSeverity: Record<Severity, DiagnosticSeverity> = {
   hint: DiagnosticSeverity.Hint,
 };
 
+const diagnosticSource: Record<Finding['source'], string> = { goinsight: 'goinsight', compiler: 'goinsight (compiler)', runtime: 'goinsight (test run)' };
+
 export function toDiagnostics(findings: readonly Finding[], documentUri: string, pathToUri: (file: string) => string): Diagnostic[] {
   return findings
     .filter((finding) => finding.presentation === 'diagnostic')
@@ -18,7 +20,7 @@ export function toDiagnostics(findings: readonly Finding[], documentUri: string,
         range: finding.range,
         severity: lspSeverity[finding.severity],
         code: finding.rule,
-        source: finding.source === 'compiler' ? 'goinsight (compiler)' : 'goinsight',
+        source: diagnosticSource[finding.source],
         message: finding.message,
         data: { rule: finding.rule },
       };

@@ -107,3 +107,26 @@ export interface EscapeReportResult {
 
 /** client → server: the escape report of the document's package (runs the compiler if needed). */
 export const escapeReportRequest = 'goinsight/escapeReport';
+
+export interface RunLeakTestsParams {
+  /** A Go file of the package whose tests run. */
+  uri: string;
+  /** Only this top-level test (the code lens); omitted: all of the package's tests. */
+  test?: string;
+}
+
+export interface RunLeakTestsResult {
+  /** Why nothing ran (untrusted workspace, no go, not in a module); unset when the tests ran. */
+  refused?: string;
+  cancelled: boolean;
+  /** How many leak findings the run produced. */
+  findings: number;
+  /** Tests that failed, and tests that were still running when the package was declared hung. */
+  failedTests: string[];
+  hungTests: string[];
+  /** Whether the goroutine leak profile was available (else the lower-confidence fallback ran). */
+  leakProfile: boolean;
+}
+
+/** client → server: run the package's tests with leak detection (explicit user action only). */
+export const runLeakTestsRequest = 'goinsight/runLeakTests';

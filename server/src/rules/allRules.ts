@@ -29,15 +29,16 @@ import { doubleLock } from './sync/doubleLock';
 import { emptyCriticalSection } from './sync/emptyCriticalSection';
 import { lockWithoutUnlock } from './sync/lockWithoutUnlock';
 import { compilerFactDescriptions } from './compilerFacts';
+import { runtimeFactDescriptions } from './runtimeFacts';
 import type { Rule, RuleDescription } from './rule';
 
 export const allRules: readonly Rule[] = [deferOrder, deferInLoop, deferArgsEvaluatedEarly, deferLoopVarCapture, deferOrderHazard, deferBeforeErrorCheck, deferCallChain, deferRecoverMisuse, deferExitSkipsDefers, deferLockUnlockMismatch, deferValueReceiver, deferIgnoredCloseError, doubleClose, sendAfterClose, closeNil, nilOperation, unbufferedSendLeak, rangeNeverClosed, noExit, waitBeforeClose, timeAfterInLoop, busySelect, singleCaseSelect, waitGroupAddInside, signalUnbuffered, doubleLock, emptyCriticalSection, lockWithoutUnlock, receiveWithoutOk, closeByReceiver, blockingInMainFlow];
 
-/** Syntactic rules and compiler fact kinds: everything a finding's `rule` can name. */
+/** Syntactic rules, compiler fact kinds and runtime (test run) kinds: everything a finding's `rule` can name. */
 export function allRuleDescriptions(): readonly RuleDescription[] {
-  return [...allRules, ...compilerFactDescriptions];
+  return [...allRules, ...compilerFactDescriptions, ...runtimeFactDescriptions];
 }
 
 export function findRule(id: string): RuleDescription | undefined {
-  return allRules.find((rule) => rule.id === id) ?? compilerFactDescriptions.find((description) => description.id === id);
+  return allRules.find((rule) => rule.id === id) ?? [...compilerFactDescriptions, ...runtimeFactDescriptions].find((description) => description.id === id);
 }
