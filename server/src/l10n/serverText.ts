@@ -90,7 +90,7 @@ export const serverText: Record<Locale, Record<ServerTextKey, string>> = {
     statusTimedOut: '编译超时',
     progressTitle: 'Go Insight：逃逸分析',
     leakCodeLens: '运行并检查泄漏',
-    leakProgressTitle: 'Go Insight：运行测试并检测协程泄漏',
+    leakProgressTitle: 'Go Insight：运行测试并检测 goroutine 泄漏',
     leakProgressFirstRun: '首次检测泄漏：可能需要先构建一次运行时',
     leakProgressRunning: '正在运行 {package} 的测试',
     leakRefusedUntrusted: '运行测试会执行工作区里的代码，请先信任此工作区。',
