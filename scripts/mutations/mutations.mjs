@@ -1,0 +1,47 @@
+// The promises of the README, each broken on purpose by one source mutation
+// (see run.mjs). `from` must occur exactly once in `file`; `tests` are
+// substrings of compiled test paths (out/test/…) that must notice the break.
+// Ids M… follow the test audit of 2026-12 where it had one.
+export const mutations = [
+  // Compiler facts carried through edits, never shown on the wrong lines.
+  {
+    id: 'M6b',
+    promise: 'deleting lines moves facts up',
+    file: 'server/src/engine/shiftFindings.ts',
+    from: 'const delta = lineBreaks(change.text) - (edited.end.line - edited.start.line);',
+    to: 'const delta = Math.max(0, lineBreaks(change.text) - (edited.end.line - edited.start.line));',
+    tests: ['engine/shiftFindings', 'protocol/escape.protocol'],
+  },
+  {
+    id: 'M6c',
+    promise: 'the escape flow (related locations) moves with the fact',
+    file: 'server/src/engine/shiftFindings.ts',
+    from: 'related.file || related.range.start.line <= edited.end.line ? related :',
+    to: 'true ? related :',
+    tests: ['engine/shiftFindings', 'protocol/escape.protocol'],
+  },
+  {
+    id: 'M6d',
+    promise: 'every change of a didChange batch is applied',
+    file: 'server/src/engine/shiftFindings.ts',
+    from: 'for (const change of changes) {',
+    to: 'for (const change of changes.slice(0, 1)) {',
+    tests: ['engine/shiftFindings', 'protocol/escape.protocol'],
+  },
+  {
+    id: 'M6e',
+    promise: 'inlay hints of compiler facts move with the text',
+    file: 'server/src/engine/shiftFindings.ts',
+    from: 'position: shiftPosition(finding.inlay.position, delta)',
+    to: 'position: finding.inlay.position',
+    tests: ['engine/shiftFindings', 'protocol/escape.protocol'],
+  },
+  {
+    id: 'M6f',
+    promise: 'facts on edited lines are dropped',
+    file: 'server/src/engine/shiftFindings.ts',
+    from: 'if (start.line <= edited.end.line) continue;',
+    to: '',
+    tests: ['engine/shiftFindings', 'protocol/escape.protocol'],
+  },
+];
