@@ -44,4 +44,42 @@ export const mutations = [
     to: '',
     tests: ['engine/shiftFindings', 'protocol/escape.protocol'],
   },
+  {
+    id: 'M3',
+    promise: 'a run whose text was edited meanwhile is not published',
+    file: 'server/src/workspace/compilerSession.ts',
+    from: 'if (this.host.currentVersion(document.uri) !== document.version) continue;',
+    to: '',
+    tests: ['workspace/compilerSession', 'protocol/escape.protocol'],
+  },
+  {
+    id: 'M3b',
+    promise: 'stale results are not stored under the current version',
+    file: 'server/src/workspace/compilerSession.ts',
+    from: 'if (this.host.currentVersion(document.uri) !== document.version) continue;',
+    to: `const current = this.host.currentVersion(document.uri);
+      if (current !== document.version) {
+        const stale = (result.files.get(document.filePath) ?? []).map((fact) => toFinding(fact, positionMapper(document.text)));
+        this.factsByUri.set(document.uri, { version: current ?? 0, findings: stale });
+        continue;
+      }`,
+    tests: ['workspace/compilerSession', 'protocol/escape.protocol'],
+  },
+  // Run modes.
+  {
+    id: 'M16',
+    promise: 'onSave and manual do not compile while typing',
+    file: 'server/src/workspace/compilerSession.ts',
+    from: "if (this.settings.run !== 'onType') return;",
+    to: '',
+    tests: ['workspace/compilerSession', 'protocol/settings.protocol'],
+  },
+  {
+    id: 'M17',
+    promise: 'manual does not compile on open',
+    file: 'server/src/workspace/compilerSession.ts',
+    from: "documentOpened(document: CompilerDocument): void {\n    if (this.settings.run !== 'manual')",
+    to: 'documentOpened(document: CompilerDocument): void {\n    if (document)',
+    tests: ['workspace/compilerSession', 'protocol/settings.protocol'],
+  },
 ];
