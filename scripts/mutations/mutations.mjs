@@ -1,5 +1,6 @@
 // The promises of the README, each broken on purpose by one source mutation
-// (see run.mjs). `from` must occur exactly once in `file`; `tests` are
+// (see run.mjs). `from` must occur exactly once in `file` (or each of
+// `edits`, when a promise is held twice and both holds must go); `tests` are
 // substrings of compiled test paths (out/test/…) that must notice the break.
 // Ids M… follow the test audit of 2026-12 where it had one.
 export const mutations = [
@@ -154,5 +155,51 @@ export const mutations = [
     from: 'const buildFlags = [...this.settings.buildFlags, ',
     to: 'const buildFlags = [',
     tests: ['protocol/settings.protocol'],
+  },
+  // Nothing written into the workspace; no toolchain downloads.
+  {
+    id: 'M7',
+    promise: 'the compile writes nothing next to the package',
+    file: 'server/src/compiler/escapeAnalysis.ts',
+    from: "const remapping = filesWithLineDirectives(packageDir, options.overlay);",
+    to: "require('node:fs').writeFileSync(path.join(packageDir, '.goinsight-probe'), '');\n    const remapping = filesWithLineDirectives(packageDir, options.overlay);",
+    tests: ['compiler/workspaceUntouched'],
+  },
+  {
+    id: 'M8',
+    promise: 'GOFLAGS=-mod=mod cannot rewrite go.mod',
+    edits: [
+      {
+        file: 'server/src/compiler/escapeAnalysis.ts',
+        from: "if (/(?:^|\\s)-mod=mod(?:\\s|$)/.test(goflags)) args.push('-mod=readonly');",
+        to: '',
+      },
+      { file: 'server/src/compiler/escapeAnalysis.ts', from: 'GOFLAGS: readOnlyGoFlags(baseEnv.GOFLAGS) };', to: 'GOFLAGS: baseEnv.GOFLAGS };' },
+    ],
+    tests: ['compiler/workspaceUntouched'],
+  },
+  {
+    id: 'M8b',
+    promise: "GOTOOLCHAIN=local whatever the user's environment says",
+    file: 'server/src/compiler/escapeAnalysis.ts',
+    from: "GOTOOLCHAIN: 'local',",
+    to: "GOTOOLCHAIN: baseEnv.GOTOOLCHAIN ?? 'local',",
+    tests: ['compiler/workspaceUntouched'],
+  },
+  {
+    id: 'M20',
+    promise: 'stale private temp directories are swept at server start',
+    file: 'server/src/server.ts',
+    from: 'void removeStaleTempDirs().catch(',
+    to: 'void Promise.resolve(removeStaleTempDirs).catch(',
+    tests: ['protocol/startup.protocol'],
+  },
+  {
+    id: 'M21',
+    promise: 'go build and go test -c write their binaries to the null device',
+    file: 'server/src/compiler/escapeAnalysis.ts',
+    from: "const args = test ? ['test', '-c', '-vet=off', '-o', os.devNull] : ['build', '-o', os.devNull];",
+    to: "const args = test ? ['test', '-c', '-vet=off'] : ['build'];",
+    tests: ['compiler/workspaceUntouched'],
   },
 ];

@@ -4,7 +4,7 @@
 // promise the next refactor could break silently. The list is in
 // mutations.mjs next to this file; grow it when a promise is added.
 //
-// Each mutation replaces one exact piece of source text (it must occur
+// Each mutation replaces exact pieces of source text (each must occur
 // exactly once, so a refactor that moves it is reported, not skipped). The
 // copy is built once; per mutation only the bundles (esbuild, seconds) and the
 // mutated module of the compiled tests are rebuilt, then restored.
@@ -100,32 +100,42 @@ function main() {
   }
 }
 
+/** A mutation's edits: most replace one piece of one file; a promise held twice (defence in depth) needs both broken. */
+const editsOf = (mutation) => mutation.edits ?? [{ file: mutation.file, from: mutation.from, to: mutation.to }];
+
 function check(copy, mutation) {
-  const sourcePath = join(copy, mutation.file);
-  const original = readFileSync(sourcePath, 'utf8');
-  const occurrences = original.split(mutation.from).length - 1;
-  if (occurrences !== 1) return { mutation, verdict: 'does not apply', detail: `the text to replace occurs ${occurrences} times in ${mutation.file}` };
-  const compiled = compiledModule(copy, mutation.file);
-  const compiledBackup = `${compiled}.unmutated`;
-  copyFileSync(compiled, compiledBackup);
+  const edits = editsOf(mutation);
+  const originals = new Map(edits.map((edit) => [edit.file, readFileSync(join(copy, edit.file), 'utf8')]));
+  const mutated = new Map(originals);
+  for (const edit of edits) {
+    const text = mutated.get(edit.file);
+    const occurrences = text.split(edit.from).length - 1;
+    if (occurrences !== 1) return { mutation, verdict: 'does not apply', detail: `the text to replace occurs ${occurrences} times in ${edit.file}` };
+    mutated.set(edit.file, text.replace(edit.from, () => edit.to));
+  }
+  for (const file of originals.keys()) copyFileSync(compiledModule(copy, file), `${compiledModule(copy, file)}.unmutated`);
   process.stdout.write(`${mutation.id} … `);
   try {
-    writeFileSync(sourcePath, original.replace(mutation.from, () => mutation.to));
-    transpile(copy, mutation.file);
+    for (const [file, text] of mutated) {
+      writeFileSync(join(copy, file), text);
+      transpile(copy, file);
+    }
     const bundled = run('node', ['scripts/build.mjs'], copy, testRunLimitMs);
     if (bundled.status !== 0) return { mutation, verdict: 'does not build', detail: firstFailure(bundled.output) };
     const files = testFiles(copy, mutation.tests);
     if (files.length === 0) return { mutation, verdict: 'no tests', detail: `no compiled test matches ${mutation.tests.join(', ')}` };
     const tested = run('node', ['--test', '--test-reporter=spec', ...files], copy, testRunLimitMs);
     const seconds = (tested.ms / 1000).toFixed(0);
-    const verdict = tested.status === 0 ? 'SURVIVES' : 'caught';
+    const verdict = tested.timedOut ? 'hangs' : tested.status === 0 ? 'SURVIVES' : 'caught';
     const detail = tested.timedOut ? `hung for ${seconds} s (no per-test timeout)` : tested.status === 0 ? `${files.length} test files pass (${seconds} s)` : `${firstFailure(tested.output)} (${seconds} s)`;
     console.log(`${verdict} (${seconds} s)`);
-    return { mutation, verdict: tested.timedOut ? 'hangs' : verdict, detail };
+    return { mutation, verdict, detail };
   } finally {
-    writeFileSync(sourcePath, original);
-    copyFileSync(compiledBackup, compiled);
-    rmSync(compiledBackup);
+    for (const [file, text] of originals) {
+      writeFileSync(join(copy, file), text);
+      copyFileSync(`${compiledModule(copy, file)}.unmutated`, compiledModule(copy, file));
+      rmSync(`${compiledModule(copy, file)}.unmutated`);
+    }
   }
 }
 
