@@ -202,4 +202,21 @@ export const mutations = [
     to: "const args = test ? ['test', '-c', '-vet=off'] : ['build'];",
     tests: ['compiler/workspaceUntouched'],
   },
+  // The want harness checks ranges, not only lines.
+  {
+    id: 'M2d',
+    promise: 'a finding cut short to one character fails its fixture',
+    file: 'server/src/rules/ruleContext.ts',
+    from: "const range = 'startIndex' in options.at ? this.rangeOf(options.at) : options.at;",
+    to: "const range = 'startIndex' in options.at ? this.lines.rangeOf(options.at.startIndex, options.at.startIndex + 1) : options.at;",
+    tests: ['rules/channelPanics'],
+  },
+  {
+    id: 'M2e',
+    promise: 'a finding on the wrong token of its line fails its fixture',
+    file: 'server/src/rules/channel/doubleClose.ts',
+    from: '      at: second.node,',
+    to: "      at: second.node.childForFieldName('arguments') ?? second.node,",
+    tests: ['rules/channelPanics'],
+  },
 ];
