@@ -219,4 +219,13 @@ export const mutations = [
     to: "      at: second.node.childForFieldName('arguments') ?? second.node,",
     tests: ['rules/channelPanics'],
   },
+  // Bounded work: the whole process tree goes at a timeout or a cancel.
+  {
+    id: 'M4',
+    promise: 'a timeout or a cancel kills the whole process tree',
+    file: 'server/src/compiler/runCompiler.ts',
+    from: "process.kill(-pid, 'SIGKILL');",
+    to: "process.kill(pid, 'SIGKILL');",
+    tests: ['compiler/runCompiler'],
+  },
 ];

@@ -124,7 +124,7 @@ function check(copy, mutation) {
     if (bundled.status !== 0) return { mutation, verdict: 'does not build', detail: firstFailure(bundled.output) };
     const files = testFiles(copy, mutation.tests);
     if (files.length === 0) return { mutation, verdict: 'no tests', detail: `no compiled test matches ${mutation.tests.join(', ')}` };
-    const tested = run('node', ['--test', '--test-reporter=spec', ...files], copy, testRunLimitMs);
+    const tested = run('node', ['--test', '--test-reporter=spec', '--test-timeout=300000', ...files], copy, testRunLimitMs);
     const seconds = (tested.ms / 1000).toFixed(0);
     const verdict = tested.timedOut ? 'hangs' : tested.status === 0 ? 'SURVIVES' : 'caught';
     const detail = tested.timedOut ? `hung for ${seconds} s (no per-test timeout)` : tested.status === 0 ? `${files.length} test files pass (${seconds} s)` : `${firstFailure(tested.output)} (${seconds} s)`;
