@@ -77,7 +77,7 @@ function timed<T>(where: string, input: string, run: () => T): T {
   }
   const elapsed = performance.now() - started;
   // The message saves the input: build it only on failure, or every passing case leaves a file behind.
-    if (elapsed >= absurdMs) assert.fail(`${where} took ${Math.round(elapsed)} ms; input saved to ${saveFailingInput('compiler', input)}`);
+  if (elapsed >= absurdMs) assert.fail(`${where} took ${Math.round(elapsed)} ms; input saved to ${saveFailingInput('compiler', input)}`);
   return result;
 }
 
