@@ -32,6 +32,15 @@ function workspaceCopy(t: { after(fn: () => void): void }, ...fixturePath: strin
   return root;
 }
 
+/** A one-file main module in a scratch directory, removed after the test. */
+function scratchModule(t: { after(fn: () => void): void }, goMod: string, mainGo: string): string {
+  const root = scratchDir('module');
+  t.after(() => fs.rmSync(root, { recursive: true, force: true }));
+  fs.writeFileSync(path.join(root, 'go.mod'), goMod);
+  fs.writeFileSync(path.join(root, 'main.go'), mainGo);
+  return root;
+}
+
 const compileTimeout = 120_000;
 
 test('a main package and a package with tests: the workspace is byte-identical afterwards', { timeout: compileTimeout }, async (t) => {
@@ -53,11 +62,8 @@ test('a main package and a package with tests: the workspace is byte-identical a
 });
 
 test('GOFLAGS=-mod=mod in the environment: go.mod is not rewritten', { timeout: compileTimeout }, async (t) => {
-  const root = scratchDir('modmod');
-  t.after(() => fs.rmSync(root, { recursive: true, force: true }));
   // Without a go directive, go build -mod=mod adds one to go.mod; -mod=readonly builds and leaves it.
-  fs.writeFileSync(path.join(root, 'go.mod'), 'module example.com/nogodirective\n');
-  fs.writeFileSync(path.join(root, 'main.go'), 'package main\n\nfunc main() { p := new(int); println(p) }\n');
+  const root = scratchModule(t, 'module example.com/nogodirective\n', 'package main\n\nfunc main() { p := new(int); println(p) }\n');
   const before = snapshot(root);
   const result = await runEscapeAnalysis({ packageDir: root, goPath, env: { ...process.env, GOFLAGS: '-mod=mod' }, timeoutMs: compileTimeout });
   assert.equal(result.buildFailed, undefined);
@@ -65,10 +71,7 @@ test('GOFLAGS=-mod=mod in the environment: go.mod is not rewritten', { timeout: 
 });
 
 test('the user\'s GOTOOLCHAIN does not start a toolchain download: a go.mod asking for a newer Go fails at once', { timeout: compileTimeout }, async (t) => {
-  const root = scratchDir('toolchain');
-  t.after(() => fs.rmSync(root, { recursive: true, force: true }));
-  fs.writeFileSync(path.join(root, 'go.mod'), 'module example.com/newer\n\ngo 1.99\n');
-  fs.writeFileSync(path.join(root, 'main.go'), 'package main\n\nfunc main() {}\n');
+  const root = scratchModule(t, 'module example.com/newer\n\ngo 1.99\n', 'package main\n\nfunc main() {}\n');
   const result = await runEscapeAnalysis({ packageDir: root, goPath, env: { ...process.env, GOTOOLCHAIN: 'auto' }, timeoutMs: compileTimeout });
   assert.equal(result.buildFailed?.kind, 'setup');
   assert.match(result.buildFailed?.output ?? '', /go\.mod requires go >= 1\.99 \(running go [\d.]+; GOTOOLCHAIN=local\)/);

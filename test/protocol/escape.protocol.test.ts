@@ -28,6 +28,14 @@ function compilerFactsFor(client: TestLspClient, uri: string, since = 0) {
   return client.waitFor<CompilerFactsParams>('goinsight/compilerFacts', (params) => params.documents.some((document) => document.uri === uri), compileTimeout, since);
 }
 
+/** Opens a file and waits until its compiler facts are shown. */
+async function openWithFacts(client: TestLspClient, file: string): Promise<string> {
+  const uri = await openFile(client, file);
+  await compilerFactsFor(client, uri);
+  await client.waitFor<AnalyzedParams>('goinsight/analyzed', (params) => params.uri === uri && params.diagnostics > 0);
+  return uri;
+}
+
 /** The diagnostics published last for a document. */
 function latestDiagnostics(client: TestLspClient, uri: string): Diagnostic[] {
   const published = client.notifications.filter(
@@ -87,9 +95,7 @@ test('edits while facts are shown: facts below move with the text, facts on edit
   client.configuration = { compiler: { run: 'onSave' } };
   try {
     await client.initialize();
-    const uri = await openFile(client, shapesFile);
-    await compilerFactsFor(client, uri);
-    await client.waitFor<AnalyzedParams>('goinsight/analyzed', (params) => params.uri === uri && params.diagnostics > 0);
+    const uri = await openWithFacts(client, shapesFile);
 
     // Two lines inserted after the package clause: every fact moves down by two, none re-run.
     await client.connection.sendNotification('textDocument/didChange', {
@@ -122,9 +128,7 @@ test('facts carried through a batch of changes and a deletion: diagnostics, flow
   client.configuration = { compiler: { run: 'onSave' } };
   try {
     await client.initialize();
-    const uri = await openFile(client, shapesFile);
-    await compilerFactsFor(client, uri);
-    await client.waitFor<AnalyzedParams>('goinsight/analyzed', (params) => params.uri === uri && params.diagnostics > 0);
+    const uri = await openWithFacts(client, shapesFile);
 
     const edit = async (version: number, contentChanges: unknown[]) => {
       await client.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges });
@@ -236,9 +240,7 @@ test('escape report and heap-allocation code lenses', { timeout: compileTimeout 
   const client = TestLspClient.start();
   try {
     await client.initialize();
-    const uri = await openFile(client, shapesFile);
-    await compilerFactsFor(client, uri);
-    await client.waitFor<AnalyzedParams>('goinsight/analyzed', (params) => params.uri === uri && params.diagnostics > 0);
+    const uri = await openWithFacts(client, shapesFile);
 
     const lenses = (await client.connection.sendRequest('textDocument/codeLens', { textDocument: { uri } })) as {
       range: { start: { line: number } };
