@@ -202,6 +202,23 @@ export const mutations = [
     to: "const args = test ? ['test', '-c', '-vet=off'] : ['build'];",
     tests: ['compiler/workspaceUntouched'],
   },
+  // Rules: the fixtures notice a rule that stops reporting, or reports too much.
+  {
+    id: 'M1',
+    promise: 'channel/double-close reports',
+    file: 'server/src/rules/channel/doubleClose.ts',
+    from: "if (first) report(second, 'twice', first.node, 'firstClose');",
+    to: '',
+    tests: ['rules/channelPanics'],
+  },
+  {
+    id: 'M2',
+    promise: 'channel/double-close reports only the second close',
+    file: 'server/src/rules/channel/doubleClose.ts',
+    from: "if (first) report(second, 'twice', first.node, 'firstClose');",
+    to: "if (first) {\n      report(second, 'twice', first.node, 'firstClose');\n      report(first, 'twice', second.node, 'firstClose');\n    }",
+    tests: ['rules/channelPanics'],
+  },
   // The want harness checks ranges, not only lines.
   {
     id: 'M2d',
