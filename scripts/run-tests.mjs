@@ -20,5 +20,6 @@ if (files.length === 0) {
   console.error(`no test files found under out/test${filter ? ` matching ${filter}` : ''}`);
   process.exit(1);
 }
-const result = spawnSync(process.execPath, ['--test', '--test-reporter=spec', ...files], { stdio: 'inherit' });
+// No test may hang the suite: one that runs past five minutes fails (tests that wait on a child set shorter limits).
+const result = spawnSync(process.execPath, ['--test', '--test-reporter=spec', '--test-timeout=300000', ...files], { stdio: 'inherit' });
 process.exit(result.status ?? 1);

@@ -100,7 +100,7 @@ test('usage and setup errors exit 2 with one line on stderr and no stack trace',
   }
 });
 
-test('an empty directory, a binary .go file and an unreadable path get clear messages', () => {
+test('an empty directory and a binary .go file get clear messages', () => {
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'goinsight-cli-'));
   try {
     const empty = path.join(scratch, 'empty');
@@ -116,16 +116,19 @@ test('an empty directory, a binary .go file and an unreadable path get clear mes
     assert.equal(binaryResult.status, 0);
     assert.match(binaryResult.stderr, /skipped .*blob\.go: binary file/);
 
-    if (process.getuid?.() !== 0) {
-      const locked = path.join(scratch, 'locked.go');
-      fs.writeFileSync(locked, 'package p\n');
-      fs.chmodSync(locked, 0o000);
-      const lockedResult = goinsight(['check', locked]);
-      assert.match(lockedResult.stderr, /skipped .*locked\.go: cannot read \(EACCES\)/);
-    }
   } finally {
     fs.rmSync(scratch, { recursive: true, force: true });
   }
+});
+
+test('an unreadable file gets a clear message', { skip: process.getuid?.() === 0 ? 'running as root: every file is readable' : false }, (t) => {
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'goinsight-cli-locked-'));
+  t.after(() => fs.rmSync(scratch, { recursive: true, force: true }));
+  const locked = path.join(scratch, 'locked.go');
+  fs.writeFileSync(locked, 'package p\n');
+  fs.chmodSync(locked, 0o000);
+  const lockedResult = goinsight(['check', locked]);
+  assert.match(lockedResult.stderr, /skipped .*locked\.go: cannot read \(EACCES\)/);
 });
 
 test('help and version', () => {

@@ -54,7 +54,7 @@ async function readEverything({ packageDir, mode, overlay }: Case): Promise<Esca
     const jsonDir = path.join(dir, 'json');
     const written = overlay ? writeOverlay(dir, overlay) : undefined;
     const args = await buildCompilerArgs({ packageDir, goPath, mode, overlay }, jsonDir, written?.file);
-    const env = { ...process.env, PWD: packageDir, GOTOOLCHAIN: process.env.GOTOOLCHAIN ?? 'local', GOFLAGS: readOnlyGoFlags(process.env.GOFLAGS) };
+    const env = { ...process.env, PWD: packageDir, GOTOOLCHAIN: 'local', GOFLAGS: readOnlyGoFlags(process.env.GOFLAGS) };
     const run = spawnSync(goPath, args, { cwd: packageDir, env, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
     const stderr = written ? written.restorePaths(run.stderr) : run.stderr;
     const text = parseCompilerText(stderr, { cwd: packageDir });

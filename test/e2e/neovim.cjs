@@ -6,7 +6,6 @@ const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 const { log, startProcess, withTimeout, goEnvironment, makeTempDir, removeTempDir } = require('./lib/harness.cjs');
-const { engineFindings } = require('./vscode.cjs');
 
 const fixture = require('./lib/fixture.cjs');
 
@@ -49,15 +48,18 @@ const CHECKS = [
   },
   {
     name: 'diagnostics',
-    check(r, { findings }) {
+    check(r, { lastLineOf }) {
       if (r.diagnostics.length !== r.analyzed.diagnostics) {
         throw new Error(`the server published ${r.analyzed.diagnostics} diagnostic(s), Neovim holds ${r.diagnostics.length}`);
       }
-      const doubleClose = findings.find((f) => /double-close/.test(f.rule));
-      if (doubleClose && !r.diagnostics.some((d) => d.line === doubleClose.range.start.line - 1)) {
-        throw new Error(`no diagnostic on line ${doubleClose.range.start.line} (${doubleClose.rule}); got ${JSON.stringify(r.diagnostics)}`);
+      // Pinned to the fixture's text, not to what the engine reports: a dead or wrong engine fails here.
+      const { text, code, message } = fixture.DOUBLE_CLOSE;
+      const line = lastLineOf(text);
+      const doubleClose = r.diagnostics.find((d) => d.line === line && d.code === code);
+      if (!doubleClose || !message.test(doubleClose.message)) {
+        throw new Error(`no ${code} diagnostic matching ${message} on line ${line + 1}; got ${JSON.stringify(r.diagnostics)}`);
       }
-      return doubleClose ? `${r.diagnostics.length}, incl. ${doubleClose.rule}` : `${r.diagnostics.length} (no diagnostic rule fires on the fixture yet)`;
+      return `${r.diagnostics.length}, incl. ${code} on line ${line + 1}`;
     },
   },
 ];
@@ -101,8 +103,8 @@ async function runNeovim({ root, tools, artifacts, keepTemp = false }) {
     const results = JSON.parse(fs.readFileSync(resultsFile, 'utf8'));
     const lines = fs.readFileSync(path.join(workspace, GO_FILE), 'utf8').split('\n');
     const context = {
-      findings: engineFindings(root, workspace),
       lineOf: (needle) => lines.findIndex((line) => line.includes(needle)),
+      lastLineOf: (needle) => lines.findLastIndex((line) => line.includes(needle)),
     };
     for (const { name, check } of CHECKS) {
       let detail;

@@ -23,10 +23,14 @@ const ROOT = path.resolve(__dirname, '..', '..');
 const ARTIFACTS = path.join(ROOT, 'test-artifacts', 'e2e');
 const SUITES = ['vscode', 'neovim'];
 
-function fail(message) {
+/** The one failure worth a second run (.ci/run does it): Chromium stalling while it starts on a loaded machine. */
+const browserStall = /timed out after \d+s: (?:Chromium to start|connecting to Chromium)/;
+const browserStallExitCode = 75;
+
+function fail(message, exitCode = 1) {
   console.error(`\n[e2e] FAILED: ${message}`);
   killAllStarted();
-  process.exit(1);
+  process.exit(exitCode);
 }
 
 const timeoutSec = Number(process.env.GOINSIGHT_E2E_TIMEOUT || 900);
@@ -106,7 +110,10 @@ async function main() {
 
   const summary = Object.entries(timings).map(([name, sec]) => `${name} ${sec.toFixed(1)}s`).join(', ');
   log(`timings: ${summary}; artifacts in ${path.relative(ROOT, ARTIFACTS)}/`);
-  if (failures.length) fail(`${failures.length} suite(s) failed:\n  ${failures.join('\n  ')}`);
+  if (failures.length) {
+    const onlyStalls = failures.every((failure) => browserStall.test(failure));
+    fail(`${failures.length} suite(s) failed${onlyStalls ? ' (the browser stalled while starting)' : ''}:\n  ${failures.join('\n  ')}`, onlyStalls ? browserStallExitCode : 1);
+  }
   log('all editor tests passed');
   // Idle keep-alive sockets (fetch, playwright) would hold the process for seconds.
   process.exit(0);

@@ -28,6 +28,14 @@ function compilerFactsFor(client: TestLspClient, uri: string, since = 0) {
   return client.waitFor<CompilerFactsParams>('goinsight/compilerFacts', (params) => params.documents.some((document) => document.uri === uri), compileTimeout, since);
 }
 
+/** Opens a file and waits until its compiler facts are shown. */
+async function openWithFacts(client: TestLspClient, file: string): Promise<string> {
+  const uri = await openFile(client, file);
+  await compilerFactsFor(client, uri);
+  await client.waitFor<AnalyzedParams>('goinsight/analyzed', (params) => params.uri === uri && params.diagnostics > 0);
+  return uri;
+}
+
 /** The diagnostics published last for a document. */
 function latestDiagnostics(client: TestLspClient, uri: string): Diagnostic[] {
   const published = client.notifications.filter(
@@ -87,9 +95,7 @@ test('edits while facts are shown: facts below move with the text, facts on edit
   client.configuration = { compiler: { run: 'onSave' } };
   try {
     await client.initialize();
-    const uri = await openFile(client, shapesFile);
-    await compilerFactsFor(client, uri);
-    await client.waitFor<AnalyzedParams>('goinsight/analyzed', (params) => params.uri === uri && params.diagnostics > 0);
+    const uri = await openWithFacts(client, shapesFile);
 
     // Two lines inserted after the package clause: every fact moves down by two, none re-run.
     await client.connection.sendNotification('textDocument/didChange', {
@@ -112,6 +118,61 @@ test('edits while facts are shown: facts below move with the text, facts on edit
       escapeDiagnostics(latestDiagnostics(client, uri)).map(([line, , , , code]) => [line, code]),
       [[10, 'escape/moved-to-heap'], [21, 'escape/escapes-to-heap']],
     );
+  } finally {
+    await client.stop();
+  }
+});
+
+test('facts carried through a batch of changes and a deletion: diagnostics, flow, hints and hover on the right lines', { timeout: compileTimeout }, async () => {
+  const client = TestLspClient.start();
+  client.configuration = { compiler: { run: 'onSave' } };
+  try {
+    await client.initialize();
+    const uri = await openWithFacts(client, shapesFile);
+
+    const edit = async (version: number, contentChanges: unknown[]) => {
+      await client.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges });
+      await client.waitFor<AnalyzedParams>('goinsight/analyzed', (params) => params.uri === uri && params.version === version);
+    };
+    /** Each escape diagnostic as its line, code and the lines of its flow. */
+    const placed = () =>
+      latestDiagnostics(client, uri)
+        .filter((diagnostic) => String(diagnostic.code).startsWith('escape/'))
+        .map((diagnostic) => [diagnostic.range.start.line, diagnostic.code, (diagnostic.relatedInformation ?? []).map((related) => related.location.range.start.line)]);
+    const heapHints = async () =>
+      ((await client.connection.sendRequest('textDocument/inlayHint', {
+        textDocument: { uri },
+        range: { start: { line: 0, character: 0 }, end: { line: 40, character: 0 } },
+      })) as InlayHint[])
+        .filter((hint) => hint.label === '⇡heap')
+        .map((hint) => [hint.position.line, hint.position.character]);
+    const hoverText = async (line: number, character: number) => {
+      const hover = (await client.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line, character } })) as Hover | null;
+      return hover ? (hover.contents as { value: string }).value : '';
+    };
+    // shapes.go: `p := Point{…}` on line 9 (0-based 8), its flow through `return &p` on line 10; make(…) on 15; p.X on 20.
+    const original = placed() as [number, string, number[]][];
+    assert.deepEqual(original.map(([line]) => line), [8, 14, 19]);
+    assert.ok(original[0][2].includes(9), `the flow of p goes through "return &p": ${JSON.stringify(original[0][2])}`);
+    const shifted = (delta: number) => original.map(([line, code, flow]) => [line + delta, code, flow.map((flowLine) => flowLine + delta)]);
+
+    // One didChange with two changes: three lines inserted, then two of them deleted (positions of the second refer to the text after the first).
+    await edit(2, [
+      { range: { start: { line: 1, character: 0 }, end: { line: 1, character: 0 } }, text: '// a\n// b\n// c\n' },
+      { range: { start: { line: 2, character: 0 }, end: { line: 4, character: 0 } }, text: '' },
+    ]);
+    assert.deepEqual(placed(), shifted(1));
+    assert.deepEqual(await heapHints(), [[9, 2], [15, 26], [20, 22]]);
+
+    // Deleting the remaining inserted line moves everything back up.
+    await edit(3, [{ range: { start: { line: 1, character: 0 }, end: { line: 2, character: 0 } }, text: '' }]);
+    // A further keystroke on a comment line: the facts must stay where they are, not reappear where an older text had them.
+    await edit(4, [{ range: { start: { line: 12, character: 36 }, end: { line: 12, character: 36 } }, text: '!' }]);
+    assert.deepEqual(placed(), shifted(0));
+    assert.deepEqual(await heapHints(), [[8, 2], [14, 26], [19, 22]]);
+    assert.match(await hoverText(8, 1), /moved to heap: p/);
+    assert.doesNotMatch(await hoverText(9, 9), /moved to heap/, 'nothing left on the line the fact was carried from');
+    assert.match(await hoverText(14, 12), /make\(\[\]byte, size\) escapes to heap/);
   } finally {
     await client.stop();
   }
@@ -179,9 +240,7 @@ test('escape report and heap-allocation code lenses', { timeout: compileTimeout 
   const client = TestLspClient.start();
   try {
     await client.initialize();
-    const uri = await openFile(client, shapesFile);
-    await compilerFactsFor(client, uri);
-    await client.waitFor<AnalyzedParams>('goinsight/analyzed', (params) => params.uri === uri && params.diagnostics > 0);
+    const uri = await openWithFacts(client, shapesFile);
 
     const lenses = (await client.connection.sendRequest('textDocument/codeLens', { textDocument: { uri } })) as {
       range: { start: { line: number } };

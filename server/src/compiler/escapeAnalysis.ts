@@ -200,9 +200,10 @@ export async function runEscapeAnalysis(options: EscapeAnalysisOptions): Promise
     const overlay = options.overlay && options.overlay.size > 0 ? writeOverlay(tempDir, options.overlay) : undefined;
     const args = await buildCompilerArgs({ ...options, packageDir }, jsonDir, overlay?.file);
     // PWD makes the go command keep our spelling of a symlinked directory (os.Getwd trusts a matching $PWD).
-    // GOTOOLCHAIN=local: a go.mod asking for a newer Go must fail at once, not start a toolchain download.
+    // GOTOOLCHAIN=local, whatever the user's environment or go env says: opening a file must never start a toolchain
+    // download; a go.mod asking for a newer Go fails at once with the go command's own message.
     const baseEnv = options.env ?? process.env;
-    const env = { ...baseEnv, PWD: packageDir, GOTOOLCHAIN: baseEnv.GOTOOLCHAIN ?? 'local', GOFLAGS: readOnlyGoFlags(baseEnv.GOFLAGS) };
+    const env = { ...baseEnv, PWD: packageDir, GOTOOLCHAIN: 'local', GOFLAGS: readOnlyGoFlags(baseEnv.GOFLAGS) };
     // Reading the package's files for //line directives needs nothing from the compiler: it happens while the compiler runs.
     const remapping = filesWithLineDirectives(packageDir, options.overlay);
     const running = runProcess({ command: options.goPath, args, cwd: packageDir, env, signal: options.signal, timeoutMs: options.timeoutMs });

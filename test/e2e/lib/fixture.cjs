@@ -18,6 +18,9 @@ module.exports = {
   /** …shows this title and lists these calls (the run-order sequence). */
   HOVER_TITLE: 'Defer execution order',
   HOVER_CALLS: ['mu.Unlock()', 'f.Close()'],
-  /** The compiler fact the escape step prefers (newPoint's `p`); any heap escape otherwise. */
+  /** closeTwice's second close: the double-close diagnostic, on the last line with this text (pinned, not asked of the engine). */
+  DOUBLE_CLOSE: { text: '\tclose(ch)', code: 'channel/double-close', message: /^ch is closed a second time here \(first close on line \d+\)/ },
+  /** The compiler fact the escape step looks for (newPoint's `p`), on the line with ESCAPE_LINE. */
   ESCAPE_MESSAGE: 'moved to heap: p',
+  ESCAPE_LINE: 'p := point{1, 2}',
 };
