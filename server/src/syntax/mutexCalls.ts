@@ -90,6 +90,11 @@ export function mutexCallsOf(fn: Node, names: LocalNames): MutexCall[] {
   return calls.filter((call) => locked.has(call.key) && unlocked.has(call.key));
 }
 
+/** The receivers the calls lock: the mutexes a function surely has. */
+export function lockedKeys(calls: readonly MutexCall[]): ReadonlySet<string> {
+  return new Set(calls.filter((call) => isLocking(call.method)).map((call) => call.key));
+}
+
 /** True when the node sits in a defer statement (directly or in a deferred literal) below `within`. */
 function isDeferredWithin(node: Node, within: Node): boolean {
   for (let current = node.parent; current && current.id !== within.id; current = current.parent) {
@@ -102,17 +107,28 @@ function isDeferredWithin(node: Node, within: Node): boolean {
  * True when a call inside `within` between two offsets may release the mutex:
  * an unlock of it, another method on it (`cond.Wait`-like helpers), or any
  * call whose name says it unlocks or releases. Deferred calls count unless
- * `ignoreDeferred`: they release only when their function returns.
+ * `ignoreDeferred`: they release only when their function returns. A plain
+ * `Y.Unlock()` of one of `otherMutexes` (receivers the function locks itself,
+ * so surely mutexes of their own) releases Y, not this one.
  */
-export function mayReleaseBetween(within: Node, key: string, from: number, to: number, ignoreDeferred = false): boolean {
+export function mayReleaseBetween(
+  within: Node,
+  key: string,
+  from: number,
+  to: number,
+  ignoreDeferred = false,
+  otherMutexes: ReadonlySet<string> = new Set(),
+): boolean {
   for (const call of within.descendantsOfType('call_expression')) {
     if (!call || call.startIndex < from || call.endIndex > to) continue;
     if (ignoreDeferred && isDeferredWithin(call, within)) continue;
+    const method = methodCall(call);
+    const receiverKey = method?.receiver.text.replace(/\s+/g, '');
+    if (method && receiverKey !== key && otherMutexes.has(receiverKey ?? '') && mutexMethods.has(method.method) && callArguments(call).length === 0) continue;
     const callee = call.childForFieldName('function')?.text ?? '';
     if (/unlock|release/i.test(callee)) return true;
-    const method = methodCall(call);
     // cond.Wait() unlocks and relocks: the lock is held again afterwards, but code in between may rely on it.
-    if (method && method.receiver.text.replace(/\s+/g, '') === key && method.method !== 'Lock' && method.method !== 'RLock') return true;
+    if (method && receiverKey === key && method.method !== 'Lock' && method.method !== 'RLock') return true;
   }
   return false;
 }
