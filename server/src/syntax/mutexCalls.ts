@@ -73,9 +73,10 @@ function stableRoot(call: Omit<MutexCall, 'fn' | 'rootDeclaration'>, names: Loca
 
 /**
  * The mutex statements of one function (its own, not those of nested
- * literals), keeping only receivers that are both locked and unlocked in it.
+ * literals), keeping only receivers that it locks and that are surely
+ * mutexes: also unlocked in it, or `isMutex` says so.
  */
-export function mutexCallsOf(fn: Node, names: LocalNames): MutexCall[] {
+export function mutexCallsOf(fn: Node, names: LocalNames, isMutex: (key: string) => boolean): MutexCall[] {
   const statements = ownDescendants(fn, ['expression_statement', 'defer_statement']);
   const calls: MutexCall[] = [];
   for (const statement of statements) {
@@ -85,9 +86,9 @@ export function mutexCallsOf(fn: Node, names: LocalNames): MutexCall[] {
     if (!parsed || root === undefined) continue;
     calls.push({ ...parsed, fn: enclosingFunction(statement) ?? fn, rootDeclaration: root ?? undefined });
   }
-  const locked = new Set(calls.filter((call) => isLocking(call.method)).map((call) => call.key));
+  const locked = lockedKeys(calls);
   const unlocked = new Set(calls.filter((call) => !isLocking(call.method)).map((call) => call.key));
-  return calls.filter((call) => locked.has(call.key) && unlocked.has(call.key));
+  return calls.filter((call) => locked.has(call.key) && (unlocked.has(call.key) || isMutex(call.key)));
 }
 
 /** The receivers the calls lock: the mutexes a function surely has. */

@@ -5,7 +5,10 @@
 // helper appears is reported; a return under `if false` (or a constant of the
 // file that is false) is no path. In a loop, a `break` that leaves it locked
 // with no unlock after the loop, and a `continue` that skips the unlock
-// before the next iteration locks again, are reported the same way. The
+// before the next iteration locks again, are reported the same way. A named
+// function that locks its receiver's (or a package) mutex and has no unlock
+// at all is reported too, unless it says the caller unlocks: by its name
+// (`lock…`, `acquire…`), a returned function, or its doc comment. The
 // quick fix replaces the explicit unlocks by `defer X.Unlock()` right after
 // the lock, where that does not move other work under the lock.
 import type { Node } from 'web-tree-sitter';
@@ -13,13 +16,13 @@ import type { Fix } from '../../engine/finding';
 import { falseConstants, isUnderFalseCondition } from '../../syntax/constantConditions';
 import { enclosingLoop, indentationAt } from '../../syntax/executionOrder';
 import { fileChannels } from '../../syntax/fileChannels';
-import { ownDescendants } from '../../syntax/functions';
+import { functionDisplayName, ownDescendants } from '../../syntax/functions';
 import type { LocalNames } from '../../syntax/localNames';
 import { breakTarget, continueTarget } from '../../syntax/loopExits';
 import { isLocking, lockedKeys, mayReleaseBetween, mutexCallOf, releaseOf, type MutexCall } from '../../syntax/mutexCalls';
 import { deleteStatementEdit } from '../../syntax/statementEdits';
 import { followingStatements, isTerminating, statementsOf } from '../../syntax/statements';
-import type { CrossDeclarationReads, Rule } from '../rule';
+import { readsTypesAndValues, type Rule } from '../rule';
 import type { RuleContext } from '../ruleContext';
 import { functionMutexes } from './functionMutexes';
 
@@ -155,12 +158,44 @@ function checkLock(context: RuleContext, facts: FunctionFacts, lock: MutexCall):
   });
 }
 
-/** `if debug { return }` depends on the file's constants: a change to one re-checks the functions naming it. */
-const readsConstants: CrossDeclarationReads = { kinds: new Set() };
+/** Names of functions that return holding the lock on purpose (`lockFor`, `acquire`, `beginUpdate`). */
+const holdsOnPurpose = /lock|acquire|hold|grab|enter|begin|take|claim|pause|stop|freeze|block|wait/i;
+
+/** Doc comments that talk about the lock staying held. */
+const documentsHolding = /\bcaller\b|\bheld\b|\bhold(s|ing)?\b|\b(un)?lock(s|ed)?\b/i;
+
+/** The comments right above a declaration (its doc comment). */
+function docComment(fn: Node): string {
+  const comments: string[] = [];
+  for (let previous = fn.previousNamedSibling; previous?.type === 'comment' && previous.endPosition.row >= fn.startPosition.row - comments.length - 1; previous = previous.previousNamedSibling) {
+    comments.push(previous.text);
+  }
+  return comments.join('\n');
+}
+
+/**
+ * A lock at the top of a named function's body that nothing in the function
+ * releases: every path returns holding it. Quiet when the function says the
+ * caller unlocks (name, returned func, doc comment) and when the mutex is not
+ * the receiver's or a package variable (a parameter or local is a helper's).
+ */
+function checkNeverUnlocked(context: RuleContext, facts: FunctionFacts, lock: MutexCall): void {
+  const { fn, calls } = facts;
+  if (fn.type !== 'function_declaration' && fn.type !== 'method_declaration') return;
+  if (lock.deferred || lock.statement.parent?.parent?.id !== fn.childForFieldName('body')?.id) return;
+  if (calls.some((call) => call.key === lock.key && !isLocking(call.method))) return;
+  if (mayReleaseBetween(fn, lock.key, fn.startIndex, fn.endIndex, false, facts.mutexes)) return;
+  if (holdsOnPurpose.test(fn.childForFieldName('name')?.text ?? '') || documentsHolding.test(docComment(fn))) return;
+  if (fn.childForFieldName('result')?.descendantsOfType('function_type').length) return;
+  const root = lock.rootDeclaration ? facts.names.resolve(lock.rootDeclaration) : undefined;
+  if (lock.rootDeclaration && root?.kind !== 'receiver') return;
+  const values = { receiver: lock.receiver.text, lock: lock.method, unlock: releaseOf[lock.method as 'Lock' | 'RLock'], function: functionDisplayName(fn) };
+  context.report({ at: lock.statement, messageKey: 'neverUnlocks', values });
+}
 
 export const lockWithoutUnlock: Rule = {
   id: 'sync/lock-without-unlock',
-  crossDeclarationReads: readsConstants,
+  crossDeclarationReads: readsTypesAndValues,
   category: 'sync',
   defaultSeverity: 'error',
   presentation: 'diagnostic',
@@ -174,6 +209,7 @@ export const lockWithoutUnlock: Rule = {
         alsoReturnsLocked: 'also returns with {receiver} locked',
         unlockHere: 'only this path unlocks {receiver}',
         fixDefer: 'Unlock with defer {receiver}.{unlock}() right after the lock',
+        neverUnlocks: '{function} locks {receiver} and nothing in it unlocks it: it returns with {receiver} locked, and the next {lock} blocks forever (if the caller unlocks, say so in the doc comment)',
         breakLeavesLocked: 'this break leaves the loop with {receiver} locked (`{receiver}.{lock}()` on line {line}), and nothing after the loop unlocks it: the next {lock} blocks forever',
         continueSkipsUnlock: 'this continue skips `{receiver}.{unlock}()`: the next iteration calls `{receiver}.{lock}()` (line {line}) while {receiver} is still locked and blocks forever',
       },
@@ -211,6 +247,7 @@ export const lockWithoutUnlock: Rule = {
         alsoReturnsLocked: '这里返回时 {receiver} 也仍处于加锁状态',
         unlockHere: '只有这条路径会解锁 {receiver}',
         fixDefer: '在加锁后立即用 defer {receiver}.{unlock}() 解锁',
+        neverUnlocks: '{function} 对 {receiver} 加锁，但函数内没有任何解锁：返回时 {receiver} 仍被锁住，下一次 {lock} 会永久阻塞（如果由调用方解锁，请在文档注释里写明）',
         breakLeavesLocked: '这个 break 跳出循环时 {receiver} 仍处于加锁状态（第 {line} 行 `{receiver}.{lock}()`），循环之后也没有解锁：下一次 {lock} 会永久阻塞',
         continueSkipsUnlock: '这个 continue 跳过了 `{receiver}.{unlock}()`：下一轮迭代会在 {receiver} 仍被锁住时再次调用 `{receiver}.{lock}()`（第 {line} 行），从而永久阻塞',
       },
@@ -248,7 +285,11 @@ export const lockWithoutUnlock: Rule = {
       const names = channels.namesFor(fn);
       if (!names || ownDescendants(fn, 'goto_statement').length > 0) continue;
       const facts: FunctionFacts = { fn, calls, mutexes: lockedKeys(calls), names, constants };
-      for (const lock of calls) checkLock(context, facts, lock);
+      for (const lock of calls) {
+        if (!isLocking(lock.method)) continue;
+        checkLock(context, facts, lock);
+        checkNeverUnlocked(context, facts, lock);
+      }
     }
   },
 };
