@@ -161,22 +161,24 @@ function checkLock(context: RuleContext, facts: FunctionFacts, lock: MutexCall):
 /** Names of functions that return holding the lock on purpose (`lockFor`, `acquire`, `beginUpdate`). */
 const holdsOnPurpose = /lock|acquire|hold|grab|enter|begin|take|claim|pause|stop|freeze|block|wait/i;
 
-/** Doc comments that talk about the lock staying held. */
+/** Comments that talk about the lock staying held. */
 const documentsHolding = /\bcaller\b|\bheld\b|\bhold(s|ing)?\b|\b(un)?lock(s|ed)?\b/i;
 
-/** The comments right above a declaration (its doc comment). */
-function docComment(fn: Node): string {
-  const comments: string[] = [];
-  for (let previous = fn.previousNamedSibling; previous?.type === 'comment' && previous.endPosition.row >= fn.startPosition.row - comments.length - 1; previous = previous.previousNamedSibling) {
-    comments.push(previous.text);
+/** The doc comment right above a declaration and the comments of its body up to the lock's line. */
+function commentsUpTo(fn: Node, lock: Node): string {
+  const doc: string[] = [];
+  for (let previous = fn.previousNamedSibling; previous?.type === 'comment' && previous.endPosition.row >= fn.startPosition.row - doc.length - 1; previous = previous.previousNamedSibling) {
+    doc.push(previous.text);
   }
-  return comments.join('\n');
+  const body = ownDescendants(fn, 'comment').filter((comment) => comment.startPosition.row <= lock.endPosition.row);
+  return [...doc, ...body.map((comment) => comment.text)].join('\n');
 }
 
 /**
  * A lock at the top of a named function's body that nothing in the function
  * releases: every path returns holding it. Quiet when the function says the
- * caller unlocks (name, returned func, doc comment) and when the mutex is not
+ * caller unlocks (name, returned func, a comment above it or before the
+ * lock) and when the mutex is not
  * the receiver's or a package variable (a parameter or local is a helper's).
  */
 function checkNeverUnlocked(context: RuleContext, facts: FunctionFacts, lock: MutexCall): void {
@@ -185,12 +187,13 @@ function checkNeverUnlocked(context: RuleContext, facts: FunctionFacts, lock: Mu
   if (lock.deferred || lock.statement.parent?.parent?.id !== fn.childForFieldName('body')?.id) return;
   if (calls.some((call) => call.key === lock.key && !isLocking(call.method))) return;
   if (mayReleaseBetween(fn, lock.key, fn.startIndex, fn.endIndex, false, facts.mutexes)) return;
-  if (holdsOnPurpose.test(fn.childForFieldName('name')?.text ?? '') || documentsHolding.test(docComment(fn))) return;
+  if (holdsOnPurpose.test(fn.childForFieldName('name')?.text ?? '') || documentsHolding.test(commentsUpTo(fn, lock.statement))) return;
   if (fn.childForFieldName('result')?.descendantsOfType('function_type').length) return;
   const root = lock.rootDeclaration ? facts.names.resolve(lock.rootDeclaration) : undefined;
   if (lock.rootDeclaration && root?.kind !== 'receiver') return;
-  const values = { receiver: lock.receiver.text, lock: lock.method, unlock: releaseOf[lock.method as 'Lock' | 'RLock'], function: functionDisplayName(fn) };
-  context.report({ at: lock.statement, messageKey: 'neverUnlocks', values });
+  const values = { receiver: lock.receiver.text, lock: lock.method, unlock: releaseOf[lock.method as 'Lock' | 'RLock'], function: functionDisplayName(fn), line: context.lineNumber(lock.statement) };
+  const exit = ownDescendants(fn, 'return_statement').find((node) => node.startIndex > lock.statement.endIndex && !isUnderFalseCondition(node, fn, facts.constants, facts.names));
+  context.report({ at: exit ?? lock.statement, messageKey: 'neverUnlocks', values, related: exit ? [{ range: context.rangeOf(lock.statement), message: context.message('lockHere', values) }] : [] });
 }
 
 export const lockWithoutUnlock: Rule = {
@@ -209,7 +212,7 @@ export const lockWithoutUnlock: Rule = {
         alsoReturnsLocked: 'also returns with {receiver} locked',
         unlockHere: 'only this path unlocks {receiver}',
         fixDefer: 'Unlock with defer {receiver}.{unlock}() right after the lock',
-        neverUnlocks: '{function} locks {receiver} and nothing in it unlocks it: it returns with {receiver} locked, and the next {lock} blocks forever (if the caller unlocks, say so in the doc comment)',
+        neverUnlocks: '{function} locks {receiver} (line {line}) and nothing in it unlocks it: it returns with {receiver} locked, and the next {lock} blocks forever (if the caller unlocks, say so in the doc comment)',
         breakLeavesLocked: 'this break leaves the loop with {receiver} locked (`{receiver}.{lock}()` on line {line}), and nothing after the loop unlocks it: the next {lock} blocks forever',
         continueSkipsUnlock: 'this continue skips `{receiver}.{unlock}()`: the next iteration calls `{receiver}.{lock}()` (line {line}) while {receiver} is still locked and blocks forever',
       },
@@ -247,7 +250,7 @@ export const lockWithoutUnlock: Rule = {
         alsoReturnsLocked: '这里返回时 {receiver} 也仍处于加锁状态',
         unlockHere: '只有这条路径会解锁 {receiver}',
         fixDefer: '在加锁后立即用 defer {receiver}.{unlock}() 解锁',
-        neverUnlocks: '{function} 对 {receiver} 加锁，但函数内没有任何解锁：返回时 {receiver} 仍被锁住，下一次 {lock} 会永久阻塞（如果由调用方解锁，请在文档注释里写明）',
+        neverUnlocks: '{function} 对 {receiver} 加锁（第 {line} 行），但函数内没有任何解锁：返回时 {receiver} 仍被锁住，下一次 {lock} 会永久阻塞（如果由调用方解锁，请在文档注释里写明）',
         breakLeavesLocked: '这个 break 跳出循环时 {receiver} 仍处于加锁状态（第 {line} 行 `{receiver}.{lock}()`），循环之后也没有解锁：下一次 {lock} 会永久阻塞',
         continueSkipsUnlock: '这个 continue 跳过了 `{receiver}.{unlock}()`：下一轮迭代会在 {receiver} 仍被锁住时再次调用 `{receiver}.{lock}()`（第 {line} 行），从而永久阻塞',
       },
