@@ -28,10 +28,11 @@ import { waitBeforeClose } from './goroutine/waitBeforeClose';
 import { doubleLock } from './sync/doubleLock';
 import { emptyCriticalSection } from './sync/emptyCriticalSection';
 import { lockWithoutUnlock } from './sync/lockWithoutUnlock';
+import { waitGroupMisuse } from './sync/waitGroupMisuse';
 import { compilerFactDescriptions } from './compilerFacts';
 import type { Rule, RuleDescription } from './rule';
 
-export const allRules: readonly Rule[] = [deferOrder, deferInLoop, deferArgsEvaluatedEarly, deferLoopVarCapture, deferOrderHazard, deferBeforeErrorCheck, deferCallChain, deferRecoverMisuse, deferExitSkipsDefers, deferLockUnlockMismatch, deferValueReceiver, deferIgnoredCloseError, doubleClose, sendAfterClose, closeNil, nilOperation, unbufferedSendLeak, rangeNeverClosed, noExit, waitBeforeClose, timeAfterInLoop, busySelect, singleCaseSelect, waitGroupAddInside, signalUnbuffered, doubleLock, emptyCriticalSection, lockWithoutUnlock, receiveWithoutOk, closeByReceiver, blockingInMainFlow];
+export const allRules: readonly Rule[] = [deferOrder, deferInLoop, deferArgsEvaluatedEarly, deferLoopVarCapture, deferOrderHazard, deferBeforeErrorCheck, deferCallChain, deferRecoverMisuse, deferExitSkipsDefers, deferLockUnlockMismatch, deferValueReceiver, deferIgnoredCloseError, doubleClose, sendAfterClose, closeNil, nilOperation, unbufferedSendLeak, rangeNeverClosed, noExit, waitBeforeClose, timeAfterInLoop, busySelect, singleCaseSelect, waitGroupAddInside, signalUnbuffered, doubleLock, emptyCriticalSection, lockWithoutUnlock, receiveWithoutOk, closeByReceiver, blockingInMainFlow, waitGroupMisuse];
 
 /** Syntactic rules and compiler fact kinds: everything a finding's `rule` can name. */
 export function allRuleDescriptions(): readonly RuleDescription[] {

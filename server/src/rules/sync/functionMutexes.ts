@@ -6,7 +6,7 @@ import type { Node } from 'web-tree-sitter';
 import { fileChannels } from '../../syntax/fileChannels';
 import { descendantsSpelling, functionNodeTypes, perRoot } from '../../syntax/functions';
 import { mutexCallsOf, type MutexCall } from '../../syntax/mutexCalls';
-import { fileMutexNames, isDeclaredMutex } from '../../syntax/mutexDeclarations';
+import { endsInDeclaredName, fileSyncNames } from '../../syntax/syncDeclarations';
 import type { RuleContext } from '../ruleContext';
 
 export interface FunctionMutexes {
@@ -21,7 +21,7 @@ export function functionMutexes(context: RuleContext): readonly FunctionMutexes[
 
 function findFunctionMutexes(context: RuleContext): FunctionMutexes[] {
   const facts = fileChannels(context);
-  const declared = fileMutexNames(context.declarations);
+  const declared = fileSyncNames(context.declarations, 'mutex');
   const result: FunctionMutexes[] = [];
   for (const fn of descendantsSpelling(context.tree.rootNode, 'Lock', [...functionNodeTypes])) {
     // Only receivers the function locks count, and every lock spells "Lock":
@@ -29,7 +29,7 @@ function findFunctionMutexes(context: RuleContext): FunctionMutexes[] {
     if (fn.hasError || !fn.text.includes('Lock')) continue;
     const names = facts.namesFor(fn);
     if (!names) continue;
-    const calls = mutexCallsOf(fn, names, (key) => isDeclaredMutex(key, declared));
+    const calls = mutexCallsOf(fn, names, (key) => endsInDeclaredName(key, declared));
     if (calls.length > 0) result.push({ fn, calls });
   }
   return result;
