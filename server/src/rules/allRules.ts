@@ -20,6 +20,7 @@ import { busySelect, singleCaseSelect } from './channel/selectShapes';
 import { sendAfterClose } from './channel/sendAfterClose';
 import { receiveWithoutOk } from './channel/receiveWithoutOk';
 import { timeAfterInLoop } from './channel/timeAfterInLoop';
+import { lostCancel } from './goroutine/lostCancel';
 import { noExit } from './goroutine/noExit';
 import { rangeNeverClosed } from './goroutine/rangeNeverClosed';
 import { unbufferedSendLeak } from './goroutine/unbufferedSendLeak';
@@ -32,7 +33,7 @@ import { waitGroupMisuse } from './sync/waitGroupMisuse';
 import { compilerFactDescriptions } from './compilerFacts';
 import type { Rule, RuleDescription } from './rule';
 
-export const allRules: readonly Rule[] = [deferOrder, deferInLoop, deferArgsEvaluatedEarly, deferLoopVarCapture, deferOrderHazard, deferBeforeErrorCheck, deferCallChain, deferRecoverMisuse, deferExitSkipsDefers, deferLockUnlockMismatch, deferValueReceiver, deferIgnoredCloseError, doubleClose, sendAfterClose, closeNil, nilOperation, unbufferedSendLeak, rangeNeverClosed, noExit, waitBeforeClose, timeAfterInLoop, busySelect, singleCaseSelect, waitGroupAddInside, signalUnbuffered, doubleLock, emptyCriticalSection, lockWithoutUnlock, receiveWithoutOk, closeByReceiver, blockingInMainFlow, waitGroupMisuse];
+export const allRules: readonly Rule[] = [deferOrder, deferInLoop, deferArgsEvaluatedEarly, deferLoopVarCapture, deferOrderHazard, deferBeforeErrorCheck, deferCallChain, deferRecoverMisuse, deferExitSkipsDefers, deferLockUnlockMismatch, deferValueReceiver, deferIgnoredCloseError, doubleClose, sendAfterClose, closeNil, nilOperation, unbufferedSendLeak, rangeNeverClosed, noExit, waitBeforeClose, timeAfterInLoop, busySelect, singleCaseSelect, waitGroupAddInside, signalUnbuffered, doubleLock, emptyCriticalSection, lockWithoutUnlock, receiveWithoutOk, closeByReceiver, blockingInMainFlow, waitGroupMisuse, lostCancel];
 
 /** Syntactic rules and compiler fact kinds: everything a finding's `rule` can name. */
 export function allRuleDescriptions(): readonly RuleDescription[] {
