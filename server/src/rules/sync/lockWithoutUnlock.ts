@@ -178,8 +178,8 @@ function commentsUpTo(fn: Node, lock: Node): string {
  * A lock at the top of a named function's body that nothing in the function
  * releases: every path returns holding it. Quiet when the function says the
  * caller unlocks (name, returned func, a comment above it or before the
- * lock) and when the mutex is not
- * the receiver's or a package variable (a parameter or local is a helper's).
+ * lock) and when the mutex is not the receiver's or a package variable (a
+ * parameter or local is a helper's).
  */
 function checkNeverUnlocked(context: RuleContext, facts: FunctionFacts, lock: MutexCall): void {
   const { fn, calls } = facts;
@@ -219,6 +219,8 @@ export const lockWithoutUnlock: Rule = {
       explanation: [
         'An explicit `Unlock` at the end of a function runs only on the path that reaches it. An early `return` (usually an error check) between `Lock` and `Unlock` leaves the mutex **locked**: the next goroutine that calls `Lock` blocks forever, and so does everything that waits for it. The program does not crash; it hangs, often much later and far away.',
         '',
+        'The same goes for a `break` that leaves a loop with the mutex locked, a `continue` that skips the unlock (the next iteration locks again and blocks), and a function that locks and never unlocks at all. When the caller is meant to unlock, say so in the function\'s doc comment (or name it `lock…`), and the rule stays quiet.',
+        '',
         'Fix: unlock with `defer` right after locking, so every return path releases the mutex (a `defer` costs almost nothing since Go 1.14). Where the lock must be released before slow work, unlock explicitly on every path.',
         '',
         '```go',
@@ -256,6 +258,8 @@ export const lockWithoutUnlock: Rule = {
       },
       explanation: [
         '函数末尾显式的 `Unlock` 只在执行到它的那条路径上运行。`Lock` 与 `Unlock` 之间的提前 `return`（通常是错误检查）会让互斥锁**一直处于加锁状态**：下一个调用 `Lock` 的 goroutine 会永久阻塞，等待它的一切也随之阻塞。程序不会崩溃，而是挂起，而且往往发生在很久之后、离出错代码很远的地方。',
+        '',
+        '同样的问题也出现在：带着锁跳出循环的 `break`；跳过解锁的 `continue`（下一轮迭代再次加锁时会阻塞）；以及加了锁却从不解锁的函数。如果本来就该由调用方解锁，请在函数的文档注释里写明（或把函数命名为 `lock…`），本规则就不会报告。',
         '',
         '修复方法：加锁后立即用 `defer` 解锁，这样每条返回路径都会释放互斥锁（自 Go 1.14 起 `defer` 的开销几乎可以忽略）。如果必须在耗时操作之前释放锁，就在每条路径上显式解锁。',
         '',
