@@ -20,6 +20,7 @@ import { busySelect, singleCaseSelect } from './channel/selectShapes';
 import { sendAfterClose } from './channel/sendAfterClose';
 import { receiveWithoutOk } from './channel/receiveWithoutOk';
 import { timeAfterInLoop } from './channel/timeAfterInLoop';
+import { lostCancel } from './goroutine/lostCancel';
 import { noExit } from './goroutine/noExit';
 import { rangeNeverClosed } from './goroutine/rangeNeverClosed';
 import { unbufferedSendLeak } from './goroutine/unbufferedSendLeak';
@@ -28,11 +29,12 @@ import { waitBeforeClose } from './goroutine/waitBeforeClose';
 import { doubleLock } from './sync/doubleLock';
 import { emptyCriticalSection } from './sync/emptyCriticalSection';
 import { lockWithoutUnlock } from './sync/lockWithoutUnlock';
+import { waitGroupMisuse } from './sync/waitGroupMisuse';
 import { compilerFactDescriptions } from './compilerFacts';
 import { runtimeFactDescriptions } from './runtimeFacts';
 import type { Rule, RuleDescription } from './rule';
 
-export const allRules: readonly Rule[] = [deferOrder, deferInLoop, deferArgsEvaluatedEarly, deferLoopVarCapture, deferOrderHazard, deferBeforeErrorCheck, deferCallChain, deferRecoverMisuse, deferExitSkipsDefers, deferLockUnlockMismatch, deferValueReceiver, deferIgnoredCloseError, doubleClose, sendAfterClose, closeNil, nilOperation, unbufferedSendLeak, rangeNeverClosed, noExit, waitBeforeClose, timeAfterInLoop, busySelect, singleCaseSelect, waitGroupAddInside, signalUnbuffered, doubleLock, emptyCriticalSection, lockWithoutUnlock, receiveWithoutOk, closeByReceiver, blockingInMainFlow];
+export const allRules: readonly Rule[] = [deferOrder, deferInLoop, deferArgsEvaluatedEarly, deferLoopVarCapture, deferOrderHazard, deferBeforeErrorCheck, deferCallChain, deferRecoverMisuse, deferExitSkipsDefers, deferLockUnlockMismatch, deferValueReceiver, deferIgnoredCloseError, doubleClose, sendAfterClose, closeNil, nilOperation, unbufferedSendLeak, rangeNeverClosed, noExit, waitBeforeClose, timeAfterInLoop, busySelect, singleCaseSelect, waitGroupAddInside, signalUnbuffered, doubleLock, emptyCriticalSection, lockWithoutUnlock, receiveWithoutOk, closeByReceiver, blockingInMainFlow, waitGroupMisuse, lostCancel];
 
 /** Syntactic rules, compiler fact kinds and runtime (test run) kinds: everything a finding's `rule` can name. */
 export function allRuleDescriptions(): readonly RuleDescription[] {

@@ -55,6 +55,9 @@ export interface Rule extends RuleDescription {
 
 export const readsFunctions: CrossDeclarationReads = { kinds: new Set(['function_declaration']) };
 
+/** Reads only the file's types, variables and constants (a change to any of those always counts). */
+export const readsTypesAndValues: CrossDeclarationReads = { kinds: new Set() };
+
 export function ruleText(rule: RuleDescription, locale: Locale): RuleText {
   return rule.text[locale] ?? rule.text.en;
 }

@@ -24,6 +24,16 @@ export function breakTarget(statement: Node): Node | null {
   return null;
 }
 
+/** The for statement a `continue` goes back to, or null when it is outside the function's own statements. */
+export function continueTarget(statement: Node): Node | null {
+  const label = statement.namedChildren.find((child) => child?.type === 'label_name')?.text;
+  for (let current = statement.parent; current; current = current.parent) {
+    if (current.type === 'func_literal' || current.type === 'function_declaration' || current.type === 'method_declaration') return null;
+    if (current.type === 'for_statement' && (label === undefined || loopLabel(current) === label)) return current;
+  }
+  return null;
+}
+
 /** True when some statement in the loop's own body can make control leave it (or end the goroutine). */
 export function loopCanExit(loop: Node): boolean {
   const fn = enclosingFunction(loop);

@@ -73,9 +73,10 @@ function stableRoot(call: Omit<MutexCall, 'fn' | 'rootDeclaration'>, names: Loca
 
 /**
  * The mutex statements of one function (its own, not those of nested
- * literals), keeping only receivers that are both locked and unlocked in it.
+ * literals), keeping only receivers that it locks and that are surely
+ * mutexes: also unlocked in it, or `isMutex` says so.
  */
-export function mutexCallsOf(fn: Node, names: LocalNames): MutexCall[] {
+export function mutexCallsOf(fn: Node, names: LocalNames, isMutex: (key: string) => boolean): MutexCall[] {
   const statements = ownDescendants(fn, ['expression_statement', 'defer_statement']);
   const calls: MutexCall[] = [];
   for (const statement of statements) {
@@ -85,9 +86,14 @@ export function mutexCallsOf(fn: Node, names: LocalNames): MutexCall[] {
     if (!parsed || root === undefined) continue;
     calls.push({ ...parsed, fn: enclosingFunction(statement) ?? fn, rootDeclaration: root ?? undefined });
   }
-  const locked = new Set(calls.filter((call) => isLocking(call.method)).map((call) => call.key));
+  const locked = lockedKeys(calls);
   const unlocked = new Set(calls.filter((call) => !isLocking(call.method)).map((call) => call.key));
-  return calls.filter((call) => locked.has(call.key) && unlocked.has(call.key));
+  return calls.filter((call) => locked.has(call.key) && (unlocked.has(call.key) || isMutex(call.key)));
+}
+
+/** The receivers the calls lock: the mutexes a function surely has. */
+export function lockedKeys(calls: readonly MutexCall[]): ReadonlySet<string> {
+  return new Set(calls.filter((call) => isLocking(call.method)).map((call) => call.key));
 }
 
 /** True when the node sits in a defer statement (directly or in a deferred literal) below `within`. */
@@ -102,17 +108,28 @@ function isDeferredWithin(node: Node, within: Node): boolean {
  * True when a call inside `within` between two offsets may release the mutex:
  * an unlock of it, another method on it (`cond.Wait`-like helpers), or any
  * call whose name says it unlocks or releases. Deferred calls count unless
- * `ignoreDeferred`: they release only when their function returns.
+ * `ignoreDeferred`: they release only when their function returns. A plain
+ * `Y.Unlock()` of one of `otherMutexes` (receivers the function locks itself,
+ * so surely mutexes of their own) releases Y, not this one.
  */
-export function mayReleaseBetween(within: Node, key: string, from: number, to: number, ignoreDeferred = false): boolean {
+export function mayReleaseBetween(
+  within: Node,
+  key: string,
+  from: number,
+  to: number,
+  ignoreDeferred = false,
+  otherMutexes: ReadonlySet<string> = new Set(),
+): boolean {
   for (const call of within.descendantsOfType('call_expression')) {
     if (!call || call.startIndex < from || call.endIndex > to) continue;
     if (ignoreDeferred && isDeferredWithin(call, within)) continue;
+    const method = methodCall(call);
+    const receiverKey = method?.receiver.text.replace(/\s+/g, '');
+    if (method && receiverKey !== key && otherMutexes.has(receiverKey ?? '') && mutexMethods.has(method.method) && callArguments(call).length === 0) continue;
     const callee = call.childForFieldName('function')?.text ?? '';
     if (/unlock|release/i.test(callee)) return true;
-    const method = methodCall(call);
     // cond.Wait() unlocks and relocks: the lock is held again afterwards, but code in between may rely on it.
-    if (method && method.receiver.text.replace(/\s+/g, '') === key && method.method !== 'Lock' && method.method !== 'RLock') return true;
+    if (method && receiverKey === key && method.method !== 'Lock' && method.method !== 'RLock') return true;
   }
   return false;
 }

@@ -3,12 +3,15 @@
 // no other goroutine ever receives from waits forever (the function cannot
 // receive while it is blocked sending); a receive from a channel that
 // nothing sends on or closes waits forever. Only channels whose every use is
-// visible are considered, so "nobody" is certain.
+// visible are considered, so "nobody" is certain. One exception: a channel
+// that leaves the function later can still deadlock before it leaves, when
+// the first thing done with it is an unbuffered send by the function itself
+// (no other goroutine can hold it yet).
 import type { Fix } from '../../engine/finding';
 import { isFullyVisible, type ChannelUse, type ChannelVariable } from '../../syntax/channelVariables';
 import { enclosingLoop } from '../../syntax/executionOrder';
 import { fileChannels } from '../../syntax/fileChannels';
-import { functionDisplayName } from '../../syntax/functions';
+import { functionDisplayName, ownDescendants } from '../../syntax/functions';
 import type { Rule } from '../rule';
 import type { RuleContext } from '../ruleContext';
 import { bufferOfOneEdit } from '../../syntax/statementEdits';
@@ -21,11 +24,33 @@ function bufferFix(context: RuleContext, channel: ChannelVariable, sends: Channe
   return edit ? { title: context.message('fixBuffer', { name: channel.declaration.name }), isPreferred: true, edits: [edit] } : null;
 }
 
+/**
+ * The send that is the first use of a channel in source order, made by the
+ * function itself (not a literal) as a statement of its own, in the loop of
+ * the make (or none), in a function without goto: nothing else can refer to
+ * the channel yet, so no goroutine can be receiving.
+ */
+function sendBeforeAnyOtherUse(channel: ChannelVariable): ChannelUse | undefined {
+  const [first] = [...channel.uses].sort((a, b) => a.node.startIndex - b.node.startIndex);
+  if (first?.operation !== 'send' || first.fn.id !== channel.owner.id || first.node.parent?.type !== 'statement_list') return undefined;
+  if ((enclosingLoop(first.node)?.id ?? -1) !== (enclosingLoop(channel.declaration.identifier)?.id ?? -1)) return undefined;
+  if (ownDescendants(channel.owner, 'goto_statement').length > 0) return undefined;
+  return first;
+}
+
 function checkChannel(context: RuleContext, channel: ChannelVariable): void {
-  if (channel.origin.kind !== 'make' || !isFullyVisible(channel)) return;
+  if (channel.origin.kind !== 'make') return;
   const owner = channel.owner;
   const name = channel.declaration.name;
   const values = { name, function: functionDisplayName(owner) };
+  if (!isFullyVisible(channel)) {
+    const send = channel.origin.buffered === false ? sendBeforeAnyOtherUse(channel) : undefined;
+    if (send) {
+      const related = [{ range: context.rangeOf(channel.origin.call), message: context.message('madeHereOnly', values) }];
+      context.report({ at: send.node, messageKey: 'sendBeforeShared', values, related });
+    }
+    return;
+  }
   const sends = channel.uses.filter((use) => use.operation === 'send' || use.operation === 'select-send');
   const receives = channel.uses.filter((use) => receiving.has(use.operation));
   const related = [{ range: context.rangeOf(channel.origin.call), message: context.message('madeHere', values) }];
@@ -66,6 +91,8 @@ export const blockingInMainFlow: Rule = {
         receiveNobody: 'this receive from {name} blocks forever: nothing sends on {name} or closes it',
         rangeNobody: 'this range over {name} blocks forever: nothing sends on {name} or closes it',
         madeHere: '{name} is made here and never leaves {function}',
+        sendBeforeShared: 'this send on unbuffered {name} blocks forever: it is the first thing done with {name}, so no other goroutine can have it yet to receive (deadlock)',
+        madeHereOnly: '{name} is made here; nothing else sees it before the send',
         fixBuffer: 'Give {name} a buffer of 1 so the send does not wait for a receiver',
       },
       explanation: [
@@ -95,6 +122,8 @@ export const blockingInMainFlow: Rule = {
         receiveNobody: '这次从 {name} 接收会永久阻塞：没有人向 {name} 发送，也没有人关闭它',
         rangeNobody: '对 {name} 的 range 会永久阻塞：没有人向 {name} 发送，也没有人关闭它',
         madeHere: '{name} 在这里创建，且从未离开 {function}',
+        sendBeforeShared: '这次向无缓冲通道 {name} 的发送会永久阻塞：这是对 {name} 的第一次使用，此时还没有别的 goroutine 拿得到它，也就没人能接收（死锁）',
+        madeHereOnly: '{name} 在这里创建；在这次发送之前没有别的代码碰过它',
         fixBuffer: '给 {name} 设置容量为 1 的缓冲，使发送不必等待接收方',
       },
       explanation: [

@@ -2,10 +2,12 @@
 // unbuffered channel, and the parent can go on without receiving it (another
 // select case wins, or an early return sits between `go` and the receive).
 // The child then blocks on the send forever: a goroutine leak. Only channels
-// whose every use is visible in the function are considered.
+// whose every use is visible in the function are considered. The child may
+// send in several places when they exclude each other (each send is the last
+// thing the child does: `if err != nil { ch <- false; return }; ch <- true`).
 import type { Node } from 'web-tree-sitter';
 import type { Fix } from '../../engine/finding';
-import { followedOrSelf, siteInOwner, startingGoStatement } from '../../syntax/channelFlow';
+import { followedOrSelf, siteInOwner, startingGoStatement, type FollowedUse } from '../../syntax/channelFlow';
 import type { ChannelUse, ChannelVariable } from '../../syntax/channelVariables';
 import { isFullyVisible } from '../../syntax/channelVariables';
 import { contextNameAt } from '../../syntax/contextInScope';
@@ -16,6 +18,7 @@ import { enclosingFunction, functionDisplayName } from '../../syntax/functions';
 import { readsFunctions, type Rule } from '../rule';
 import type { RuleContext } from '../ruleContext';
 import { bufferOfOneEdit } from '../../syntax/statementEdits';
+import { nextStatement } from '../../syntax/statements';
 
 interface Escape {
   /** Where the parent leaves without receiving: another select case, or a return. */
@@ -118,19 +121,54 @@ function stopChannelFix(context: RuleContext, fn: FunctionChannels, channel: Cha
   };
 }
 
+/**
+ * True when nothing of the function runs after the statement: it is followed
+ * by a `return`, or it ends its block and every `if`/`else` block around it
+ * ends in turn, up to the function's body.
+ */
+function endsItsFunction(statement: Node, fn: Node): boolean {
+  const body = fn.childForFieldName('body');
+  for (let current: Node = statement; ; ) {
+    const list = current.parent;
+    if (list?.type !== 'statement_list') return false;
+    const next = nextStatement(current);
+    if (next) return next.type === 'return_statement';
+    const block = list.parent;
+    if (!block || block.type !== 'block') return false;
+    if (block.id === body?.id) return true;
+    let around = block.parent;
+    // `else if` chains: the inner if is the alternative of the outer one.
+    while (around?.type === 'if_statement' && around.parent?.type === 'if_statement' && around.parent.childForFieldName('alternative')?.id === around.id) around = around.parent;
+    if (around?.type !== 'if_statement') return false;
+    current = around;
+  }
+}
+
+/**
+ * The child's sends when at most one of them runs: one send, or several in
+ * the same function (reached the same way) each of which ends that function.
+ */
+function exclusiveSends(sends: FollowedUse[]): FollowedUse[] | undefined {
+  if (sends.length === 0 || sends.some((send) => send.operation !== 'send')) return undefined;
+  if (sends.length === 1) return sends;
+  const [first] = sends;
+  const sameWay = sends.every((send) => send.fn.id === first.fn.id && (send.via?.call.id ?? -1) === (first.via?.call.id ?? -1));
+  return sameWay && sends.every((send) => endsItsFunction(send.node, send.fn)) ? sends : undefined;
+}
+
 function checkChannel(context: RuleContext, file: FileChannels, fn: FunctionChannels, original: ChannelVariable): void {
   if (original.origin.kind !== 'make' || original.origin.buffered !== false) return;
   const channel = followedOrSelf(original, file);
   if (!isFullyVisible(channel)) return;
   const owner = channel.owner;
-  const sends = channel.uses.filter((use) => use.operation === 'send' || use.operation === 'select-send');
+  const sends = exclusiveSends(channel.uses.filter((use) => use.operation === 'send' || use.operation === 'select-send'));
   const receives = channel.uses.filter((use) => use.operation === 'receive' || use.operation === 'select-receive' || use.operation === 'range');
-  if (sends.length !== 1 || receives.length !== 1 || sends[0].operation !== 'send') return;
+  if (!sends || receives.length !== 1) return;
   const [send] = sends;
   const [receive] = receives;
   const goStatement = startingGoStatement(send, owner);
   if (!goStatement || receive.via || receive.fn.id !== owner.id) return;
-  if (enclosingLoop(send.node) || (send.via && enclosingLoop(send.via.call)) || receive.operation === 'range') return;
+  if (sends.some((each) => enclosingLoop(each.node)) || (send.via && enclosingLoop(send.via.call)) || receive.operation === 'range') return;
   // The sender is started once per channel: same loop as the make, or none.
   if (!sameLoop(goStatement, channel.declaration.identifier) || receive.node.startIndex < goStatement.endIndex) return;
   const escape = escapeWithoutReceive(channel, goStatement, receive);
@@ -139,8 +177,8 @@ function checkChannel(context: RuleContext, file: FileChannels, fn: FunctionChan
   const callee = send.via ? functionDisplayName(send.via.callee) : '';
   const values = { name, callee, function: functionDisplayName(owner), line: context.lineNumber(escape.node) };
   // Through a call, the callee's send is shared with its other callers: only the owner's make is changed.
-  const ctxFix = send.via ? null : selectFix(context, fn, send);
-  const stopFix = send.via || ctxFix ? null : stopChannelFix(context, fn, channel, send, goStatement);
+  const ctxFix = send.via || sends.length > 1 ? null : selectFix(context, fn, send);
+  const stopFix = send.via || ctxFix || sends.length > 1 ? null : stopChannelFix(context, fn, channel, send, goStatement);
   const fixes = [bufferFix(context, channel), ctxFix, stopFix].filter((fix): fix is Fix => fix !== null);
   const related = [
     { range: context.rangeOf(escape.node), message: context.message(escape.kind === 'otherCase' ? 'relatedCase' : 'relatedReturn', values) },

@@ -7,7 +7,7 @@
 import type { Node } from 'web-tree-sitter';
 import { enclosingLoop, reachesAfter, runsUnconditionallyIn } from '../../syntax/executionOrder';
 import { isLocking, mayReleaseBetween, type MutexCall } from '../../syntax/mutexCalls';
-import type { Rule } from '../rule';
+import { readsTypesAndValues, type Rule } from '../rule';
 import type { RuleContext } from '../ruleContext';
 import { functionMutexes } from './functionMutexes';
 
@@ -21,6 +21,7 @@ function declaredInside(node: Node, loop: Node): boolean {
 
 export const doubleLock: Rule = {
   id: 'sync/double-lock',
+  crossDeclarationReads: readsTypesAndValues,
   category: 'sync',
   defaultSeverity: 'error',
   presentation: 'diagnostic',

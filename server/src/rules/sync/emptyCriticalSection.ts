@@ -8,7 +8,7 @@
 import type { Node } from 'web-tree-sitter';
 import { isLocking, mutexCallOf, releaseOf } from '../../syntax/mutexCalls';
 import { nextStatement, previousStatement } from '../../syntax/statements';
-import type { Rule } from '../rule';
+import { readsTypesAndValues, type Rule } from '../rule';
 import type { RuleContext } from '../ruleContext';
 import { functionMutexes } from './functionMutexes';
 
@@ -47,6 +47,7 @@ function usesGuardedData(statement: Node | null, key: string): boolean {
 
 export const emptyCriticalSection: Rule = {
   id: 'sync/empty-critical-section',
+  crossDeclarationReads: readsTypesAndValues,
   category: 'sync',
   defaultSeverity: 'warning',
   presentation: 'diagnostic',

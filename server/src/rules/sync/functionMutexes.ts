@@ -1,9 +1,12 @@
 // The mutex calls of every function in a file, grouped per function, with the
-// name resolution shared with the channel rules (one resolver per file).
+// name resolution shared with the channel rules (one resolver per file). A
+// receiver only locked in a function counts when the file declares it as a
+// mutex, so the rules using this read the file's type and var declarations.
 import type { Node } from 'web-tree-sitter';
 import { fileChannels } from '../../syntax/fileChannels';
 import { descendantsSpelling, functionNodeTypes, perRoot } from '../../syntax/functions';
 import { mutexCallsOf, type MutexCall } from '../../syntax/mutexCalls';
+import { endsInDeclaredName, fileSyncNames } from '../../syntax/syncDeclarations';
 import type { RuleContext } from '../ruleContext';
 
 export interface FunctionMutexes {
@@ -18,14 +21,15 @@ export function functionMutexes(context: RuleContext): readonly FunctionMutexes[
 
 function findFunctionMutexes(context: RuleContext): FunctionMutexes[] {
   const facts = fileChannels(context);
+  const declared = fileSyncNames(context.declarations, 'mutex');
   const result: FunctionMutexes[] = [];
-  for (const fn of descendantsSpelling(context.tree.rootNode, 'Unlock', [...functionNodeTypes])) {
-    // Only receivers both locked and unlocked in the function count, and every unlock spells "Unlock":
+  for (const fn of descendantsSpelling(context.tree.rootNode, 'Lock', [...functionNodeTypes])) {
+    // Only receivers the function locks count, and every lock spells "Lock":
     // a function without it needs neither its names resolved nor its statements read.
-    if (fn.hasError || !fn.text.includes('Unlock')) continue;
+    if (fn.hasError || !fn.text.includes('Lock')) continue;
     const names = facts.namesFor(fn);
     if (!names) continue;
-    const calls = mutexCallsOf(fn, names);
+    const calls = mutexCallsOf(fn, names, (key) => endsInDeclaredName(key, declared));
     if (calls.length > 0) result.push({ fn, calls });
   }
   return result;
