@@ -9,6 +9,7 @@
 // are reused while another function is edited.
 import type { Node } from 'web-tree-sitter';
 import { callArguments } from '../syntax/calls';
+import { ownDescendants } from '../syntax/functions';
 import { mutexCallOf, type MutexMethod } from '../syntax/mutexCalls';
 import { typeExpressionOf, type TypeExpression } from './typeExpressions';
 import { pathKey, valuePathOf, type ValuePath } from './valuePaths';
@@ -166,21 +167,6 @@ function expressions(list: Node | null): Node[] {
   return list.namedChildren.filter((child): child is Node => child !== null && child.type !== 'comment');
 }
 
-/** Every node of the given types below `root`, not descending into function literals. */
-function descendantsOutsideLiterals(root: Node, types: ReadonlySet<string>): Node[] {
-  const found: Node[] = [];
-  const pending: Node[] = [root];
-  while (pending.length > 0) {
-    const node = pending.pop() as Node;
-    if (types.has(node.type)) found.push(node);
-    for (let index = node.namedChildCount - 1; index >= 0; index--) {
-      const child = node.namedChild(index);
-      if (child && child.type !== 'func_literal') pending.push(child);
-    }
-  }
-  return found;
-}
-
 const declaringTypes: ReadonlySet<string> = new Set(['short_var_declaration', 'var_spec', 'range_clause', 'parameter_declaration', 'variadic_parameter_declaration', 'type_switch_statement', 'receive_statement', 'assignment_statement', 'const_spec']);
 
 /** Locals with their origins, and the names that cannot be trusted to name one variable. */
@@ -246,18 +232,23 @@ function localsOf(body: Node, declaredOutside: readonly string[]): { locals: Rec
   return { locals, unstable };
 }
 
-const callTypes: ReadonlySet<string> = new Set(['call_expression']);
-
 class StatementWalker {
   readonly events: FunctionEvent[] = [];
   private readonly released: string[] = [];
   /** The states at `break`/`continue`/`goto`, per enclosing loop, switch or select. */
   private readonly exits: (Held | null)[][] = [];
 
+  /** Matches a parameter's name as a word; undefined without parameters. */
+  private readonly parameterPattern: RegExp | undefined;
+
   constructor(
     private readonly start: number,
-    private readonly parameters: ReadonlySet<string>,
-  ) {}
+    parameters: readonly string[],
+    /** The function's own calls (not those of nested literals), in source order. */
+    private readonly calls: readonly Node[],
+  ) {
+    this.parameterPattern = parameters.length > 0 ? new RegExp(`\\b(?:${parameters.join('|')})\\b`) : undefined;
+  }
 
   private span(node: Node): Span {
     return [node.startIndex - this.start, node.endIndex - this.start];
@@ -267,14 +258,31 @@ class StatementWalker {
     return { at: this.span(node), held: [...held.values()], releasedBefore: [...this.released], dependsOnParameter };
   }
 
+  /** By the text (a field of the same name counts too: quieter, never louder). */
   private readsParameter(node: Node | null): boolean {
-    if (!node || this.parameters.size === 0) return false;
-    return node.descendantsOfType('identifier').some((identifier) => identifier !== null && this.parameters.has(identifier.text));
+    return node !== null && this.parameterPattern !== undefined && this.parameterPattern.test(node.text);
+  }
+
+  /** The function's own calls within the node, in source order. */
+  private callsWithin(node: Node): Node[] {
+    const { startIndex, endIndex } = node;
+    let low = 0;
+    let high = this.calls.length;
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      if (this.calls[middle].startIndex < startIndex) low = middle + 1;
+      else high = middle;
+    }
+    const within: Node[] = [];
+    for (let index = low; index < this.calls.length && this.calls[index].startIndex < endIndex; index++) {
+      if (this.calls[index].endIndex <= endIndex) within.push(this.calls[index]);
+    }
+    return within;
   }
 
   private recordCalls(node: Node | null, held: Held, dependsOnParameter: boolean): void {
     if (!node) return;
-    for (const call of descendantsOutsideLiterals(node, callTypes).sort((a, b) => a.startIndex - b.startIndex)) {
+    for (const call of this.callsWithin(node)) {
       const target = callTargetOf(call);
       if (!target) continue;
       const callArgumentFacts = callArguments(call).map((argument): CallArgument => {
@@ -403,7 +411,9 @@ export function functionFactsOf(declaration: Node): FunctionFacts {
   const body = declaration.childForFieldName('body');
   const outside = [...(receiver?.name ? [receiver.name] : []), ...parameters.map((parameter) => parameter.name)];
   const { locals, unstable } = body ? localsOf(body, outside) : { locals: {}, unstable: [] };
-  const walker = new StatementWalker(declaration.startIndex, new Set(parameters.map((parameter) => parameter.name).filter((name) => name !== '_')));
+  const calls = ownDescendants(declaration, 'call_expression').sort((a, b) => a.startIndex - b.startIndex);
+  const parameterNames = parameters.map((parameter) => parameter.name).filter((name) => /^[\p{L}_][\p{L}\p{N}_]*$/u.test(name) && name !== '_');
+  const walker = new StatementWalker(declaration.startIndex, parameterNames, calls);
   if (body) walker.walkBlock(body, new Map(), false);
   return { name: declaration.childForFieldName('name')?.text ?? '', receiver, parameters, results, locals, unstable, events: walker.events };
 }

@@ -7,7 +7,7 @@
 // files). Only the most recently used directories are kept, so a run over a
 // whole repository holds a few packages' facts at a time, not all of them.
 import * as path from 'node:path';
-import type { Parser } from 'web-tree-sitter';
+import type { Parser, Tree } from 'web-tree-sitter';
 import { LineIndex } from '../engine/lineIndex';
 import { FileDeclarations } from '../syntax/fileDeclarations';
 import { fileFacts, type FileFacts } from './declarationFacts';
@@ -26,27 +26,59 @@ interface Directory {
   packages: Map<string, GoPackage>;
 }
 
-/** Parses a text into the package model's facts of one file. */
-export function factsOfText(parser: Parser, file: string, text: string): FileFacts | undefined {
-  const tree = parser.parse(text);
-  if (!tree) return undefined;
-  try {
-    return fileFacts(file, tree, text, new LineIndex(text), new FileDeclarations(tree.rootNode, text));
-  } finally {
-    tree.delete();
-  }
+function factsOfTree(file: string, tree: Tree, text: string): FileFacts {
+  return fileFacts(file, tree, text, new LineIndex(text), new FileDeclarations(tree.rootNode, text));
+}
+
+export interface WorkspaceOptions {
+  /** How many directories' disk facts are kept. */
+  keptDirectories?: number;
+  /**
+   * Keep the trees of the files read from disk, of the latest directory
+   * read, for `takeParsedTree` (the CLI checks those files next: one parse
+   * serves the package model and the file rules).
+   */
+  keepParsedTrees?: boolean;
 }
 
 export class PackageWorkspace {
   private readonly open = new Map<string, FileFacts>();
   private readonly directories = new Map<string, Directory>();
+  private readonly parsedTrees = new Map<string, { text: string; tree: Tree }>();
 
   constructor(
     private readonly parser: Parser,
     private readonly sources: PackageSources,
-    /** How many directories' disk facts are kept. */
-    private readonly keptDirectories = 8,
+    private readonly options: WorkspaceOptions = {},
   ) {}
+
+  /** The tree of a file this workspace parsed from disk with exactly this text, handed over (the caller deletes it). */
+  takeParsedTree(file: string, text: string): Tree | undefined {
+    const parsed = this.parsedTrees.get(file);
+    if (!parsed) return undefined;
+    this.parsedTrees.delete(file);
+    if (parsed.text === text) return parsed.tree;
+    parsed.tree.delete();
+    return undefined;
+  }
+
+  private parse(file: string, text: string): FileFacts | undefined {
+    const tree = this.parser.parse(text);
+    if (!tree) return undefined;
+    const facts = factsOfTree(file, tree, text);
+    if (!this.options.keepParsedTrees) {
+      tree.delete();
+      return facts;
+    }
+    for (const [kept, parsed] of this.parsedTrees) {
+      if (path.dirname(kept) === path.dirname(file)) continue;
+      parsed.tree.delete();
+      this.parsedTrees.delete(kept);
+    }
+    this.parsedTrees.get(file)?.tree.delete();
+    this.parsedTrees.set(file, { text, tree });
+    return facts;
+  }
 
   /** An open buffer's facts (recomputed by the caller per version; unchanged declarations reuse theirs). */
   setOpenFile(facts: FileFacts): void {
@@ -56,6 +88,17 @@ export class PackageWorkspace {
   /** The buffer is closed: the disk version counts again. */
   closeFile(file: string): void {
     this.open.delete(file);
+  }
+
+  /**
+   * Facts of a file as it is on disk, from a tree the caller has anyway (the
+   * CLI), so the file is not parsed again here; asked only when not known yet
+   * (known facts are kept: replacing them would make the package new again).
+   */
+  provideDiskFacts(file: string, compute: () => FileFacts): void {
+    if (this.open.has(file)) return;
+    const directory = this.directory(path.dirname(file));
+    if (!directory.disk.has(file)) directory.disk.set(file, compute());
   }
 
   /** A file was created, changed or deleted on disk. */
@@ -80,7 +123,7 @@ export class PackageWorkspace {
       this.directories.delete(name);
     } else {
       directory = { files: this.sources.listGoFiles(name), disk: new Map(), packages: new Map() };
-      while (this.directories.size >= this.keptDirectories) {
+      while (this.directories.size >= (this.options.keptDirectories ?? 8)) {
         const oldest = this.directories.keys().next().value as string;
         this.directories.delete(oldest);
       }
@@ -95,7 +138,7 @@ export class PackageWorkspace {
     let facts = directory.disk.get(file);
     if (facts === undefined) {
       const text = this.sources.readGoFile(file);
-      facts = (text === undefined ? undefined : factsOfText(this.parser, file, text)) ?? null;
+      facts = (text === undefined ? undefined : this.parse(file, text)) ?? null;
       directory.disk.set(file, facts);
     }
     return facts ?? undefined;

@@ -1,5 +1,7 @@
 // The registry of every syntactic rule, in the order their findings are
-// produced. Adding a rule means adding its module here.
+// produced, and of the package rules. Adding a rule means adding its module here.
+import type { PackageRule } from './packageRule';
+import { relockThroughCall } from './sync/relockThroughCall';
 import { deferArgsEvaluatedEarly } from './defer/deferArgsEvaluatedEarly';
 import { deferBeforeErrorCheck } from './defer/deferBeforeErrorCheck';
 import { deferCallChain } from './defer/deferCallChain';
@@ -33,11 +35,14 @@ import type { Rule, RuleDescription } from './rule';
 
 export const allRules: readonly Rule[] = [deferOrder, deferInLoop, deferArgsEvaluatedEarly, deferLoopVarCapture, deferOrderHazard, deferBeforeErrorCheck, deferCallChain, deferRecoverMisuse, deferExitSkipsDefers, deferLockUnlockMismatch, deferValueReceiver, deferIgnoredCloseError, doubleClose, sendAfterClose, closeNil, nilOperation, unbufferedSendLeak, rangeNeverClosed, noExit, waitBeforeClose, timeAfterInLoop, busySelect, singleCaseSelect, waitGroupAddInside, signalUnbuffered, doubleLock, emptyCriticalSection, lockWithoutUnlock, receiveWithoutOk, closeByReceiver, blockingInMainFlow];
 
-/** Syntactic rules and compiler fact kinds: everything a finding's `rule` can name. */
+/** The rules that read the whole package through the package model (engine/analyzePackage runs them). */
+export const allPackageRules: readonly PackageRule[] = [relockThroughCall];
+
+/** Syntactic rules, package rules and compiler fact kinds: everything a finding's `rule` can name. */
 export function allRuleDescriptions(): readonly RuleDescription[] {
-  return [...allRules, ...compilerFactDescriptions];
+  return [...allRules, ...allPackageRules, ...compilerFactDescriptions];
 }
 
 export function findRule(id: string): RuleDescription | undefined {
-  return allRules.find((rule) => rule.id === id) ?? compilerFactDescriptions.find((description) => description.id === id);
+  return allRuleDescriptions().find((description) => description.id === id);
 }

@@ -1,0 +1,83 @@
+// The view a package rule works on: the package, its lock summaries (shared
+// by every rule of one run) and a `report` that turns a place in a function
+// into a Finding in that function's file.
+import type { Finding, Range } from '../engine/finding';
+import { LockSummaries } from '../packageModel/lockSummaries';
+import type { GoPackage } from '../packageModel/goPackage';
+import type { PackageReport, PackageRule, PackageSite } from './packageRule';
+import { formatMessage, ruleText, type Locale } from './rule';
+
+export class PackageRuleContext {
+  /** Findings by absolute file path. */
+  readonly findings = new Map<string, Finding[]>();
+  readonly locks: LockSummaries;
+  private currentRule: PackageRule | undefined;
+
+  constructor(
+    readonly pkg: GoPackage,
+    readonly locale: Locale,
+  ) {
+    this.locks = new LockSummaries(pkg);
+  }
+
+  /** Runs one rule; a rule that throws loses only its own findings. */
+  run(rule: PackageRule): Error | undefined {
+    this.currentRule = rule;
+    const before = new Map([...this.findings].map(([file, findings]) => [file, findings.length]));
+    try {
+      rule.checkPackage(this);
+      return undefined;
+    } catch (error) {
+      for (const [file, findings] of this.findings) findings.length = before.get(file) ?? 0;
+      return error instanceof Error ? error : new Error(String(error));
+    } finally {
+      this.currentRule = undefined;
+    }
+  }
+
+  rangeOf(site: PackageSite): Range {
+    return site.fn.file.lines.rangeOf(site.fn.start + site.at[0], site.fn.start + site.at[1]);
+  }
+
+  /** The 1-based line of a site, for messages. */
+  lineOf(site: PackageSite): number {
+    return this.rangeOf(site).start.line + 1;
+  }
+
+  message(key: string, values: Record<string, string | number> = {}): string {
+    const rule = this.requireRule();
+    const template = ruleText(rule, this.locale).messages[key] ?? rule.text.en.messages[key] ?? key;
+    return formatMessage(template, values);
+  }
+
+  report(options: PackageReport): void {
+    const rule = this.requireRule();
+    const file = options.at.fn.file.file;
+    const finding: Finding = {
+      rule: rule.id,
+      category: rule.category,
+      severity: options.severity ?? rule.defaultSeverity,
+      presentation: rule.presentation,
+      range: this.rangeOf(options.at),
+      message: this.message(options.messageKey, options.values),
+      source: 'goinsight',
+      related: (options.related ?? []).map((related) => ({
+        ...(related.at.fn.file.file === file ? {} : { file: related.at.fn.file.file }),
+        range: this.rangeOf(related.at),
+        message: this.message(related.messageKey, related.values),
+      })),
+      fixes: [],
+    };
+    let list = this.findings.get(file);
+    if (!list) {
+      list = [];
+      this.findings.set(file, list);
+    }
+    list.push(finding);
+  }
+
+  private requireRule(): PackageRule {
+    if (!this.currentRule) throw new Error('report() called outside a rule check');
+    return this.currentRule;
+  }
+}
