@@ -1,0 +1,73 @@
+// The package model for the language server: each open document's facts
+// (recomputed per version, unchanged declarations reusing theirs) over its
+// siblings read from disk, which are read once and again only when the file
+// watcher reports them changed. Tells the caller when a document's facts
+// changed, so it can re-analyze the other open files of that package.
+import * as path from 'node:path';
+import type { Parser, Tree } from 'web-tree-sitter';
+import type { RuleFailure } from '../engine/analyzeFile';
+import { packageFindings, type PackageAnalysisOptions } from '../engine/analyzePackage';
+import type { Finding } from '../engine/finding';
+import { declarationsFor } from '../engine/incrementalRules';
+import type { LineIndex } from '../engine/lineIndex';
+import { fileFacts, type FileFacts } from '../packageModel/declarationFacts';
+import { diskPackageSources } from '../packageModel/diskSources';
+import { PackageWorkspace } from '../packageModel/packageWorkspace';
+
+export interface OpenFile {
+  filePath: string;
+  version: number;
+  tree: Tree;
+  text: string;
+  lines: LineIndex;
+}
+
+export class OpenPackages {
+  private readonly workspace: PackageWorkspace;
+  /** The facts handed to the workspace per open file, with the version they are of. */
+  private readonly current = new Map<string, { version: number; facts: FileFacts }>();
+
+  constructor(parser: Parser) {
+    this.workspace = new PackageWorkspace(parser, diskPackageSources);
+  }
+
+  /**
+   * The package rules' findings in an open file. `changed` is true when this
+   * version's facts differ from the last ones the package had from it (the
+   * other open files of the package may have new findings).
+   */
+  findingsFor(file: OpenFile, options: PackageAnalysisOptions): { findings: Finding[]; failures: RuleFailure[]; changed: boolean } {
+    let changed = false;
+    const known = this.current.get(file.filePath);
+    if (known?.version !== file.version) {
+      // The declarations of the rules' last run of this file: their facts carry over by text.
+      const facts = fileFacts(file.filePath, file.tree, file.text, file.lines, declarationsFor(file.tree, file.text, file.filePath, true));
+      changed = !known || !sameDeclarations(known.facts, facts);
+      this.current.set(file.filePath, { version: file.version, facts });
+      this.workspace.setOpenFile(facts);
+    }
+    const pkg = this.workspace.packageOf(file.filePath);
+    if (!pkg) return { findings: [], failures: [], changed };
+    return { ...packageFindings(pkg, file.filePath, options), changed };
+  }
+
+  closed(filePath: string): void {
+    this.current.delete(filePath);
+    this.workspace.closeFile(filePath);
+  }
+
+  /** A `.go` file changed on disk; returns its directory (the package whose open files need a new analysis). */
+  diskChanged(filePath: string): string {
+    this.workspace.diskChanged(filePath);
+    return path.dirname(filePath);
+  }
+}
+
+/** Whether two versions of a file give the package the same facts (an edit in a comment, or typing that changed nothing yet). */
+function sameDeclarations(before: FileFacts, after: FileFacts): boolean {
+  return (
+    before.packageName === after.packageName &&
+    before.declarations.length === after.declarations.length &&
+    before.declarations.every((declaration, index) => declaration.facts === after.declarations[index].facts && declaration.start === after.declarations[index].start)
+  );
+}
