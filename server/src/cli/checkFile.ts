@@ -7,10 +7,9 @@ import type { Parser, Tree } from 'web-tree-sitter';
 import type { LineIndex } from '../engine/lineIndex';
 import { toFinding, type EscapeFact } from '../compiler';
 import { analyzeTree, type RuleSetting } from '../engine/analyzeFile';
-import { packageFindings } from '../engine/analyzePackage';
+import { anyPackageRuleEnabled, packageFindings } from '../engine/analyzePackage';
 import { fileFacts } from '../packageModel/declarationFacts';
 import type { PackageWorkspace } from '../packageModel/packageWorkspace';
-import { allPackageRules } from '../rules/allRules';
 import { FileDeclarations } from '../syntax/fileDeclarations';
 import { compareFindings, type Category, type Finding } from '../engine/finding';
 import type { Locale } from '../rules/rule';
@@ -59,11 +58,12 @@ export type FileOutcome =
  * facts come from the tree already parsed.
  */
 function packageRuleFindings(packages: PackageWorkspace, settings: CheckSettings, request: FileCheck, tree: Tree, text: string, lines: LineIndex) {
-  if (settings.onlyRules && !allPackageRules.some((rule) => settings.onlyRules?.has(rule.id))) return { findings: [], failures: [] };
+  const options = { locale: settings.locale, onlyRules: settings.onlyRules, ruleSettings: request.ruleSettings, includeGenerated: settings.includeGenerated };
+  if (!anyPackageRuleEnabled(options)) return { findings: [], failures: [] };
   packages.provideDiskFacts(request.file, () => fileFacts(request.file, tree, text, lines, new FileDeclarations(tree.rootNode, text)));
   const pkg = packages.packageOf(request.file);
   if (!pkg) return { findings: [], failures: [] };
-  return packageFindings(pkg, request.file, { locale: settings.locale, onlyRules: settings.onlyRules, ruleSettings: request.ruleSettings, includeGenerated: settings.includeGenerated });
+  return packageFindings(pkg, request.file, options);
 }
 
 export function checkFile(parser: Parser, settings: CheckSettings, request: FileCheck, packages: PackageWorkspace): FileOutcome {

@@ -1,8 +1,9 @@
-// Runs the package rules over one package of the package model and hands
-// each file its findings, with the user's choices applied as for the file
-// rules. A package's findings are computed once per version of the package
-// and options: every open file of the package (and every CLI file of it)
-// asks, and only an edit in one of its files makes them stale.
+// Runs the package rules for one file of a package of the package model: the
+// rules read the whole package and report in that file, with the user's
+// choices applied as for the file rules. A file's findings are remembered
+// for the version of the package they were computed on: another open file of
+// the package asking, or the same file asking again, costs nothing until a
+// file of the package changes.
 import type { GoPackage } from '../packageModel/goPackage';
 import { allPackageRules } from '../rules/allRules';
 import type { PackageRule } from '../rules/packageRule';
@@ -13,14 +14,14 @@ import type { Finding } from './finding';
 export type PackageAnalysisOptions = Pick<AnalysisOptions, 'locale' | 'ruleSettings' | 'onlyRules' | 'disabledCategories' | 'includeGenerated'>;
 
 interface PackageRun {
-  generation: number;
   rules: string;
   locale: string;
-  findings: Map<string, Finding[]>;
+  findings: Finding[];
   failures: RuleFailure[];
 }
 
-const runs = new WeakMap<GoPackage, PackageRun>();
+/** Per package: the generation the runs are of, and the run per file. */
+const runs = new WeakMap<GoPackage, { generation: number; byFile: Map<string, PackageRun> }>();
 
 function isEnabled(rule: PackageRule, options: PackageAnalysisOptions): boolean {
   if (options.onlyRules && !options.onlyRules.has(rule.id)) return false;
@@ -28,19 +29,29 @@ function isEnabled(rule: PackageRule, options: PackageAnalysisOptions): boolean 
   return options.ruleSettings?.[rule.id] !== 'off';
 }
 
-function runPackageRules(pkg: GoPackage, options: PackageAnalysisOptions): PackageRun {
+/** Whether any package rule would run: when none, callers skip building the package model. */
+export function anyPackageRuleEnabled(options: PackageAnalysisOptions): boolean {
+  return allPackageRules.some((rule) => isEnabled(rule, options));
+}
+
+function runPackageRules(pkg: GoPackage, file: string, options: PackageAnalysisOptions): PackageRun {
   const enabled = allPackageRules.filter((rule) => isEnabled(rule, options));
   const key = enabled.map((rule) => rule.id).join(',');
-  const known = runs.get(pkg);
-  if (known && known.generation === pkg.generation && known.rules === key && known.locale === options.locale) return known;
-  const context = new PackageRuleContext(pkg, options.locale);
+  let forPackage = runs.get(pkg);
+  if (forPackage?.generation !== pkg.generation) {
+    forPackage = { generation: pkg.generation, byFile: new Map() };
+    runs.set(pkg, forPackage);
+  }
+  const known = forPackage.byFile.get(file);
+  if (known && known.rules === key && known.locale === options.locale) return known;
+  const context = new PackageRuleContext(pkg, file, options.locale);
   const failures: RuleFailure[] = [];
   for (const rule of enabled) {
     const error = context.run(rule);
     if (error) failures.push({ rule: rule.id, error });
   }
-  const run = { generation: pkg.generation, rules: key, locale: options.locale, findings: context.findings, failures };
-  runs.set(pkg, run);
+  const run = { rules: key, locale: options.locale, findings: context.findings, failures };
+  forPackage.byFile.set(file, run);
   return run;
 }
 
@@ -48,6 +59,6 @@ function runPackageRules(pkg: GoPackage, options: PackageAnalysisOptions): Packa
 export function packageFindings(pkg: GoPackage, file: string, options: PackageAnalysisOptions): { findings: Finding[]; failures: RuleFailure[] } {
   const facts = pkg.fileFacts(file);
   if (!facts || (facts.generated && !options.includeGenerated)) return { findings: [], failures: [] };
-  const run = runPackageRules(pkg, options);
-  return { findings: applyUserChoices(run.findings.get(file) ?? [], facts.lines, options), failures: run.failures };
+  const run = runPackageRules(pkg, file, options);
+  return { findings: applyUserChoices(run.findings, facts.lines, options), failures: run.failures };
 }

@@ -1,7 +1,7 @@
 // A package rule: like a file rule (id, severity, texts), but its check reads
-// the whole package through the package model (packageModel/) and may report
-// in any file of it. The engine runs each package rule once per version of a
-// package (engine/analyzePackage) and hands each file its findings.
+// the whole package through the package model (packageModel/). It reports in
+// one file, the one asked for (engine/analyzePackage runs it per file and
+// version of the package).
 import type { Severity } from '../engine/finding';
 import type { Span } from '../packageModel/functionFacts';
 import type { PackageFunction } from '../packageModel/goPackage';

@@ -1,34 +1,42 @@
-// The view a package rule works on: the package, its lock summaries (shared
-// by every rule of one run) and a `report` that turns a place in a function
-// into a Finding in that function's file.
+// The view a package rule works on: the package, the file whose findings are
+// asked for, the package's lock summaries (shared by every rule of one run)
+// and a `report` that turns a place in a function into a Finding in that
+// function's file. A rule reads the whole package but reports only in the
+// file asked for: after a keystroke, only that file is checked again.
 import type { Finding, Range } from '../engine/finding';
 import { LockSummaries } from '../packageModel/lockSummaries';
-import type { GoPackage } from '../packageModel/goPackage';
+import type { GoPackage, PackageFunction } from '../packageModel/goPackage';
 import type { PackageReport, PackageRule, PackageSite } from './packageRule';
 import { formatMessage, ruleText, type Locale } from './rule';
 
 export class PackageRuleContext {
-  /** Findings by absolute file path. */
-  readonly findings = new Map<string, Finding[]>();
+  readonly findings: Finding[] = [];
   readonly locks: LockSummaries;
   private currentRule: PackageRule | undefined;
 
   constructor(
     readonly pkg: GoPackage,
+    /** The file the findings are for (absolute path). */
+    readonly file: string,
     readonly locale: Locale,
   ) {
     this.locks = new LockSummaries(pkg);
   }
 
+  /** The functions of the file the findings are for: where a rule looks for what to report. */
+  functionsToCheck(): PackageFunction[] {
+    return this.pkg.functions().filter((fn) => fn.file.file === this.file);
+  }
+
   /** Runs one rule; a rule that throws loses only its own findings. */
   run(rule: PackageRule): Error | undefined {
     this.currentRule = rule;
-    const before = new Map([...this.findings].map(([file, findings]) => [file, findings.length]));
+    const before = this.findings.length;
     try {
       rule.checkPackage(this);
       return undefined;
     } catch (error) {
-      for (const [file, findings] of this.findings) findings.length = before.get(file) ?? 0;
+      this.findings.length = before;
       return error instanceof Error ? error : new Error(String(error));
     } finally {
       this.currentRule = undefined;
@@ -68,12 +76,8 @@ export class PackageRuleContext {
       })),
       fixes: [],
     };
-    let list = this.findings.get(file);
-    if (!list) {
-      list = [];
-      this.findings.set(file, list);
-    }
-    list.push(finding);
+    if (file !== this.file) throw new Error(`a package rule reported in ${file}, not in the file asked for`);
+    this.findings.push(finding);
   }
 
   private requireRule(): PackageRule {

@@ -6,7 +6,7 @@
 import * as path from 'node:path';
 import type { Parser, Tree } from 'web-tree-sitter';
 import type { RuleFailure } from '../engine/analyzeFile';
-import { packageFindings, type PackageAnalysisOptions } from '../engine/analyzePackage';
+import { anyPackageRuleEnabled, packageFindings, type PackageAnalysisOptions } from '../engine/analyzePackage';
 import type { Finding } from '../engine/finding';
 import { declarationsFor } from '../engine/incrementalRules';
 import type { LineIndex } from '../engine/lineIndex';
@@ -37,6 +37,7 @@ export class OpenPackages {
    * other open files of the package may have new findings).
    */
   findingsFor(file: OpenFile, options: PackageAnalysisOptions): { findings: Finding[]; failures: RuleFailure[]; changed: boolean } {
+    if (!anyPackageRuleEnabled(options)) return { findings: [], failures: [], changed: false };
     let changed = false;
     const known = this.current.get(file.filePath);
     if (known?.version !== file.version) {

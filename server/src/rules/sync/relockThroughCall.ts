@@ -123,7 +123,7 @@ export const relockThroughCall: PackageRule = {
     },
   },
   checkPackage(context: PackageRuleContext) {
-    for (const fn of context.pkg.functions()) {
+    for (const fn of context.functionsToCheck()) {
       for (const event of fn.facts.events) {
         if (event.held.length === 0) continue;
         const held = context.locks.held(fn, event);
