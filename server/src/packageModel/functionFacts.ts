@@ -238,6 +238,11 @@ class StatementWalker {
   /** The states at `break`/`continue`/`goto`, per enclosing loop, switch or select. */
   private readonly exits: (Held | null)[][] = [];
 
+  /**
+   * Set once a branch that reads a parameter has returned (`if !create {
+   * return }`): from there on, in source order, what runs depends on the caller.
+   */
+  private pastParameterExit = false;
   /** Matches a parameter's name as a word; undefined without parameters. */
   private readonly parameterPattern: RegExp | undefined;
 
@@ -255,7 +260,7 @@ class StatementWalker {
   }
 
   private base(node: Node, held: Held, dependsOnParameter: boolean): EventBase {
-    return { at: this.span(node), held: [...held.values()], releasedBefore: [...this.released], dependsOnParameter };
+    return { at: this.span(node), held: [...held.values()], releasedBefore: [...this.released], dependsOnParameter: dependsOnParameter || this.pastParameterExit };
   }
 
   /** By the text (a field of the same name counts too: quieter, never louder). */
@@ -363,10 +368,13 @@ class StatementWalker {
         const before = initialized ? this.walkStatement(initialized, held, dependsOnParameter) : held;
         if (!before) return null;
         this.recordCalls(statement.childForFieldName('condition'), before, dependsOnParameter);
-        const inner = dependsOnParameter || this.readsParameter(statement.childForFieldName('condition'));
+        // `if v, ok := p[k]; !ok` decides on a parameter through its initializer.
+        const readsParameter = this.readsParameter(statement.childForFieldName('condition')) || this.readsParameter(initialized);
+        const inner = dependsOnParameter || readsParameter;
         const consequence = this.walkBlock(statement.childForFieldName('consequence'), new Map(before), inner);
         const alternativeNode = statement.childForFieldName('alternative');
         const alternative = alternativeNode ? this.walkStatement(alternativeNode, new Map(before), inner) : before;
+        if (readsParameter && (consequence === null || alternative === null)) this.pastParameterExit = true;
         return meet([consequence, alternative]);
       }
       case 'for_statement':

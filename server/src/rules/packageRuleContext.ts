@@ -7,7 +7,7 @@ import type { Finding, Range } from '../engine/finding';
 import { LockSummaries } from '../packageModel/lockSummaries';
 import type { GoPackage, PackageFunction } from '../packageModel/goPackage';
 import type { PackageReport, PackageRule, PackageSite } from './packageRule';
-import { formatMessage, ruleText, type Locale } from './rule';
+import { ruleMessage, type Locale } from './rule';
 
 export class PackageRuleContext {
   readonly findings: Finding[] = [];
@@ -53,9 +53,7 @@ export class PackageRuleContext {
   }
 
   message(key: string, values: Record<string, string | number> = {}): string {
-    const rule = this.requireRule();
-    const template = ruleText(rule, this.locale).messages[key] ?? rule.text.en.messages[key] ?? key;
-    return formatMessage(template, values);
+    return ruleMessage(this.requireRule(), this.locale, key, values);
   }
 
   report(options: PackageReport): void {

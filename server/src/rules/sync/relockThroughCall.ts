@@ -132,7 +132,9 @@ export const relockThroughCall: PackageRule = {
           const holding = held.find((each) => pathKey(each.mutex) === pathKey(acquisition.mutex));
           if (!holding) continue;
           const readOnly = holding.lock.method === 'RLock' && acquisition.method === 'RLock';
-          const callee = (acquisition.through[1] ?? acquisition.site).fn.qualifiedName;
+          const printing = isPrintCall(event, context, fn.file.imports);
+          // For a print call, the String/Error method fmt calls; otherwise the function that takes the lock.
+          const callee = (printing ? (acquisition.through[1] ?? acquisition.site) : acquisition.site).fn.qualifiedName;
           const sameFile = acquisition.site.fn.file === fn.file;
           const lockLine = context.lineOf(acquisition.site);
           const place = sameFile
@@ -141,7 +143,7 @@ export const relockThroughCall: PackageRule = {
           const mutex = pathKey(holding.lock.path);
           context.report({
             at: { fn, at: event.at },
-            messageKey: isPrintCall(event, context, fn.file.imports) ? 'relockPrint' : readOnly ? 'relockRead' : 'relock',
+            messageKey: printing ? 'relockPrint' : readOnly ? 'relockRead' : 'relock',
             values: { call: callText(event), mutex, callee, place, line: context.lineOf({ fn, at: holding.lock.at }) },
             severity: readOnly ? 'warning' : undefined,
             related: [
