@@ -395,7 +395,7 @@ export function startServer(connection: Connection): void {
     canShowProgress = params.capabilities.window?.workDoneProgress === true;
     canRefreshCodeLenses = params.capabilities.workspace?.codeLens?.refreshSupport === true;
     documents = new OpenDocuments(await createGoParser());
-    packages = new OpenPackages(await createGoParser());
+    packages = new OpenPackages(await createGoParser(), (directory) => reanalyzeDirectory(directory));
     canWatchFiles = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
     compiler = createCompilerSession();
     // A server that was killed mid-compile leaves its private temp directory behind; sweep old ones.

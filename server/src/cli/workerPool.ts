@@ -1,9 +1,9 @@
 // Spreads `goinsight check`'s files over worker threads. Files go out from
 // one queue as workers finish (file sizes vary by three orders of magnitude,
 // so fixed shares would leave threads idle), a worker preferring the files of
-// the directory it is on (each worker reads the whole package of a file for
-// the package rules: one worker per package reads it once); each file's outcome is a promise
-// the caller awaits in its own order. A worker that dies fails the whole run
+// the directory it is on (a worker reads a file's whole package for the
+// package rules: one worker per package reads it once); each file's outcome
+// is a promise the caller awaits in its own order. A worker that dies fails the whole run
 // with the file it was checking named: the caller must never wait forever.
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';

@@ -144,6 +144,27 @@ export class PackageWorkspace {
     return facts ?? undefined;
   }
 
+  /**
+   * The `.go` files of the file's directory not read yet (neither open nor
+   * in the disk cache): a caller that must not block (the server) reads them
+   * with `readFromDisk` one at a time before asking `packageOf`.
+   */
+  unreadSiblings(file: string): string[] {
+    const directory = this.directory(path.dirname(file));
+    return directory.files.filter((sibling) => !this.open.has(sibling) && !directory.disk.has(sibling));
+  }
+
+  /** Reads and parses one file from disk into the cache (nothing when it is known already); a file that fails counts as unreadable. */
+  readFromDisk(file: string): void {
+    const directory = this.directory(path.dirname(file));
+    try {
+      this.factsOf(directory, file);
+    } catch {
+      // Unreadable as much as a binary file: the package is read without it.
+      directory.disk.set(file, null);
+    }
+  }
+
   /** The package the file belongs to, with every sibling of the same package clause. */
   packageOf(file: string): GoPackage | undefined {
     const name = path.dirname(file);

@@ -1,8 +1,12 @@
 // The package model for the language server: each open document's facts
 // (recomputed per version, unchanged declarations reusing theirs) over its
 // siblings read from disk, which are read once and again only when the file
-// watcher reports them changed. Tells the caller when a document's facts
-// changed, so it can re-analyze the other open files of that package.
+// watcher reports them changed. Siblings are read in the background, one file
+// per turn of the event loop (a large package takes seconds to parse, and
+// keystrokes must not wait): until they are all read, the package rules stay
+// quiet for that package, then `loaded` is called. Tells the caller when a
+// document's facts changed, so it can re-analyze the other open files of
+// that package.
 import * as path from 'node:path';
 import type { Parser, Tree } from 'web-tree-sitter';
 import type { RuleFailure } from '../engine/analyzeFile';
@@ -27,8 +31,35 @@ export class OpenPackages {
   /** The facts handed to the workspace per open file, with the version they are of. */
   private readonly current = new Map<string, { version: number; facts: FileFacts }>();
 
-  constructor(parser: Parser) {
+  /** Directories whose siblings are being read. */
+  private readonly loading = new Set<string>();
+
+  constructor(
+    parser: Parser,
+    /** Called when a directory's files have all been read: its open files need a new analysis. */
+    private readonly loaded: (directory: string) => void,
+  ) {
     this.workspace = new PackageWorkspace(parser, diskPackageSources);
+  }
+
+  /** Whether every sibling is read; if not, starts reading them in the background. */
+  private ready(filePath: string): boolean {
+    const directory = path.dirname(filePath);
+    if (this.loading.has(directory)) return false;
+    if (this.workspace.unreadSiblings(filePath).length === 0) return true;
+    this.loading.add(directory);
+    const next = () => {
+      const [sibling] = this.workspace.unreadSiblings(filePath);
+      if (sibling === undefined) {
+        this.loading.delete(directory);
+        this.loaded(directory);
+        return;
+      }
+      this.workspace.readFromDisk(sibling);
+      setImmediate(next);
+    };
+    setImmediate(next);
+    return false;
   }
 
   /**
@@ -47,7 +78,7 @@ export class OpenPackages {
       this.current.set(file.filePath, { version: file.version, facts });
       this.workspace.setOpenFile(facts);
     }
-    const pkg = this.workspace.packageOf(file.filePath);
+    const pkg = this.ready(file.filePath) ? this.workspace.packageOf(file.filePath) : undefined;
     if (!pkg) return { findings: [], failures: [], changed };
     return { ...packageFindings(pkg, file.filePath, options), changed };
   }
