@@ -1,6 +1,7 @@
 // The registry of every syntactic rule, in the order their findings are
 // produced, and of the package rules. Adding a rule means adding its module here.
 import type { PackageRule } from './packageRule';
+import { lockOrderInversion } from './sync/lockOrderInversion';
 import { relockThroughCall } from './sync/relockThroughCall';
 import { deferArgsEvaluatedEarly } from './defer/deferArgsEvaluatedEarly';
 import { deferBeforeErrorCheck } from './defer/deferBeforeErrorCheck';
@@ -36,7 +37,7 @@ import type { Rule, RuleDescription } from './rule';
 export const allRules: readonly Rule[] = [deferOrder, deferInLoop, deferArgsEvaluatedEarly, deferLoopVarCapture, deferOrderHazard, deferBeforeErrorCheck, deferCallChain, deferRecoverMisuse, deferExitSkipsDefers, deferLockUnlockMismatch, deferValueReceiver, deferIgnoredCloseError, doubleClose, sendAfterClose, closeNil, nilOperation, unbufferedSendLeak, rangeNeverClosed, noExit, waitBeforeClose, timeAfterInLoop, busySelect, singleCaseSelect, waitGroupAddInside, signalUnbuffered, doubleLock, emptyCriticalSection, lockWithoutUnlock, receiveWithoutOk, closeByReceiver, blockingInMainFlow];
 
 /** The rules that read the whole package through the package model (engine/analyzePackage runs them). */
-export const allPackageRules: readonly PackageRule[] = [relockThroughCall];
+export const allPackageRules: readonly PackageRule[] = [relockThroughCall, lockOrderInversion];
 
 /** Syntactic rules, package rules and compiler fact kinds: everything a finding's `rule` can name. */
 export function allRuleDescriptions(): readonly RuleDescription[] {
