@@ -8,9 +8,7 @@ import type { LineIndex } from '../engine/lineIndex';
 import { toFinding, type EscapeFact } from '../compiler';
 import { analyzeTree, type RuleSetting } from '../engine/analyzeFile';
 import { anyPackageRuleEnabled, packageFindings } from '../engine/analyzePackage';
-import { fileFacts } from '../packageModel/declarationFacts';
-import type { PackageWorkspace } from '../packageModel/packageWorkspace';
-import { FileDeclarations } from '../syntax/fileDeclarations';
+import { factsOfTree, type PackageWorkspace } from '../packageModel/packageWorkspace';
 import { compareFindings, type Category, type Finding } from '../engine/finding';
 import type { Locale } from '../rules/rule';
 import { attachDeferAllocations, presentCompilerFindings } from '../workspace/compilerFindings';
@@ -60,7 +58,7 @@ export type FileOutcome =
 function packageRuleFindings(packages: PackageWorkspace, settings: CheckSettings, request: FileCheck, tree: Tree, text: string, lines: LineIndex) {
   const options = { locale: settings.locale, onlyRules: settings.onlyRules, ruleSettings: request.ruleSettings, includeGenerated: settings.includeGenerated };
   if (!anyPackageRuleEnabled(options)) return { findings: [], failures: [] };
-  packages.provideDiskFacts(request.file, () => fileFacts(request.file, tree, text, lines, new FileDeclarations(tree.rootNode, text)));
+  packages.provideDiskFacts(request.file, () => factsOfTree(request.file, tree, text, lines));
   const pkg = packages.packageOf(request.file);
   if (!pkg) return { findings: [], failures: [] };
   return packageFindings(pkg, request.file, options);

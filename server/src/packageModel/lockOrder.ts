@@ -21,11 +21,19 @@ export interface LockOrderEdge {
   lockedAt: { fn: PackageFunction; at: Span };
 }
 
-/** `T.field` for a mutex reached through a value of package type T, `var name` for a package variable. */
+/**
+ * `T.field` for a mutex reached through a value of package type T, `var name`
+ * for a package variable; undefined when the class would stand for several
+ * mutexes of one value (`c.in.mu` and `c.out.mu` with `in, out halfConn`).
+ */
 export function lockClass(locks: LockSummaries, fn: PackageFunction, mutex: ValuePath): string | undefined {
   const scope = locks.scope(fn);
   if (mutex.fields.length === 0) {
     return scope.typeOf(mutex)?.root === 'package' ? `var ${mutex.root}` : undefined;
+  }
+  for (let depth = 1; depth < mutex.fields.length; depth++) {
+    const parent = scope.typeOf({ root: mutex.root, fields: mutex.fields.slice(0, depth - 1) });
+    if (!parent || locks.resolver.hasSiblingOfSameType(parent.type, mutex.fields[depth - 1])) return undefined;
   }
   const owner = scope.typeOf({ root: mutex.root, fields: mutex.fields.slice(0, -1) });
   const base = owner?.type.kind === 'pointer' ? owner.type.element : owner?.type;

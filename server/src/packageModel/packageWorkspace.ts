@@ -26,8 +26,9 @@ interface Directory {
   packages: Map<string, GoPackage>;
 }
 
-function factsOfTree(file: string, tree: Tree, text: string): FileFacts {
-  return fileFacts(file, tree, text, new LineIndex(text), new FileDeclarations(tree.rootNode, text));
+/** A whole file's facts from its tree (no facts carried over from an earlier version). */
+export function factsOfTree(file: string, tree: Tree, text: string, lines = new LineIndex(text)): FileFacts {
+  return fileFacts(file, tree, text, lines, new FileDeclarations(tree.rootNode, text));
 }
 
 export interface WorkspaceOptions {

@@ -8,7 +8,7 @@
 import type { FileFacts } from './declarationFacts';
 import type { CallTarget, FunctionFacts, LocalOrigin } from './functionFacts';
 import type { GoPackage, PackageFunction } from './goPackage';
-import type { FieldFact, TypeExpression } from './typeExpressions';
+import { namedTypeOf, type FieldFact, type TypeExpression } from './typeExpressions';
 import type { ValuePath } from './valuePaths';
 
 export type ResolvedType =
@@ -118,6 +118,19 @@ export class TypeResolver {
       return field && struct ? this.resolve(field.type, struct.file) : undefined;
     });
     return hit ? { type: hit.found, via: hit.via } : undefined;
+  }
+
+  /**
+   * Whether `name` is one of several fields of the struct `type` (through one
+   * pointer) with the same type, like `in, out halfConn`: then a class of
+   * mutex named by that type cannot tell the two apart.
+   */
+  hasSiblingOfSameType(type: ResolvedType, name: string): boolean {
+    const fields = this.structOf(type)?.fields;
+    const field = fields?.find((each) => each.name === name);
+    if (!fields || !field) return false;
+    const spelled = JSON.stringify(namedTypeOf(field.type) ?? field.type);
+    return fields.some((other) => other !== field && JSON.stringify(namedTypeOf(other.type) ?? other.type) === spelled);
   }
 
   /** `x.name(…)` for `x` of `type`: a method of the package, or a mutex method (also promoted from an embedded mutex). */
