@@ -42,39 +42,47 @@ export function lockClass(locks: LockSummaries, fn: PackageFunction, mutex: Valu
 
 const edgesByPackage = new WeakMap<GoPackage, { generation: number; edges: LockOrderEdge[] }>();
 
-/** Every lock-order edge of the package (memoized per version of the package). */
-export function lockOrderEdges(pkg: GoPackage, locks: LockSummaries): LockOrderEdge[] {
-  const known = edgesByPackage.get(pkg);
-  if (known?.generation === pkg.generation) return known.edges;
+/** The lock-order edges of one function. */
+export function functionLockOrderEdges(fn: PackageFunction, locks: LockSummaries): LockOrderEdge[] {
   const edges: LockOrderEdge[] = [];
-  for (const fn of pkg.functions()) {
-    for (const event of fn.facts.events) {
-      if (event.held.length === 0) continue;
-      const held = locks.held(fn, event);
-      if (held.length === 0) continue;
-      const taken: { mutex: ValuePath; method: 'Lock' | 'RLock'; lockedAt: { fn: PackageFunction; at: Span } }[] = [];
-      if (event.kind === 'lock' && (event.method === 'Lock' || event.method === 'RLock')) {
-        const mutex = locks.mutexOf(fn, event.receiver);
-        if (mutex) taken.push({ mutex, method: event.method, lockedAt: { fn, at: event.at } });
-      }
-      if (taken.length === 0) for (const acquisition of locks.acquisitionsAt(fn, event)) taken.push({ mutex: acquisition.mutex, method: acquisition.method, lockedAt: acquisition.site });
-      for (const second of taken) {
-        const secondClass = lockClass(locks, fn, second.mutex);
-        if (!secondClass) continue;
-        for (const first of held) {
-          const firstClass = lockClass(locks, fn, first.mutex);
-          if (!firstClass || firstClass === secondClass) continue;
-          edges.push({
-            first: { lockClass: firstClass, spelled: first.lock.path, method: first.lock.method, at: first.lock.at },
-            second: { lockClass: secondClass, spelled: second.mutex, method: second.method },
-            fn,
-            at: event.at,
-            lockedAt: second.lockedAt,
-          });
-        }
+  for (const event of fn.facts.events) {
+    if (event.held.length === 0) continue;
+    const held = locks.held(fn, event);
+    if (held.length === 0) continue;
+    const taken: { mutex: ValuePath; method: 'Lock' | 'RLock'; lockedAt: { fn: PackageFunction; at: Span } }[] = [];
+    if (event.kind === 'lock' && (event.method === 'Lock' || event.method === 'RLock')) {
+      const mutex = locks.mutexOf(fn, event.receiver);
+      if (mutex) taken.push({ mutex, method: event.method, lockedAt: { fn, at: event.at } });
+    }
+    if (taken.length === 0) for (const acquisition of locks.acquisitionsAt(fn, event)) taken.push({ mutex: acquisition.mutex, method: acquisition.method, lockedAt: acquisition.site });
+    for (const second of taken) {
+      const secondClass = lockClass(locks, fn, second.mutex);
+      if (!secondClass) continue;
+      for (const first of held) {
+        const firstClass = lockClass(locks, fn, first.mutex);
+        if (!firstClass || firstClass === secondClass) continue;
+        edges.push({
+          first: { lockClass: firstClass, spelled: first.lock.path, method: first.lock.method, at: first.lock.at },
+          second: { lockClass: secondClass, spelled: second.mutex, method: second.method },
+          fn,
+          at: event.at,
+          lockedAt: second.lockedAt,
+        });
       }
     }
   }
+  return edges;
+}
+
+/**
+ * Every lock-order edge of the package (memoized per version of the
+ * package). Asked only when a file has edges of its own: most files have
+ * none, and then the rest of the package is not walked after a keystroke.
+ */
+export function lockOrderEdges(pkg: GoPackage, locks: LockSummaries): LockOrderEdge[] {
+  const known = edgesByPackage.get(pkg);
+  if (known?.generation === pkg.generation) return known.edges;
+  const edges = pkg.functions().flatMap((fn) => functionLockOrderEdges(fn, locks));
   edgesByPackage.set(pkg, { generation: pkg.generation, edges });
   return edges;
 }

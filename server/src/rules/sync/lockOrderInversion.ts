@@ -5,7 +5,7 @@
 // Reported once per pair of places, at the one that comes first (by file and
 // position), with the other as related information. Two read locks do not
 // block each other, so a pair whose waits would both meet read locks is left out.
-import { lockOrderEdges, type LockOrderEdge } from '../../packageModel/lockOrder';
+import { functionLockOrderEdges, lockOrderEdges, type LockOrderEdge } from '../../packageModel/lockOrder';
 import { pathKey } from '../../packageModel/valuePaths';
 import type { PackageRule } from '../packageRule';
 import type { PackageRuleContext } from '../packageRuleContext';
@@ -120,10 +120,11 @@ export const lockOrderInversion: PackageRule = {
     },
   },
   checkPackage(context: PackageRuleContext) {
+    const own = context.functionsToCheck().flatMap((fn) => functionLockOrderEdges(fn, context.locks));
+    if (own.length === 0) return;
     const edges = lockOrderEdges(context.pkg, context.locks);
     const reported = new Set<string>();
-    for (const edge of edges) {
-      if (edge.fn.file.file !== context.file) continue;
+    for (const edge of own) {
       const reverse = edges.find(
         (other) =>
           other.first.lockClass === edge.second.lockClass &&
