@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   DidChangeConfigurationNotification,
+  DidChangeWatchedFilesNotification,
   MarkupKind,
   MessageType,
   ShowMessageNotification,
@@ -15,8 +16,9 @@ import {
   type MarkupContent,
 } from 'vscode-languageserver';
 import { analyzeTree } from './engine/analyzeFile';
-import type { Finding } from './engine/finding';
+import { compareFindings, type Finding } from './engine/finding';
 import { GoModuleLocator } from './engine/goModule';
+import type { LineIndex } from './engine/lineIndex';
 import { isExcluded, ProjectConfigError, ProjectConfigLocator, type ProjectConfig } from './engine/projectConfig';
 import { codeActionsFor } from './features/codeActions';
 import { toDiagnostics } from './features/diagnostics';
@@ -62,6 +64,7 @@ import { testLeakCodeLenses } from './features/testLeakCodeLens';
 import { LeakSession, NotInModuleError } from './workspace/leakSession';
 import { attachDeferAllocations, presentCompilerFindings } from './workspace/compilerFindings';
 import { CompilerSession, type CompilerDocument, type CompilerRunReport } from './workspace/compilerSession';
+import { OpenPackages } from './workspace/openPackages';
 
 interface DocumentAnalysis {
   version: number;
@@ -97,6 +100,8 @@ export function startServer(connection: Connection): void {
   let canShowProgress = false;
   let canRefreshCodeLenses = false;
   let documents: OpenDocuments | undefined;
+  let packages: OpenPackages | undefined;
+  let canWatchFiles = false;
   let compiler: CompilerSession | undefined;
   let leaks: LeakSession | undefined;
   const compilingPackages = new Set<string>();
@@ -177,7 +182,8 @@ export function startServer(connection: Connection): void {
           })
         : [];
       const fromTests = filePath ? (leaks?.findingsFor(filePath, document.version, text) ?? []) : [];
-      findings = [...attachDeferAllocations(result.findings, compilerFindings, locale), ...fromTests];
+      const inPackage = packageFindingsOf(document, filePath, result.tooDeeplyNested !== undefined, result.lines, ruleSettings);
+      findings = [...attachDeferAllocations([...result.findings, ...inPackage], compilerFindings, locale), ...fromTests].sort(compareFindings);
     }
     analyses.set(document.uri, { version: document.version, findings });
     const diagnostics = toDiagnostics(findings, document.uri, (file) => pathToFileURL(file).toString());
@@ -189,6 +195,32 @@ export function startServer(connection: Connection): void {
       annotations: findings.filter((finding) => finding.presentation === 'annotation').length,
     };
     void connection.sendNotification(analyzedNotification, analyzed);
+  }
+
+  /**
+   * The package rules' findings in an open document; when its facts changed,
+   * the other open files of its package are analyzed again (their findings
+   * may depend on it).
+   */
+  function packageFindingsOf(document: OpenDocument, filePath: string | undefined, tooDeep: boolean, lines: LineIndex, ruleSettings: Settings['rules']): Finding[] {
+    if (!filePath || !packages || tooDeep) return [];
+    const { findings, failures, changed } = packages.findingsFor(
+      { filePath, version: document.version, tree: document.tree.tree, text: document.tree.text, lines },
+      { locale, ruleSettings, disabledCategories: settings.disabledCategories, includeGenerated: settings.analyzeGeneratedFiles },
+    );
+    for (const failure of failures) connection.console.error(`rule ${failure.rule} failed on ${document.uri}: ${failure.error.stack ?? failure.error.message}`);
+    if (changed) reanalyzeDirectory(path.dirname(filePath), document.uri);
+    return findings;
+  }
+
+  /** Analyzes the open documents of a directory again (soon), except `except`. */
+  function reanalyzeDirectory(directory: string, except?: string): void {
+    for (const other of documents?.all() ?? []) {
+      const otherPath = filePathOf(other.uri);
+      if (other.uri === except || !otherPath || path.dirname(otherPath) !== directory) continue;
+      analyses.delete(other.uri);
+      analyzeSoon(other);
+    }
   }
 
   function safely<T>(what: string, fallback: T, run: () => T): T {
@@ -425,6 +457,8 @@ export function startServer(connection: Connection): void {
     canShowProgress = params.capabilities.window?.workDoneProgress === true;
     canRefreshCodeLenses = params.capabilities.workspace?.codeLens?.refreshSupport === true;
     documents = new OpenDocuments(await createGoParser());
+    packages = new OpenPackages(await createGoParser(), (directory) => reanalyzeDirectory(directory));
+    canWatchFiles = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
     compiler = createCompilerSession();
     leaks = new LeakSession(await createGoParser());
     // A server that was killed mid-compile leaves its private temp directory behind; sweep old ones.
@@ -442,6 +476,8 @@ export function startServer(connection: Connection): void {
   });
 
   connection.onInitialized(async () => {
+    // The package rules read unopened files of a package from disk: their changes must reach the server.
+    if (canWatchFiles) void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.go' }] });
     if (canPullConfiguration) {
       void connection.client.register(DidChangeConfigurationNotification.type, { section: 'goinsight' });
       await reloadSettings().catch((error: unknown) => connection.console.error(`reading settings failed: ${String(error)}`));
@@ -464,7 +500,17 @@ export function startServer(connection: Connection): void {
     reanalyzeAll();
   });
 
-  connection.onDidChangeWatchedFiles(() => {
+  connection.onDidChangeWatchedFiles(({ changes }) => {
+    const goFiles = changes.flatMap((change) => {
+      const changedPath = change.uri.endsWith('.go') ? filePathOf(change.uri) : undefined;
+      return changedPath ? [changedPath] : [];
+    });
+    const directories = new Set(goFiles.map((file) => packages?.diskChanged(file) ?? path.dirname(file)));
+    if (goFiles.length === changes.length) {
+      // Go files only: the packages they belong to, nothing else.
+      for (const directory of directories) reanalyzeDirectory(directory);
+      return;
+    }
     modules.clear();
     projectConfigs.clear();
     toldBrokenConfig.clear();
@@ -508,6 +554,8 @@ export function startServer(connection: Connection): void {
     clearImmediate(pendingAnalyses.get(textDocument.uri));
     pendingAnalyses.delete(textDocument.uri);
     compiler?.documentClosed(textDocument.uri);
+    const closedPath = filePathOf(textDocument.uri);
+    if (closedPath) packages?.closed(closedPath);
     documents?.close(textDocument.uri);
     analyses.delete(textDocument.uri);
     toldTooLarge.delete(textDocument.uri);

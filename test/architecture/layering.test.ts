@@ -31,8 +31,8 @@ test('the server never imports vscode', () => {
   assert.deepEqual(offenders, []);
 });
 
-test('engine, rules, parse, syntax and compiler never import LSP packages', () => {
-  const stages = ['engine', 'rules', 'parse', 'syntax', 'compiler', 'leaks'].map((stage) => path.join(repositoryRoot, 'server/src', stage));
+test('engine, rules, parse, syntax, compiler, leaks and package model never import LSP packages', () => {
+  const stages = ['engine', 'rules', 'parse', 'syntax', 'compiler', 'leaks', 'packageModel'].map((stage) => path.join(repositoryRoot, 'server/src', stage));
   const offenders = stages
     .filter((stage) => fs.existsSync(stage))
     .flatMap(sourceFiles)

@@ -1,10 +1,14 @@
-// One file of `goinsight check`: read, parse, run the rules, present the
-// compiler's facts. The same function runs on the main thread (--jobs 1) and
-// inside the worker threads, so its input and output are plain data that
-// survive postMessage (no LineIndex, no tree, no Error objects).
-import type { Parser } from 'web-tree-sitter';
+// One file of `goinsight check`: read, parse, run the rules (the file's own,
+// and the package rules over its package), present the compiler's facts. The
+// same function runs on the main thread (--jobs 1) and inside the worker
+// threads, so its input and output are plain data that survive postMessage
+// (no LineIndex, no tree, no Error objects).
+import type { Parser, Tree } from 'web-tree-sitter';
+import type { LineIndex } from '../engine/lineIndex';
 import { toFinding, type EscapeFact } from '../compiler';
 import { analyzeTree, type RuleSetting } from '../engine/analyzeFile';
+import { anyPackageRuleEnabled, packageFindings } from '../engine/analyzePackage';
+import { factsOfTree, type PackageWorkspace } from '../packageModel/packageWorkspace';
 import { compareFindings, type Category, type Finding } from '../engine/finding';
 import type { Locale } from '../rules/rule';
 import { attachDeferAllocations, presentCompilerFindings } from '../workspace/compilerFindings';
@@ -46,10 +50,24 @@ export type FileOutcome =
       text?: string;
     };
 
-export function checkFile(parser: Parser, settings: CheckSettings, request: FileCheck): FileOutcome {
+/**
+ * The package rules' findings in the file. The package's other files are read
+ * (or taken from earlier files of the same run) by the workspace; this file's
+ * facts come from the tree already parsed.
+ */
+function packageRuleFindings(packages: PackageWorkspace, settings: CheckSettings, request: FileCheck, tree: Tree, text: string, lines: LineIndex) {
+  const options = { locale: settings.locale, onlyRules: settings.onlyRules, ruleSettings: request.ruleSettings, includeGenerated: settings.includeGenerated };
+  if (!anyPackageRuleEnabled(options)) return { findings: [], failures: [] };
+  packages.provideDiskFacts(request.file, () => factsOfTree(request.file, tree, text, lines));
+  const pkg = packages.packageOf(request.file);
+  if (!pkg) return { findings: [], failures: [] };
+  return packageFindings(pkg, request.file, options);
+}
+
+export function checkFile(parser: Parser, settings: CheckSettings, request: FileCheck, packages: PackageWorkspace): FileOutcome {
   const read = readGoFile(request.file);
   if ('skipped' in read) return { kind: 'skipped', reason: read.skipped };
-  const tree = parser.parse(read.text);
+  const tree = packages.takeParsedTree(request.file, read.text) ?? parser.parse(read.text);
   if (!tree) return { kind: 'unparsed' };
   try {
     const result = analyzeTree(tree, read.text, {
@@ -70,15 +88,16 @@ export function checkFile(parser: Parser, settings: CheckSettings, request: File
       settings.locale,
       { onlyRules: settings.onlyRules, ruleSettings: request.ruleSettings, disabledCategories: settings.disabledCategories, includeGenerated: settings.includeGenerated },
     );
+    const inPackage = result.tooDeeplyNested ? { findings: [], failures: [] } : packageRuleFindings(packages, settings, request, tree, read.text, result.lines);
     // Hover-only context (e.g. the defer sequence at a closing brace) has no place in a report.
-    const findings = attachDeferAllocations(result.findings, fromCompiler, settings.locale)
+    const findings = attachDeferAllocations([...result.findings, ...inPackage.findings], fromCompiler, settings.locale)
       .filter((finding) => finding.presentation !== 'hover')
       .sort(compareFindings);
     return {
       kind: 'analyzed',
       lineCount: result.lines.lineCount,
       findings,
-      failures: result.failures.map((failure) => ({ rule: failure.rule, message: failure.error.message })),
+      failures: [...result.failures, ...inPackage.failures].map((failure) => ({ rule: failure.rule, message: failure.error.message })),
       ...(result.tooDeeplyNested ? { nestingLimit: result.tooDeeplyNested.limit } : {}),
       ...(findings.length > 0 ? { text: read.text } : {}),
     };

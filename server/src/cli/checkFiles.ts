@@ -3,6 +3,8 @@
 // another (one thread), or on a pool of worker threads (several): the caller
 // reports them the same way, so the output cannot depend on the thread count.
 import { createGoParser } from '../parse/goParser';
+import { diskPackageSources } from '../packageModel/diskSources';
+import { PackageWorkspace } from '../packageModel/packageWorkspace';
 import { checkFile, type CheckSettings, type FileCheck, type FileOutcome } from './checkFile';
 import { checkWorkerData, checkWorkerScript } from './checkWorker';
 import { CheckPool } from './workerPool';
@@ -18,7 +20,8 @@ export async function* checkFiles(requests: readonly FileCheck[], settings: Chec
   const size = Math.min(threads.count, requests.length);
   if (size <= 1) {
     const parser = await createGoParser();
-    for (const request of requests) yield checkFile(parser, settings, request);
+    const packages = new PackageWorkspace(parser, diskPackageSources, { keepParsedTrees: true });
+    for (const request of requests) yield checkFile(parser, settings, request, packages);
     return;
   }
   const pool = new CheckPool({ script: threads.script ?? checkWorkerScript, workerData: checkWorkerData(settings), size });

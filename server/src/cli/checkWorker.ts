@@ -4,6 +4,8 @@
 // so the worker finds the .wasm files exactly as the main thread does.
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { createGoParser } from '../parse/goParser';
+import { diskPackageSources } from '../packageModel/diskSources';
+import { PackageWorkspace } from '../packageModel/packageWorkspace';
 import { checkFile, type CheckSettings, type FileCheck, type FileOutcome } from './checkFile';
 
 /** The script a check worker runs. */
@@ -44,12 +46,15 @@ export function serveFileChecks(): void {
   // Listening before the grammar is loaded: requests that arrive meanwhile wait on the same promise, in order.
   const parser = createGoParser();
   parser.catch(() => undefined);
+  // One package workspace per thread: the files of a directory mostly come one after another.
+  let packages: PackageWorkspace | undefined;
   port.on('message', (message: CheckRequestMessage) => {
     void parser.then(
       (ready) => {
         let reply: CheckReplyMessage;
         try {
-          reply = { index: message.index, outcome: checkFile(ready, settings, message.request) };
+          packages ??= new PackageWorkspace(ready, diskPackageSources, { keepParsedTrees: true });
+          reply = { index: message.index, outcome: checkFile(ready, settings, message.request, packages) };
         } catch (error) {
           reply = { index: message.index, error: errorText(error) };
         }

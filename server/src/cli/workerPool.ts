@@ -1,8 +1,11 @@
 // Spreads `goinsight check`'s files over worker threads. Files go out from
 // one queue as workers finish (file sizes vary by three orders of magnitude,
-// so fixed shares would leave threads idle); each file's outcome is a promise
-// the caller awaits in its own order. A worker that dies fails the whole run
+// so fixed shares would leave threads idle), a worker preferring the files of
+// the directory it is on (a worker reads a file's whole package for the
+// package rules: one worker per package reads it once); each file's outcome
+// is a promise the caller awaits in its own order. A worker that dies fails the whole run
 // with the file it was checking named: the caller must never wait forever.
+import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { FileCheck, FileOutcome } from './checkFile';
 import type { CheckReplyMessage, CheckRequestMessage } from './checkWorker';
@@ -30,14 +33,19 @@ interface Slot {
   current?: number;
   /** The uncaught error a dying worker reported, kept for the message at its exit. */
   error?: Error;
+  /** The directory of the last file it was sent. */
+  directory?: string;
 }
+
+/** How far ahead in the queue a free worker looks for a file of its own directory, or of one no other worker is on. */
+const affinityWindow = 64;
 
 export class CheckPool {
   private readonly slots: Slot[] = [];
   private readonly pending = new Map<number, Pending>();
-  /** Files are numbered as they come; those from `nextToSend` to `nextIndex` wait for a worker. */
+  /** Files are numbered as they come; those in `unsent` (in order) wait for a worker. */
   private nextIndex = 0;
-  private nextToSend = 0;
+  private readonly unsent = new Set<number>();
   private failure: Error | undefined;
   private closing = false;
 
@@ -60,6 +68,7 @@ export class CheckPool {
     if (this.failure) return Promise.reject(this.failure);
     const index = this.nextIndex++;
     const outcome = new Promise<FileOutcome>((resolve, reject) => this.pending.set(index, { request, resolve, reject }));
+    this.unsent.add(index);
     this.dispatch();
     return outcome;
   }
@@ -71,13 +80,29 @@ export class CheckPool {
     await Promise.all(this.slots.map((slot) => slot.worker.terminate()));
   }
 
+  /** The next file for a free worker: of its own directory, else of a directory no other worker is on, else the first waiting. */
+  private nextFor(slot: Slot): number {
+    const busy = new Set(this.slots.filter((other) => other !== slot && other.current !== undefined).map((other) => other.directory));
+    let free: number | undefined;
+    let count = 0;
+    for (const index of this.unsent) {
+      const directory = path.dirname(this.pending.get(index)?.request.file ?? '');
+      if (directory === slot.directory) return index;
+      if (free === undefined && !busy.has(directory)) free = index;
+      if (++count >= affinityWindow) break;
+    }
+    return free ?? (this.unsent.values().next().value as number);
+  }
+
   private dispatch(): void {
     for (const slot of this.slots) {
-      while (slot.current === undefined && this.nextToSend < this.nextIndex) {
-        const index = this.nextToSend++;
+      while (slot.current === undefined && this.unsent.size > 0) {
+        const index = this.nextFor(slot);
+        this.unsent.delete(index);
         const pending = this.pending.get(index);
         if (!pending) continue;
         slot.current = index;
+        slot.directory = path.dirname(pending.request.file);
         slot.worker.postMessage({ index, request: pending.request } satisfies CheckRequestMessage);
       }
     }
@@ -105,6 +130,6 @@ export class CheckPool {
     this.failure ??= error;
     for (const pending of this.pending.values()) pending.reject(this.failure);
     this.pending.clear();
-    this.nextToSend = this.nextIndex;
+    this.unsent.clear();
   }
 }

@@ -1,5 +1,8 @@
 // The registry of every syntactic rule, in the order their findings are
-// produced. Adding a rule means adding its module here.
+// produced, and of the package rules. Adding a rule means adding its module here.
+import type { PackageRule } from './packageRule';
+import { lockOrderInversion } from './sync/lockOrderInversion';
+import { relockThroughCall } from './sync/relockThroughCall';
 import { deferArgsEvaluatedEarly } from './defer/deferArgsEvaluatedEarly';
 import { deferBeforeErrorCheck } from './defer/deferBeforeErrorCheck';
 import { deferCallChain } from './defer/deferCallChain';
@@ -36,11 +39,14 @@ import type { Rule, RuleDescription } from './rule';
 
 export const allRules: readonly Rule[] = [deferOrder, deferInLoop, deferArgsEvaluatedEarly, deferLoopVarCapture, deferOrderHazard, deferBeforeErrorCheck, deferCallChain, deferRecoverMisuse, deferExitSkipsDefers, deferLockUnlockMismatch, deferValueReceiver, deferIgnoredCloseError, doubleClose, sendAfterClose, closeNil, nilOperation, unbufferedSendLeak, rangeNeverClosed, noExit, waitBeforeClose, timeAfterInLoop, busySelect, singleCaseSelect, waitGroupAddInside, signalUnbuffered, doubleLock, emptyCriticalSection, lockWithoutUnlock, receiveWithoutOk, closeByReceiver, blockingInMainFlow, waitGroupMisuse, lostCancel];
 
-/** Syntactic rules, compiler fact kinds and runtime (test run) kinds: everything a finding's `rule` can name. */
+/** The rules that read the whole package through the package model (engine/analyzePackage runs them). */
+export const allPackageRules: readonly PackageRule[] = [relockThroughCall, lockOrderInversion];
+
+/** Syntactic rules, package rules, compiler fact kinds and runtime (test run) kinds: everything a finding's `rule` can name. */
 export function allRuleDescriptions(): readonly RuleDescription[] {
-  return [...allRules, ...compilerFactDescriptions, ...runtimeFactDescriptions];
+  return [...allRules, ...allPackageRules, ...compilerFactDescriptions, ...runtimeFactDescriptions];
 }
 
 export function findRule(id: string): RuleDescription | undefined {
-  return allRules.find((rule) => rule.id === id) ?? [...compilerFactDescriptions, ...runtimeFactDescriptions].find((description) => description.id === id);
+  return allRuleDescriptions().find((description) => description.id === id);
 }

@@ -62,6 +62,11 @@ export function ruleText(rule: RuleDescription, locale: Locale): RuleText {
   return rule.text[locale] ?? rule.text.en;
 }
 
+/** A rule's message by key in the locale (falling back to English, then to the key), placeholders filled. */
+export function ruleMessage(rule: RuleDescription, locale: Locale, key: string, values: Record<string, string | number> = {}): string {
+  return formatMessage(ruleText(rule, locale).messages[key] ?? rule.text.en.messages[key] ?? key, values);
+}
+
 /** Fills `{name}` placeholders; unknown names are left visible rather than dropped. */
 export function formatMessage(template: string, values: Record<string, string | number>): string {
   return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in values ? String(values[name]) : whole));

@@ -8,7 +8,7 @@ import type { Finding, Fix, InlayLabel, Presentation, Range, RelatedLocation, Se
 import { LineIndex } from '../engine/lineIndex';
 import { markLine } from '../engine/lineReferences';
 import { FileDeclarations } from '../syntax/fileDeclarations';
-import { formatMessage, ruleText, type Locale, type Rule } from './rule';
+import { ruleMessage, type Locale, type Rule } from './rule';
 
 export interface ReportOptions {
   /** Where the finding is: a node, or an explicit range. */
@@ -80,9 +80,7 @@ export class RuleContext {
   }
 
   message(key: string, values: Record<string, string | number> = {}): string {
-    const rule = this.requireRule();
-    const template = ruleText(rule, this.locale).messages[key] ?? rule.text.en.messages[key] ?? key;
-    return formatMessage(template, values);
+    return ruleMessage(this.requireRule(), this.locale, key, values);
   }
 
   report(options: ReportOptions): void {

@@ -1,0 +1,208 @@
+// Per-function lock summaries over the package call graph: which mutexes a
+// function acquires, directly or through the package's own functions it
+// calls (and the `String()`/`Error()` methods fmt and log call for it), in
+// the terms of its receiver, parameters and package variables, so that a
+// caller can bind them to its own paths. Computed on demand and memoized for
+// one version of the package. Each function is summarized once; a call back
+// into a function still being summarized (recursion) and chains deeper than
+// the bound add nothing: unknown is not "locks".
+import type { CallEvent, FunctionEvent, HeldLock, LockEvent, Span } from './functionFacts';
+import type { GoPackage, PackageFunction } from './goPackage';
+import { printedOperands } from './printedMethods';
+import { TypeResolver, type FunctionScope, type ResolvedCall, type TypedPath } from './typeResolver';
+import { pathKey, rebase, type ValuePath } from './valuePaths';
+
+export interface LockSite {
+  fn: PackageFunction;
+  at: Span;
+}
+
+export interface Acquisition {
+  /** The mutex, normalized, in the terms of the function it is reported for. */
+  mutex: ValuePath;
+  method: 'Lock' | 'RLock';
+  /** The Lock/RLock statement. */
+  site: LockSite;
+  /** The calls from the function the acquisition is reported for down to the lock, outermost first. */
+  through: LockSite[];
+}
+
+export interface HeldMutex {
+  lock: HeldLock;
+  mutex: ValuePath;
+}
+
+/** A package function a call event runs, with the paths its receiver and parameters are bound to. */
+interface Callee {
+  fn: PackageFunction;
+  bind: (path: ValuePath) => ValuePath | undefined;
+}
+
+const maxCallDepth = 64;
+
+export class LockSummaries {
+  readonly resolver: TypeResolver;
+  private readonly scopes = new Map<PackageFunction, FunctionScope>();
+  private readonly summaries = new Map<PackageFunction, Acquisition[]>();
+  private readonly inProgress = new Set<PackageFunction>();
+
+  constructor(readonly pkg: GoPackage) {
+    this.resolver = new TypeResolver(pkg);
+  }
+
+  scope(fn: PackageFunction): FunctionScope {
+    let scope = this.scopes.get(fn);
+    if (!scope) {
+      scope = this.resolver.scopeOf(fn);
+      this.scopes.set(fn, scope);
+    }
+    return scope;
+  }
+
+  /** The mutex a path names, normalized (`s.Mutex` for an embedded one), or undefined when it is not surely a mutex. */
+  mutexOf(fn: PackageFunction, path: ValuePath): ValuePath | undefined {
+    const resolved = this.scope(fn).call({ kind: 'selector', receiver: path, name: 'Lock' });
+    return resolved?.kind === 'mutex' ? resolved.mutex : undefined;
+  }
+
+  /** The locks surely held at an event that are surely mutexes. */
+  held(fn: PackageFunction, event: FunctionEvent): HeldMutex[] {
+    const held: HeldMutex[] = [];
+    for (const lock of event.held) {
+      const mutex = this.mutexOf(fn, lock.path);
+      if (mutex) held.push({ lock, mutex });
+    }
+    return held;
+  }
+
+  private released(fn: PackageFunction, event: FunctionEvent): Set<string> {
+    const keys = new Set<string>();
+    for (const key of event.releasedBefore) {
+      const [root, ...fields] = key.split('.');
+      const mutex = this.mutexOf(fn, { root, fields });
+      if (mutex) keys.add(pathKey(mutex));
+    }
+    return keys;
+  }
+
+  /** The package functions an event calls (a method, a function, or the Error/String methods a print call formats with). */
+  callees(fn: PackageFunction, event: FunctionEvent): Callee[] {
+    const scope = this.scope(fn);
+    const target = event.kind === 'lock' ? { kind: 'selector' as const, receiver: event.receiver, name: event.method } : event.target;
+    const resolved = scope.call(target);
+    if (resolved?.kind === 'function') return [this.bound(scope, resolved, event)];
+    if (resolved?.kind === 'imported' && event.kind === 'call') return this.printCallees(scope, resolved, event);
+    return [];
+  }
+
+  private bound(scope: FunctionScope, call: Extract<ResolvedCall, { kind: 'function' }>, event: FunctionEvent): Callee {
+    const callee = call.fn.facts;
+    const argumentPaths = event.kind === 'call' ? event.arguments.map((argument) => (argument.path ? scope.typeOf(argument.path)?.path : undefined)) : [];
+    return {
+      fn: call.fn,
+      bind: (path) => {
+        if (callee.receiver?.name === path.root) return call.receiver ? rebase(path, call.receiver) : undefined;
+        const index = callee.parameters.findIndex((parameter) => parameter.name === path.root);
+        if (index >= 0) {
+          const argument = argumentPaths[index];
+          return argument ? rebase(path, argument) : undefined;
+        }
+        // A package variable: the same in the caller, unless a local there hides the name.
+        return scope.declaresLocally(path.root) ? undefined : path;
+      },
+    };
+  }
+
+  private printCallees(scope: FunctionScope, call: Extract<ResolvedCall, { kind: 'imported' }>, event: CallEvent): Callee[] {
+    const callees: Callee[] = [];
+    for (const index of printedOperands(call.path, call.name, event.arguments.length, (at) => event.arguments[at]?.literal)) {
+      const path = event.arguments[index]?.path;
+      const typed = path ? scope.typeOf(path) : undefined;
+      if (!typed) continue;
+      const method = this.formattingMethod(typed);
+      if (method) callees.push(this.bound(scope, method, event));
+    }
+    return callees;
+  }
+
+  /** The method fmt calls to format a value of this type: Error() before String(), if in the value's method set. */
+  private formattingMethod(typed: TypedPath): Extract<ResolvedCall, { kind: 'function' }> | undefined {
+    for (const name of ['Error', 'String']) {
+      const found = this.resolver.method(typed.type, name);
+      if (!found || !('fn' in found.found)) continue;
+      const fn = found.found.fn;
+      const pointerReceiver = fn.facts.receiver?.type.kind === 'pointer';
+      // A value does not carry its pointer methods into an interface: fmt never sees them.
+      if (pointerReceiver && typed.type.kind !== 'pointer' && found.via.length === 0) return undefined;
+      if (fn.facts.parameters.length > 0) return undefined;
+      return { kind: 'function', fn, receiver: { root: typed.path.root, fields: [...typed.path.fields, ...found.via] } };
+    }
+    return undefined;
+  }
+
+  /**
+   * What the call at `event` acquires, in the caller's terms (its locals
+   * included). Mutexes the caller unlocked earlier are left out unless
+   * `includeReleased` (they may have been locked again since).
+   */
+  acquisitionsAt(fn: PackageFunction, event: FunctionEvent, includeReleased = false): Acquisition[] {
+    const released = includeReleased ? new Set<string>() : this.released(fn, event);
+    const found: Acquisition[] = [];
+    for (const callee of this.callees(fn, event)) {
+      for (const acquisition of this.acquisitions(callee.fn)) {
+        const mutex = callee.bind(acquisition.mutex);
+        if (!mutex || released.has(pathKey(mutex))) continue;
+        found.push({ ...acquisition, mutex, through: [{ fn, at: event.at }, ...acquisition.through] });
+      }
+    }
+    return found;
+  }
+
+  /** What a function acquires, directly or through calls, in the terms of its receiver, parameters and package variables. */
+  acquisitions(fn: PackageFunction): Acquisition[] {
+    const known = this.summaries.get(fn);
+    if (known) return known;
+    if (this.inProgress.has(fn) || this.inProgress.size >= maxCallDepth) return [];
+    this.inProgress.add(fn);
+    const found: Acquisition[] = [];
+    try {
+      for (const event of fn.facts.events) {
+        if (event.dependsOnParameter) continue;
+        const direct = event.kind === 'lock' ? this.directAcquisition(fn, event) : undefined;
+        if (direct) found.push(direct);
+        else for (const acquisition of this.acquisitionsAt(fn, event)) if (this.exported(fn, acquisition.mutex)) found.push(acquisition);
+      }
+    } finally {
+      this.inProgress.delete(fn);
+    }
+    const unique = dedupe(found);
+    this.summaries.set(fn, unique);
+    return unique;
+  }
+
+  private directAcquisition(fn: PackageFunction, event: LockEvent): Acquisition | undefined {
+    if (event.method !== 'Lock' && event.method !== 'RLock') return undefined;
+    // Unlocked earlier in the same function: the `…Locked` helpers that release and re-take the caller's lock.
+    if (event.releasedBefore.includes(pathKey(event.receiver))) return undefined;
+    const mutex = this.mutexOf(fn, event.receiver);
+    if (!mutex || !this.exported(fn, mutex)) return undefined;
+    return { mutex, method: event.method, site: { fn, at: event.at }, through: [] };
+  }
+
+  /** Whether a caller can name this mutex: rooted in the receiver, a parameter or a package variable. */
+  private exported(fn: PackageFunction, mutex: ValuePath): boolean {
+    const facts = fn.facts;
+    if (facts.receiver?.name === mutex.root || facts.parameters.some((parameter) => parameter.name === mutex.root)) return true;
+    return !this.scope(fn).declaresLocally(mutex.root) && this.pkg.variable(mutex.root) !== undefined;
+  }
+}
+
+function dedupe(acquisitions: Acquisition[]): Acquisition[] {
+  const seen = new Set<string>();
+  return acquisitions.filter((acquisition) => {
+    const key = `${pathKey(acquisition.mutex)}|${acquisition.method}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

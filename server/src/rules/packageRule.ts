@@ -1,0 +1,28 @@
+// A package rule: like a file rule (id, severity, texts), but its check reads
+// the whole package through the package model (packageModel/). It reports in
+// one file, the one asked for (engine/analyzePackage runs it per file and
+// version of the package).
+import type { Severity } from '../engine/finding';
+import type { Span } from '../packageModel/functionFacts';
+import type { PackageFunction } from '../packageModel/goPackage';
+import type { RuleDescription } from './rule';
+import type { PackageRuleContext } from './packageRuleContext';
+
+export interface PackageRule extends RuleDescription {
+  checkPackage(context: PackageRuleContext): void;
+}
+
+/** A place in the package: a span of one function's declaration. */
+export interface PackageSite {
+  fn: PackageFunction;
+  at: Span;
+}
+
+export interface PackageReport {
+  at: PackageSite;
+  messageKey: string;
+  values?: Record<string, string | number>;
+  related?: { at: PackageSite; messageKey: string; values?: Record<string, string | number> }[];
+  /** Overrides the rule's default severity for this finding (e.g. a warning for a shape that deadlocks only sometimes). */
+  severity?: Severity;
+}

@@ -1,0 +1,85 @@
+// The view a package rule works on: the package, the file whose findings are
+// asked for, the package's lock summaries (shared by every rule of one run)
+// and a `report` that turns a place in a function into a Finding in that
+// function's file. A rule reads the whole package but reports only in the
+// file asked for: after a keystroke, only that file is checked again.
+import type { Finding, Range } from '../engine/finding';
+import { LockSummaries } from '../packageModel/lockSummaries';
+import type { GoPackage, PackageFunction } from '../packageModel/goPackage';
+import type { PackageReport, PackageRule, PackageSite } from './packageRule';
+import { ruleMessage, type Locale } from './rule';
+
+export class PackageRuleContext {
+  readonly findings: Finding[] = [];
+  readonly locks: LockSummaries;
+  private currentRule: PackageRule | undefined;
+
+  constructor(
+    readonly pkg: GoPackage,
+    /** The file the findings are for (absolute path). */
+    readonly file: string,
+    readonly locale: Locale,
+  ) {
+    this.locks = new LockSummaries(pkg);
+  }
+
+  /** The functions of the file the findings are for: where a rule looks for what to report. */
+  functionsToCheck(): PackageFunction[] {
+    return this.pkg.functions().filter((fn) => fn.file.file === this.file);
+  }
+
+  /** Runs one rule; a rule that throws loses only its own findings. */
+  run(rule: PackageRule): Error | undefined {
+    this.currentRule = rule;
+    const before = this.findings.length;
+    try {
+      rule.checkPackage(this);
+      return undefined;
+    } catch (error) {
+      this.findings.length = before;
+      return error instanceof Error ? error : new Error(String(error));
+    } finally {
+      this.currentRule = undefined;
+    }
+  }
+
+  rangeOf(site: PackageSite): Range {
+    return site.fn.file.lines.rangeOf(site.fn.start + site.at[0], site.fn.start + site.at[1]);
+  }
+
+  /** The 1-based line of a site, for messages. */
+  lineOf(site: PackageSite): number {
+    return this.rangeOf(site).start.line + 1;
+  }
+
+  message(key: string, values: Record<string, string | number> = {}): string {
+    return ruleMessage(this.requireRule(), this.locale, key, values);
+  }
+
+  report(options: PackageReport): void {
+    const rule = this.requireRule();
+    const file = options.at.fn.file.file;
+    const finding: Finding = {
+      rule: rule.id,
+      category: rule.category,
+      severity: options.severity ?? rule.defaultSeverity,
+      presentation: rule.presentation,
+      range: this.rangeOf(options.at),
+      message: this.message(options.messageKey, options.values),
+      source: 'goinsight',
+      related: (options.related ?? []).map((related) => ({
+        ...(related.at.fn.file.file === file ? {} : { file: related.at.fn.file.file }),
+        range: this.rangeOf(related.at),
+        message: this.message(related.messageKey, related.values),
+      })),
+      fixes: [],
+    };
+    if (file !== this.file) throw new Error(`a package rule reported in ${file}, not in the file asked for`);
+    this.findings.push(finding);
+  }
+
+  private requireRule(): PackageRule {
+    if (!this.currentRule) throw new Error('report() called outside a rule check');
+    return this.currentRule;
+  }
+}
