@@ -52,6 +52,14 @@ const english = {
   chanEscapes: '`{name}` is also passed on at line(s) {lines}, so other code may use or close it.',
   chanReceiveOnly: '**Receive-only channel** (`<-chan`): this code can only receive; closing it is a compile error — the sending side owns it.',
   chanSendOnly: '**Send-only channel** (`chan<-`): this code can only send; it may close the channel when it has sent its last value.',
+  sinceSummary: 'heap facts since {revision} ({commit}): {added} new, {removed} gone, {unchanged} unchanged',
+  sincePackage: '{package}: {added} new, {removed} gone, {unchanged} unchanged',
+  sinceNew: 'new',
+  sinceGone: 'gone',
+  sinceAccepted: 'new, accepted by //goinsight:ignore',
+  sinceEntry: '{label}  {fact}  (in {function})',
+  sinceReason: '{entry} — {reason}',
+  sinceNotCompared: 'goinsight: warning: {package} is left out of the comparison: {reason}',
 } as const;
 
 export type ServerTextKey = keyof typeof english;
@@ -108,6 +116,14 @@ export const serverText: Record<Locale, Record<ServerTextKey, string>> = {
     chanEscapes: '`{name}` 还在第 {lines} 行被传了出去，其他代码可能会使用或关闭它。',
     chanReceiveOnly: '**只接收通道**（`<-chan`）：这段代码只能接收；关闭它会编译失败——通道归发送方所有。',
     chanSendOnly: '**只发送通道**（`chan<-`）：这段代码只能发送；发完最后一个值后可以关闭它。',
+    sinceSummary: '与 {revision}（{commit}）相比的堆分配事实：新增 {added} 个，消失 {removed} 个，未变 {unchanged} 个',
+    sincePackage: '{package}：新增 {added} 个，消失 {removed} 个，未变 {unchanged} 个',
+    sinceNew: '新增',
+    sinceGone: '消失',
+    sinceAccepted: '新增（已由 //goinsight:ignore 接受）',
+    sinceEntry: '{label}  {fact}（位于 {function}）',
+    sinceReason: '{entry}：{reason}',
+    sinceNotCompared: 'goinsight: 警告：{package} 未参与比较：{reason}',
   },
 };
 
