@@ -238,7 +238,14 @@ export function startServer(connection: Connection): void {
     }
     const seconds = (report.durationMs / 1000).toFixed(1);
     const failure = report.buildFailed;
-    if (failure) {
+    if (failure?.toolchain) {
+      // Not "does not compile": the code may be fine, the go command is too old for it.
+      sendStatus({
+        state: 'warning',
+        text: localize(locale, 'statusToolchainNeeded', { required: failure.toolchain.required }),
+        tooltip: localize(locale, 'compilerToolchainNeeded', { ...failure.toolchain }),
+      });
+    } else if (failure) {
       sendStatus({
         state: 'warning',
         text: localize(locale, 'statusBuildFailed'),

@@ -42,6 +42,10 @@ export async function compilePackages(packageDirs: readonly string[], goPathSett
 export function describeFailure(result: PackageEscapeResult, cwd: string): string | undefined {
   const failure = result.buildFailed;
   if (!failure) return undefined;
+  const need = failure.toolchain;
+  if (need) {
+    return `${path.relative(cwd, result.packageDir) || '.'}: needs Go ${need.required}, and the go command is Go ${need.running} with GOTOOLCHAIN=${need.setting}, which keeps it from switching: pass --go with a Go ${need.required} binary, or set GOTOOLCHAIN=auto to let the go command fetch it`;
+  }
   const where = failure.file ? `${path.relative(cwd, failure.file) || failure.file}:${failure.line ?? 0}:${failure.column ?? 0}: ` : '';
   const what = failure.kind === 'no-module' ? 'is in no Go module (escape analysis needs one)' : failure.kind === 'compile' ? 'does not compile' : 'could not be built';
   return `${path.relative(cwd, result.packageDir) || '.'}: ${what}: ${where}${failure.message}`;

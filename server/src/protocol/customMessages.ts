@@ -80,7 +80,7 @@ export interface CompilerFactsParams {
   durationMs: number;
   fromCache: boolean;
   /** Set when the package could not be compiled (the first error). */
-  buildFailed?: { kind: 'compile' | 'no-module' | 'setup'; message: string };
+  buildFailed?: { kind: 'compile' | 'no-module' | 'toolchain' | 'setup'; message: string };
 }
 
 /** server → client: escape analysis for a package finished and its findings were published. */
