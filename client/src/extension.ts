@@ -21,6 +21,7 @@ import {
   type StatusParams,
   type TrustChangedParams,
 } from '../../server/src/protocol/customMessages';
+import { compareHeapAllocations } from './compareHeap';
 import { registerEscapeReport } from './escapeReport';
 import { CrashPolicy } from './crashPolicy';
 import { showFindingsInActiveFile } from './findingsPicker';
@@ -118,6 +119,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand('goinsight.showRuleDocumentation', (ruleId?: string) => showRuleDocumentation(client, ruleId)),
     vscode.commands.registerCommand('goinsight.showHeapAllocations', showHeapAllocations),
     vscode.commands.registerCommand('goinsight.rerunAnalysis', rerunAnalysis),
+    vscode.commands.registerCommand('goinsight.compareHeapAllocations', () => compareHeapAllocations(client)),
     registerEscapeReport(() => client),
     vscode.commands.registerCommand('goinsight.restartServer', async () => {
       crashes.reset();

@@ -31,6 +31,7 @@ import { createGoParser } from './parse/goParser';
 import { OpenDocuments, type OpenDocument } from './parse/openDocuments';
 import {
   analyzedNotification,
+  compareHeapRequest,
   compilerFactsNotification,
   escapeReportRequest,
   runCompilerRequest,
@@ -39,6 +40,8 @@ import {
   syntaxTreeRequest,
   trustChangedNotification,
   type AnalyzedParams,
+  type CompareHeapParams,
+  type CompareHeapResult,
   type CompilerFactsParams,
   type EscapeReportParams,
   type EscapeReportResult,
@@ -55,7 +58,8 @@ import { ruleText, type Locale } from './rules/rule';
 import { defaultSettings, readSettings, type Settings } from './settings';
 import { removeStaleTempDirs } from './compiler/runCompiler';
 import { attachDeferAllocations, presentCompilerFindings } from './workspace/compilerFindings';
-import { CompilerSession, type CompilerDocument, type CompilerRunReport } from './workspace/compilerSession';
+import { CompilerSession, compilerBuildFlags, type CompilerDocument, type CompilerRunReport } from './workspace/compilerSession';
+import { HeapComparison } from './workspace/heapComparison';
 
 interface DocumentAnalysis {
   version: number;
@@ -101,6 +105,8 @@ export function startServer(connection: Connection): void {
     markSettingsLoaded = resolve;
   });
   const analyses = new Map<string, DocumentAnalysis>();
+  /** The last "Compare Heap Allocations with…" of the user. */
+  const heapComparison = new HeapComparison();
   const modules = new GoModuleLocator();
   const projectConfigs = new ProjectConfigLocator(modules);
   const toldTooLarge = new Set<string>();
@@ -474,7 +480,7 @@ export function startServer(connection: Connection): void {
   connection.languages.inlayHint.on(({ textDocument, range }) =>
     safely('inlay hints', [], () =>
       toInlayHints(
-        currentFindings(textDocument.uri),
+        heapComparison.marked(textDocument.uri, documents?.get(textDocument.uri)?.version ?? -1, currentFindings(textDocument.uri)),
         range,
         (finding) =>
           settings.inlayHints.enable &&
@@ -499,7 +505,9 @@ export function startServer(connection: Connection): void {
 
   connection.onRequest(escapeReportRequest, async ({ uri }: EscapeReportParams): Promise<EscapeReportResult | null> => {
     const report = await compileDocumentPackage(uri);
-    return report ? { packageDir: report.packageDir, text: renderEscapeReport(report.result, locale) } : null;
+    if (!report) return null;
+    const newSince = heapComparison.newSince(report.packageDir, (document) => documents?.get(document)?.version);
+    return { packageDir: report.packageDir, text: renderEscapeReport(report.result, locale, newSince) };
   });
 
   connection.onCodeLens(({ textDocument }) =>
@@ -507,9 +515,30 @@ export function startServer(connection: Connection): void {
       const findings = currentFindings(textDocument.uri);
       const document = documents?.get(textDocument.uri);
       if (!document) return [];
-      return heapCodeLenses(findings, document.tree.tree, document.tree.lines, textDocument.uri, locale);
+      const revision = heapComparison.revisionName;
+      const delta = revision ? { revision, isNew: (finding: Finding) => heapComparison.isNew(textDocument.uri, document.version, finding) } : undefined;
+      return heapCodeLenses(findings, document.tree.tree, document.tree.lines, textDocument.uri, locale, delta);
     }),
   );
+
+  connection.onRequest(compareHeapRequest, async ({ uri, revision }: CompareHeapParams): Promise<CompareHeapResult | null> => {
+    const report = await compileDocumentPackage(uri);
+    if (!report) return null;
+    const packageDocuments = (documents?.all() ?? [])
+      .map(compilerDocument)
+      .filter((document): document is CompilerDocument => document !== undefined && path.dirname(document.filePath) === report.packageDir);
+    const result = await heapComparison.compare({
+      report,
+      documents: packageDocuments,
+      revision,
+      buildFlags: compilerBuildFlags(settings.compiler),
+      timeoutMs: settings.compiler.timeoutSeconds * 1000,
+      locale,
+    });
+    if (canRefreshInlayHints) void connection.languages.inlayHint.refresh();
+    if (canRefreshCodeLenses) void connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
+    return result;
+  });
 
   connection.onShutdown(() => compiler?.dispose());
 

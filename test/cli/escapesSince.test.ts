@@ -121,7 +121,7 @@ test('a commit that adds escapes: exactly the new facts, with their function and
   assert.equal(goinsight(dir, ['--since', 'HEAD~1', '--fail-on-new']).status, 1);
   assert.equal(goinsight(dir, ['--since', 'HEAD', '--fail-on-new']).status, 0);
   const chinese = goinsight(dir, ['--since', 'HEAD~1', '--lang', 'zh-cn']);
-  assert.match(chinese.stdout, /^ {2}新增 {2}alloc\.go:14:2: moved to heap: total（位于 Sum）：它被赋值给堆（`sink = &total`） —— 第 18 行$/m);
+  assert.match(chinese.stdout, /^ {2}新增 {2}alloc\.go:14:2: moved to heap: total（位于 Sum），原因：它被赋值给堆（`sink = &total`） —— 第 18 行$/m);
 });
 
 test('a commit that removes escapes: they are gone, nothing is new, --fail-on-new passes', { timeout: 120_000 }, () => {
@@ -182,7 +182,7 @@ test('a revision that does not exist, a revision that looks like a flag, no repo
   copyInto(path.join(scenarios, 'adds', 'before'), outside);
   const noRepository = goinsight(outside, ['--since', 'HEAD'], { ...process.env, GIT_CEILING_DIRECTORIES: path.dirname(outside) });
   assert.equal(noRepository.status, 2);
-  assert.match(noRepository.stderr, /^goinsight: --since needs a git repository: /);
+  assert.match(noRepository.stderr, /^goinsight: --since: .+ is not in a git repository/);
   assert.equal(goinsight(dir, ['--fail-on-new']).status, 2);
 });
 

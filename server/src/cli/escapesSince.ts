@@ -9,12 +9,11 @@ import * as path from 'node:path';
 import type { Parser } from 'web-tree-sitter';
 import { heapVerdictKinds, toFinding, type EscapeFact } from '../compiler';
 import type { Finding } from '../engine/finding';
-import { LineIndex } from '../engine/lineIndex';
 import { isSuppressed } from '../engine/suppression';
 import { escapeFlowReason } from '../features/escapeFlow';
-import { factOwners } from '../heapDiff/factOwners';
 import { resolveRevision, RevisionError, withRevisionTree, type ResolvedRevision } from '../heapDiff/gitRevision';
-import { allocatingKinds, diffFacts, sourceLineKey, type OwnedFact } from '../heapDiff/matchFacts';
+import { allocatingKinds, diffFacts, type OwnedFact } from '../heapDiff/matchFacts';
+import { sideFacts, type SideFact } from '../heapDiff/ownedFacts';
 import { localize } from '../l10n/serverText';
 import { createGoParser } from '../parse/goParser';
 import { UsageError, type EscapesOptions } from './arguments';
@@ -38,10 +37,9 @@ interface Side {
   files: string[];
 }
 
-/** A fact of one side with what the output needs: its file's lines and its finding (message, flow, range). */
-interface ShownFact extends OwnedFact {
+/** A fact of one side with what the output needs: its side and its finding (message, flow, range). */
+interface ShownFact extends SideFact {
   side: Side;
-  lines: LineIndex;
   finding: Finding;
 }
 
@@ -75,25 +73,11 @@ function packagePathOf(file: string, side: Side): string {
 
 /** Every heap fact of the side's files, with its owner and finding; files that cannot be read keep no facts. */
 function ownedFacts(parser: Parser, side: Side, factsByFile: Map<string, EscapeFact[]>): ShownFact[] {
-  const shown: ShownFact[] = [];
-  for (const [file, facts] of factsByFile) {
+  const textOf = (file: string) => {
     const read = readGoFile(file);
-    if (!('text' in read)) continue;
-    const lines = new LineIndex(read.text);
-    const owners = factOwners(parser, read.text, facts);
-    facts.forEach((fact, index) =>
-      shown.push({
-        fact,
-        owner: owners[index],
-        packagePath: packagePathOf(file, side),
-        sourceLine: sourceLineKey(lines.lineText(fact.line - 1)),
-        side,
-        lines,
-        finding: toFinding(fact, lines),
-      }),
-    );
-  }
-  return shown;
+    return 'text' in read ? read.text : undefined;
+  };
+  return sideFacts(parser, factsByFile, textOf, (file) => packagePathOf(file, side)).map((owned) => ({ ...owned, side, finding: toFinding(owned.fact, owned.lines) }));
 }
 
 function shortCommit(revision: ResolvedRevision): string {
@@ -107,7 +91,7 @@ export async function runEscapesSince(options: EscapesOptions & { since: string 
   try {
     revision = await resolveRevision(cwd, options.since);
   } catch (error) {
-    if (error instanceof RevisionError) throw new UsageError(error.message);
+    if (error instanceof RevisionError) throw new UsageError(`--since: ${error.message}`);
     throw error;
   }
   const realCwd = realpathSync.native(cwd);
@@ -140,7 +124,7 @@ export async function runEscapesSince(options: EscapesOptions & { since: string 
       output.stderr(`goinsight: stopped by ${signalled}`);
       return signalled === 'SIGINT' ? 130 : 143;
     }
-    if (error instanceof RevisionError) throw new UsageError(error.message);
+    if (error instanceof RevisionError) throw new UsageError(`--since: ${error.message}`);
     throw error;
   } finally {
     process.off('SIGINT', interrupted);

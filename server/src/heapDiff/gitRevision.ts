@@ -48,9 +48,9 @@ const mergeBaseForm = /^(.+?)\.\.\.(.*)$/;
  * with `-` is refused: git would read it as an option.
  */
 export async function resolveRevision(cwd: string, name: string): Promise<ResolvedRevision> {
-  if (name === '' || name.startsWith('-')) throw new RevisionError(`--since: "${name}" is not a git revision`);
+  if (name === '' || name.startsWith('-')) throw new RevisionError(`"${name}" is not a git revision`);
   const top = await git(['rev-parse', '--show-toplevel'], cwd);
-  if (top.exitCode !== 0) throw new RevisionError(`--since needs a git repository: ${cwd} is not in one (${firstLine(top.stderr)})`);
+  if (top.exitCode !== 0) throw new RevisionError(`${cwd} is not in a git repository (${firstLine(top.stderr)})`);
   const root = realpathSync.native(firstLine(top.stdout));
   const range = mergeBaseForm.exec(name);
   const resolved = range
@@ -58,7 +58,7 @@ export async function resolveRevision(cwd: string, name: string): Promise<Resolv
     : await git(['rev-parse', '--verify', '--quiet', '--end-of-options', `${name}^{commit}`], root);
   const commit = firstLine(resolved.stdout);
   if (resolved.exitCode !== 0 || !/^[0-9a-f]{40,64}$/.test(commit)) {
-    throw new RevisionError(`--since: no commit "${name}" in ${root}${resolved.stderr.trim() ? ` (${firstLine(resolved.stderr)})` : ''}`);
+    throw new RevisionError(`no commit "${name}" in ${root}${resolved.stderr.trim() ? ` (${firstLine(resolved.stderr)})` : ''}`);
   }
   return { root, commit, name };
 }
