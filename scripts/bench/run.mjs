@@ -3,7 +3,7 @@
 // writes every figure to bench-results.json (not committed). Needs
 // `npm run build` and `npm run compile-tests` first (the npm script does both).
 // Skips, saying so, what needs an absent tool. Never fails on a time: budgets
-// are reported, not enforced. `--only=edit,scan,escape,memory` runs some sections.
+// are reported, not enforced. `--only=edit,scan,escape,memory,since` runs some sections.
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -13,6 +13,7 @@ import { measureEditLatency } from './editLatency.mjs';
 import { measureEscape } from './escapeLatency.mjs';
 import { measureMemoryAndStartup } from './memoryStartup.mjs';
 import { measureScan } from './scanThroughput.mjs';
+import { measureSince } from './sinceLatency.mjs';
 
 const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice(7).split(',');
 const wanted = (section) => !only || only.includes(section);
@@ -148,6 +149,16 @@ if (!goRoot) {
         [`server RSS after opening ${memory.opened} GOROOT files (${memory.openedLines} lines)`, `${fmt(memory.rssAfterOpenMb, 0)} MB (peak ${fmt(memory.peakRssMb, 0)} MB)`],
         [`opening them one after another`, `${fmt(memory.openAllMs / 1000, 1)} s`],
       ],
+    );
+  }
+  if (wanted('since')) {
+    results.since = await measureSince({ goRoot, timeoutMs: 300_000 });
+    const row = results.since;
+    say('## 5. Heap regressions: escapes --since (ms, medians of alternating cold rounds)');
+    say();
+    table(
+      ['package', 'two bare go build -gcflags=-m', 'goinsight escapes --since HEAD~1', 'ratio', 'new / gone / unchanged'],
+      [[row.label, fmt(row.bareTwoBuilds, 0), fmt(row.since, 0), `${fmt(row.since / row.bareTwoBuilds, 2)}×`, row.counts ? `${row.counts.new} / ${row.counts.gone} / ${row.counts.unchanged}` : `exit ${row.exitCode}`]],
     );
   }
   results.totalSeconds = (performance.now() - benchStarted) / 1000;
