@@ -186,6 +186,15 @@ test('a revision that does not exist, a revision that looks like a flag, no repo
   assert.equal(goinsight(dir, ['--fail-on-new']).status, 2);
 });
 
+test('a package that does not build at REF is left out, said on stderr, and never counted as new', { timeout: 120_000 }, () => {
+  const dir = repositoryFor('broken-before', 'commit');
+  const result = goinsight(dir, ['--since', 'HEAD~1', '--fail-on-new', '--format', 'json']);
+  assert.equal(result.status, 0, result.stderr);
+  assert.match(result.stderr, /^goinsight: warning: \. is left out of the comparison: .*does not compile: .*parse\.go:7:9: cannot use &v .*\(at HEAD~1\)$/m);
+  const document = JSON.parse(result.stdout) as SinceDocument;
+  assert.deepEqual([document.findings, document.since.unchanged], [[], 0]);
+});
+
 test('build tags apply to both versions', { timeout: 120_000 }, () => {
   const dir = repositoryFor('tags', 'commit');
   // Without the tag the file is not built: its new escape is not there to see.

@@ -67,8 +67,13 @@ function filesAtRevision(paths: readonly string[], cwd: string, current: Side, c
   return [...new Set(files)];
 }
 
+/** A package directory relative to its side's root, `/`-separated: the same package has the same path on both sides. */
+function packagePathOfDirectory(directory: string, side: Side): string {
+  return path.relative(side.root, directory).split(path.sep).join('/') || '.';
+}
+
 function packagePathOf(file: string, side: Side): string {
-  return path.relative(side.root, path.dirname(file)).split(path.sep).join('/') || '.';
+  return packagePathOfDirectory(path.dirname(file), side);
 }
 
 /** Every heap fact of the side's files, with its owner and finding; files that cannot be read keep no facts. */
@@ -161,7 +166,7 @@ async function compare({ options, revision, current, before, signal, output, sta
       if (!ownDirectories.has(result.packageDir)) continue;
       const failure = describeFailure(result, side.cwd);
       if (failure) {
-        const packagePath = packagePathOf(path.join(result.packageDir, 'x.go'), side);
+        const packagePath = packagePathOfDirectory(result.packageDir, side);
         incomparable.add(packagePath);
         const where = side === current ? failure : `${failure} (at ${options.since})`;
         output.stderr(localize(options.locale, 'sinceNotCompared', { package: packagePath, reason: where }));
