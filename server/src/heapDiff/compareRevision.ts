@@ -2,6 +2,7 @@
 // against the same package at a git revision: the revision's copy is built
 // with the same go and flags, and the facts are matched as `escapes --since`
 // matches them. For the editor's "Compare Heap Allocations with…".
+import { realpathSync } from 'node:fs';
 import * as path from 'node:path';
 import { heapVerdictKinds, runEscapeAnalysis, type EscapeFact, type PackageEscapeResult } from '../compiler';
 import { createGoParser } from '../parse/goParser';
@@ -43,7 +44,8 @@ function heapFacts(result: PackageEscapeResult): Map<string, EscapeFact[]> {
 export async function compareWithRevision(options: CompareOptions): Promise<RevisionComparison> {
   const packageDir = options.current.packageDir;
   const revision = await resolveRevision(packageDir, options.revisionName);
-  const inRepository = path.relative(revision.root, packageDir);
+  // The root git names has its symlinks resolved: so must the package's directory, or the copy's would be elsewhere.
+  const inRepository = path.relative(revision.root, realpathSync.native(packageDir));
   return withRevisionTree(revision, async (copyRoot) => {
     const before = await runEscapeAnalysis({
       packageDir: path.join(copyRoot, inRepository),
