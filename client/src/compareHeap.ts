@@ -37,10 +37,17 @@ export async function compareHeapAllocations(client: LanguageClient | undefined)
   const picked = await vscode.window.showQuickPick(items, { placeHolder: vscode.l10n.t('Compare the heap allocations of this package with…') });
   if (!picked) return;
   const params: CompareHeapParams = { uri: document.uri.toString(), revision: picked.label };
-  const result = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Go Insight: comparing heap allocations with {0}', picked.label) },
-    () => client.sendRequest<CompareHeapResult | null>(compareHeapRequest, params),
-  );
+  let result: CompareHeapResult | null;
+  try {
+    result = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Go Insight: comparing heap allocations with {0}', picked.label) },
+      () => client.sendRequest<CompareHeapResult | null>(compareHeapRequest, params),
+    );
+  } catch (error) {
+    // A compiler that timed out, a server that stopped: said, not thrown at the command palette.
+    void vscode.window.showWarningMessage(vscode.l10n.t('Cannot compare with {0}: {1}', picked.label, error instanceof Error ? error.message : String(error)));
+    return;
+  }
   if (!result) {
     void vscode.window.showWarningMessage(vscode.l10n.t('Escape analysis did not run (untrusted workspace, go not found, or the file is not saved on disk).'));
   } else if (result.error) {
