@@ -103,7 +103,11 @@ test('compare with a revision: the new facts, ⇡heap new hints, code lens delta
       textDocument: { uri, version: 2 },
       contentChanges: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: '// edited\n' }],
     });
+    const edited = client.mark();
     await client.waitFor<AnalyzedParams>('goinsight/analyzed', (params) => params.uri === uri && params.version === 2);
+    assert.deepEqual(await hintLines('⇡heap new'), []);
+    // The edit's own compile: waited for, so that no compiler run outlives this test, and the marks stay gone after it.
+    await client.waitFor<CompilerFactsParams>('goinsight/compilerFacts', (params) => params.documents.some((document) => document.uri === uri && document.version === 2), timeout, edited);
     assert.deepEqual(await hintLines('⇡heap new'), []);
     assert.ok(!(await report()).some((line) => line.startsWith('## New since')));
   } finally {
