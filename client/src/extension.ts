@@ -21,6 +21,7 @@ import {
   type StatusParams,
   type TrustChangedParams,
 } from '../../server/src/protocol/customMessages';
+import { compareHeapAllocations } from './compareHeap';
 import { registerEscapeReport } from './escapeReport';
 import { runLeakTests } from './leakTests';
 import { CrashPolicy } from './crashPolicy';
@@ -120,6 +121,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand('goinsight.showHeapAllocations', showHeapAllocations),
     vscode.commands.registerCommand('goinsight.rerunAnalysis', rerunAnalysis),
     vscode.commands.registerCommand('goinsight.runLeakTests', (uri?: string, test?: string) => runLeakTests(client, output, uri, test)),
+    vscode.commands.registerCommand('goinsight.compareHeapAllocations', () => compareHeapAllocations(client)),
     registerEscapeReport(() => client),
     vscode.commands.registerCommand('goinsight.restartServer', async () => {
       crashes.reset();

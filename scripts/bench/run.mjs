@@ -3,7 +3,7 @@
 // writes every figure to bench-results.json (not committed). Needs
 // `npm run build` and `npm run compile-tests` first (the npm script does both).
 // Skips, saying so, what needs an absent tool. Never fails on a time: budgets
-// are reported, not enforced. `--only=edit,scan,escape,memory,leaks` runs some sections.
+// are reported, not enforced. `--only=edit,scan,escape,memory,leaks,since` runs some sections.
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -14,6 +14,7 @@ import { measureEscape } from './escapeLatency.mjs';
 import { measureLeakRun } from './leakRun.mjs';
 import { measureMemoryAndStartup } from './memoryStartup.mjs';
 import { measureScan } from './scanThroughput.mjs';
+import { measureSince } from './sinceLatency.mjs';
 
 const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice(7).split(',');
 const wanted = (section) => !only || only.includes(section);
@@ -168,6 +169,18 @@ if (!goRoot) {
       ],
     );
     say('The leak run adds the 500 ms settle time per test binary, the leak-detecting GC and go list; its first run also builds the runtime with the experiment (not measured here).');
+  }
+
+  if (wanted('since')) {
+    results.since = await measureSince({ goRoot, timeoutMs: 300_000 });
+    const row = results.since;
+    say();
+    say('## 6. Heap regressions: escapes --since (ms, medians of alternating cold rounds)');
+    say();
+    table(
+      ['package', 'two bare go build -gcflags=-m', 'goinsight escapes --since HEAD~1', 'ratio', 'new / gone / unchanged'],
+      [[row.label, fmt(row.bareTwoBuilds, 0), fmt(row.since, 0), `${fmt(row.since / row.bareTwoBuilds, 2)}×`, row.counts ? `${row.counts.new} / ${row.counts.gone} / ${row.counts.unchanged}` : `exit ${row.exitCode}`]],
+    );
   }
   results.totalSeconds = (performance.now() - benchStarted) / 1000;
   say(`bench took ${fmt(results.totalSeconds, 0)} s`);

@@ -33,6 +33,7 @@ import { createGoParser } from './parse/goParser';
 import { OpenDocuments, type OpenDocument } from './parse/openDocuments';
 import {
   analyzedNotification,
+  compareHeapRequest,
   compilerFactsNotification,
   escapeReportRequest,
   runCompilerRequest,
@@ -42,6 +43,8 @@ import {
   syntaxTreeRequest,
   trustChangedNotification,
   type AnalyzedParams,
+  type CompareHeapParams,
+  type CompareHeapResult,
   type CompilerFactsParams,
   type EscapeReportParams,
   type EscapeReportResult,
@@ -63,7 +66,8 @@ import { readGoFile } from './cli/readGoFile';
 import { testLeakCodeLenses } from './features/testLeakCodeLens';
 import { LeakSession, NotInModuleError } from './workspace/leakSession';
 import { attachDeferAllocations, presentCompilerFindings } from './workspace/compilerFindings';
-import { CompilerSession, type CompilerDocument, type CompilerRunReport } from './workspace/compilerSession';
+import { CompilerSession, compilerBuildFlags, type CompilerDocument, type CompilerRunReport } from './workspace/compilerSession';
+import { HeapComparison } from './workspace/heapComparison';
 import { OpenPackages } from './workspace/openPackages';
 
 interface DocumentAnalysis {
@@ -116,6 +120,8 @@ export function startServer(connection: Connection): void {
     markSettingsLoaded = resolve;
   });
   const analyses = new Map<string, DocumentAnalysis>();
+  /** The last "Compare Heap Allocations with…" of the user. */
+  const heapComparison = new HeapComparison();
   const modules = new GoModuleLocator();
   const projectConfigs = new ProjectConfigLocator(modules);
   const toldTooLarge = new Set<string>();
@@ -281,7 +287,14 @@ export function startServer(connection: Connection): void {
     }
     const seconds = (report.durationMs / 1000).toFixed(1);
     const failure = report.buildFailed;
-    if (failure) {
+    if (failure?.toolchain) {
+      // Not "does not compile": the code may be fine, the go command is too old for it.
+      sendStatus({
+        state: 'warning',
+        text: localize(locale, 'statusToolchainNeeded', { required: failure.toolchain.required }),
+        tooltip: localize(locale, 'compilerToolchainNeeded', { ...failure.toolchain }),
+      });
+    } else if (failure) {
       sendStatus({
         state: 'warning',
         text: localize(locale, 'statusBuildFailed'),
@@ -584,7 +597,7 @@ export function startServer(connection: Connection): void {
   connection.languages.inlayHint.on(({ textDocument, range }) =>
     safely('inlay hints', [], () =>
       toInlayHints(
-        currentFindings(textDocument.uri),
+        heapComparison.marked(textDocument.uri, documents?.get(textDocument.uri)?.version ?? -1, currentFindings(textDocument.uri)),
         range,
         (finding) =>
           settings.inlayHints.enable &&
@@ -609,7 +622,9 @@ export function startServer(connection: Connection): void {
 
   connection.onRequest(escapeReportRequest, async ({ uri }: EscapeReportParams): Promise<EscapeReportResult | null> => {
     const report = await compileDocumentPackage(uri);
-    return report ? { packageDir: report.packageDir, text: renderEscapeReport(report.result, locale) } : null;
+    if (!report) return null;
+    const newSince = heapComparison.newSince(report.packageDir, (document) => documents?.get(document)?.version);
+    return { packageDir: report.packageDir, text: renderEscapeReport(report.result, locale, newSince) };
   });
 
   connection.onCodeLens(({ textDocument }) =>
@@ -618,11 +633,32 @@ export function startServer(connection: Connection): void {
       const document = documents?.get(textDocument.uri);
       if (!document) return [];
       const testLenses = trusted ? testLeakCodeLenses(document.tree.tree, document.tree.lines, textDocument.uri, locale) : [];
-      return [...heapCodeLenses(findings, document.tree.tree, document.tree.lines, textDocument.uri, locale), ...testLenses];
+      const revision = heapComparison.revisionName;
+      const delta = revision ? { revision, isNew: (finding: Finding) => heapComparison.isNew(textDocument.uri, document.version, finding) } : undefined;
+      return [...heapCodeLenses(findings, document.tree.tree, document.tree.lines, textDocument.uri, locale, delta), ...testLenses];
     }),
   );
 
   connection.onRequest(runLeakTestsRequest, (params: RunLeakTestsParams, token) => runLeakTestsFor(params, token));
+
+  connection.onRequest(compareHeapRequest, async ({ uri, revision }: CompareHeapParams): Promise<CompareHeapResult | null> => {
+    const report = await compileDocumentPackage(uri);
+    if (!report) return null;
+    const packageDocuments = (documents?.all() ?? [])
+      .map(compilerDocument)
+      .filter((document): document is CompilerDocument => document !== undefined && path.dirname(document.filePath) === report.packageDir);
+    const result = await heapComparison.compare({
+      report,
+      documents: packageDocuments,
+      revision,
+      buildFlags: compilerBuildFlags(settings.compiler),
+      timeoutMs: settings.compiler.timeoutSeconds * 1000,
+      locale,
+    });
+    if (canRefreshInlayHints) void connection.languages.inlayHint.refresh();
+    if (canRefreshCodeLenses) void connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
+    return result;
+  });
 
   connection.onShutdown(() => compiler?.dispose());
 

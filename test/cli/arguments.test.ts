@@ -37,6 +37,8 @@ test('escapes: --stdin takes no PATH; --all and --go', () => {
     format: 'json',
     stdin: true,
     all: false,
+    failOnNew: false,
+    locale: 'en',
   });
   assert.deepEqual(parseArguments(['escapes', 'pkg', '--all', '--go', '/usr/bin/go'], {}), {
     command: 'escapes',
@@ -45,9 +47,30 @@ test('escapes: --stdin takes no PATH; --all and --go', () => {
     stdin: false,
     all: true,
     goPath: '/usr/bin/go',
+    failOnNew: false,
+    locale: 'en',
   });
   assert.throws(() => parseArguments(['escapes', '--stdin', 'pkg'], {}), /--stdin reads compiler output; it takes no PATH/);
-  assert.throws(() => parseArguments(['escapes', '--format', 'sarif'], {}), /--format: "sarif" is not one of text, json/);
+  assert.throws(() => parseArguments(['escapes', '--format', 'sarif'], {}), /--format sarif needs --since REF/);
+});
+
+test('escapes --since: its flags, and what does not go with it', () => {
+  assert.deepEqual(parseArguments(['escapes', './...', '--since', 'main...', '--fail-on-new', '--format=sarif', '--tags', 'a,b'], { LANG: 'zh_CN.UTF-8' }), {
+    command: 'escapes',
+    paths: ['./...'],
+    format: 'sarif',
+    stdin: false,
+    all: false,
+    failOnNew: true,
+    since: 'main...',
+    tags: 'a,b',
+    locale: 'zh-cn',
+  });
+  assert.throws(() => parseArguments(['escapes', '--fail-on-new'], {}), /--fail-on-new needs --since REF/);
+  assert.throws(() => parseArguments(['escapes', '--since'], {}), /--since needs a git revision/);
+  assert.throws(() => parseArguments(['escapes', '--since', 'HEAD', '--all'], {}), /--all does not go with --since/);
+  assert.throws(() => parseArguments(['escapes', '--stdin', '--since', 'HEAD'], {}), /--since and --tags need the compiler/);
+  assert.throws(() => parseArguments(['escapes', '--tags', '--since'], {}), /--tags needs a comma-separated list/);
 });
 
 test('usage errors are UsageErrors with one-line messages', () => {

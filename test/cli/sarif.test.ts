@@ -3,24 +3,11 @@
 // metadata from the same texts as the hovers.
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import Ajv from 'ajv-draft-04';
 import { allRuleDescriptions } from '../../server/src/rules/allRules';
 import { repositoryRoot } from '../support/lspClient';
-
-const schemaFile = path.join(repositoryRoot, 'node_modules', '@microsoft', 'jest-sarif', 'lib', 'schemas', 'sarif-2.1.0-rtm.5.json');
-
-function validator() {
-  // The schema's `language` pattern is only a valid regular expression without the u flag.
-  const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false });
-  // The schema uses these formats; check them for real rather than ignoring them.
-  ajv.addFormat('uri', (value: string) => /^[a-z][a-z0-9+.-]*:[^\s]*$/i.test(value));
-  ajv.addFormat('uri-reference', (value: string) => !/\s/.test(value));
-  ajv.addFormat('date-time', (value: string) => !Number.isNaN(Date.parse(value)));
-  return ajv.compile(JSON.parse(fs.readFileSync(schemaFile, 'utf8')) as object);
-}
+import { sarifValidator as validator } from '../support/sarifSchema';
 
 interface SarifLog {
   version: string;

@@ -13,7 +13,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { promisify } from 'node:util';
+import * as os from 'node:os';
 import { classifyMessage, normalizeFlowHop, parseExplanationHeader } from '../../server/src/compiler/compilerMessages';
+import { pointKey } from '../../server/src/compiler/explanations';
+import { readCompilerJsonDir } from '../../server/src/compiler/parseCompilerJson';
 import { heapVerdictKinds } from '../../server/src/compiler/escapeFacts';
 import { parseCompilerText, resolveCompilerPath, type ParsedCompilerText } from '../../server/src/compiler/parseCompilerText';
 import { repositoryRoot } from '../support/lspClient';
@@ -24,7 +27,7 @@ const cli = path.join(repositoryRoot, 'dist', 'cli.js');
 const runFile = promisify(execFile);
 
 /** Releases recorded with an older toolchain for this test; each must stay. */
-const requiredVersions = ['go1.22.12', 'go1.23.12', 'go1.24.13', 'go1.25.14'];
+const requiredVersions = ['go1.22.12', 'go1.23.12', 'go1.24.13', 'go1.25.14', 'go1.27.3'];
 
 /** A recorded source and its outputs: `-m` and the `-m=2` variants. */
 interface Recording {
@@ -140,7 +143,7 @@ function assertEveryLineAccounted(output: string, cwd: string, parsed: ParsedCom
   }
 }
 
-test('the recordings cover go1.22 to go1.26, each with its source and both outputs', () => {
+test('the recordings cover go1.22 to go1.27, each with its source and both outputs', () => {
   for (const version of [...requiredVersions, 'go1.26.8']) assert.ok(versions.includes(version), `missing recorded/${version}`);
   for (const version of requiredVersions) {
     const own = recordingsOf(version);
@@ -286,4 +289,44 @@ test('goinsight escapes --stdin --format json reads every release\'s output', as
     }),
   );
   assert.ok(runs.length >= 20, `only ${runs.length} recordings`);
+});
+
+/** The recorded `-json` logs of a release's `source` (src or kinds), with their absolute paths put back, as the engine reads them. */
+function recordedJsonLog(version: string, source: string) {
+  const recorded = path.join(recordedRoot, version, 'json', source);
+  const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'goinsight-recorded-json-'));
+  try {
+    for (const packageDir of fs.readdirSync(recorded)) {
+      fs.mkdirSync(path.join(copy, packageDir));
+      for (const name of fs.readdirSync(path.join(recorded, packageDir))) {
+        const text = read(path.join(recorded, packageDir, name)).replaceAll('RECORDED_DIR', path.join(recordedRoot, version));
+        fs.writeFileSync(path.join(copy, packageDir, name), text);
+      }
+    }
+    return readCompilerJsonDir(copy);
+  } finally {
+    fs.rmSync(copy, { recursive: true, force: true });
+  }
+}
+
+test('go1.27.3 -json logs: every heap verdict\'s flow reads as in the -m=2 text, step by step', () => {
+  const version = 'go1.27.3';
+  let compared = 0;
+  for (const [source, textFile] of [['src', 'm2-defer.txt'], ['kinds', 'kinds-m2-defer.txt']]) {
+    const log = recordedJsonLog(version, source);
+    assert.equal(log.goVersion, version);
+    assert.deepEqual(log.problems, []);
+    const sourceDir = path.join(recordedRoot, version, source);
+    const text = parseCompilerText(read(path.join(recordedRoot, version, textFile)), { cwd: sourceDir });
+    const steps = (explanation: { steps: Array<{ kind: string; text: string; at: { line: number; column: number } }> }) =>
+      explanation.steps.map((step) => `${step.kind} ${step.text} @${step.at.line}:${step.at.column}`);
+    for (const fact of text.facts.filter((candidate) => heapVerdictKinds.has(candidate.kind) && path.dirname(candidate.file) === sourceDir)) {
+      const fromJson = log.explanations.filter((entry) => pointKey(entry.at) === pointKey(fact)).map((entry) => steps(entry.explanation));
+      const label = `${source}/${path.basename(fact.file)}:${fact.line}:${fact.column} ${fact.message}`;
+      assert.ok(fromJson.length > 0, `${label}: no flow in the JSON log`);
+      for (const explanation of fact.explanations) assert.ok(fromJson.some((candidate) => candidate.join('\n') === steps(explanation).join('\n')), `${label}: ${steps(explanation).join(' | ')}`);
+      compared++;
+    }
+  }
+  assert.ok(compared >= 20, `only ${compared} verdicts compared`);
 });

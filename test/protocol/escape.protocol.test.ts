@@ -197,6 +197,27 @@ test('a package that does not compile: one notice at the package clause with the
   }
 });
 
+test('go.mod requires a newer Go than the go command may run: the status bar and the notice say which, and what to do', { timeout: compileTimeout }, async () => {
+  const environment = { ...process.env };
+  // The engine's default then: GOTOOLCHAIN=local, no switching.
+  delete environment.GOTOOLCHAIN;
+  const client = TestLspClient.start(['--stdio'], environment);
+  try {
+    await client.initialize();
+    const uri = await openFile(client, path.join(fixturesRoot, 'escape-protocol', 'newer-go', 'box.go'));
+    const report = await compilerFactsFor(client, uri);
+    assert.equal(report.buildFailed?.kind, 'toolchain');
+    const status = await client.waitFor<StatusParams>('goinsight/status', (params) => params.state === 'warning');
+    assert.equal(status.text, 'needs Go 1.99.0');
+    assert.match(status.tooltip, /^Escape analysis unavailable: this module requires Go 1\.99\.0, the go command found is Go 1\.\d+\.\d+, and GOTOOLCHAIN=local keeps it from switching\. Set goinsight\.goPath/);
+    await client.waitFor<AnalyzedParams>('goinsight/analyzed', (params) => params.uri === uri && params.diagnostics > 0);
+    const notices = latestDiagnostics(client, uri).filter((diagnostic) => diagnostic.code === 'escape/unavailable');
+    assert.deepEqual(notices.map((notice) => notice.message), [status.tooltip]);
+  } finally {
+    await client.stop();
+  }
+});
+
 test('untrusted workspace: the go command never runs until trust is granted', { timeout: compileTimeout }, async () => {
   const client = TestLspClient.start();
   try {

@@ -22,12 +22,20 @@ export interface CheckOptions {
 export interface EscapesOptions {
   command: 'escapes';
   paths: string[];
-  format: 'text' | 'json';
+  /** sarif only with --since: the new facts. */
+  format: OutputFormat;
   /** Read `go build -gcflags=-m` output from stdin instead of running the compiler. */
   stdin: boolean;
   /** Also inlining, bounds, nil-check and defer facts, not only escape analysis. */
   all: boolean;
   goPath?: string;
+  /** --tags: build tags, comma-separated, for the go command. */
+  tags?: string;
+  /** --since: the git revision to compare with. */
+  since?: string;
+  /** --fail-on-new: exit 1 when a new heap allocation appears since the revision. */
+  failOnNew: boolean;
+  locale: Locale;
 }
 
 export interface LeaksOptions {
@@ -57,7 +65,9 @@ export const usage = `Usage:
   goinsight check [PATH...] [--format text|json|sarif] [--rules LIST] [--no-compiler]
                   [--fail-on error|warning|info] [--lang en|zh-cn] [--go PATH]
                   [--include-generated] [--jobs N]
-  goinsight escapes [PATH...] [--format text|json] [--all] [--go PATH]
+  goinsight escapes [PATH...] [--format text|json] [--all] [--go PATH] [--tags LIST]
+  goinsight escapes [PATH...] --since REF [--fail-on-new] [--format text|json|sarif]
+                  [--go PATH] [--tags LIST] [--lang en|zh-cn]
   goinsight escapes --stdin [--format text|json]    # reads go build -gcflags=-m output
   goinsight leaks [PATH...] [--run REGEX] [--count N] [--repeat K] [--timeout D]
                   [--race] [--format text|json|sarif] [--lang en|zh-cn] [--go PATH]
@@ -67,7 +77,10 @@ PATH is a Go file, a directory (its own .go files), or DIR/... (recursively,
 skipping vendor, testdata and hidden directories); the default is ./...
 
 Exit status: 0 no findings at or above --fail-on (default error), 1 findings,
-2 usage or setup error. Files marked "// Code generated ... DO NOT EDIT."
+2 usage or setup error. escapes --since REF compares the heap facts with
+those of the git revision REF (a branch, tag, HEAD~1, or A... for the merge
+base of A and HEAD), built from a private copy; --fail-on-new exits 1 when
+a new heap allocation appears. Files marked "// Code generated ... DO NOT EDIT."
 are skipped unless --include-generated is given. --jobs N checks files on N
 worker threads (default: one per CPU; --jobs 1: on the main thread only); the
 output is the same, in the same order, whatever N is.
@@ -98,7 +111,7 @@ export function parseArguments(argv: readonly string[], environment: NodeJS.Proc
   const [command, ...rest] = argv;
   if (command === undefined || command === 'help' || command === '--help' || command === '-h') return { command: 'help' };
   if (command === 'version' || command === '--version') return { command: 'version' };
-  if (command === 'escapes') return parseEscapesArguments(rest);
+  if (command === 'escapes') return parseEscapesArguments(rest, environment);
   if (command === 'leaks') return parseLeaksArguments(rest, environment);
   if (command !== 'check') throw new UsageError(`unknown command "${command}" (expected check, escapes or leaks)`);
 
@@ -189,12 +202,30 @@ function splitFlag(argument: string): [string, string | undefined] {
   return [argument.slice(0, argument.indexOf('=')), argument.slice(argument.indexOf('=') + 1)];
 }
 
-function parseEscapesArguments(rest: readonly string[]): ParsedArguments {
-  const options: EscapesOptions = { command: 'escapes', paths: [], format: 'text', stdin: false, all: false };
+function parseEscapesArguments(rest: readonly string[], environment: NodeJS.ProcessEnv): ParsedArguments {
+  const options: EscapesOptions = { command: 'escapes', paths: [], format: 'text', stdin: false, all: false, failOnNew: false, locale: localeFromEnvironment(environment) };
   const walked = walkArguments(rest, options.paths, (flag, value) => {
     switch (flag) {
       case '--format':
-        options.format = oneOf(flag, value(), ['text', 'json'] as const);
+        options.format = oneOf(flag, value(), ['text', 'json', 'sarif'] as const);
+        return true;
+      case '--since': {
+        const revision = value();
+        if (!revision) throw new UsageError('--since needs a git revision (a branch, a tag, HEAD~1, main...)');
+        options.since = revision;
+        return true;
+      }
+      case '--fail-on-new':
+        options.failOnNew = true;
+        return true;
+      case '--tags': {
+        const tags = value();
+        if (tags === undefined || tags.startsWith('-')) throw new UsageError('--tags needs a comma-separated list of build tags');
+        options.tags = tags;
+        return true;
+      }
+      case '--lang':
+        options.locale = oneOf(flag, value()?.toLowerCase(), ['en', 'zh-cn'] as const);
         return true;
       case '--stdin':
         options.stdin = true;
@@ -211,6 +242,10 @@ function parseEscapesArguments(rest: readonly string[]): ParsedArguments {
   });
   if (walked === 'help') return { command: 'help' };
   if (options.stdin && options.paths.length > 0) throw new UsageError('--stdin reads compiler output; it takes no PATH');
+  if (options.stdin && (options.since !== undefined || options.tags !== undefined)) throw new UsageError('--stdin reads compiler output; --since and --tags need the compiler');
+  if (options.all && options.since !== undefined) throw new UsageError('--all does not go with --since, which compares heap facts only');
+  if (options.failOnNew && options.since === undefined) throw new UsageError('--fail-on-new needs --since REF');
+  if (options.format === 'sarif' && options.since === undefined) throw new UsageError('--format sarif needs --since REF (it lists the new heap allocations)');
   if (options.paths.length === 0) options.paths.push('./...');
   return options;
 }

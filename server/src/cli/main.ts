@@ -17,8 +17,9 @@ import { isShownFact } from '../workspace/compilerFindings';
 import { parseArguments, usage, UsageError, type CheckOptions, type EscapesOptions } from './arguments';
 import type { CheckSettings, FileCheck } from './checkFile';
 import { checkFiles } from './checkFiles';
-import { compilePackages, describeFailure, packageDirectories } from './compilePackages';
+import { buildTagFlags, compilePackages, describeFailure, packageDirectories } from './compilePackages';
 import { factToJson, factToText } from './renderFacts';
+import { runEscapesSince } from './escapesSince';
 import { collectGoFiles } from './collectFiles';
 import { findingToJson, findingToText, type AnalyzedFile } from './renderFindings';
 import { readGoFile } from './readGoFile';
@@ -182,6 +183,7 @@ async function readStandardInput(): Promise<string> {
 }
 
 async function runEscapes(options: EscapesOptions, cwd: string, output: Output, input: () => Promise<string>): Promise<number> {
+  if (options.since !== undefined) return runEscapesSince({ ...options, since: options.since }, cwd, output, packageVersion());
   const started = Date.now();
   let facts: EscapeFact[];
   let exitCode = 0;
@@ -192,7 +194,7 @@ async function runEscapes(options: EscapesOptions, cwd: string, output: Output, 
   } else {
     const { files, empty } = collectGoFiles(options.paths, cwd);
     for (const argument of empty) output.stderr(`goinsight: warning: ${argument}: no Go files`);
-    const compiled = await compilePackages(packageDirectories(files), options.goPath);
+    const compiled = await compilePackages(packageDirectories(files), options.goPath, { buildFlags: buildTagFlags(options.tags) });
     if (compiled.unavailable) throw new UsageError(compiled.unavailable);
     const requested = new Set(files);
     facts = [];

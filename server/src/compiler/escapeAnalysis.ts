@@ -47,8 +47,14 @@ export interface EscapeAnalysisOptions {
 }
 
 export interface BuildFailure {
-  /** `compile`: the code does not build; `no-module`: the directory is in no module; `setup`: the go command failed otherwise. */
-  kind: 'compile' | 'no-module' | 'setup';
+  /**
+   * `compile`: the code does not build; `no-module`: the directory is in no module; `toolchain`: go.mod (or
+   * go.work) requires a newer Go than the go command, which its GOTOOLCHAIN keeps from switching; `setup`: the
+   * go command failed otherwise.
+   */
+  kind: 'compile' | 'no-module' | 'toolchain' | 'setup';
+  /** For `toolchain`: the Go the module requires, the one that ran, and the GOTOOLCHAIN in effect. */
+  toolchain?: ToolchainNeed;
   /** The first error, as the go command printed it (without the position). */
   message: string;
   file?: string;
@@ -56,6 +62,15 @@ export interface BuildFailure {
   column?: number;
   /** All error output, for the log. */
   output: string;
+}
+
+export interface ToolchainNeed {
+  /** e.g. `1.27.3`. */
+  required: string;
+  /** e.g. `1.26.8`. */
+  running: string;
+  /** e.g. `local`. */
+  setting: string;
 }
 
 export interface PackageEscapeResult {
@@ -134,8 +149,19 @@ function firstError(text: ParsedCompilerText, stderr: string, packageDir: string
   return { message: fallback?.trim() ?? `go failed in ${packageDir}` };
 }
 
+// What the go command prints when the module asks for a newer Go and GOTOOLCHAIN forbids the switch (or the
+// switch itself failed): "go: go.mod requires go >= 1.27.3 (running go 1.26.8; GOTOOLCHAIN=local)".
+const newerGoRequired = /^go: (?:go\.mod|go\.work|[^ ]+) requires go >= (\S+) \(running go (\S+); GOTOOLCHAIN=([^)]*)\)/;
+
+/** The Go the module needs, when the failure is the go command refusing to run an older toolchain for it. */
+export function toolchainNeed(message: string): ToolchainNeed | undefined {
+  const match = newerGoRequired.exec(message);
+  return match ? { required: match[1], running: match[2], setting: match[3] } : undefined;
+}
+
 function classifyFailure(error: Omit<BuildFailure, 'kind' | 'output'>, stderr: string): BuildFailure['kind'] {
   const message = error.message;
+  if (toolchainNeed(message)) return 'toolchain';
   if (/go\.mod file not found|cannot find main module|not in a module|outside (?:the )?main module|outside modules listed in go\.work/i.test(message)) {
     return 'no-module';
   }
@@ -283,6 +309,8 @@ export async function runEscapeAnalysis(options: EscapeAnalysisOptions): Promise
       if (error.file) error.file = toCallerPath(error.file);
       const output = [run.stderr.trim(), run.stdout.trim()].filter(Boolean).join('\n');
       result.buildFailed = { kind: classifyFailure(error, run.stderr), ...error, output };
+      const need = toolchainNeed(error.message);
+      if (need) result.buildFailed.toolchain = need;
     }
     result.durationMs = performance.now() - started;
     return result;

@@ -177,11 +177,19 @@ function cachedUriPaths(): (uri: string) => string {
 
 const flowPrefix = 'escflow:';
 
+// A step the compiler has no position for (e.g. the hop into a method value's
+// receiver) is logged at `file://__unnamed__` line 0; the text output prints it
+// at the record's own position, and so does this parser.
+const unnamedFile = '__unnamed__';
+
 /** Splits relatedInformation into the record's own inlined positions and its flow steps. */
-function flowOf(related: readonly JsonRelated[], pathOf: (uri: string) => string): { inlinedFrom: SourcePoint[]; steps: FlowStep[] } {
+function flowOf(related: readonly JsonRelated[], pathOf: (uri: string) => string, own: SourcePoint): { inlinedFrom: SourcePoint[]; steps: FlowStep[] } {
   const inlinedFrom: SourcePoint[] = [];
   const steps: FlowStep[] = [];
-  const relatedPoint = (entry: JsonRelated) => pointOf(pathOf(entry.location.uri), entry.location.range.start);
+  const relatedPoint = (entry: JsonRelated) => {
+    const file = pathOf(entry.location.uri);
+    return file === unnamedFile ? { ...own } : pointOf(file, entry.location.range.start);
+  };
   for (const entry of related) {
     if (entry.message === 'inlineLoc') {
       const last = steps[steps.length - 1];
@@ -223,7 +231,7 @@ class JsonLogInterpreter {
       const subject = explains ? headlineSubject(record.message) : undefined;
       if (explains && !subject) continue;
       const at = pointOf(header.file, record.range.start);
-      const { inlinedFrom, steps } = flowOf(record.relatedInformation ?? [], this.pathOf);
+      const { inlinedFrom, steps } = flowOf(record.relatedInformation ?? [], this.pathOf, at);
       if (subject) {
         const entry: LocatedExplanation = { at, subject, explanation: { headline: record.message, steps, origin: 'json' } };
         if (inlinedFrom.length > 0) entry.inlinedFrom = inlinedFrom;

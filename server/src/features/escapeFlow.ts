@@ -378,3 +378,24 @@ export function escapeFlowMarkdown(finding: Finding, locale: Locale, options: Es
   });
   return parts.join('\n\n');
 }
+
+/**
+ * The step that makes the value outlive its place (the last step of the
+ * compiler's first path that lies in the finding's file), in one line:
+ * "it is returned (`return &p`) — line 12".
+ * Undefined when the finding carries no flow.
+ */
+export function escapeFlowReason(finding: Finding, locale: Locale): string | undefined {
+  if (finding.source !== 'compiler') return undefined;
+  const words = new FlowWords(locale);
+  const first = splitPaths(finding.related.map(parseLine)).find((flowPath) => flowPath.lines.length > 0);
+  if (!first) return undefined;
+  // The last step in the finding's own file: a step inside inlined library code says less about this change.
+  const own = first.lines.map((line) => line.at.file === undefined).lastIndexOf(true);
+  const index = own >= 0 ? own : first.lines.length - 1;
+  const line = first.lines[index];
+  const step = stepText(line, first.hops[first.hopOf[index]], index === 0, words, locale);
+  const lineNumber = line.at.range.start.line + 1;
+  const where = line.at.file ? words.text('otherFileLink', { file: path.basename(line.at.file), line: lineNumber }) : words.text('lineLink', { line: lineNumber });
+  return words.text('stepAt', { step, link: where });
+}

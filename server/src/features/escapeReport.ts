@@ -24,7 +24,13 @@ function factLines(fact: EscapeFact, packageDir: string): string[] {
   return lines;
 }
 
-export function renderEscapeReport(result: PackageEscapeResult, locale: Locale): string {
+/** The facts the last heap comparison found new in this package, and the revision it compared with. */
+export interface NewSince {
+  revision: string;
+  facts: ReadonlyArray<{ file: string; line: number; column: number; message: string }>;
+}
+
+export function renderEscapeReport(result: PackageEscapeResult, locale: Locale, newSince?: NewSince): string {
   const facts = [...result.files.values(), ...result.outside.values()].flat();
   const heap = facts.filter((fact) => heapVerdictKinds.has(fact.kind)).length;
   const header = [
@@ -33,6 +39,13 @@ export function renderEscapeReport(result: PackageEscapeResult, locale: Locale):
   ];
   if (result.buildFailed) header.push(`# ${localize(locale, 'compilerBuildFailed', { error: result.buildFailed.message })}`);
   const sections: string[] = [];
+  if (newSince) {
+    sections.push(
+      `## ${localize(locale, 'reportNewSince', { revision: newSince.revision, count: newSince.facts.length })}`,
+      ...newSince.facts.map((fact) => `${relativeTo(result.packageDir, fact.file)}:${fact.line}:${fact.column}: ${fact.message}`),
+      '',
+    );
+  }
   const byFile = new Map<string, EscapeFact[]>();
   for (const fact of facts) byFile.set(fact.file, [...(byFile.get(fact.file) ?? []), fact]);
   for (const [file, fileFacts] of [...byFile].sort(([a], [b]) => a.localeCompare(b))) {

@@ -16,7 +16,13 @@ const heapAllocationRules: ReadonlySet<string> = new Set(['escape/moved-to-heap'
 
 export const showHeapAllocationsCommand = 'goinsight.showHeapAllocations';
 
-export function heapCodeLenses(findings: readonly Finding[], tree: Tree, lines: LineIndex, uri: string, locale: Locale): CodeLens[] {
+/** The last heap comparison: which findings are new since which revision (the lens then says `(+1 since main)`). */
+export interface HeapDelta {
+  revision: string;
+  isNew: (finding: Finding) => boolean;
+}
+
+export function heapCodeLenses(findings: readonly Finding[], tree: Tree, lines: LineIndex, uri: string, locale: Locale, delta?: HeapDelta): CodeLens[] {
   const names = new LocalNamesCache();
   const allocations = findings.filter((finding) => heapAllocationRules.has(finding.rule) && !allocatesNothing(finding, tree, lines, names));
   if (allocations.length === 0) return [];
@@ -29,10 +35,12 @@ export function heapCodeLenses(findings: readonly Finding[], tree: Tree, lines: 
     const name = declaration.childForFieldName('name') ?? declaration;
     const locations: Location[] = inside.map((finding) => ({ uri, range: finding.range }));
     const nameRange = lines.rangeOf(name.startIndex, name.endIndex);
+    const count = inside.length === 1 ? localize(locale, 'heapAllocation') : localize(locale, 'heapAllocations', { count: inside.length });
+    const added = delta ? inside.filter(delta.isNew).length : 0;
     lenses.push({
       range: nameRange,
       command: {
-        title: inside.length === 1 ? localize(locale, 'heapAllocation') : localize(locale, 'heapAllocations', { count: inside.length }),
+        title: added > 0 && delta ? localize(locale, 'heapAllocationsSince', { allocations: count, count: added, revision: delta.revision }) : count,
         command: showHeapAllocationsCommand,
         arguments: [uri, nameRange.start, locations],
       },

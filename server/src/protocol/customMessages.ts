@@ -80,7 +80,7 @@ export interface CompilerFactsParams {
   durationMs: number;
   fromCache: boolean;
   /** Set when the package could not be compiled (the first error). */
-  buildFailed?: { kind: 'compile' | 'no-module' | 'setup'; message: string };
+  buildFailed?: { kind: 'compile' | 'no-module' | 'toolchain' | 'setup'; message: string };
 }
 
 /** server → client: escape analysis for a package finished and its findings were published. */
@@ -130,3 +130,29 @@ export interface RunLeakTestsResult {
 
 /** client → server: run the package's tests with leak detection (explicit user action only). */
 export const runLeakTestsRequest = 'goinsight/runLeakTests';
+
+export interface CompareHeapParams {
+  /** Any open document of the package. */
+  uri: string;
+  /** A git revision: a branch, a tag, `HEAD~1`, or `A...` for the merge base of A and HEAD. */
+  revision: string;
+}
+
+export interface CompareHeapResult {
+  /** The revision as given, and the commit it named. */
+  revision: string;
+  commit: string;
+  /** Heap facts new since the revision, where the compiler reports them. */
+  newFacts: { uri: string; line: number; column: number; message: string }[];
+  gone: number;
+  unchanged: number;
+  /** Set when nothing could be compared, in the server's language (no repository, no such revision, no build). */
+  error?: string;
+}
+
+/**
+ * client → server: compare the package's heap facts with those at a git
+ * revision; the new ones are then marked (`⇡heap new` hints, code lens
+ * deltas) in the open documents until they are edited.
+ */
+export const compareHeapRequest = 'goinsight/compareHeap';

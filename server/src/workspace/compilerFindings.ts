@@ -62,7 +62,9 @@ function unavailableFinding(failure: BuildFailure, tree: Tree, lines: LineIndex,
   const message =
     failure.kind === 'no-module'
       ? localize(locale, 'compilerNoModule')
-      : localize(locale, failure.kind === 'compile' ? 'compilerBuildFailed' : 'compilerSetupFailed', { error: `${where}${failure.message}` });
+      : failure.toolchain
+        ? localize(locale, 'compilerToolchainNeeded', { ...failure.toolchain })
+        : localize(locale, failure.kind === 'compile' ? 'compilerBuildFailed' : 'compilerSetupFailed', { error: `${where}${failure.message}` });
   return {
     rule: compilerUnavailableRule,
     category: 'escape',

@@ -13,6 +13,11 @@ import type { TextChange } from '../engine/textChange';
 import type { CompilerSettings } from '../settings';
 import { isShownFact } from './compilerFindings';
 
+/** The go command flags the settings ask for: the extra flags and the build tags. */
+export function compilerBuildFlags(settings: CompilerSettings): string[] {
+  return [...settings.buildFlags, ...(settings.buildTags ? [`-tags=${settings.buildTags}`] : [])];
+}
+
 export interface CompilerDocument {
   uri: string;
   filePath: string;
@@ -180,7 +185,7 @@ export class CompilerSession {
       }
       return undefined;
     }
-    const buildFlags = [...this.settings.buildFlags, ...(this.settings.buildTags ? [`-tags=${this.settings.buildTags}`] : [])];
+    const buildFlags = compilerBuildFlags(this.settings);
     const key = JSON.stringify([this.goLookup.path, buildFlags, this.settings.timeoutSeconds]);
     if (!this.analyzer || this.analyzerKey !== key) {
       this.analyzer?.dispose();
