@@ -115,6 +115,12 @@ export function startServer(connection: Connection): void {
    * get their compile when the settings arrive.
    */
   let settingsLoaded = false;
+  /**
+   * Changed settings are being fetched: background re-analyses wait for them
+   * (the re-analysis of every document follows), so that no result of the old
+   * settings is published after the user changed them.
+   */
+  let settingsChanging = false;
   let markSettingsLoaded = () => {};
   const settingsReady = new Promise<void>((resolve) => {
     markSettingsLoaded = resolve;
@@ -373,7 +379,7 @@ export function startServer(connection: Connection): void {
       setImmediate(() => {
         pendingAnalyses.delete(document.uri);
         const current = documents?.get(document.uri);
-        if (current && analyses.get(current.uri)?.version !== current.version) analyzeNow(current);
+        if (current && !settingsChanging && analyses.get(current.uri)?.version !== current.version) analyzeNow(current);
       }),
     );
   }
@@ -508,8 +514,14 @@ export function startServer(connection: Connection): void {
   });
 
   connection.onDidChangeConfiguration(async (change) => {
-    if (canPullConfiguration) await reloadSettings().catch(() => undefined);
-    else settings = readSettings((change.settings as { goinsight?: unknown } | undefined)?.goinsight);
+    if (canPullConfiguration) {
+      settingsChanging = true;
+      try {
+        await reloadSettings().catch(() => undefined);
+      } finally {
+        settingsChanging = false;
+      }
+    } else settings = readSettings((change.settings as { goinsight?: unknown } | undefined)?.goinsight);
     reanalyzeAll();
   });
 

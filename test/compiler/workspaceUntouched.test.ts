@@ -73,7 +73,7 @@ test('GOFLAGS=-mod=mod in the environment: go.mod is not rewritten', { timeout: 
 test('the user\'s GOTOOLCHAIN does not start a toolchain download: a go.mod asking for a newer Go fails at once', { timeout: compileTimeout }, async (t) => {
   const root = scratchModule(t, 'module example.com/newer\n\ngo 1.99\n', 'package main\n\nfunc main() {}\n');
   const result = await runEscapeAnalysis({ packageDir: root, goPath, env: { ...process.env, GOTOOLCHAIN: 'auto' }, timeoutMs: compileTimeout });
-  assert.equal(result.buildFailed?.kind, 'setup');
+  assert.equal(result.buildFailed?.kind, 'toolchain');
   assert.match(result.buildFailed?.output ?? '', /go\.mod requires go >= 1\.99 \(running go [\d.]+; GOTOOLCHAIN=local\)/);
   assert.doesNotMatch(result.buildFailed?.output ?? '', /downloading/);
 });

@@ -12,7 +12,7 @@ import { pathToFileURL } from 'node:url';
 import type { InlayHint } from 'vscode-languageserver-protocol';
 import type { AnalyzedParams, CompilerFactsParams, StatusParams } from '../../server/src/protocol/customMessages';
 import { fixturesRoot } from '../support/analysisTest';
-import { TestLspClient } from '../support/lspClient';
+import { configurationAnswered, TestLspClient } from '../support/lspClient';
 
 const compileTimeout = 120_000;
 const deferSource = 'package main\n\nfunc main() {\n\tdefer println("a")\n\tdefer println("b")\n}\n';
@@ -25,8 +25,10 @@ const settingsDir = path.join(fixturesRoot, 'escape-protocol', 'settings');
  */
 async function changeSettings(client: TestLspClient, open: string[], configuration: Record<string, unknown>): Promise<Map<string, AnalyzedParams>> {
   client.configuration = configuration;
-  const since = client.mark();
+  const sent = client.mark();
   await client.connection.sendNotification('workspace/didChangeConfiguration', { settings: {} });
+  // Analyses from before the server had the new settings (e.g. of a sibling read from disk) do not count.
+  const { at: since } = await client.waitFor<{ at: number }>(configurationAnswered, () => true, 20_000, sent);
   const analyses = new Map<string, AnalyzedParams>();
   for (const uri of open) analyses.set(uri, await client.waitFor<AnalyzedParams>('goinsight/analyzed', (params) => params.uri === uri, 20_000, since));
   return analyses;

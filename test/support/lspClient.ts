@@ -23,6 +23,9 @@ interface Waiter {
   timer: NodeJS.Timeout;
 }
 
+/** Not a protocol message: recorded when the client answers `workspace/configuration`, with the mark just after it. */
+export const configurationAnswered = 'test/configurationAnswered';
+
 export class TestLspClient {
   readonly connection: ProtocolConnection;
   readonly notifications: { method: string; params: unknown }[] = [];
@@ -44,9 +47,11 @@ export class TestLspClient {
         waiter.reject(this.exited);
       }
     });
-    this.connection.onRequest('workspace/configuration', (params: { items: { section?: string }[] }) =>
-      params.items.map((item) => (item.section === 'goinsight' ? this.configuration : null)),
-    );
+    this.connection.onRequest('workspace/configuration', (params: { items: { section?: string }[] }) => {
+      // Recorded in the notification order, so a test can wait for what the server did with this answer.
+      this.record(configurationAnswered, { at: this.notifications.length + 1 });
+      return params.items.map((item) => (item.section === 'goinsight' ? this.configuration : null));
+    });
     this.connection.onRequest('client/registerCapability', () => null);
     this.connection.onRequest('workspace/inlayHint/refresh', () => null);
     this.connection.onRequest('window/workDoneProgress/create', () => null);

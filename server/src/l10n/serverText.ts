@@ -149,7 +149,7 @@ export const serverText: Record<Locale, Record<ServerTextKey, string>> = {
     sinceAccepted: '新增（已由 //goinsight:ignore 接受）',
     sinceEntry: '{label}  {fact}（位于 {function}）',
     sinceReason: '{entry}，原因：{reason}',
-    sinceNotCompared: 'goinsight: 警告：{package} 未参与比较：{reason}',
+    sinceNotCompared: 'goinsight 警告：{package} 未参与比较：{reason}',
   },
 };
 
