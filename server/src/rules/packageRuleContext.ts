@@ -7,7 +7,7 @@ import type { Finding, Range } from '../engine/finding';
 import { LockSummaries } from '../packageModel/lockSummaries';
 import type { GoPackage, PackageFunction } from '../packageModel/goPackage';
 import type { PackageReport, PackageRule, PackageSite } from './packageRule';
-import { ruleMessage, type Locale } from './rule';
+import { ruleMessage, runIsolated, type Locale } from './rule';
 
 export class PackageRuleContext {
   readonly findings: Finding[] = [];
@@ -31,13 +31,8 @@ export class PackageRuleContext {
   /** Runs one rule; a rule that throws loses only its own findings. */
   run(rule: PackageRule): Error | undefined {
     this.currentRule = rule;
-    const before = this.findings.length;
     try {
-      rule.checkPackage(this);
-      return undefined;
-    } catch (error) {
-      this.findings.length = before;
-      return error instanceof Error ? error : new Error(String(error));
+      return runIsolated(this.findings, () => rule.checkPackage(this));
     } finally {
       this.currentRule = undefined;
     }

@@ -67,6 +67,22 @@ export function ruleMessage(rule: RuleDescription, locale: Locale, key: string, 
   return formatMessage(ruleText(rule, locale).messages[key] ?? rule.text.en.messages[key] ?? key, values);
 }
 
+/**
+ * Runs one rule's check over a context's findings list: a rule that throws
+ * loses only its own findings (those it pushed before throwing), and the
+ * error is returned for the caller to log.
+ */
+export function runIsolated(findings: unknown[], check: () => void): Error | undefined {
+  const before = findings.length;
+  try {
+    check();
+    return undefined;
+  } catch (error) {
+    findings.length = before;
+    return error instanceof Error ? error : new Error(String(error));
+  }
+}
+
 /** Fills `{name}` placeholders; unknown names are left visible rather than dropped. */
 export function formatMessage(template: string, values: Record<string, string | number>): string {
   return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in values ? String(values[name]) : whole));

@@ -8,7 +8,7 @@ import type { Finding, Fix, InlayLabel, Presentation, Range, RelatedLocation, Se
 import { LineIndex } from '../engine/lineIndex';
 import { markLine } from '../engine/lineReferences';
 import { FileDeclarations } from '../syntax/fileDeclarations';
-import { ruleMessage, type Locale, type Rule } from './rule';
+import { ruleMessage, runIsolated, type Locale, type Rule } from './rule';
 
 export interface ReportOptions {
   /** Where the finding is: a node, or an explicit range. */
@@ -55,13 +55,8 @@ export class RuleContext {
   /** Runs one rule, attributing its reports to it; a rule that throws loses only its own findings. */
   run(rule: Rule): Error | undefined {
     this.currentRule = rule;
-    const before = this.findings.length;
     try {
-      rule.check(this);
-      return undefined;
-    } catch (error) {
-      this.findings.length = before;
-      return error instanceof Error ? error : new Error(String(error));
+      return runIsolated(this.findings, () => rule.check(this));
     } finally {
       this.currentRule = undefined;
     }
