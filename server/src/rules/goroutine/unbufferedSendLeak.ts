@@ -41,8 +41,15 @@ function escapeWithoutReceive(channel: ChannelVariable, goStatement: Node, recei
     const select = selectOf(receive);
     if (!select || !sameLoop(select, goStatement)) return null;
     const caseOfReceive = receive.node.parent?.parent;
+    // A case receiving what the same goroutine sends instead of this (`if err != nil { errs <- err } else { lines <- line }`)
+    // cannot win while this send waits: it is not the way out, so it is not cited.
+    const sentByChild = new Set(goStatement.descendantsOfType('send_statement').map((send) => send?.childForFieldName('channel')?.text));
     const other = select.namedChildren.find(
-      (child) => child !== null && (child.type === 'communication_case' || child.type === 'default_case') && child.id !== caseOfReceive?.id,
+      (child) =>
+        child !== null &&
+        (child.type === 'communication_case' || child.type === 'default_case') &&
+        child.id !== caseOfReceive?.id &&
+        !sentByChild.has(receivedChannel(child)),
     );
     return other ? { node: other, kind: 'otherCase' } : null;
   }
@@ -57,6 +64,14 @@ function escapeWithoutReceive(channel: ChannelVariable, goStatement: Node, recei
         node !== null && node.startIndex >= goStatement.endIndex && node.endIndex <= receive.node.startIndex && enclosingFunction(node)?.id === channel.owner.id,
     );
   return returns[0] ? { node: returns[0], kind: 'earlyReturn' } : null;
+}
+
+/** The channel a select case receives from, as written (`lines` in `case l := <-lines:`); undefined for a send or default case. */
+function receivedChannel(selectCase: Node): string | undefined {
+  const communication = selectCase.childForFieldName('communication');
+  const receive = communication?.type === 'receive_statement' ? communication.childForFieldName('right') : communication;
+  if (receive?.type !== 'unary_expression' || receive.childForFieldName('operator')?.text !== '<-') return undefined;
+  return receive.childForFieldName('operand')?.text;
 }
 
 /** In a test, a competing case that fails it (t.Fatal, t.Error…): the goroutine leaks only from a run already failed. */
