@@ -65,9 +65,13 @@ test('the Windows-shaped recording is m2-defer.txt with backslashes and CRLF', (
 function liveCommand(name: string): string[] {
   switch (name) {
     case 'm.txt':
+    case 'kinds-m.txt':
     case 'multi-m.txt':
       return ['build', '-o', os.devNull, '-gcflags=-m', '.'];
+    case 'm2.txt':
+      return ['build', '-o', os.devNull, '-gcflags=-m=2', '.'];
     case 'm2-defer.txt':
+    case 'kinds-m2-defer.txt':
       return ['build', '-o', os.devNull, '-gcflags=-m=2 -d=defer', '.'];
     case 'testfails-m2.txt':
       return ['test', '-c', '-o', os.devNull, '-vet=off', '-gcflags=-m=2', '.'];
