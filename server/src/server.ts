@@ -62,7 +62,7 @@ import {
 import { ruleText, type Locale } from './rules/rule';
 import { defaultSettings, readSettings, type Settings } from './settings';
 import { isAbortError, removeStaleTempDirs } from './compiler/runCompiler';
-import { readGoFile } from './cli/readGoFile';
+import { readGoFile } from './engine/readGoFile';
 import { testLeakCodeLenses } from './features/testLeakCodeLens';
 import { LeakSession, NotInModuleError } from './workspace/leakSession';
 import { attachDeferAllocations, presentCompilerFindings } from './workspace/compilerFindings';

@@ -12,7 +12,7 @@ import { factsOfTree, type PackageWorkspace } from '../packageModel/packageWorks
 import { compareFindings, type Category, type Finding } from '../engine/finding';
 import type { Locale } from '../rules/rule';
 import { attachDeferAllocations, presentCompilerFindings } from '../workspace/compilerFindings';
-import { readGoFile } from './readGoFile';
+import { readGoFile } from '../engine/readGoFile';
 
 /** What every file of one run shares (sent to a worker once, when it starts). */
 export interface CheckSettings {

@@ -19,7 +19,7 @@ import { createGoParser } from '../parse/goParser';
 import { UsageError, type EscapesOptions } from './arguments';
 import { collectGoFiles } from './collectFiles';
 import { buildTagFlags, compilePackages, describeFailure, packageDirectories } from './compilePackages';
-import { readGoFile } from './readGoFile';
+import { readGoFile } from '../engine/readGoFile';
 import { factToJson, factToText } from './renderFacts';
 import { renderSarif } from './renderSarif';
 

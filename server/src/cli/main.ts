@@ -22,7 +22,7 @@ import { factToJson, factToText } from './renderFacts';
 import { runEscapesSince } from './escapesSince';
 import { collectGoFiles } from './collectFiles';
 import { findingToJson, findingToText, type AnalyzedFile } from './renderFindings';
-import { readGoFile } from './readGoFile';
+import { readGoFile } from '../engine/readGoFile';
 import { renderSarif } from './renderSarif';
 import { runLeaks } from './runLeaks';
 

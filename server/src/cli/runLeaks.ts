@@ -15,7 +15,7 @@ import { goHasLeakProfile, runLeakTests, type LeakRun } from '../leaks/runLeakTe
 import { createGoParser } from '../parse/goParser';
 import { UsageError, type LeaksOptions } from './arguments';
 import { findingToJson, findingToText, type AnalyzedFile } from './renderFindings';
-import { readGoFile } from './readGoFile';
+import { readGoFile } from '../engine/readGoFile';
 import { renderSarif } from './renderSarif';
 
 export interface LeaksOutput {

@@ -2,7 +2,7 @@
 // way the CLI reads files (too large, binary or unreadable files are left out).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { readGoFile } from '../cli/readGoFile';
+import { readGoFile } from '../engine/readGoFile';
 import type { PackageSources } from './packageWorkspace';
 
 export const diskPackageSources: PackageSources = {

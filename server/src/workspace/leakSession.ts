@@ -15,7 +15,7 @@ import type { TextChange } from '../engine/textChange';
 import { LeakFindingBuilder } from '../leaks/leakFindings';
 import { goHasLeakProfile, runLeakTests, type LeakRun } from '../leaks/runLeakTests';
 import type { Locale } from '../rules/rule';
-import { readGoFile } from '../cli/readGoFile';
+import { readGoFile } from '../engine/readGoFile';
 
 /** The file to test lies in no Go module; the server words it for the user. */
 export class NotInModuleError extends Error {

@@ -1,6 +1,7 @@
-// Reads a Go file for the CLI the way every path of it must agree on: too
-// large, unreadable and binary files are skipped with a reason, and a BOM is
-// dropped (the parser and the line index see the same text).
+// Reads a Go file from disk the way every reader must agree on (the CLI, the
+// package model's unopened siblings, leak results of closed files): too large,
+// unreadable and binary files are skipped with a reason, and a BOM is dropped
+// (the parser and the line index see the same text).
 import * as fs from 'node:fs';
 
 /** Files above this size are skipped with a note: generated blobs, not code to review. */
