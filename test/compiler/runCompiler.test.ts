@@ -94,6 +94,32 @@ test('an abort kills the tree; an already aborted signal does not start anything
   await assert.rejects(runProcess({ command: process.execPath, args: ['-e', 'x'], cwd: dir, signal: AbortSignal.abort() }), { name: 'AbortError' });
 });
 
+test('a server that exits mid-compile takes the process tree and the run directory with it', { ...treeTestTimeout, skip: process.platform === 'win32' }, async (t) => {
+  // The compiler's group is not the server's own, so nothing but the exit hook stops it when the editor goes away.
+  const dir = scratchDir('exit');
+  const pidFile = path.join(dir, 'grandchild.pid');
+  const runDirFile = path.join(dir, 'rundir');
+  t.after(() => {
+    killLeftover(pidFile);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+  const server = `
+    const { runProcess, withPrivateTempDir } = require(${JSON.stringify(require.resolve('../../server/src/compiler/runCompiler'))});
+    withPrivateTempDir(async (runDir) => {
+      require('fs').writeFileSync(${JSON.stringify(runDirFile)}, runDir);
+      const run = runProcess({ command: process.execPath, args: ${JSON.stringify(treeScript(pidFile))}, cwd: runDir });
+      const started = Date.now();
+      while (!require('fs').existsSync(${JSON.stringify(pidFile)}) && Date.now() - started < 10000) await new Promise((r) => setTimeout(r, 20));
+      process.exit(0);
+      await run;
+    }, ${JSON.stringify(dir)});`;
+  const exit = await runProcess({ command: process.execPath, args: ['-e', server], cwd: dir, timeoutMs: 20_000 });
+  assert.equal(exit.exitCode, 0, exit.stderr);
+  const grandchild = Number(fs.readFileSync(pidFile, 'utf8'));
+  await waitFor(() => !alive(grandchild));
+  assert.equal(fs.existsSync(fs.readFileSync(runDirFile, 'utf8')), false, 'the run directory is removed at exit');
+});
+
 test('a missing program is an error, not a hang', async () => {
   await assert.rejects(runProcess({ command: '/definitely/not/here/go', args: [], cwd: process.cwd() }), /could not start .*ENOENT/);
 });

@@ -116,7 +116,7 @@ async function runNeovim({ root, tools, artifacts, keepTemp = false }) {
       log(`PASS  neovim ${name}${detail ? `: ${detail}` : ''}`);
     }
   } finally {
-    if (!keepTemp) removeTempDir(temp);
+    if (!keepTemp) await removeTempDir(temp);
   }
 }
 

@@ -615,7 +615,7 @@ async function runVsCode({ root, tools, vsix, artifacts, keepTemp = false }) {
       killGroup(pid, 'SIGKILL'); // playwright starts Chromium in its own process group
     }
     await codeServer.stop();
-    if (!keepTemp) removeTempDir(temp);
+    if (!keepTemp) await removeTempDir(temp);
     else log(`kept ${temp}`);
   }
 }

@@ -3,7 +3,10 @@
 // kill the whole process tree. `go build` starts `compile` and `link` as
 // children, so killing only the go process would leave them writing into a
 // directory we are about to delete; on POSIX the child gets its own process
-// group and the group is killed, on Windows `taskkill /T`.
+// group and the group is killed, on Windows `taskkill /T`. Because those
+// groups are not the server's own, they would outlive a server that exits
+// mid-compile (its editor closed the pipe); an exit hook kills what is still
+// running and removes the run directories synchronously.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, promises as fs, rmSync } from 'node:fs';
 import * as os from 'node:os';
@@ -62,6 +65,26 @@ function killTree(pid: number | undefined, fallback: () => void): void {
   }
 }
 
+/** Process trees and run directories of this process that are still live, for the exit hook. */
+const liveTrees = new Set<number>();
+const liveDirs = new Set<string>();
+let exitHookInstalled = false;
+
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.on('exit', () => {
+    for (const pid of liveTrees) killTree(pid, () => undefined);
+    for (const dir of liveDirs) {
+      try {
+        rmSync(dir, { recursive: true, force: true });
+      } catch {
+        // the startup sweep of a later run removes it
+      }
+    }
+  });
+}
+
 export function runProcess(options: RunProcessOptions): Promise<ProcessResult> {
   const { command, args, cwd, signal } = options;
   const timeoutMs = options.timeoutMs ?? 120_000;
@@ -81,6 +104,10 @@ export function runProcess(options: RunProcessOptions): Promise<ProcessResult> {
       windowsHide: true,
       shell: false,
     });
+    if (child.pid !== undefined && process.platform !== 'win32') {
+      installExitHook();
+      liveTrees.add(child.pid);
+    }
     const chunks: { stdout: Buffer[]; stderr: Buffer[] } = { stdout: [], stderr: [] };
     const sizes = { stdout: 0, stderr: 0 };
     let truncated = false;
@@ -105,6 +132,7 @@ export function runProcess(options: RunProcessOptions): Promise<ProcessResult> {
     const onAbort = () => stop(new CompilerAbortedError(label));
     signal?.addEventListener('abort', onAbort, { once: true });
     const cleanup = () => {
+      if (child.pid !== undefined) liveTrees.delete(child.pid);
       clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
     };
@@ -141,10 +169,13 @@ const tempPrefix = 'goinsight-gc-';
 export async function withPrivateTempDir<T>(use: (dir: string) => Promise<T>, root: string = os.tmpdir()): Promise<T> {
   // One system call: through the thread pool it cost milliseconds in front of every compile.
   const dir = mkdtempSync(path.join(root, tempPrefix));
+  installExitHook();
+  liveDirs.add(dir);
   try {
     return await use(dir);
   } finally {
     await removeTree(dir);
+    liveDirs.delete(dir);
   }
 }
 

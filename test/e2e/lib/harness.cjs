@@ -131,9 +131,33 @@ function makeTempDir(prefix) {
   return dir;
 }
 
-function removeTempDir(dir) {
-  tempDirs.delete(dir);
-  fs.rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
+/**
+ * Removes a run's directory. Killing an editor's process group does not reach
+ * what our server started in groups of its own (a `go build` it had under way
+ * finishes by itself within seconds, writing into its private temp dir), so a
+ * directory that is still being written to is retried for a while before the
+ * remaining entries are reported.
+ */
+async function removeTempDir(dir, patienceMs = 20000) {
+  const deadline = Date.now() + patienceMs;
+  for (;;) {
+    try {
+      fs.rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
+      tempDirs.delete(dir);
+      return;
+    } catch (error) {
+      if (!['ENOTEMPTY', 'EBUSY', 'EPERM'].includes(error.code) || Date.now() > deadline) {
+        let left = [];
+        try {
+          left = fs.readdirSync(dir, { recursive: true }).slice(0, 10);
+        } catch {
+          // gone meanwhile
+        }
+        throw new Error(`${error.message} (still there after ${patienceMs / 1000} s: ${left.join(', ') || 'nothing'})`);
+      }
+      await sleep(250);
+    }
+  }
 }
 
 /** Last resort (process exit, signals, watchdog): kill every group we started, synchronously. */
