@@ -9,7 +9,7 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import { wantsIn } from '../compiler/compilerTestSupport';
 import { fixturesRoot } from '../support/analysisTest';
 import { repositoryRoot } from '../support/lspClient';
@@ -43,9 +43,16 @@ function copyInto(from: string, to: string): void {
   for (const name of fs.readdirSync(from)) fs.copyFileSync(path.join(from, name), path.join(to, name));
 }
 
+/** A fresh directory under the system temp dir, removed when the test ends (passed or failed). */
+function scratchDir(t: TestContext, label: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `goinsight-since-${label}-`));
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
 /** A repository whose first commit is the scenario's `before`; `after` is committed on top, or left uncommitted. */
-function repositoryFor(scenario: string, after: 'commit' | 'working tree' | 'none'): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'goinsight-since-test-'));
+function repositoryFor(t: TestContext, scenario: string, after: 'commit' | 'working tree' | 'none'): string {
+  const dir = scratchDir(t, 'test');
   git(dir, 'init', '-q', '-b', 'main');
   git(dir, 'config', 'user.email', 'test@example.com');
   git(dir, 'config', 'user.name', 'test');
@@ -98,8 +105,8 @@ function heapVerdictCount(dir: string, extra: string[] = []): number {
   return build.stderr.split('\n').filter((line) => heapVerdict.test(/^.+?:\d+:\d+: (.*)$/.exec(line)?.[1] ?? '')).length;
 }
 
-test('a commit that adds escapes: exactly the new facts, with their function and reason; --fail-on-new exits 1', { timeout: 120_000 }, () => {
-  const dir = repositoryFor('adds', 'commit');
+test('a commit that adds escapes: exactly the new facts, with their function and reason; --fail-on-new exits 1', { timeout: 120_000 }, (t) => {
+  const dir = repositoryFor(t, 'adds', 'commit');
   const document = sinceJson(dir, ['--since', 'HEAD~1']);
   checkAgainstWants('adds', document);
   assert.equal(document.since.commit, git(dir, 'rev-parse', 'HEAD~1').trim());
@@ -124,16 +131,16 @@ test('a commit that adds escapes: exactly the new facts, with their function and
   assert.match(chinese.stdout, /^ {2}新增 {2}alloc\.go:14:2: moved to heap: total（位于 Sum），原因：它被赋值给堆（`sink = &total`） —— 第 18 行$/m);
 });
 
-test('a commit that removes escapes: they are gone, nothing is new, --fail-on-new passes', { timeout: 120_000 }, () => {
-  const dir = repositoryFor('removes', 'commit');
+test('a commit that removes escapes: they are gone, nothing is new, --fail-on-new passes', { timeout: 120_000 }, (t) => {
+  const dir = repositoryFor(t, 'removes', 'commit');
   checkAgainstWants('removes', sinceJson(dir, ['--since', 'HEAD~1']));
   const text = goinsight(dir, ['--since', 'HEAD~1', '--fail-on-new']);
   assert.equal(text.status, 0, text.stderr);
   assert.match(text.stdout, /^ {2}gone {2}cache\.go:9:2: moved to heap: normalized {2}\(in \(\*Cache\)\.Lookup\)$/m);
 });
 
-test('code that only moved (lines above, reordered, another file of the package) is unchanged', { timeout: 120_000 }, () => {
-  const dir = repositoryFor('moves', 'commit');
+test('code that only moved (lines above, reordered, another file of the package) is unchanged', { timeout: 120_000 }, (t) => {
+  const dir = repositoryFor(t, 'moves', 'commit');
   const document = sinceJson(dir, ['--since', 'HEAD~1']);
   checkAgainstWants('moves', document);
   assert.deepEqual(document.findings, []);
@@ -142,16 +149,16 @@ test('code that only moved (lines above, reordered, another file of the package)
   assert.equal(document.since.unchanged, count);
 });
 
-test('variables renamed inside unchanged functions are the same allocations', { timeout: 120_000 }, () => {
-  const dir = repositoryFor('rename', 'commit');
+test('variables renamed inside unchanged functions are the same allocations', { timeout: 120_000 }, (t) => {
+  const dir = repositoryFor(t, 'rename', 'commit');
   const document = sinceJson(dir, ['--since', 'HEAD~1']);
   assert.deepEqual(document.findings, []);
   assert.equal(document.since.unchanged, heapVerdictCount(path.join(scenarios, 'rename', 'before')));
 });
 
-test('a working tree with uncommitted changes is compared as it is, and the repository is left exactly as it was', { timeout: 120_000 }, () => {
-  const dir = repositoryFor('adds', 'working tree');
-  const tempRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'goinsight-since-tmp-'));
+test('a working tree with uncommitted changes is compared as it is, and the repository is left exactly as it was', { timeout: 120_000 }, (t) => {
+  const dir = repositoryFor(t, 'adds', 'working tree');
+  const tempRoot = scratchDir(t, 'tmp');
   const state = () => ({
     // Without optional locks: a plain `git status` refreshes the index and so writes into .git itself.
     status: git(dir, '--no-optional-locks', 'status', '--porcelain=v1', '-uall'),
@@ -169,8 +176,8 @@ test('a working tree with uncommitted changes is compared as it is, and the repo
   assert.deepEqual(fs.readdirSync(tempRoot), [], 'the private copy and the compiler runs are removed');
 });
 
-test('a revision that does not exist, a revision that looks like a flag, no repository: a clear error, exit 2', { timeout: 60_000 }, () => {
-  const dir = repositoryFor('adds', 'none');
+test('a revision that does not exist, a revision that looks like a flag, no repository: a clear error, exit 2', { timeout: 60_000 }, (t) => {
+  const dir = repositoryFor(t, 'adds', 'none');
   const missing = goinsight(dir, ['--since', 'no-such-branch']);
   assert.equal(missing.status, 2);
   assert.match(missing.stderr, /^goinsight: --since: no commit "no-such-branch" in /);
@@ -178,7 +185,7 @@ test('a revision that does not exist, a revision that looks like a flag, no repo
   const flag = goinsight(dir, ['--since=--output=x']);
   assert.equal(flag.status, 2);
   assert.match(flag.stderr, /^goinsight: --since: "--output=x" is not a git revision/);
-  const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'goinsight-since-norepo-'));
+  const outside = scratchDir(t, 'norepo');
   copyInto(path.join(scenarios, 'adds', 'before'), outside);
   const noRepository = goinsight(outside, ['--since', 'HEAD'], { ...process.env, GIT_CEILING_DIRECTORIES: path.dirname(outside) });
   assert.equal(noRepository.status, 2);
@@ -186,8 +193,8 @@ test('a revision that does not exist, a revision that looks like a flag, no repo
   assert.equal(goinsight(dir, ['--fail-on-new']).status, 2);
 });
 
-test('a package that does not build at REF is left out, said on stderr, and never counted as new', { timeout: 120_000 }, () => {
-  const dir = repositoryFor('broken-before', 'commit');
+test('a package that does not build at REF is left out, said on stderr, and never counted as new', { timeout: 120_000 }, (t) => {
+  const dir = repositoryFor(t, 'broken-before', 'commit');
   const result = goinsight(dir, ['--since', 'HEAD~1', '--fail-on-new', '--format', 'json']);
   assert.equal(result.status, 0, result.stderr);
   assert.match(result.stderr, /^goinsight: warning: \. is left out of the comparison: .*does not compile: .*parse\.go:7:9: cannot use &v .*\(at HEAD~1\)$/m);
@@ -195,8 +202,8 @@ test('a package that does not build at REF is left out, said on stderr, and neve
   assert.deepEqual([document.findings, document.since.unchanged], [[], 0]);
 });
 
-test('build tags apply to both versions', { timeout: 120_000 }, () => {
-  const dir = repositoryFor('tags', 'commit');
+test('build tags apply to both versions', { timeout: 120_000 }, (t) => {
+  const dir = repositoryFor(t, 'tags', 'commit');
   // Without the tag the file is not built: its new escape is not there to see.
   assert.deepEqual(sinceJson(dir, ['--since', 'HEAD~1']).findings, []);
   const tagged = sinceJson(dir, ['--since', 'HEAD~1', '--tags', 'special']);
@@ -204,8 +211,8 @@ test('build tags apply to both versions', { timeout: 120_000 }, () => {
   assert.equal(tagged.since.unchanged, heapVerdictCount(path.join(scenarios, 'tags', 'before'), ['-tags=special']));
 });
 
-test('//goinsight:ignore escape/moved-to-heap accepts a new allocation for --fail-on-new', { timeout: 120_000 }, () => {
-  const dir = repositoryFor('ignore', 'commit');
+test('//goinsight:ignore escape/moved-to-heap accepts a new allocation for --fail-on-new', { timeout: 120_000 }, (t) => {
+  const dir = repositoryFor(t, 'ignore', 'commit');
   const document = sinceJson(dir, ['--since', 'HEAD~1']);
   checkAgainstWants('ignore', document);
   assert.equal(document.findings[0].accepted, true);
@@ -217,8 +224,8 @@ test('//goinsight:ignore escape/moved-to-heap accepts a new allocation for --fai
   assert.match(unaccepted.stdout, /^ {2}new {2}pool\.go:6:2: moved to heap: item/m);
 });
 
-test('--format sarif lists the new facts only, and validates', { timeout: 120_000 }, () => {
-  const dir = repositoryFor('adds', 'commit');
+test('--format sarif lists the new facts only, and validates', { timeout: 120_000 }, (t) => {
+  const dir = repositoryFor(t, 'adds', 'commit');
   const result = goinsight(dir, ['--since', 'HEAD~1', '--format', 'sarif']);
   assert.equal(result.status, 0, result.stderr);
   const log = JSON.parse(result.stdout) as { runs: Array<{ results: Array<{ ruleId: string; locations: Array<{ physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }> }> }> };
@@ -230,8 +237,8 @@ test('--format sarif lists the new facts only, and validates', { timeout: 120_00
   );
 });
 
-test('A... compares with the merge base of A and HEAD, A with A itself', { timeout: 120_000 }, () => {
-  const dir = repositoryFor('adds', 'none');
+test('A... compares with the merge base of A and HEAD, A with A itself', { timeout: 120_000 }, (t) => {
+  const dir = repositoryFor(t, 'adds', 'none');
   git(dir, 'checkout', '-q', '-b', 'feature');
   copyInto(path.join(scenarios, 'adds', 'after'), dir);
   git(dir, 'commit', '-q', '-am', 'feature work');
@@ -249,11 +256,12 @@ test('A... compares with the merge base of A and HEAD, A with A itself', { timeo
   );
 });
 
-test('interrupted: the compiler is stopped and the private copy removed', { timeout: 60_000, skip: process.platform === 'win32' }, async () => {
-  const dir = repositoryFor('adds', 'commit');
-  const tempRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'goinsight-since-tmp-'));
-  const marker = path.join(os.tmpdir(), `goinsight-since-slow-go-${process.pid}`);
-  const slowGo = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'goinsight-since-go-')), 'go');
+test('interrupted: the compiler is stopped and the private copy removed', { timeout: 60_000, skip: process.platform === 'win32' }, async (t) => {
+  const dir = repositoryFor(t, 'adds', 'commit');
+  const tempRoot = scratchDir(t, 'tmp');
+  const goDir = scratchDir(t, 'go');
+  const marker = path.join(goDir, 'started');
+  const slowGo = path.join(goDir, 'go');
   // A go command that never finishes: it says it started, then waits.
   fs.writeFileSync(slowGo, `#!/bin/sh\necho $$ >> '${marker}'\nexec sleep 60\n`, { mode: 0o755 });
   const child = spawn(process.execPath, [cli, 'escapes', '--since', 'HEAD~1', '--go', slowGo], { cwd: dir, env: { ...process.env, TMPDIR: tempRoot }, stdio: 'ignore' });
@@ -266,5 +274,4 @@ test('interrupted: the compiler is stopped and the private copy removed', { time
   for (const pid of fs.readFileSync(marker, 'utf8').trim().split('\n').map(Number)) {
     assert.throws(() => process.kill(pid, 0), /ESRCH/, `the stand-in go (pid ${pid}) is still running`);
   }
-  fs.rmSync(marker);
 });
