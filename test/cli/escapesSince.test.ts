@@ -168,12 +168,16 @@ test('a working tree with uncommitted changes is compared as it is, and the repo
     admin: fs.readdirSync(path.join(dir, '.git')).sort(),
     files: fs.readdirSync(dir).sort().map((name) => `${name} ${fs.statSync(path.join(dir, name)).mtimeMs}`),
   });
+  // A copy left by a run killed two days ago is swept; one of a run going on now is not.
+  const twoDaysAgo = new Date(Date.now() - 48 * 3600 * 1000);
+  for (const name of ['goinsight-since-Killed', 'goinsight-since-Active']) fs.mkdirSync(path.join(tempRoot, name, 'tree'), { recursive: true });
+  fs.utimesSync(path.join(tempRoot, 'goinsight-since-Killed'), twoDaysAgo, twoDaysAgo);
   const before = state();
   const result = goinsight(dir, ['--since', 'HEAD', '--format', 'json'], { ...process.env, TMPDIR: tempRoot });
   assert.equal(result.status, 0, result.stderr);
   checkAgainstWants('adds', JSON.parse(result.stdout) as SinceDocument);
   assert.deepEqual(state(), before);
-  assert.deepEqual(fs.readdirSync(tempRoot), [], 'the private copy and the compiler runs are removed');
+  assert.deepEqual(fs.readdirSync(tempRoot), ['goinsight-since-Active'], 'the private copy and the compiler runs are removed, and the stale copy swept');
 });
 
 test('a revision that does not exist, a revision that looks like a flag, no repository: a clear error, exit 2', { timeout: 60_000 }, (t) => {

@@ -7,6 +7,7 @@
 import * as assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { fixturesRoot, parseWants } from '../support/analysisTest';
@@ -25,11 +26,13 @@ interface JsonFinding {
   related: { file: string; line: number; column: number; message: string }[];
 }
 
-function leaks(...args: string[]) {
-  const result = spawnSync(process.execPath, [cli, 'leaks', '--format', 'json', '--timeout', '4s', ...args], { cwd: fixtureModule, encoding: 'utf8', timeout: 600_000 });
+function leaksWithEnvironment(env: NodeJS.ProcessEnv, ...args: string[]) {
+  const result = spawnSync(process.execPath, [cli, 'leaks', '--format', 'json', '--timeout', '4s', ...args], { cwd: fixtureModule, encoding: 'utf8', timeout: 600_000, env });
   const findings = result.status === 2 ? [] : (JSON.parse(result.stdout) as { findings: JsonFinding[] }).findings;
   return { status: result.status, stderr: result.stderr, findings };
 }
+
+const leaks = (...args: string[]) => leaksWithEnvironment(process.env, ...args);
 
 /** Each want of the package's files matched by one finding on its line, and no finding elsewhere. */
 function assertWants(findings: readonly JsonFinding[], packages: readonly string[]): void {
@@ -94,10 +97,16 @@ test('leaks: each blocked-forever goroutine at its operation, with its creation 
   assert.ok(findings.some((finding) => finding.file === 'ownmain/cache.go' && finding.related.some((related) => related.file === 'ownmain/main_test.go')));
 });
 
-test('leaks: a correct package alone exits 0 with no finding', () => {
-  const { status, stderr, findings } = leaks('./clean');
+test('leaks: a correct package alone exits 0 with no finding; a run directory left by a killed run is swept', (t) => {
+  const tempRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'goinsight-leaks-tmp-'));
+  t.after(() => fs.rmSync(tempRoot, { recursive: true, force: true }));
+  const twoDaysAgo = new Date(Date.now() - 48 * 3600 * 1000);
+  for (const name of ['goinsight-gc-Killed', 'goinsight-gc-Active']) fs.mkdirSync(path.join(tempRoot, name));
+  fs.utimesSync(path.join(tempRoot, 'goinsight-gc-Killed'), twoDaysAgo, twoDaysAgo);
+  const { status, stderr, findings } = leaksWithEnvironment({ ...process.env, TMPDIR: tempRoot }, './clean');
   assert.equal(status, 0, stderr);
   assert.deepEqual(findings, []);
+  assert.deepEqual(fs.readdirSync(tempRoot), ['goinsight-gc-Active']);
 });
 
 test('leaks --run: only the selected tests run, also in a package with its own TestMain', () => {

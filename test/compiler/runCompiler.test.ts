@@ -147,12 +147,13 @@ test('the private temp dir is 0700 and removed even when the work throws', async
   assert.equal(fs.existsSync(seen), false);
 });
 
-test('stale run directories of a killed server are swept, nothing else', async (t) => {
+test('stale run directories and revision copies of a killed server are swept, nothing else', async (t) => {
   const root = scratchDir('sweep');
   t.after(() => fs.rmSync(root, { recursive: true, force: true }));
   const old = new Date(Date.now() - 48 * 3600 * 1000);
-  for (const name of ['goinsight-gc-abc123', 'goinsight-gc-fresh1', 'goinsight-e2e-vscode-abc123', 'other']) fs.mkdirSync(path.join(root, name));
-  for (const name of ['goinsight-gc-abc123', 'goinsight-e2e-vscode-abc123', 'other']) fs.utimesSync(path.join(root, name), old, old);
-  assert.equal(await removeStaleTempDirs(24 * 3600 * 1000, root), 1);
-  assert.deepEqual(fs.readdirSync(root).sort(), ['goinsight-e2e-vscode-abc123', 'goinsight-gc-fresh1', 'other']);
+  const stale = ['goinsight-gc-abc123', 'goinsight-since-Xy9z01', 'goinsight-e2e-vscode-abc123', 'goinsight-since-test-abc123', 'other'];
+  for (const name of [...stale, 'goinsight-gc-fresh1', 'goinsight-since-fresh1']) fs.mkdirSync(path.join(root, name));
+  for (const name of stale) fs.utimesSync(path.join(root, name), old, old);
+  assert.equal(await removeStaleTempDirs(24 * 3600 * 1000, root), 2);
+  assert.deepEqual(fs.readdirSync(root).sort(), ['goinsight-e2e-vscode-abc123', 'goinsight-gc-fresh1', 'goinsight-since-fresh1', 'goinsight-since-test-abc123', 'other']);
 });

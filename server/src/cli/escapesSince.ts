@@ -7,7 +7,7 @@
 import { realpathSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Parser } from 'web-tree-sitter';
-import { heapVerdictKinds, toFinding, type EscapeFact } from '../compiler';
+import { heapVerdictKinds, removeStaleTempDirs, toFinding, type EscapeFact } from '../compiler';
 import type { Finding } from '../engine/finding';
 import { isSuppressed } from '../engine/suppression';
 import { escapeFlowReason } from '../features/escapeFlow';
@@ -99,6 +99,8 @@ export async function runEscapesSince(options: EscapesOptions & { since: string 
     if (error instanceof RevisionError) throw new UsageError(`--since: ${error.message}`);
     throw error;
   }
+  // A run killed outright (SIGKILL, a CI job cancelled) could not remove its copy: the next run does.
+  await removeStaleTempDirs();
   const realCwd = realpathSync.native(cwd);
   const collected = collectGoFiles(options.paths, cwd);
   for (const argument of collected.empty) output.stderr(`goinsight: warning: ${argument}: no Go files`);

@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { findGo } from '../compiler/findGo';
-import { isAbortError } from '../compiler/runCompiler';
+import { isAbortError, removeStaleTempDirs } from '../compiler/runCompiler';
 import type { Finding } from '../engine/finding';
 import { GoModuleLocator } from '../engine/goModule';
 import { LineIndex } from '../engine/lineIndex';
@@ -107,6 +107,8 @@ export async function runLeaks(options: LeaksOptions, cwd: string, output: Leaks
   const go = findGo({ setting: options.goPath, baseDir: cwd });
   if (!go.found) throw new UsageError(go.message);
   const byModule = patternsByModule(options.paths, cwd);
+  // A run killed outright (SIGKILL, a CI job cancelled) could not remove its directory: the next run does.
+  await removeStaleTempDirs();
   const leakProfile = !options.noLeakProfile && (await goHasLeakProfile(go.path));
   if (!leakProfile) output.stderr('goinsight: no goroutine leak profile (needs Go 1.26+): reporting goroutines still blocked at the end of the tests, with lower confidence');
   const builder = new LeakFindingBuilder({

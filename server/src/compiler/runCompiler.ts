@@ -159,16 +159,20 @@ export function runProcess(options: RunProcessOptions): Promise<ProcessResult> {
   });
 }
 
-const tempPrefix = 'goinsight-gc-';
+/** Our private directories under the temp dir, by what they hold: compiler and test runs, copies of a git revision (heapDiff). */
+const tempPrefixes = { run: 'goinsight-gc-', revisionCopy: 'goinsight-since-' } as const;
+export type PrivateTempKind = keyof typeof tempPrefixes;
+/** mkdtemp appends six characters; anything else with the prefix (a user's own directory) is not ours. */
+const ourTempDir = new RegExp(`^(?:${Object.values(tempPrefixes).join('|')})[A-Za-z0-9]{6}$`);
 
 /**
  * Gives `use` a fresh directory only this user can read (mkdtemp makes it
  * 0700) under os.tmpdir() — never inside the user's tree — and removes it
- * afterwards, whatever happens.
+ * afterwards, whatever happens (the exit hook, if the process exits first).
  */
-export async function withPrivateTempDir<T>(use: (dir: string) => Promise<T>, root: string = os.tmpdir()): Promise<T> {
+export async function withPrivateTempDir<T>(use: (dir: string) => Promise<T>, root: string = os.tmpdir(), kind: PrivateTempKind = 'run'): Promise<T> {
   // One system call: through the thread pool it cost milliseconds in front of every compile.
-  const dir = mkdtempSync(path.join(root, tempPrefix));
+  const dir = mkdtempSync(path.join(root, tempPrefixes[kind]));
   installExitHook();
   liveDirs.add(dir);
   try {
@@ -190,8 +194,8 @@ async function removeTree(dir: string): Promise<void> {
 }
 
 /**
- * A server killed mid-compile cannot run its `finally`; call this at startup to
- * remove run directories (only ours: `goinsight-gc-XXXXXX`) older than `maxAgeMs`.
+ * A server or CLI killed mid-run cannot run its `finally`; call this at startup to
+ * remove private directories (only ours: `goinsight-gc-XXXXXX`, `goinsight-since-XXXXXX`) older than `maxAgeMs`.
  * Returns how many were removed.
  */
 export async function removeStaleTempDirs(maxAgeMs = 24 * 60 * 60 * 1000, root: string = os.tmpdir()): Promise<number> {
@@ -203,7 +207,7 @@ export async function removeStaleTempDirs(maxAgeMs = 24 * 60 * 60 * 1000, root: 
     return 0;
   }
   for (const name of names) {
-    if (!/^goinsight-gc-[A-Za-z0-9]{6}$/.test(name)) continue;
+    if (!ourTempDir.test(name)) continue;
     const dir = path.join(root, name);
     try {
       const stat = await fs.lstat(dir);

@@ -10,10 +10,9 @@
 // `git read-tree` and written out by `git checkout-index --prefix` gives the
 // commit's files byte for byte as a checkout would (same line-ending settings),
 // and git writes only into that temp dir. Every git run gets an argument array.
-import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
-import * as os from 'node:os';
+import { realpathSync } from 'node:fs';
 import * as path from 'node:path';
-import { runProcess } from '../compiler/runCompiler';
+import { runProcess, withPrivateTempDir } from '../compiler/runCompiler';
 
 export class RevisionError extends Error {}
 
@@ -63,8 +62,6 @@ export async function resolveRevision(cwd: string, name: string): Promise<Resolv
   return { root, commit, name };
 }
 
-const snapshotPrefix = 'goinsight-since-';
-
 export interface RevisionTreeOptions {
   signal?: AbortSignal;
   /** Where the copy is made; default os.tmpdir(). */
@@ -73,19 +70,21 @@ export interface RevisionTreeOptions {
 
 /**
  * Writes the commit's files into a new private directory (0700) and hands
- * its path to `use`; the directory is removed afterwards whatever happens.
+ * its path to `use`; the directory is removed afterwards whatever happens,
+ * and by the start-up sweep if the process was killed.
  */
 export async function withRevisionTree<T>(revision: ResolvedRevision, use: (tree: string) => Promise<T>, options: RevisionTreeOptions = {}): Promise<T> {
-  const dir = mkdtempSync(path.join(options.tempRoot ?? os.tmpdir(), snapshotPrefix));
-  try {
-    const tree = path.join(dir, 'tree');
-    const env = { ...process.env, GIT_INDEX_FILE: path.join(dir, 'index') };
-    const read = await git(['read-tree', revision.commit], revision.root, env, options.signal);
-    if (read.exitCode !== 0) throw new RevisionError(`git read-tree ${revision.commit.slice(0, 12)} failed: ${firstLine(read.stderr)}`);
-    const written = await git(['checkout-index', '--all', `--prefix=${tree}${path.sep}`], revision.root, env, options.signal);
-    if (written.exitCode !== 0) throw new RevisionError(`git checkout-index failed: ${firstLine(written.stderr)}`);
-    return await use(tree);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  return withPrivateTempDir(
+    async (dir) => {
+      const tree = path.join(dir, 'tree');
+      const env = { ...process.env, GIT_INDEX_FILE: path.join(dir, 'index') };
+      const read = await git(['read-tree', revision.commit], revision.root, env, options.signal);
+      if (read.exitCode !== 0) throw new RevisionError(`git read-tree ${revision.commit.slice(0, 12)} failed: ${firstLine(read.stderr)}`);
+      const written = await git(['checkout-index', '--all', `--prefix=${tree}${path.sep}`], revision.root, env, options.signal);
+      if (written.exitCode !== 0) throw new RevisionError(`git checkout-index failed: ${firstLine(written.stderr)}`);
+      return use(tree);
+    },
+    options.tempRoot,
+    'revisionCopy',
+  );
 }
