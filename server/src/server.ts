@@ -75,9 +75,6 @@ interface DocumentAnalysis {
   findings: Finding[];
 }
 
-/** A package's tests still running after this long count as hung (go test's own default is 10 minutes). */
-const leakHangAfterMs = 60_000;
-
 function localeOf(params: InitializeParams): Locale {
   return params.locale?.toLowerCase().startsWith('zh') ? 'zh-cn' : 'en';
 }
@@ -415,7 +412,7 @@ export function startServer(connection: Connection): void {
         const open = compilerDocument(document);
         return open ? [{ filePath: open.filePath, version: open.version, text: open.text }] : [];
       });
-      const outcome = await leaks.run({ filePath, test: params.test, goPath: settings.goPath, locale, buffers, signal: controller.signal, hangAfterMs: leakHangAfterMs });
+      const outcome = await leaks.run({ filePath, test: params.test, goPath: settings.goPath, locale, buffers, signal: controller.signal, hangAfterMs: settings.leaks.timeoutSeconds * 1000 });
       connection.console.log(outcome.run.transcript);
       for (const file of outcome.touched) {
         const document = documents?.get(pathToFileURL(file).toString());

@@ -25,12 +25,18 @@ export interface CompilerSettings {
   showClosureCaptures: boolean;
 }
 
+export interface LeakSettings {
+  /** A test binary still running after this long is treated as hung: its goroutines are dumped and it is stopped. */
+  timeoutSeconds: number;
+}
+
 export interface Settings {
   enable: boolean;
   /** Categories the user switched off (all are on unless set to false). */
   disabledCategories: Set<Category>;
   inlayHints: { enable: boolean; deferOrder: boolean; escape: boolean };
   compiler: CompilerSettings;
+  leaks: LeakSettings;
   analyzeGeneratedFiles: boolean;
   rules: Record<string, RuleSetting>;
   /** Above this many characters only cheap features run. */
@@ -43,6 +49,7 @@ export const defaultSettings: Settings = {
   disabledCategories: new Set(categoriesOffByDefault),
   inlayHints: { enable: true, deferOrder: true, escape: true },
   compiler: { run: 'onType', typingDelayMs: 800, buildFlags: [], buildTags: '', timeoutSeconds: 120, showDoesNotEscape: false, showClosureCaptures: false },
+  leaks: { timeoutSeconds: 60 },
   analyzeGeneratedFiles: false,
   rules: {},
   maxFileSize: 2_000_000,
@@ -66,6 +73,7 @@ export function readSettings(raw: unknown): Settings {
   }
   const categories = isRecord(section.categories) ? section.categories : {};
   const compiler = isRecord(section.compiler) ? section.compiler : {};
+  const leaks = isRecord(section.leaks) ? section.leaks : {};
   const defaults = defaultSettings.compiler;
   const flag = (value: unknown, fallback: boolean) => (typeof value === 'boolean' ? value : fallback);
   const number = (value: unknown, fallback: number, minimum: number) => (typeof value === 'number' && value >= minimum ? value : fallback);
@@ -90,6 +98,7 @@ export function readSettings(raw: unknown): Settings {
       showDoesNotEscape: flag(compiler.showDoesNotEscape, defaults.showDoesNotEscape),
       showClosureCaptures: flag(compiler.showClosureCaptures, defaults.showClosureCaptures),
     },
+    leaks: { timeoutSeconds: number(leaks.timeoutSeconds, defaultSettings.leaks.timeoutSeconds, 2) },
     analyzeGeneratedFiles: flag(section.analyzeGeneratedFiles, defaultSettings.analyzeGeneratedFiles),
     rules,
     maxFileSize:

@@ -22,3 +22,9 @@ test('settings: categories switched off, rule overrides filtered to known values
   assert.equal(settings.inlayHints.deferOrder, true);
   assert.equal(settings.analyzeGeneratedFiles, true);
 });
+
+test('settings: the leak-run limit in seconds, at least 2; anything else falls back to 60', () => {
+  assert.equal(readSettings({ leaks: { timeoutSeconds: 300 } }).leaks.timeoutSeconds, 300);
+  for (const wrong of [1, '30', null, -5]) assert.equal(readSettings({ leaks: { timeoutSeconds: wrong } }).leaks.timeoutSeconds, 60);
+  assert.equal(readSettings({ leaks: 10 }).leaks.timeoutSeconds, 60);
+});

@@ -8,10 +8,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import type { CodeLens, Diagnostic, Hover, MarkupContent, PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
+import type { CodeLens, Diagnostic, Hover, LogMessageParams, MarkupContent, PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
 import type { AnalyzedParams, RunLeakTestsParams, RunLeakTestsResult } from '../../server/src/protocol/customMessages';
 import { fixturesRoot } from '../support/analysisTest';
-import { TestLspClient } from '../support/lspClient';
+import { configurationAnswered, TestLspClient } from '../support/lspClient';
 
 const packageDir = path.join(fixturesRoot, 'leaks', 'leaking');
 const workFile = path.join(packageDir, 'work.go');
@@ -121,5 +121,28 @@ test('leaks over LSP: a file outside any module is refused with a message, and t
   } finally {
     await client.stop();
     fs.rmSync(outside, { recursive: true, force: true });
+  }
+});
+
+test('leaks over LSP: goinsight.leaks.timeoutSeconds bounds a hung test, and a change applies to the next run without a restart', { timeout: runTimeout }, async () => {
+  const client = TestLspClient.start();
+  try {
+    await client.initialize();
+    const uri = await open(client, path.join(fixturesRoot, 'leaks', 'deadlock', 'queue_test.go'));
+    for (const timeoutSeconds of [3, 4]) {
+      client.configuration = { leaks: { timeoutSeconds } };
+      const sent = client.mark();
+      await client.connection.sendNotification('workspace/didChangeConfiguration', { settings: {} });
+      const { at: answered } = await client.waitFor<{ at: number }>(configurationAnswered, () => true, 20_000, sent);
+      // The re-analysis that follows a settings change: the server has the new settings.
+      await client.waitFor<AnalyzedParams>('goinsight/analyzed', (params) => params.uri === uri, 20_000, answered);
+      const result = (await client.connection.sendRequest('goinsight/runLeakTests', { uri, test: 'TestDrain' })) as RunLeakTestsResult;
+      assert.deepEqual(result.hungTests, ['TestDrain']);
+      // The harness's watchdog says which limit stopped the tests; the server logs the run's output.
+      const stopped = await client.waitFor<LogMessageParams>('window/logMessage', (params) => params.message.includes('goinsight: the tests did not finish within'), 5_000, sent);
+      assert.match(stopped.message, new RegExp(`did not finish within ${timeoutSeconds * 1000} ms`));
+    }
+  } finally {
+    await client.stop();
   }
 });
