@@ -117,3 +117,46 @@ test('an edit that replaces whole lines with as many lines keeps facts below whe
 test('a whole-text replacement leaves nothing to carry', () => {
   assert.deepEqual(shiftFindings([heapFact(1), heapFact(5)], [insertion(0, '\n'), { text: 'package a\n' }]), []);
 });
+
+/** A test run's finding: no hint, the test's `func` line above as a related place in the same file. */
+function leakFinding(line: number): Finding {
+  return {
+    rule: 'goroutine/leaked',
+    category: 'goroutine',
+    severity: 'warning',
+    presentation: 'diagnostic',
+    range: range(line, 2, 14),
+    message: `leaked on line ${line}`,
+    source: 'runtime',
+    related: [{ range: range(line - 2, 0, 4), message: 'started here' }, { range: range(line + 3, 0, 4), message: 'below' }],
+    fixes: [],
+  };
+}
+
+const markStale = { touched: 'markStale' } as const;
+
+test('markStale: an edit inside a finding\'s line keeps it on that line, stale, over the whole line; others as before', () => {
+  const [edited, below] = shiftFindings([leakFinding(6), leakFinding(12)], [{ range: range(6, 5, 7), text: 'x' }], markStale);
+  assert.equal(edited.stale, true);
+  assert.deepEqual(edited.range, range(6, 0, 0), 'the owner re-spans the line: its old columns mean nothing now');
+  assert.equal(below.stale, undefined);
+  assert.deepEqual(below.range, range(12, 2, 14));
+  // Without the option the same edit drops it, as compiler facts are.
+  assert.deepEqual(shiftFindings([leakFinding(6)], [{ range: range(6, 5, 7), text: 'x' }]), []);
+});
+
+test('markStale: a line break typed inside the line stretches the finding over both parts; places below move', () => {
+  const [stale] = shiftFindings([leakFinding(6)], [{ range: range(6, 5, 5), text: '\n\t' }], markStale);
+  assert.deepEqual([stale.stale, stale.range.start.line, stale.range.end.line], [true, 6, 7]);
+  assert.deepEqual(stale.related.map((related) => related.range.start.line), [4, 10]);
+});
+
+test('markStale: an edit reaching beyond the finding\'s lines (a deletion joining it with the line above, a whole block) drops it', () => {
+  assert.deepEqual(shiftFindings([leakFinding(6)], [{ range: { start: { line: 5, character: 3 }, end: { line: 6, character: 4 } }, text: '' }], markStale), []);
+  assert.deepEqual(shiftFindings([leakFinding(6)], [deletion(4, 8)], markStale), []);
+});
+
+test('markStale: a stale finding stays stale as later edits move it', () => {
+  const [stale] = shiftFindings([leakFinding(6)], [{ range: range(6, 5, 7), text: 'x' }, insertion(0, '// a\n// b\n')], markStale);
+  assert.deepEqual([stale.stale, stale.range.start.line], [true, 8]);
+});

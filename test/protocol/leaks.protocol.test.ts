@@ -1,7 +1,8 @@
 // Leak detection through the real server and the real go: the code lens over
 // each test, the runLeakTests request, the runtime's findings as diagnostics
 // on the text the tests ran on (an unsaved buffer included), carried through
-// edits and dropped when their line is edited; nothing runs untrusted.
+// edits, marked stale when their line is edited and dropped when it is
+// deleted; the hang limit from the settings; nothing runs untrusted.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -71,7 +72,7 @@ test('leaks over LSP: code lens, run request, diagnostics on the buffer the test
     assert.match(markdown, /goroutine \d+ \[chan send \(leaked\)\]:/);
     assert.match(markdown, /goroutine leak detection/);
 
-    // An edit above moves the finding; an edit on its line drops it.
+    // An edit above moves the finding; an edit inside its line marks it stale; deleting its line drops it.
     await client.connection.sendNotification('textDocument/didChange', {
       textDocument: { uri: workUri, version: 2 },
       contentChanges: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: '// another\n' }],
@@ -83,6 +84,19 @@ test('leaks over LSP: code lens, run request, diagnostics on the buffer the test
       contentChanges: [{ range: { start: { line: 12, character: 3 }, end: { line: 12, character: 3 } }, text: '_ = 0; ' }],
     });
     await client.waitFor<AnalyzedParams>('goinsight/analyzed', (analyzed) => analyzed.uri === workUri && analyzed.version === 3);
+    const [stale] = latestDiagnostics(client, workUri).filter((diagnostic) => diagnostic.code === 'goroutine/leaked');
+    assert.deepEqual([stale.range, stale.message], [
+      { start: { line: 12, character: 3 }, end: { line: 12, character: 77 } }, // the whole edited line, past its three tabs
+      'goroutine leaked in TestFirst: blocked forever sending on `results` (2 goroutines)',
+    ]);
+    const staleHover = (await client.connection.sendRequest('textDocument/hover', { textDocument: { uri: workUri }, position: { line: 12, character: 4 } })) as Hover;
+    assert.match((staleHover.contents as MarkupContent).value, /\*⚠ Stale: this line was edited after the test run that found this/);
+    assert.doesNotMatch(markdown, /Stale/, 'the hover before the edit says nothing of the kind');
+    await client.connection.sendNotification('textDocument/didChange', {
+      textDocument: { uri: workUri, version: 4 },
+      contentChanges: [{ range: { start: { line: 11, character: 0 }, end: { line: 13, character: 0 } }, text: '' }],
+    });
+    await client.waitFor<AnalyzedParams>('goinsight/analyzed', (analyzed) => analyzed.uri === workUri && analyzed.version === 4);
     assert.deepEqual(leakDiagnostics(latestDiagnostics(client, workUri)), []);
   } finally {
     await client.stop();

@@ -71,6 +71,8 @@ export interface Finding {
   details?: string;
   fixes: Fix[];
   inlay?: InlayLabel;
+  /** Its lines were edited after it was found (a test run's result): it may no longer hold, and the hover says so. */
+  stale?: boolean;
 }
 
 export function comparePositions(a: Position, b: Position): number {

@@ -66,6 +66,15 @@ export class LineIndex {
     return this.text.slice(this.starts[line], this.lineEnd(line));
   }
 
+  /** From the first line's first non-blank character to the last line's last one: the lines as a reader sees them. */
+  textRange(firstLine: number, lastLine = firstLine): Range {
+    const first = this.lineText(firstLine);
+    return {
+      start: { line: firstLine, character: first.length - first.trimStart().length },
+      end: { line: lastLine, character: this.lineText(lastLine).trimEnd().length },
+    };
+  }
+
   private lineEnd(line: number): number {
     let end = line + 1 < this.starts.length ? this.starts[line + 1] : this.text.length;
     if (end > this.starts[line] && this.text.charCodeAt(end - 1) === 10) end--;

@@ -2,8 +2,11 @@
 // lines while the user types: a finding on lines an edit touched is dropped
 // (it may no longer be true), one below the edit moves by the lines the edit
 // added or removed. Compiler facts arrive seconds after the text they describe;
-// this is how they stay put instead of showing on the wrong lines.
-import type { Finding, Position, Range } from './finding';
+// this is how they stay put instead of showing on the wrong lines. Findings
+// that are costly to get again (a test run's) can instead be kept, marked
+// stale, when the edit stays inside their own lines: those lines are then
+// still where they were.
+import type { Finding, Position, Range, RelatedLocation } from './finding';
 import type { TextChange } from './textChange';
 
 function lineBreaks(text: string): number {
@@ -23,8 +26,32 @@ function shiftRange(range: Range, delta: number): Range {
   return { start: shiftPosition(range.start, delta), end: shiftPosition(range.end, delta) };
 }
 
+export interface ShiftOptions {
+  /** `markStale`: a finding whose own lines hold the whole edit is kept (as `stale`, spanning its lines) instead of dropped. */
+  touched: 'drop' | 'markStale';
+}
+
+/** Related places in the same file below the edit move with it; those on edited lines or in other files stay. */
+function shiftRelated(related: readonly RelatedLocation[], edited: Range, delta: number): RelatedLocation[] {
+  return related.map((place) => (place.file || place.range.start.line <= edited.end.line ? place : { ...place, range: shiftRange(place.range, delta) }));
+}
+
+/** A finding whose lines an edit changed from within: the same first line, as many lines as the edit left it. */
+function staleFinding(finding: Finding, edited: Range, delta: number): Finding {
+  const { start, end } = finding.range;
+  return {
+    ...finding,
+    stale: true,
+    // Its columns are unknown after the edit: the whole lines; the owner re-spans them to the new text.
+    range: { start: { line: start.line, character: 0 }, end: { line: end.line + delta, character: 0 } },
+    related: shiftRelated(finding.related, edited, delta),
+    inlay: undefined,
+    fixes: [],
+  };
+}
+
 /** Findings as they stand after one change; undefined when the change replaced the whole text. */
-function shiftThroughChange(findings: readonly Finding[], change: TextChange): Finding[] | undefined {
+function shiftThroughChange(findings: readonly Finding[], change: TextChange, options: ShiftOptions): Finding[] | undefined {
   const edited = change.range;
   if (!edited) return undefined;
   const delta = lineBreaks(change.text) - (edited.end.line - edited.start.line);
@@ -36,7 +63,12 @@ function shiftThroughChange(findings: readonly Finding[], change: TextChange): F
       result.push(finding);
       continue;
     }
-    if (start.line <= edited.end.line) continue; // the edit touched the finding's lines
+    if (start.line <= edited.end.line) {
+      // The edit touched the finding's lines.
+      const within = edited.start.line >= start.line && edited.end.line <= end.line && endLine === end.line;
+      if (options.touched === 'markStale' && within) result.push(staleFinding(finding, edited, delta));
+      continue;
+    }
     if (delta === 0) {
       result.push(finding);
       continue;
@@ -45,9 +77,7 @@ function shiftThroughChange(findings: readonly Finding[], change: TextChange): F
       ...finding,
       range: shiftRange(finding.range, delta),
       inlay: finding.inlay ? { ...finding.inlay, position: shiftPosition(finding.inlay.position, delta) } : undefined,
-      related: finding.related.map((related) =>
-        related.file || related.range.start.line <= edited.end.line ? related : { ...related, range: shiftRange(related.range, delta) },
-      ),
+      related: shiftRelated(finding.related, edited, delta),
       fixes: [], // a fix computed for the old text is not safe to apply to the new one
     });
   }
@@ -55,10 +85,10 @@ function shiftThroughChange(findings: readonly Finding[], change: TextChange): F
 }
 
 /** Findings carried through a batch of changes (in order); empty after a full-text replacement. */
-export function shiftFindings(findings: readonly Finding[], changes: readonly TextChange[]): Finding[] {
+export function shiftFindings(findings: readonly Finding[], changes: readonly TextChange[], options: ShiftOptions = { touched: 'drop' }): Finding[] {
   let current: Finding[] = [...findings];
   for (const change of changes) {
-    const next = shiftThroughChange(current, change);
+    const next = shiftThroughChange(current, change, options);
     if (!next) return [];
     current = next;
   }

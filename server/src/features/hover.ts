@@ -22,7 +22,9 @@ export function ruleDocumentationMarkdown(rule: RuleDescription, locale: Locale)
 export function hoverMarkdown(finding: Finding, locale: Locale, documentUri?: string): string {
   const rule = findRule(finding.rule);
   const text = rule ? ruleText(rule, locale) : undefined;
-  const parts = [`**${text?.title ?? finding.rule}** · \`${finding.rule}\``, finding.message];
+  const parts = [`**${text?.title ?? finding.rule}** · \`${finding.rule}\``];
+  if (finding.stale) parts.push(`*${localize(locale, 'findingStale')}*`);
+  parts.push(finding.message);
   if (finding.details) parts.push(finding.details);
   const flow = escapeFlowMarkdown(finding, locale, { documentUri, uriOf: (file) => pathToFileURL(file).toString() });
   if (flow) parts.push(flow);

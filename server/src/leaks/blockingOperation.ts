@@ -93,7 +93,5 @@ export function locateBlockingOperation(tree: Tree, lines: LineIndex, row: numbe
     const subject = found.subject ? unparenthesize(found.subject).text : undefined;
     return { range: lines.rangeOf(found.node.startIndex, found.node.endIndex), subject };
   }
-  const text = lines.lineText(row);
-  const start = text.length - text.trimStart().length;
-  return { range: { start: { line: row, character: start }, end: { line: row, character: text.trimEnd().length } } };
+  return { range: lines.textRange(row) };
 }

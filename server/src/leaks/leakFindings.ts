@@ -102,9 +102,7 @@ function groupKey(candidate: Candidate): string {
 
 function relatedAt(frame: StackFrame, message: string, lines: LineIndex | undefined): RelatedLocation {
   const row = frame.line - 1;
-  const text = lines?.lineText(row) ?? '';
-  const start = text.length - text.trimStart().length;
-  return { file: frame.file, range: { start: { line: row, character: start }, end: { line: row, character: text.trimEnd().length } }, message };
+  return { file: frame.file, range: (lines ?? new LineIndex('')).textRange(row), message };
 }
 
 interface ParsedSource extends SourceFile {

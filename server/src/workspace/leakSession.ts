@@ -2,14 +2,16 @@
 // harness on explicit request (never on open or save; the server refuses in an
 // untrusted workspace), over the open buffers' text, and keeps the runtime's
 // findings per file. A file's findings describe the text the tests ran on:
-// edits carry them along (shiftFindings drops those on edited lines), and a
-// document whose text no longer matches what ran shows none of them rather
-// than showing them on the wrong lines.
+// edits carry them along (one whose own line was edited is kept, marked
+// stale), and a document whose text no longer matches what ran (changed on
+// disk, or replaced whole) shows none of them rather than showing them on
+// the wrong lines.
 import * as path from 'node:path';
 import type { Parser } from 'web-tree-sitter';
 import { findGo } from '../compiler/findGo';
 import type { Finding } from '../engine/finding';
 import { GoModuleLocator } from '../engine/goModule';
+import { LineIndex } from '../engine/lineIndex';
 import { shiftFindings } from '../engine/shiftFindings';
 import type { TextChange } from '../engine/textChange';
 import { LeakFindingBuilder } from '../leaks/leakFindings';
@@ -126,11 +128,15 @@ export class LeakSession {
     return [...this.byFile.keys()];
   }
 
-  /** An edit arrived: carry the findings to the new version. */
+  /** An edit arrived: carry the findings to the new version; one whose own line was edited stays, marked stale. */
   documentChanged(filePath: string, version: number, changes: readonly TextChange[], text: string): void {
     const entry = this.byFile.get(filePath);
     if (!entry || entry.version === undefined || entry.version >= version) return;
-    this.byFile.set(filePath, { text, version, findings: shiftFindings(entry.findings, changes) });
+    const lines = new LineIndex(text);
+    const findings = shiftFindings(entry.findings, changes, { touched: 'markStale' }).map((finding) =>
+      finding.stale ? { ...finding, range: lines.textRange(finding.range.start.line, finding.range.end.line) } : finding,
+    );
+    this.byFile.set(filePath, { text, version, findings });
   }
 
   /** A closed document: its findings stay while they match the file on disk (the buffer may never have been saved). */
