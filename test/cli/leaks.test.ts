@@ -109,6 +109,22 @@ test('leaks: a correct package alone exits 0 with no finding; a run directory le
   assert.deepEqual(fs.readdirSync(tempRoot), ['goinsight-gc-Active']);
 });
 
+test('leaks: a failed test is a finding at its func line with its first failure line; a passing test gets none', () => {
+  const { status, stderr, findings } = leaks('./failing');
+  assert.equal(status, 1, stderr);
+  assertWants(findings, ['failing']);
+  const tabbed = findings.find((finding) => finding.message.startsWith('TestWordsTabbed'));
+  assert.ok(tabbed);
+  assert.deepEqual([tabbed.rule, tabbed.severity, tabbed.source], ['goroutine/test-failed', 'error', 'runtime']);
+  // `func TestWordsTabbed` on line 11; the t.Fatalf call it reported from on line 13.
+  assert.deepEqual(tabbed.range, { start: { line: 11, column: 1 }, end: { line: 11, column: 21 } });
+  assert.deepEqual(tabbed.related.map((related) => [related.file, related.line, related.column, related.message]), [['failing/words_test.go', 13, 3, 'reported here']]);
+  const text = spawnSync(process.execPath, [cli, 'leaks', '--lang', 'zh-cn', './failing'], { cwd: fixtureModule, encoding: 'utf8' });
+  assert.equal(text.status, 1, text.stderr);
+  assert.match(text.stdout, /^failing\/words_test\.go:11:1: error: TestWordsTabbed 失败：words_test\.go:13: Words\("a\\tb"\) = 1, want 2 \[goroutine\/test-failed\]$/m);
+  assert.match(text.stderr, /goinsight: 0 leak findings in 1 package/);
+});
+
 test('leaks --run: only the selected tests run, also in a package with its own TestMain', () => {
   const selected = leaks('--run', '^TestTotal$', './leaking');
   assert.equal(selected.status, 1, selected.stderr);

@@ -160,3 +160,33 @@ test('leaks over LSP: goinsight.leaks.timeoutSeconds bounds a hung test, and a c
     await client.stop();
   }
 });
+
+test('leaks over LSP: a failed test is an error at its func line, its output in the hover', { timeout: runTimeout }, async () => {
+  const client = TestLspClient.start();
+  try {
+    await client.initialize();
+    const uri = await open(client, path.join(fixturesRoot, 'leaks', 'failing', 'words_test.go'));
+    const result = (await client.connection.sendRequest('goinsight/runLeakTests', { uri })) as RunLeakTestsResult;
+    assert.deepEqual(result, {
+      cancelled: false,
+      findings: 0,
+      failedTests: ['TestWordsTabbed', 'TestWordsTable', 'TestWordsTable/two_spaces', 'TestWordsSilent'],
+      hungTests: [],
+      leakProfile: true,
+    });
+    const published = await client.waitFor<PublishDiagnosticsParams>('textDocument/publishDiagnostics', (params) => params.uri === uri && params.diagnostics.some((diagnostic) => diagnostic.code === 'goroutine/test-failed'));
+    const failed = published.diagnostics.filter((diagnostic) => diagnostic.code === 'goroutine/test-failed');
+    assert.deepEqual(failed.map((diagnostic) => [diagnostic.range.start.line, diagnostic.severity, diagnostic.source, diagnostic.message]), [
+      [10, 1, 'goinsight (test run)', 'TestWordsTabbed failed: words_test.go:13: Words("a\\tb") = 1, want 2'],
+      [16, 1, 'goinsight (test run)', 'TestWordsTable/two_spaces failed: words_test.go:29: Words = 3, want 2'],
+      [34, 1, 'goinsight (test run)', 'TestWordsSilent failed without a message'],
+    ]);
+    assert.deepEqual(failed[0].relatedInformation?.map((related) => [related.location.uri, related.location.range.start.line, related.message]), [[uri, 12, 'reported here']]);
+    const hover = (await client.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 16, character: 6 } })) as Hover;
+    const markdown = (hover.contents as MarkupContent).value;
+    assert.match(markdown, /=== RUN {3}TestWordsTable\/two_spaces\n {4}words_test\.go:29: Words = 3, want 2\n--- FAIL: TestWordsTable\/two_spaces/);
+    assert.match(markdown, /\*\*Test failed \(seen while running the tests\)\*\*/);
+  } finally {
+    await client.stop();
+  }
+});

@@ -10,7 +10,7 @@ import { isAbortError, removeStaleTempDirs } from '../compiler/runCompiler';
 import type { Finding } from '../engine/finding';
 import { GoModuleLocator } from '../engine/goModule';
 import { LineIndex } from '../engine/lineIndex';
-import { LeakFindingBuilder, type FileLeakFindings } from '../leaks/leakFindings';
+import { isBlockedGoroutine, LeakFindingBuilder, type FileLeakFindings } from '../leaks/leakFindings';
 import { goHasLeakProfile, runLeakTests, type LeakRun } from '../leaks/runLeakTests';
 import { createGoParser } from '../parse/goParser';
 import { UsageError, type LeaksOptions } from './arguments';
@@ -162,7 +162,7 @@ export async function runLeaks(options: LeaksOptions, cwd: string, output: Leaks
     .sort((a, b) => a.file.localeCompare(b.file))
     .map((file) => ({ file: file.file, lines: file.lines, findings: file.findings }));
   const linesOf = (file: string) => merged.get(file)?.lines ?? new LineIndex(readSource(file) ?? '');
-  const total = analyzed.reduce((sum, file) => sum + file.findings.length, 0);
+  const total = analyzed.reduce((sum, file) => sum + file.findings.filter(isBlockedGoroutine).length, 0);
   if (options.format === 'json') {
     const document = {
       version: 1,

@@ -4,10 +4,11 @@
 // the `created by` site and the test that started it as related locations.
 // Goroutines with the same stack and wait become one finding ("3 goroutines").
 // The testing package's own goroutine that waits for a hung test is only
-// context: it is never a finding.
+// context: it is never a finding. A test that failed in the run becomes one
+// too, at its `func` line.
 import * as path from 'node:path';
 import type { Parser, Tree } from 'web-tree-sitter';
-import type { Finding, RelatedLocation } from '../engine/finding';
+import type { Finding, Range, RelatedLocation } from '../engine/finding';
 import { LineIndex } from '../engine/lineIndex';
 import { formatMessage, ruleText, type Locale } from '../rules/rule';
 import { runtimeFactDescriptions } from '../rules/runtimeFacts';
@@ -15,6 +16,14 @@ import type { GoroutineRecord, StackFrame } from './goroutineDump';
 import { harnessFileName } from './runLeakTests';
 import { isBlockingWait, locateBlockingOperation, waitKind } from './blockingOperation';
 import type { LeakRun, PackageLeakRun } from './runLeakTests';
+import { testFailures, type TestFailure } from './testFailures';
+
+const testFailedRule = 'goroutine/test-failed';
+
+/** A goroutine the run found blocked (leaked or deadlocked), as opposed to a failed test's report. */
+export function isBlockedGoroutine(finding: Finding): boolean {
+  return finding.rule !== testFailedRule;
+}
 
 export interface SourceFile {
   text: string;
@@ -132,6 +141,16 @@ export class LeakFindingBuilder {
 
   findings(run: LeakRun): FileLeakFindings[] {
     const byFile = new Map<string, FileLeakFindings>();
+    const add = (file: string, finding: Finding) => {
+      const source = this.source(file);
+      if (!source) return;
+      let entry = byFile.get(file);
+      if (!entry) {
+        entry = { file, text: source.text, lines: source.lines, findings: [] };
+        byFile.set(file, entry);
+      }
+      entry.findings.push(finding);
+    };
     for (const packageRun of run.packages) {
       const groups = new Map<string, Candidate[]>();
       for (const candidate of candidates(packageRun)) {
@@ -140,28 +159,63 @@ export class LeakFindingBuilder {
       }
       for (const group of groups.values()) {
         const finding = this.finding(packageRun, group);
-        if (!finding) continue;
-        const file = group[0].site.file;
-        const source = this.source(file);
-        if (!source) continue;
-        let entry = byFile.get(file);
-        if (!entry) {
-          entry = { file, text: source.text, lines: source.lines, findings: [] };
-          byFile.set(file, entry);
-        }
-        entry.findings.push(finding);
+        if (finding) add(group[0].site.file, finding);
+      }
+      for (const failure of testFailures(packageRun.events)) {
+        const placed = this.failureFinding(packageRun, failure);
+        if (placed) add(placed.file, placed.finding);
       }
     }
     return [...byFile.values()];
   }
 
+  /** The range of `func NAME` where the file declares the function NAME. */
+  private declarationRange(file: string, name: string): Range | undefined {
+    const source = this.source(file);
+    const declaration = source && new RegExp(`^func ${name}\\(`, 'm').exec(source.text);
+    if (!source || !declaration) return undefined;
+    const start = source.lines.positionAt(declaration.index);
+    return { start, end: { line: start.line, character: start.character + declaration[0].length - 1 } };
+  }
+
   /** The test's `func` line: an ancestor frame's line is where its call returns to, often the test's closing brace. */
   private testDeclaration(test: StackFrame, message: string): RelatedLocation {
-    const source = this.source(test.file);
-    const declaration = source && new RegExp(`^func ${shortTestName(test)}\\(`, 'm').exec(source.text);
-    if (!source || !declaration) return relatedAt(test, message, source?.lines);
-    const start = source.lines.positionAt(declaration.index);
-    return { file: test.file, range: { start, end: { line: start.line, character: start.character + declaration[0].length - 1 } }, message };
+    const range = this.declarationRange(test.file, shortTestName(test));
+    return range ? { file: test.file, range, message } : relatedAt(test, message, this.source(test.file)?.lines);
+  }
+
+  /** A failed test at its `func` line, with its first failure line as the message and where that was reported. */
+  private failureFinding(run: PackageLeakRun, failure: TestFailure): { file: string; finding: Finding } | undefined {
+    const description = runtimeFactDescriptions.find((rule) => rule.id === testFailedRule);
+    const file = run.testPackage.testFiles.find((candidate) => this.declarationRange(candidate, failure.test));
+    const range = file && this.declarationRange(file, failure.test);
+    if (!description || !file || !range) return undefined;
+    const text = ruleText(description, this.options.locale);
+    const related: RelatedLocation[] = [];
+    if (failure.reportedAt) {
+      const reportedFile = path.join(run.testPackage.dir, failure.reportedAt.file);
+      const lines = this.source(reportedFile)?.lines;
+      if (lines && failure.reportedAt.line <= lines.lineCount) related.push({ file: reportedFile, range: lines.textRange(failure.reportedAt.line - 1), message: text.messages.reportedHere });
+    }
+    const message =
+      failure.reason === undefined
+        ? formatMessage(text.messages.failedWithoutMessage, { test: failure.failing })
+        : formatMessage(text.messages.failed, { test: failure.failing, reason: failure.reason });
+    return {
+      file,
+      finding: {
+        rule: description.id,
+        category: description.category,
+        severity: description.defaultSeverity,
+        presentation: 'diagnostic',
+        range,
+        message,
+        source: 'runtime',
+        related,
+        details: `\`\`\`\n${failure.output.trimEnd()}\n\`\`\``,
+        fixes: [],
+      },
+    };
   }
 
   private finding(run: PackageLeakRun, group: Candidate[]): Finding | undefined {

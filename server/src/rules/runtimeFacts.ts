@@ -1,10 +1,12 @@
 // Descriptions of what the Go runtime reports when the tests run with leak
 // detection (server/src/leaks/): a goroutine blocked forever after its test
-// finished (goroutine/leaked) and a goroutine blocked forever while its test
-// never finished (goroutine/deadlocked). The runtime finds them; these texts
-// name them, word the wait reasons, and explain them. Message keys: `leaked`,
+// finished (goroutine/leaked), a goroutine blocked forever while its test
+// never finished (goroutine/deadlocked), and a test that failed in the same
+// run (goroutine/test-failed). The runtime finds them; these texts name them,
+// word the wait reasons, and explain them. Message keys: `leaked`,
 // `deadlocked`, `stillBlocked` (without the leak profile: lower confidence),
-// `count`, `inTest`, `createdHere`, `testHere`, and `reason.*` per wait reason.
+// `count`, `inTest`, `createdHere`, `testHere`, and `reason.*` per wait reason;
+// for a failed test `failed`, `failedWithoutMessage` and `reportedHere`.
 import type { RuleDescription } from './rule';
 
 const md = (...lines: string[]): string => lines.join('\n');
@@ -205,4 +207,68 @@ const deadlocked: RuleDescription = {
   },
 };
 
-export const runtimeFactDescriptions: readonly RuleDescription[] = [leaked, deadlocked];
+const testFailed: RuleDescription = {
+  id: 'goroutine/test-failed',
+  category: 'goroutine',
+  defaultSeverity: 'error',
+  presentation: 'diagnostic',
+  documentation: 'https://pkg.go.dev/testing#T.Error',
+  text: {
+    en: {
+      title: 'Test failed (seen while running the tests)',
+      messages: {
+        failed: '{test} failed: {reason}',
+        failedWithoutMessage: '{test} failed without a message',
+        reportedHere: 'reported here',
+      },
+      explanation: md(
+        'The test failed during the run with leak detection: it called `t.Error`, `t.Fatal` or `t.Fail` (directly or through a helper), or it panicked. The message is the first line the test printed; the hover shows everything it printed, subtests included. The leak findings of the same run are still valid: the runtime looks for blocked goroutines whether the tests passed or not.',
+        '',
+        '**Why it matters:** a failing test is reported by `go test` too, but next to the leak findings it is easy to miss, and a goroutine that leaked while the test failed early is often the same bug seen from the other side.',
+        '',
+        '**How to fix:** read the failure where it was reported (the related location), fix the code or the test, and run the tests again.',
+        '',
+        '```go',
+        '// Before: Words splits on single spaces, so "a  b" counts three words',
+        'func Words(s string) int {',
+        '\treturn len(strings.Split(strings.TrimSpace(s), " "))',
+        '}',
+        '',
+        '// After: Fields splits on any run of white space',
+        'func Words(s string) int {',
+        '\treturn len(strings.Fields(s))',
+        '}',
+        '```',
+      ),
+    },
+    'zh-cn': {
+      title: '测试失败（运行测试时发现）',
+      messages: {
+        failed: '{test} 失败：{reason}',
+        failedWithoutMessage: '{test} 失败了，但没有输出任何信息',
+        reportedHere: '在这里报告',
+      },
+      explanation: md(
+        '在带泄漏检测的这次运行中，这个测试失败了：它（直接或通过辅助函数）调用了 `t.Error`、`t.Fatal` 或 `t.Fail`，或者发生了 panic。诊断信息取自测试输出的第一行；悬停提示里是它输出的全部内容，包括子测试的输出。同一次运行得到的泄漏结论依然有效：不论测试是否通过，运行时都会查找阻塞的 goroutine。',
+        '',
+        '**为什么重要**：`go test` 本身也会报告失败的测试，但和泄漏结论放在一起时很容易被忽略；而且测试提前失败时泄漏的 goroutine，往往就是同一个 bug 的另一面。',
+        '',
+        '**如何修复**：到报告失败的位置（相关位置）查看失败原因，修正代码或测试，然后重新运行测试。',
+        '',
+        '```go',
+        '// 修改前：Words 只按单个空格切分，"a  b" 会被算成三个词',
+        'func Words(s string) int {',
+        '\treturn len(strings.Split(strings.TrimSpace(s), " "))',
+        '}',
+        '',
+        '// 修改后：Fields 按任意连续空白切分',
+        'func Words(s string) int {',
+        '\treturn len(strings.Fields(s))',
+        '}',
+        '```',
+      ),
+    },
+  },
+};
+
+export const runtimeFactDescriptions: readonly RuleDescription[] = [leaked, deadlocked, testFailed];

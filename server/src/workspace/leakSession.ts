@@ -14,7 +14,7 @@ import { GoModuleLocator } from '../engine/goModule';
 import { LineIndex } from '../engine/lineIndex';
 import { shiftFindings } from '../engine/shiftFindings';
 import type { TextChange } from '../engine/textChange';
-import { LeakFindingBuilder } from '../leaks/leakFindings';
+import { isBlockedGoroutine, LeakFindingBuilder } from '../leaks/leakFindings';
 import { goHasLeakProfile, runLeakTests, type LeakRun } from '../leaks/runLeakTests';
 import type { Locale } from '../rules/rule';
 import { readGoFile } from '../engine/readGoFile';
@@ -58,6 +58,7 @@ export interface LeakRunOutcome {
   run: LeakRun;
   /** Files whose findings changed (to republish). */
   touched: string[];
+  /** Goroutines found blocked (a failed test's finding is not counted: the run reports those by name). */
   findingCount: number;
   leakProfile: boolean;
 }
@@ -110,7 +111,7 @@ export class LeakSession {
       this.byFile.set(file.file, { text: file.text, version: buffers.get(file.file)?.version, findings: file.findings });
       touched.add(file.file);
     }
-    const findingCount = found.reduce((sum, file) => sum + file.findings.length, 0);
+    const findingCount = found.reduce((sum, file) => sum + file.findings.filter(isBlockedGoroutine).length, 0);
     return { run, touched: [...touched], findingCount, leakProfile };
   }
 
