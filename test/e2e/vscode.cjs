@@ -170,16 +170,21 @@ async function quickOpen(page, text) {
 
 /** Runs "Go Insight: TITLE" from the command palette (F1), as a user would, with the fixture's editor active. */
 async function runCommand(page, title) {
+  await runPaletteCommand(page, `Go Insight: ${title}`, GO_FILE);
+}
+
+/** Runs the command the palette lists as `title` (category included), with the editor of tab `tab` active. */
+async function runPaletteCommand(page, title, tab) {
   for (let attempt = 1; ; attempt++) {
     await page.keyboard.press('Escape');
     // A focused webview (the rule documentation's preview) keeps F1 from the workbench.
-    await page.locator('.tabs-container .tab').filter({ hasText: GO_FILE }).first().click();
+    await page.locator('.tabs-container .tab').filter({ hasText: tab }).first().click();
     await page.keyboard.press('F1');
     const input = page.locator('.quick-input-widget input');
     try {
       await input.waitFor({ state: 'visible', timeout: 15000 });
-      await input.fill(`>Go Insight: ${title}`, { timeout: 5000 });
-      await page.locator('.quick-input-list .monaco-list-row').filter({ hasText: `Go Insight: ${title}` }).first().waitFor({ timeout: 15000 });
+      await input.fill(`>${title}`, { timeout: 5000 });
+      await page.locator('.quick-input-list .monaco-list-row').filter({ hasText: title }).first().waitFor({ timeout: 15000 });
       break;
     } catch (error) {
       // The palette can close again as soon as it opened, when the workbench moves the focus (seen on a
@@ -452,6 +457,48 @@ const STEPS = [
         return text !== null && !/restarting|stopped|failed/.test(text) && (await hinted(true));
       }, 60000, `the restarted server ready, the ${hintLabel} hint shown again`);
       return 'Toggle Inlay Hints (twice), Show Findings, Re-run Escape Analysis, Show Escape Report, Show Rule Documentation, Show Output, Restart Server';
+    },
+  },
+  {
+    name: 'leak-detection',
+    title: `"Run Tests with Leak Detection" runs the package's tests and shows ${fixture.LEAK.code} on the blocked send in ${fixture.LEAK.file}, explained on hover`,
+    async run({ page, workspace, artifacts }) {
+      const { file, text, code, message } = fixture.LEAK;
+      // Pinned to the fixture's text: the squiggle must be on this line, whatever the engine says.
+      const sourceLines = fs.readFileSync(path.join(workspace, file), 'utf8').split('\n');
+      const line = sourceLines.findIndex((source) => source.includes(text)) + 1;
+      if (line === 0) throw new Error(`${file} has no line "${text}"`);
+      await runCommand(page, 'Run Tests with Leak Detection'); // with main.go active: its package's tests
+      // The test file alone in the window (the escape report of an earlier step is beside main.go).
+      await runPaletteCommand(page, 'View: Close All Editor Groups', GO_FILE);
+      // The rule documentation opened earlier is an unsaved document: VS Code asks before closing it.
+      const dontSave = page.locator('.monaco-dialog-box .monaco-button').filter({ hasText: "Don't Save" });
+      if (await dontSave.waitFor({ timeout: 5000 }).then(() => true, () => false)) await dontSave.click();
+      await quickOpen(page, file);
+      await page.locator(`.editor-instance .view-lines:has-text(${JSON.stringify(text)})`).waitFor({ timeout: 30000 });
+      // The first run with the leak profile may build the runtime with the experiment (cached by later runs).
+      await waitFor(() => squiggleOnLine(page, line), 70000, `a diagnostic squiggle on line ${line} of ${file} after the test run`);
+      // The run's summary ("Leak check: 1 finding(s)…") arrives with the diagnostics; cleared so the picture shows the code.
+      await page.locator('.notifications-toasts .notification-toast').filter({ hasText: 'Leak check' }).first().waitFor({ timeout: 10000 });
+      await runPaletteCommand(page, 'Notifications: Clear All Notifications', file);
+      if (await page.locator('.part.panel').isVisible()) await runPaletteCommand(page, 'View: Hide Panel', file);
+      await goToLine(page, line, sourceLines[line - 1].indexOf(text) + 2); // inside the send, past the indentation
+      await page.mouse.move(700, 800); // off the tab, whose tooltip would cover the code in the picture
+      await page.keyboard.press('Control+K');
+      await page.keyboard.press('Control+I'); // editor.action.showHover
+      const hover = page.locator('.monaco-hover:visible').filter({ hasText: message });
+      await hover.first().waitFor({ timeout: 15000 });
+      const shown = (await hover.first().textContent()) || '';
+      for (const expected of [code, 'chan send (leaked)']) {
+        if (!shown.includes(expected)) throw new Error(`the hover does not show "${expected}": "${shown.slice(0, 300)}"`);
+      }
+      await sleep(300);
+      // The editor down to just below the test function: the README's picture, without the empty rest.
+      const editor = await page.locator('.part.editor').boundingBox();
+      const below = await lineBox(page, sourceLines.length);
+      const clip = { x: editor.x, y: editor.y, width: editor.width, height: Math.min(editor.height, below ? below.top + below.height - editor.y + 10 : editor.height) };
+      await page.screenshot({ path: path.join(artifacts, 'readme-leak-diagnostic-hover.png'), clip, timeout: 15000 });
+      return `squiggle on ${file}:${line}, hover "${message}" with the goroutine's stack`;
     },
   },
 ];

@@ -1,4 +1,5 @@
-// What the editor tests expect of test/e2e/fixture/main.go, in one place.
+// What the editor tests expect of test/e2e/fixture (main.go, and the leaking
+// test in main_test.go), in one place.
 // Lines are found by their text, so the fixture can grow without renumbering.
 'use strict';
 const path = require('node:path');
@@ -23,4 +24,11 @@ module.exports = {
   /** The compiler fact the escape step looks for (newPoint's `p`), on the line with ESCAPE_LINE. */
   ESCAPE_MESSAGE: 'moved to heap: p',
   ESCAPE_LINE: 'p := point{1, 2}',
+  /** main_test.go's TestFirstResult passes but leaves two workers blocked on this send: the leak-detection step's finding. */
+  LEAK: {
+    file: 'main_test.go',
+    text: 'results <- value * 2',
+    code: 'goroutine/leaked',
+    message: 'goroutine leaked in TestFirstResult: blocked forever sending on `results` (2 goroutines)',
+  },
 };
