@@ -31,4 +31,14 @@ module.exports = {
     code: 'goroutine/leaked',
     message: 'goroutine leaked in TestFirstResult: blocked forever sending on `results` (2 goroutines)',
   },
+  /**
+   * The workspace copy is committed to git as it is copied; this file, written later, adds one heap allocation
+   * that "Compare Heap Allocations with…" against that commit marks as new on its `n := 1` line.
+   */
+  NEW_ALLOCATION: {
+    file: 'boxed.go',
+    text: 'package main\n\n// boxed returns the address of a local: n moves to the heap.\nfunc boxed() *int {\n\tn := 1\n\treturn &n\n}\n',
+    line: 'n := 1',
+    revision: 'main',
+  },
 };
