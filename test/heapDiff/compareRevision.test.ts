@@ -3,7 +3,6 @@
 // editor names the package by the linked one, and the copy at the revision
 // must still be the same package (not a directory outside the copy).
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -12,14 +11,7 @@ import { runEscapeAnalysis } from '../../server/src/compiler';
 import { readGoFile } from '../../server/src/engine/readGoFile';
 import { compareWithRevision } from '../../server/src/heapDiff/compareRevision';
 import { goPath } from '../compiler/compilerTestSupport';
-import { fixturesRoot } from '../support/analysisTest';
-
-const scenario = path.join(fixturesRoot, 'since', 'adds');
-
-function git(dir: string, ...args: string[]): void {
-  const result = spawnSync('git', args, { cwd: dir, encoding: 'utf8' });
-  assert.equal(result.status, 0, result.stderr);
-}
+import { repositoryWithUncommittedChange } from '../support/sinceRepository';
 
 const readText = (file: string) => {
   const read = readGoFile(file);
@@ -31,13 +23,7 @@ test('a package opened through a symlinked directory is compared with the same p
   t.after(() => fs.rmSync(scratch, { recursive: true, force: true }));
   const repository = path.join(scratch, 'repository');
   fs.mkdirSync(repository);
-  git(repository, 'init', '-q', '-b', 'main');
-  git(repository, 'config', 'user.email', 'test@example.com');
-  git(repository, 'config', 'user.name', 'test');
-  for (const name of fs.readdirSync(path.join(scenario, 'before'))) fs.copyFileSync(path.join(scenario, 'before', name), path.join(repository, name));
-  git(repository, 'add', '-A');
-  git(repository, 'commit', '-q', '-m', 'before');
-  for (const name of fs.readdirSync(path.join(scenario, 'after'))) fs.copyFileSync(path.join(scenario, 'after', name), path.join(repository, name));
+  repositoryWithUncommittedChange(repository, 'adds');
   const linked = path.join(scratch, 'linked');
   fs.symlinkSync(repository, linked, 'dir');
 

@@ -5,7 +5,6 @@
 // lists them, and an edit drops the marks instead of showing them on lines
 // that moved.
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -13,32 +12,15 @@ import { test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import type { InlayHint } from 'vscode-languageserver-protocol';
 import type { AnalyzedParams, CompareHeapResult, CompilerFactsParams } from '../../server/src/protocol/customMessages';
-import { fixturesRoot } from '../support/analysisTest';
 import { TestLspClient } from '../support/lspClient';
+import { repositoryWithUncommittedChange } from '../support/sinceRepository';
 
 const timeout = 120_000;
-const scenario = path.join(fixturesRoot, 'since', 'adds');
-
-function git(dir: string, ...args: string[]): void {
-  const result = spawnSync('git', args, { cwd: dir, encoding: 'utf8' });
-  assert.equal(result.status, 0, result.stderr);
-}
-
-function repositoryWithChange(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'goinsight-compare-test-'));
-  git(dir, 'init', '-q', '-b', 'main');
-  git(dir, 'config', 'user.email', 'test@example.com');
-  git(dir, 'config', 'user.name', 'test');
-  for (const name of fs.readdirSync(path.join(scenario, 'before'))) fs.copyFileSync(path.join(scenario, 'before', name), path.join(dir, name));
-  git(dir, 'add', '-A');
-  git(dir, 'commit', '-q', '-m', 'before');
-  for (const name of fs.readdirSync(path.join(scenario, 'after'))) fs.copyFileSync(path.join(scenario, 'after', name), path.join(dir, name));
-  return dir;
-}
 
 test('compare with a revision: the new facts, ⇡heap new hints, code lens deltas; an edit drops the marks', { timeout }, async (t) => {
-  const dir = repositoryWithChange();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'goinsight-compare-test-'));
   t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  repositoryWithUncommittedChange(dir, 'adds');
   const file = path.join(dir, 'alloc.go');
   const uri = pathToFileURL(file).toString();
   const text = fs.readFileSync(file, 'utf8');
