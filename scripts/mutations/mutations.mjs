@@ -76,6 +76,14 @@ export const mutations = [
     tests: ['workspace/compilerSession', 'protocol/settings.protocol'],
   },
   {
+    id: 'M16b',
+    promise: 'onSave does not compile while typing (only manual is kept quiet)',
+    file: 'server/src/workspace/compilerSession.ts',
+    from: "if (this.settings.run !== 'onType') return;",
+    to: "if (this.settings.run === 'manual') return;",
+    tests: ['protocol/settings.protocol'],
+  },
+  {
     id: 'M17',
     promise: 'manual does not compile on open',
     file: 'server/src/workspace/compilerSession.ts',
