@@ -211,6 +211,15 @@ export const mutations = [
     tests: ['compiler/workspaceUntouched'],
   },
   // Rules: the fixtures notice a rule that stops reporting, or reports too much.
+  // What is packaged.
+  {
+    id: 'M22',
+    promise: 'the .vsix holds only what the extension needs at run time (an allowlist)',
+    file: '.vscodeignore',
+    from: '!README.md\n',
+    to: '!README.md\n!docs/**\n',
+    tests: ['packaging/vsix'],
+  },
   {
     id: 'M1',
     promise: 'channel/double-close reports',
