@@ -329,7 +329,7 @@ export function startServer(connection: Connection): void {
         log: (message) => connection.console.log(message),
         locale,
         warnUser: (message) => {
-          tellUser(MessageType.Warning, `Go Insight: ${message}`);
+          tellUser(MessageType.Warning, localize(locale, 'notice', { message }));
           sendStatus({ state: 'warning', text: localize(locale, 'statusNoGo'), tooltip: message });
         },
         timedOut: (packageDir, seconds) => {
