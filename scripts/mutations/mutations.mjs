@@ -253,6 +253,15 @@ export const mutations = [
     to: "const locale = 'en';",
     tests: ['compiler/escapeAnalysis'],
   },
+  // Precision: no new false warnings over the standard library sample.
+  {
+    id: 'M27',
+    promise: 'two fields of one mutex type are two locks, not one class (crypto/tls Conn.in and Conn.out)',
+    file: 'server/src/packageModel/typeResolver.ts',
+    from: 'hasSiblingOfSameType(type: ResolvedType, name: string): boolean {\n',
+    to: 'hasSiblingOfSameType(type: ResolvedType, name: string): boolean {\n    if (type) return false;\n',
+    tests: ['precision/gorootSample'],
+  },
   {
     id: 'M1',
     promise: 'channel/double-close reports',
