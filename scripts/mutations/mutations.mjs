@@ -253,6 +253,14 @@ export const mutations = [
     to: "const locale = 'en';",
     tests: ['compiler/escapeAnalysis'],
   },
+  {
+    id: 'M28',
+    promise: 'diagnostics are plain text: code spans read as quotes in the Problems panel',
+    file: 'server/src/features/diagnostics.ts',
+    from: 'message: plainText(finding.message),',
+    to: 'message: finding.message,',
+    tests: ['protocol/packageRules.protocol', 'protocol/leaks.protocol'],
+  },
   // Precision: no new false warnings over the standard library sample.
   {
     id: 'M27',

@@ -70,7 +70,7 @@ test('locale zh-cn: a go binary that is not there is said in Chinese, in the not
     await client.waitFor<StatusParams>('goinsight/status', (params) => params.state === 'ready');
     await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'go', version: 1, text } });
     const notice = await client.waitFor<{ message: string }>('window/showMessage', (params) => params.message.includes('goinsight.goPath'));
-    assert.equal(notice.message, 'Go Insight：goinsight.goPath 设为“/nonexistent/goinsight/go”，但它本身和其中的 go（或 bin/go）都不是可执行文件。请修正或清空这个设置。');
+    assert.equal(notice.message, 'Go Insight 提示：goinsight.goPath 设为“/nonexistent/goinsight/go”，但它本身和其中的 go（或 bin/go）都不是可执行文件。请修正或清空这个设置。');
     const status = await client.waitFor<StatusParams>('goinsight/status', (params) => params.state === 'warning');
     assert.equal(status.text, '未找到 go');
     assert.match(status.tooltip, /^goinsight\.goPath 设为“\/nonexistent\/goinsight\/go”/);

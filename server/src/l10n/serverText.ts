@@ -91,7 +91,7 @@ export const serverText: Record<Locale, Record<ServerTextKey, string>> = {
   en: english,
   'zh-cn': {
     documentation: 'Go 文档',
-    notice: 'Go Insight：{message}',
+    notice: 'Go Insight 提示：{message}',
     fileTooLarge: 'Go Insight：{file} 超过了 goinsight.maxFileSize（{limit} 个字符），只对它运行开销小的功能。',
     fileTooDeeplyNested: 'Go Insight：{file} 的括号嵌套超过 {limit} 层；规则检查跳过该文件（生成的或不寻常的代码），编译器信息仍会显示。',
     compilerTimedOut: 'Go Insight：go 命令在 {seconds} 秒内没有完成对 {package} 的构建，已被终止。如果这个包只是构建得慢，请调大 goinsight.compiler.timeoutSeconds。',
