@@ -191,22 +191,24 @@ test('compiler.run: manual compiles on request only; onSave on save, not while t
     await client.connection.sendRequest('goinsight/runCompiler', { uri: plain });
     await compiled(since);
 
-    // A change of settings recompiles what is open (except in manual mode): wait for that before watching for typing.
-    since = client.mark();
-    await changeSettings(client, [plain], { compiler: { run: 'onSave', typingDelayMs: 100 } });
-    await compiled(since);
-    since = client.mark();
-    await type();
+    /** Switches the run mode, then types; resolves with the mark from before the typing. */
+    const typeIn = async (run: 'onSave' | 'onType') => {
+      // A change of settings recompiles what is open (except in manual mode): wait for that before watching for typing.
+      const changed = client.mark();
+      await changeSettings(client, [plain], { compiler: { run, typingDelayMs: 100 } });
+      await compiled(changed);
+      const typed = client.mark();
+      await type();
+      return typed;
+    };
+
+    since = await typeIn('onSave');
     assert.equal(await compileStartedWithin(client, since, quiet), false, 'onSave: typing started a compile');
     await save();
     await compiled(since);
 
     // The same wait sees a typing compile when typing should start one, so the silences above are not a too-short wait.
-    since = client.mark();
-    await changeSettings(client, [plain], { compiler: { run: 'onType', typingDelayMs: 100 } });
-    await compiled(since);
-    since = client.mark();
-    await type();
+    since = await typeIn('onType');
     assert.equal(await compileStartedWithin(client, since, quiet), true, 'onType: typing did not start a compile');
     await compiled(since);
   } finally {
