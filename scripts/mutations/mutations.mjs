@@ -76,6 +76,14 @@ export const mutations = [
     tests: ['workspace/compilerSession', 'protocol/settings.protocol'],
   },
   {
+    id: 'M16b',
+    promise: 'onSave does not compile while typing (only manual is kept quiet)',
+    file: 'server/src/workspace/compilerSession.ts',
+    from: "if (this.settings.run !== 'onType') return;",
+    to: "if (this.settings.run === 'manual') return;",
+    tests: ['protocol/settings.protocol'],
+  },
+  {
     id: 'M17',
     promise: 'manual does not compile on open',
     file: 'server/src/workspace/compilerSession.ts',
@@ -203,6 +211,65 @@ export const mutations = [
     tests: ['compiler/workspaceUntouched'],
   },
   // Rules: the fixtures notice a rule that stops reporting, or reports too much.
+  // What is packaged.
+  {
+    id: 'M22',
+    promise: 'the .vsix holds only what the extension needs at run time (an allowlist)',
+    file: '.vscodeignore',
+    from: '!README.md\n',
+    to: '!README.md\n!docs/**\n',
+    tests: ['packaging/vsix'],
+  },
+  // Chinese output reads as Chinese.
+  {
+    id: 'M23',
+    promise: 'a function literal is named in the user\'s language, not as `func literal`',
+    file: 'server/src/rules/ruleContext.ts',
+    from: "if (fn.type !== 'func_literal') return functionDisplayName(fn);",
+    to: 'return functionDisplayName(fn);',
+    tests: ['l10n/noEnglishInChinese', 'rules/deferOrder'],
+  },
+  {
+    id: 'M24',
+    promise: 'go-not-found and goinsight.goPath messages are in the user\'s language',
+    file: 'server/src/compiler/findGo.ts',
+    from: "const locale = options.locale ?? 'en';",
+    to: "const locale = 'en';",
+    tests: ['l10n/noEnglishInChinese'],
+  },
+  {
+    id: 'M25',
+    promise: 'the CLI summary line is in the --lang language',
+    file: 'server/src/cli/main.ts',
+    from: "const summary = options.locale === 'en' ?",
+    to: 'const summary = true ?',
+    tests: ['l10n/noEnglishInChinese'],
+  },
+  {
+    id: 'M26',
+    promise: '"inlined here" in a compiler fact\'s hover is in the user\'s language',
+    file: 'server/src/compiler/factToFinding.ts',
+    from: "const locale = options.locale ?? 'en';",
+    to: "const locale = 'en';",
+    tests: ['compiler/escapeAnalysis'],
+  },
+  {
+    id: 'M28',
+    promise: 'diagnostics are plain text: code spans read as quotes in the Problems panel',
+    file: 'server/src/features/diagnostics.ts',
+    from: 'message: plainText(finding.message),',
+    to: 'message: finding.message,',
+    tests: ['protocol/packageRules.protocol', 'protocol/leaks.protocol'],
+  },
+  // Precision: no new false warnings over the standard library sample.
+  {
+    id: 'M27',
+    promise: 'two fields of one mutex type are two locks, not one class (crypto/tls Conn.in and Conn.out)',
+    file: 'server/src/packageModel/typeResolver.ts',
+    from: 'hasSiblingOfSameType(type: ResolvedType, name: string): boolean {\n',
+    to: 'hasSiblingOfSameType(type: ResolvedType, name: string): boolean {\n    if (type) return false;\n',
+    tests: ['precision/gorootSample'],
+  },
   {
     id: 'M1',
     promise: 'channel/double-close reports',

@@ -113,12 +113,14 @@ function check(copy, mutation) {
     if (occurrences !== 1) return { mutation, verdict: 'does not apply', detail: `the text to replace occurs ${occurrences} times in ${edit.file}` };
     mutated.set(edit.file, text.replace(edit.from, () => edit.to));
   }
-  for (const file of originals.keys()) copyFileSync(compiledModule(copy, file), `${compiledModule(copy, file)}.unmutated`);
+  // Only TypeScript modules have a compiled copy; other files (.vscodeignore, the manifest) are read as they are.
+  const compiledFiles = [...originals.keys()].filter((file) => file.endsWith('.ts'));
+  for (const file of compiledFiles) copyFileSync(compiledModule(copy, file), `${compiledModule(copy, file)}.unmutated`);
   process.stdout.write(`${mutation.id} … `);
   try {
     for (const [file, text] of mutated) {
       writeFileSync(join(copy, file), text);
-      transpile(copy, file);
+      if (compiledFiles.includes(file)) transpile(copy, file);
     }
     const bundled = run('node', ['scripts/build.mjs'], copy, testRunLimitMs);
     if (bundled.status !== 0) return { mutation, verdict: 'does not build', detail: firstFailure(bundled.output) };
@@ -131,8 +133,8 @@ function check(copy, mutation) {
     console.log(`${verdict} (${seconds} s)`);
     return { mutation, verdict, detail };
   } finally {
-    for (const [file, text] of originals) {
-      writeFileSync(join(copy, file), text);
+    for (const [file, text] of originals) writeFileSync(join(copy, file), text);
+    for (const file of compiledFiles) {
       copyFileSync(`${compiledModule(copy, file)}.unmutated`, compiledModule(copy, file));
       rmSync(`${compiledModule(copy, file)}.unmutated`);
     }

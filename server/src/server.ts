@@ -324,8 +324,9 @@ export function startServer(connection: Connection): void {
             .filter((document): document is CompilerDocument => document !== undefined && path.dirname(document.filePath) === packageDir),
         currentVersion: (uri) => documents?.get(uri)?.version,
         log: (message) => connection.console.log(message),
+        locale,
         warnUser: (message) => {
-          tellUser(MessageType.Warning, `Go Insight: ${message}`);
+          tellUser(MessageType.Warning, localize(locale, 'notice', { message }));
           sendStatus({ state: 'warning', text: localize(locale, 'statusNoGo'), tooltip: message });
         },
         timedOut: (packageDir, seconds) => {

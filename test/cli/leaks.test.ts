@@ -167,7 +167,7 @@ test('leaks --no-leak-profile: the goroutine dump fallback reports still-blocked
 test('leaks: text and sarif renderings, and usage errors exit 2', () => {
   const text = spawnSync(process.execPath, [cli, 'leaks', '--lang', 'zh-cn', './external'], { cwd: fixtureModule, encoding: 'utf8' });
   assert.equal(text.status, 1, text.stderr);
-  assert.equal(text.stdout.split('\n')[0], 'external/pool.go:8:10: warning: goroutine 泄漏（在 TestSpawn 中）：永久阻塞，从 `jobs` 接收 [goroutine/leaked]');
+  assert.equal(text.stdout.split('\n')[0], 'external/pool.go:8:10: warning: goroutine 泄漏（在 TestSpawn 中）：永久阻塞，从“jobs”接收 [goroutine/leaked]');
   const sarif = spawnSync(process.execPath, [cli, 'leaks', '--format', 'sarif', './external'], { cwd: fixtureModule, encoding: 'utf8' });
   const log = JSON.parse(sarif.stdout) as { runs: { results: { ruleId: string; level: string; properties?: { source?: string } }[]; tool: { driver: { rules: { id: string }[] } } }[] };
   assert.deepEqual(log.runs[0].results.map((result) => [result.ruleId, result.level, result.properties?.source]), [['goroutine/leaked', 'warning', 'runtime']]);

@@ -13,7 +13,7 @@ interface SarifLog {
   version: string;
   runs: {
     tool: { driver: { name: string; rules: { id: string; shortDescription: { text: string }; help: { markdown: string } }[] } };
-    results: { ruleId: string; ruleIndex: number; level: string; message: { text: string }; locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number; startColumn: number } } }[] }[];
+    results: { ruleId: string; ruleIndex: number; level: string; message: { text: string; markdown: string }; locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number; startColumn: number } } }[] }[];
   }[];
 }
 
@@ -58,4 +58,13 @@ test('SARIF results carry rule metadata and UTF-16 columns', () => {
   assert.equal(result.locations[0].physicalLocation.artifactLocation.uri, 'test/fixtures/cli/nonascii/nonascii.go');
   // "\t/* héllo, 世界 */ " is 17 UTF-16 code units: defer starts at column 18 (byte column 23 in --format json).
   assert.deepEqual(result.locations[0].physicalLocation.region, { startLine: 6, startColumn: 18, endLine: 6, endColumn: 23 });
+});
+
+test('SARIF messages: plain text with code spans as quotes, and the Markdown beside it', () => {
+  const log = sarifFor(['test/fixtures/rules/defer/lock-unlock-mismatch', '--no-compiler']);
+  const mismatch = log.runs[0].results.find((result) => result.ruleId === 'defer/lock-unlock-mismatch' && result.message.markdown.startsWith('`c.mu.RLock()`'));
+  assert.ok(mismatch);
+  assert.match(mismatch.message.markdown, /^`c\.mu\.RLock\(\)` is released with `defer c\.mu\.Unlock\(\)`/);
+  assert.match(mismatch.message.text, /^“c\.mu\.RLock\(\)” is released with “defer c\.mu\.Unlock\(\)”/);
+  assert.ok(log.runs[0].results.every((result) => !result.message.text.includes('`')), 'a backtick left in a SARIF text message');
 });

@@ -128,6 +128,10 @@ test('flows come from the JSON log, with positions inside inlined code', async (
   const append = factsOf(result, 'kinds.go').find((fact) => fact.line === callLine && fact.message === 'append escapes to heap');
   assert.ok(append);
   assert.deepEqual(append.inlinedFrom?.map((point) => point.line), [addLine]);
+  // The hover says where the code came from, in the user's language.
+  const kindsText = fs.readFileSync(path.join(kindsDir, 'kinds.go'), 'utf8');
+  assert.match(toFinding(append, kindsText).details ?? '', new RegExp(`Inlined here from line ${addLine}\\.$`));
+  assert.match(toFinding(append, kindsText, { locale: 'zh-cn' }).details ?? '', new RegExp(`这里的代码是从第 ${addLine} 行内联进来的。$`));
   const insideAdd = append.explanations.flatMap((e) => e.steps).filter((step) => step.inlined?.some((point) => point.line === addLine));
   assert.ok(insideAdd.length > 0, 'no flow step placed inside the inlined add');
 });

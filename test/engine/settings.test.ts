@@ -1,6 +1,9 @@
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { test } from 'node:test';
-import { defaultSettings, readSettings } from '../../server/src/settings';
+import { allCategories, defaultSettings, readSettings } from '../../server/src/settings';
+import { repositoryRoot } from '../support/lspClient';
 
 test('settings: defaults for missing or mistyped values', () => {
   assert.deepEqual(readSettings(undefined), defaultSettings);
@@ -27,4 +30,15 @@ test('settings: the leak-run limit in seconds, at least 2; anything else falls b
   assert.equal(readSettings({ leaks: { timeoutSeconds: 300 } }).leaks.timeoutSeconds, 300);
   for (const wrong of [1, '30', null, -5]) assert.equal(readSettings({ leaks: { timeoutSeconds: wrong } }).leaks.timeoutSeconds, 60);
   assert.equal(readSettings({ leaks: 10 }).leaks.timeoutSeconds, 60);
+});
+
+test('the manifest states each category default the server applies, so Settings shows the boxes as they are', () => {
+  const manifest = JSON.parse(fs.readFileSync(path.join(repositoryRoot, 'package.json'), 'utf8')) as {
+    contributes: { configuration: { properties: Record<string, { default: unknown; properties?: Record<string, { default: unknown }> }> } };
+  };
+  const categories = manifest.contributes.configuration.properties['goinsight.categories'];
+  const applied = Object.fromEntries(allCategories.map((category) => [category, !defaultSettings.disabledCategories.has(category)]));
+  // The Settings editor draws an object's checkboxes from the object's own default, not its properties' defaults.
+  assert.deepEqual(categories.default, applied);
+  assert.deepEqual(Object.fromEntries(Object.entries(categories.properties ?? {}).map(([name, property]) => [name, property.default])), applied);
 });

@@ -60,7 +60,7 @@ test('leaks over LSP: code lens, run request, diagnostics on the buffer the test
     assert.deepEqual([leak.range.start.line, leak.range.start.character, leak.message, leak.source], [
       11,
       3,
-      'goroutine leaked in TestFirst: blocked forever sending on `results` (2 goroutines)',
+      'goroutine leaked in TestFirst: blocked forever sending on “results” (2 goroutines)',
       'goinsight (test run)',
     ]);
     assert.deepEqual(leak.relatedInformation?.map((related) => [related.location.uri, related.location.range.start.line, related.message]), [

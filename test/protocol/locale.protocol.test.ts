@@ -3,7 +3,7 @@
 import * as assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Hover, InlayHint } from 'vscode-languageserver-protocol';
-import type { AnalyzedParams, RuleDocumentationResult } from '../../server/src/protocol/customMessages';
+import type { AnalyzedParams, RuleDocumentationResult, StatusParams } from '../../server/src/protocol/customMessages';
 import { TestLspClient } from '../support/lspClient';
 
 const uri = 'file:///tmp/goinsight-locale/main.go';
@@ -57,6 +57,23 @@ test('rule documentation request: the list of rules, and one rule page in the cl
     assert.match(page.markdown ?? '', /^# 延迟调用的执行顺序\n\n`defer\/order`\n\n`defer` 语句会立即求值/);
     const unknown = (await client.connection.sendRequest('goinsight/ruleDocumentation', { rule: 'no/such' })) as RuleDocumentationResult;
     assert.equal(unknown.markdown, undefined);
+  } finally {
+    await client.stop();
+  }
+});
+
+test('locale zh-cn: a go binary that is not there is said in Chinese, in the notice and in the status tooltip', async () => {
+  const client = TestLspClient.start();
+  client.configuration = { goPath: '/nonexistent/goinsight/go' };
+  try {
+    await client.initialize({ trusted: true }, 'zh-cn');
+    await client.waitFor<StatusParams>('goinsight/status', (params) => params.state === 'ready');
+    await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'go', version: 1, text } });
+    const notice = await client.waitFor<{ message: string }>('window/showMessage', (params) => params.message.includes('goinsight.goPath'));
+    assert.equal(notice.message, 'Go Insight 提示：goinsight.goPath 设为“/nonexistent/goinsight/go”，但它本身和其中的 go（或 bin/go）都不是可执行文件。请修正或清空这个设置。');
+    const status = await client.waitFor<StatusParams>('goinsight/status', (params) => params.state === 'warning');
+    assert.equal(status.text, '未找到 go');
+    assert.match(status.tooltip, /^goinsight\.goPath 设为“\/nonexistent\/goinsight\/go”/);
   } finally {
     await client.stop();
   }

@@ -150,3 +150,68 @@ test('goPath and compiler.timeoutSeconds apply at once: a hanging go named later
     fs.rmSync(fakeDir, { recursive: true, force: true });
   }
 });
+
+/** Resolves with whether a compile started (the status turns to "analyzing") since `since`, after waiting `ms`. */
+async function compileStartedWithin(client: TestLspClient, since: number, ms: number): Promise<boolean> {
+  await new Promise((resolve) => setTimeout(resolve, ms));
+  return client.notifications.slice(since).some((item) => item.method === 'goinsight/status' && (item.params as StatusParams).state === 'analyzing');
+}
+
+test('compiler.run: manual compiles on request only; onSave on save, not while typing; onType while typing', { timeout: compileTimeout }, async () => {
+  const client = TestLspClient.start();
+  // The shortest typing delay the setting accepts, so that a typing compile (if any) would start well within the wait below.
+  client.configuration = { compiler: { run: 'manual', typingDelayMs: 100 } };
+  await client.initialize();
+  await client.waitFor<StatusParams>('goinsight/status', (params) => params.state === 'ready');
+  try {
+    const plain = pathToFileURL(path.join(settingsDir, 'plain.go')).toString();
+    const text = fs.readFileSync(path.join(settingsDir, 'plain.go'), 'utf8');
+    let version = 1;
+    /** Types a comment at the end of the file and waits for the file rules' analysis of that version. */
+    const type = async () => {
+      const since = client.mark();
+      version += 1;
+      await client.connection.sendNotification('textDocument/didChange', {
+        textDocument: { uri: plain, version },
+        contentChanges: [{ range: { start: { line: 19, character: 0 }, end: { line: 19, character: 0 } }, text: `// typed ${version}\n` }],
+      });
+      await client.waitFor<AnalyzedParams>('goinsight/analyzed', (params) => params.uri === plain && params.version === version, 20_000, since);
+    };
+    const save = () => client.connection.sendNotification('textDocument/didSave', { textDocument: { uri: plain } });
+    const compiled = (since: number) => client.waitFor<CompilerFactsParams>('goinsight/compilerFacts', (params) => params.documents.some((document) => document.uri === plain), 30_000, since);
+    // Twenty times the typing delay: a compile started by opening, typing or saving would show in this time.
+    const quiet = 2_000;
+
+    let since = client.mark();
+    await open(client, plain, text);
+    await type();
+    await save();
+    assert.equal(await compileStartedWithin(client, since, quiet), false, 'manual: opening, typing or saving started a compile');
+    since = client.mark();
+    await client.connection.sendRequest('goinsight/runCompiler', { uri: plain });
+    await compiled(since);
+
+    /** Switches the run mode, then types; resolves with the mark from before the typing. */
+    const typeIn = async (run: 'onSave' | 'onType') => {
+      // A change of settings recompiles what is open (except in manual mode): wait for that before watching for typing.
+      const changed = client.mark();
+      await changeSettings(client, [plain], { compiler: { run, typingDelayMs: 100 } });
+      await compiled(changed);
+      const typed = client.mark();
+      await type();
+      return typed;
+    };
+
+    since = await typeIn('onSave');
+    assert.equal(await compileStartedWithin(client, since, quiet), false, 'onSave: typing started a compile');
+    await save();
+    await compiled(since);
+
+    // The same wait sees a typing compile when typing should start one, so the silences above are not a too-short wait.
+    since = await typeIn('onType');
+    assert.equal(await compileStartedWithin(client, since, quiet), true, 'onType: typing did not start a compile');
+    await compiled(since);
+  } finally {
+    await client.stop();
+  }
+});

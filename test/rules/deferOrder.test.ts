@@ -45,6 +45,17 @@ test('defer order: hover details list the sequence in run order and mark the cur
   assert.match(literal?.details ?? '', /1\. `func\(\) \{ … \}\(\)` \(line \d+\) ← this one/);
 });
 
+test('defer order: a function literal is named by its line, in Chinese without a space before Chinese words', async () => {
+  const { findings } = await analyzeFixture('rules/defer/order/order.go', { onlyRules: new Set(['defer/order']), locale: 'zh-cn' });
+  const messages = findings.filter((finding) => finding.range.start.line === 37).map((finding) => finding.message);
+  assert.deepEqual(messages, ['第 37 行的函数字面量中唯一的延迟调用：在函数返回时执行']);
+  const brace = findings.find((finding) => finding.presentation === 'hover' && finding.range.start.line === 38);
+  assert.equal(brace?.message, '第 37 行的函数字面量在此返回：它的 1 个延迟调用此时执行，后注册的先执行');
+  assert.match(brace?.details ?? '', /^第 37 行的函数字面量的延迟调用，/);
+  // A Go name keeps its space: Chinese and Latin script are set apart.
+  assert.ok(findings.some((finding) => finding.message === 'literalsOwnTheirDefers 中唯一的延迟调用：在函数返回时执行'));
+});
+
 test('ordinals in English and Chinese', () => {
   assert.equal(ordinal(3, 'zh-cn'), '第 3 个');
   assert.deepEqual([1, 2, 3, 4, 11, 12, 13, 21, 22, 101, 111].map((position) => ordinal(position)), [

@@ -25,6 +25,7 @@ class RecordingHost {
   readonly reports: CompilerRunReport[] = [];
   readonly busyCalls: boolean[] = [];
   readonly logs: string[] = [];
+  readonly locale = 'en';
 
   documentsIn = (packageDir: string) => (packageDir === shapesDir ? [{ ...this.document }] : []);
   currentVersion = (documentUri: string) => (documentUri === uri ? this.document.version : undefined);

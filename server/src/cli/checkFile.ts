@@ -81,7 +81,7 @@ export function checkFile(parser: Parser, settings: CheckSettings, request: File
       incremental: false,
     });
     const fromCompiler = presentCompilerFindings(
-      request.facts.map((fact) => toFinding(fact, result.lines)),
+      request.facts.map((fact) => toFinding(fact, result.lines, { locale: settings.locale })),
       undefined,
       tree,
       result.lines,

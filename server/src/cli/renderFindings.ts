@@ -4,6 +4,7 @@
 import * as path from 'node:path';
 import type { Finding, Position, Range } from '../engine/finding';
 import type { LineIndex } from '../engine/lineIndex';
+import { plainText } from '../engine/plainText';
 
 export interface AnalyzedFile {
   /** Absolute path. */
@@ -54,11 +55,11 @@ export function findingToJson(finding: Finding, analyzed: AnalyzedFile, cwd: str
 
 export function findingToText(finding: Finding, analyzed: AnalyzedFile, cwd: string, linesOf: (file: string) => LineIndex): string {
   const start = cliPosition(analyzed.lines, finding.range.start);
-  const head = `${displayPath(analyzed.file, cwd)}:${start.line}:${start.column}: ${finding.severity}: ${finding.message} [${finding.rule}]`;
+  const head = `${displayPath(analyzed.file, cwd)}:${start.line}:${start.column}: ${finding.severity}: ${plainText(finding.message)} [${finding.rule}]`;
   const related = finding.related.map((item) => {
     const relatedFile = item.file ?? analyzed.file;
     const position = cliPosition(item.file ? linesOf(item.file) : analyzed.lines, item.range.start);
-    return `\t${displayPath(relatedFile, cwd)}:${position.line}:${position.column}: ${item.message}`;
+    return `\t${displayPath(relatedFile, cwd)}:${position.line}:${position.column}: ${plainText(item.message)}`;
   });
   return [head, ...related].join('\n');
 }

@@ -5,6 +5,7 @@
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Finding, Range, Severity } from '../engine/finding';
+import { plainText } from '../engine/plainText';
 import { allRuleDescriptions } from '../rules/allRules';
 import { ruleText, type Locale, type RuleDescription } from '../rules/rule';
 import type { AnalyzedFile } from './renderFindings';
@@ -50,7 +51,8 @@ function result(finding: Finding, analyzed: AnalyzedFile, cwd: string, ruleIndex
     ruleId: finding.rule,
     ...(ruleIndex >= 0 ? { ruleIndex } : {}),
     level: sarifLevel[finding.severity],
-    message: { text: finding.message },
+    // SARIF viewers that render Markdown take `markdown`; the rest show `text`, where code spans read as quotes.
+    message: { text: plainText(finding.message), markdown: finding.message },
     // Findings from running the tests say so, as the JSON output's `source` does.
     ...(finding.source === 'runtime' ? { properties: { source: finding.source } } : {}),
     locations: [{ physicalLocation: { artifactLocation: artifactLocation(analyzed.file, cwd), region: region(finding.range) } }],
@@ -58,7 +60,7 @@ function result(finding: Finding, analyzed: AnalyzedFile, cwd: string, ruleIndex
       ? {
           relatedLocations: finding.related.map((related, index) => ({
             id: index,
-            message: { text: related.message },
+            message: { text: plainText(related.message), markdown: related.message },
             physicalLocation: { artifactLocation: artifactLocation(related.file ?? analyzed.file, cwd), region: region(related.range) },
           })),
         }

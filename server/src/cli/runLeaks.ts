@@ -104,7 +104,7 @@ function reportRun(run: LeakRun, output: LeaksOutput): { failed: boolean; broken
 
 export async function runLeaks(options: LeaksOptions, cwd: string, output: LeaksOutput, version: string): Promise<number> {
   const started = Date.now();
-  const go = findGo({ setting: options.goPath, baseDir: cwd });
+  const go = findGo({ setting: options.goPath, baseDir: cwd, locale: options.locale });
   if (!go.found) throw new UsageError(go.message);
   const byModule = patternsByModule(options.paths, cwd);
   // A run killed outright (SIGKILL, a CI job cancelled) could not remove its directory: the next run does.

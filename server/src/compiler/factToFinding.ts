@@ -7,6 +7,8 @@ import type { Category, Finding, Position, Range, RelatedLocation } from '../eng
 import { readableShapes } from './compilerMessages';
 import type { EscapeFact, EscapeFactKind, SourcePoint } from './escapeFacts';
 import { LineIndex } from '../engine/lineIndex';
+import { localize } from '../l10n/serverText';
+import type { Locale } from '../rules/rule';
 
 interface KindPresentation {
   rule: string;
@@ -39,6 +41,8 @@ const deferLabels = { 'open-coded': 'open-coded', stack: 'stack defer', heap: 'â
 export interface ToFindingOptions {
   /** Text of other files, to place flow steps that lie elsewhere; without it their byte column is used as is. */
   textOf?: (file: string) => string | undefined;
+  /** The language of the words added to the compiler's own message (the compiler's verdicts stay as it prints them). */
+  locale?: Locale;
 }
 
 /** A document's position converter: build one per document when converting many facts. */
@@ -110,10 +114,12 @@ export function toFinding(fact: EscapeFact, document: string | LineIndex, option
   const details: string[] = [];
   if (fact.readableMessage) details.push(`\`${fact.readableMessage}\``);
   const headlines = [...new Set(fact.explanations.map((explanation) => readableShapes(explanation.headline)))];
-  if (headlines.length > 0) details.push(headlines.map((headline) => `- ${headline}`).join('\n'));
+  // The compiler's own words, in any language: code, like the verdict above.
+  if (headlines.length > 0) details.push(headlines.map((headline) => `- \`${headline}\``).join('\n'));
   if (fact.inlinedFrom?.length) {
     const inner = fact.inlinedFrom[fact.inlinedFrom.length - 1];
-    details.push(`Inlined here from line ${inner.line}${inner.file === fact.file ? '' : ` of ${inner.file}`}.`);
+    const locale = options.locale ?? 'en';
+    details.push(inner.file === fact.file ? localize(locale, 'inlinedFromLine', { line: inner.line }) : localize(locale, 'inlinedFromFile', { line: inner.line, file: inner.file }));
   }
   if (details.length > 0) finding.details = details.join('\n\n');
   return finding;

@@ -5,6 +5,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { localize } from '../l10n/serverText';
+import type { Locale } from '../rules/rule';
 
 export type GoLocationSource = 'setting' | 'PATH' | 'GOROOT' | 'default location';
 
@@ -45,6 +47,8 @@ export interface FindGoOptions {
   isExecutable?: (file: string) => boolean;
   /** Replaces directory listing in tests (used for ~/sdk/go*). */
   listDir?: (dir: string) => string[];
+  /** The language of the not-found message (default English). */
+  locale?: Locale;
 }
 
 function defaultIsExecutable(platform: NodeJS.Platform): (file: string) => boolean {
@@ -88,6 +92,7 @@ export function findGo(options: FindGoOptions = {}): FindGoResult {
   const listDir = options.listDir ?? defaultListDir;
   const exe = platform === 'win32' ? 'go.exe' : 'go';
   const tried: TriedLocation[] = [];
+  const locale = options.locale ?? 'en';
 
   const pathDirs = (env.PATH ?? env.Path ?? '').split(flavor.delimiter).filter((dir) => dir !== '');
   const extensions = platform === 'win32' ? (env.PATHEXT ?? '.EXE;.CMD;.BAT;.COM').split(';').filter(Boolean) : [''];
@@ -124,7 +129,7 @@ export function findGo(options: FindGoOptions = {}): FindGoResult {
     // The value becomes the program we run; a leading `-` could only be a mistake or an attempt at an option.
     if (setting.startsWith('-')) {
       tried.push({ path: setting, source: 'setting', outcome: 'refused: starts with "-"' });
-      return { found: false, message: `goinsight.goPath "${setting}" is not a path (it starts with "-").`, tried };
+      return { found: false, message: localize(locale, 'goPathIsOption', { setting }), tried };
     }
     let value = setting;
     if (value === '~' || value.startsWith('~/') || value.startsWith('~\\')) value = flavor.join(home, value.slice(1));
@@ -132,12 +137,12 @@ export function findGo(options: FindGoOptions = {}): FindGoResult {
     if (!hasSeparator) {
       const onPath = searchPath(value, 'setting');
       if (onPath) return found(onPath, 'setting', `goinsight.goPath names "${value}", found on PATH at ${onPath}`);
-      return { found: false, message: `goinsight.goPath names "${value}", which is not on PATH. Set it to the full path of the go binary.`, tried };
+      return { found: false, message: localize(locale, 'goPathNotOnPath', { value }), tried };
     }
     if (!flavor.isAbsolute(value)) {
       if (!options.baseDir) {
         tried.push({ path: value, source: 'setting', outcome: 'refused: relative path without a workspace folder' });
-        return { found: false, message: `goinsight.goPath "${value}" is relative; use an absolute path.`, tried };
+        return { found: false, message: localize(locale, 'goPathRelative', { value }), tried };
       }
       value = flavor.resolve(options.baseDir, value);
     }
@@ -146,7 +151,7 @@ export function findGo(options: FindGoOptions = {}): FindGoResult {
     }
     return {
       found: false,
-      message: `goinsight.goPath is set to "${setting}", but neither it nor ${exe} (or bin/${exe}) inside it is an executable file. Fix or clear the setting.`,
+      message: localize(locale, 'goPathNotExecutable', { setting, exe }),
       tried,
     };
   }
@@ -178,10 +183,7 @@ export function findGo(options: FindGoOptions = {}): FindGoResult {
 
   return {
     found: false,
-    message:
-      'Could not find the "go" command: it is not on PATH' +
-      (env.GOROOT ? ', not in $GOROOT/bin' : '') +
-      ` and not in ${defaults.length} usual install locations. Install Go (https://go.dev/dl/) or set goinsight.goPath to the go binary.`,
+    message: localize(locale, env.GOROOT ? 'goNotFoundWithGoroot' : 'goNotFound', { count: defaults.length }),
     tried,
   };
 }

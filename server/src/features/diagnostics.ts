@@ -1,7 +1,9 @@
 // Renders findings as LSP diagnostics. Annotations (facts such as the order
 // defers run in) are not problems and never appear in the Problems list.
+// Diagnostics are plain text: code spans become quoted names.
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver';
 import type { Finding, Severity } from '../engine/finding';
+import { plainText } from '../engine/plainText';
 
 const lspSeverity: Record<Severity, DiagnosticSeverity> = {
   error: DiagnosticSeverity.Error,
@@ -21,13 +23,14 @@ export function toDiagnostics(findings: readonly Finding[], documentUri: string,
         severity: lspSeverity[finding.severity],
         code: finding.rule,
         source: diagnosticSource[finding.source],
-        message: finding.message,
+        // The Problems panel shows plain text.
+        message: plainText(finding.message),
         data: { rule: finding.rule },
       };
       if (finding.related.length > 0) {
         diagnostic.relatedInformation = finding.related.map((related) => ({
           location: { uri: related.file ? pathToUri(related.file) : documentUri, range: related.range },
-          message: related.message,
+          message: plainText(related.message),
         }));
       }
       return diagnostic;

@@ -83,7 +83,22 @@ export function runIsolated(findings: unknown[], check: () => void): Error | und
   }
 }
 
-/** Fills `{name}` placeholders; unknown names are left visible rather than dropped. */
+const han = /\p{Script=Han}/u;
+
+/**
+ * Fills `{name}` placeholders; unknown names are left visible rather than dropped.
+ * Chinese templates put a space between a placeholder and Chinese text, as
+ * between Chinese and a Go name; when the value is itself Chinese (第 3 行的函数字面量),
+ * that space is dropped, since Chinese words are not separated by spaces.
+ */
 export function formatMessage(template: string, values: Record<string, string | number>): string {
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in values ? String(values[name]) : whole));
+  return template.replace(/( ?)\{(\w+)\}( ?)/g, (whole, before: string, name: string, after: string, offset: number) => {
+    if (!(name in values)) return whole;
+    const value = String(values[name]);
+    const previous = template[offset - 1] ?? '';
+    const next = template[offset + whole.length] ?? '';
+    const keepBefore = before && !(han.test(previous) && han.test(value.at(0) ?? '')) ? before : '';
+    const keepAfter = after && !(han.test(next) && han.test(value.at(-1) ?? '')) ? after : '';
+    return `${keepBefore}${value}${keepAfter}`;
+  });
 }

@@ -7,7 +7,9 @@ import type { Node, Tree } from 'web-tree-sitter';
 import type { Finding, Fix, InlayLabel, Presentation, Range, RelatedLocation, Severity } from '../engine/finding';
 import { LineIndex } from '../engine/lineIndex';
 import { markLine } from '../engine/lineReferences';
+import { localize } from '../l10n/serverText';
 import { FileDeclarations } from '../syntax/fileDeclarations';
+import { functionDisplayName } from '../syntax/functions';
 import { ruleMessage, runIsolated, type Locale, type Rule } from './rule';
 
 export interface ReportOptions {
@@ -68,6 +70,16 @@ export class RuleContext {
    */
   lineNumber(node: Node): string {
     return markLine(this.lines.positionAt(node.startIndex).line + 1);
+  }
+
+  /**
+   * How a message names a function: its Go name (`main`, `(*Server).Close`),
+   * or, for a function literal, which has none, "the function literal on line N"
+   * in the message's language.
+   */
+  functionName(fn: Node): string {
+    if (fn.type !== 'func_literal') return functionDisplayName(fn);
+    return localize(this.locale, 'functionLiteralOnLine', { line: this.lineNumber(fn) });
   }
 
   rangeOf(node: Node): Range {

@@ -12,6 +12,7 @@ import { shiftFindings } from '../engine/shiftFindings';
 import type { TextChange } from '../engine/textChange';
 import type { CompilerSettings } from '../settings';
 import { isShownFact } from './compilerFindings';
+import type { Locale } from '../rules/rule';
 
 /** The go command flags the settings ask for: the extra flags and the build tags. */
 export function compilerBuildFlags(settings: CompilerSettings): string[] {
@@ -43,6 +44,8 @@ export interface CompilerSessionHost {
   /** The document's version now (it may have changed while the compiler ran). */
   currentVersion(uri: string): number | undefined;
   log(message: string): void;
+  /** The language of the words the findings add to the compiler's messages. */
+  readonly locale: Locale;
   /** A one-time notice for the user (go not found). */
   warnUser(message: string): void;
   /** The compile of a package was stopped at the time limit (told once per package). */
@@ -177,7 +180,7 @@ export class CompilerSession {
   }
 
   private ensureAnalyzer(): EscapeAnalyzer | undefined {
-    this.goLookup ??= findGo({ setting: this.goPathSetting || undefined });
+    this.goLookup ??= findGo({ setting: this.goPathSetting || undefined, locale: this.host.locale });
     if (!this.goLookup.found) {
       if (!this.toldGoMissing) {
         this.toldGoMissing = true;
@@ -211,7 +214,7 @@ export class CompilerSession {
       const mapper = positionMapper(document.text);
       const findings = facts
         .filter((fact) => isShownFact(fact, this.settings))
-        .map((fact) => toFinding(fact, mapper));
+        .map((fact) => toFinding(fact, mapper, { locale: this.host.locale }));
       report.facts += findings.length;
       this.factsByUri.set(document.uri, { version: document.version, findings, buildFailed: result.buildFailed });
       report.documents.push({ uri: document.uri, version: document.version });

@@ -76,7 +76,7 @@ export class LeakSession {
   }
 
   async run(request: LeakRunRequest): Promise<LeakRunOutcome> {
-    const go = findGo({ setting: request.goPath || undefined, baseDir: path.dirname(request.filePath) });
+    const go = findGo({ setting: request.goPath || undefined, baseDir: path.dirname(request.filePath), locale: request.locale });
     if (!go.found) throw new Error(go.message);
     const packageDir = path.dirname(request.filePath);
     const module = this.modules.find(packageDir);

@@ -11,7 +11,7 @@ import type { Fix } from '../../engine/finding';
 import { isFullyVisible, type ChannelUse, type ChannelVariable } from '../../syntax/channelVariables';
 import { enclosingLoop } from '../../syntax/executionOrder';
 import { fileChannels } from '../../syntax/fileChannels';
-import { functionDisplayName, ownDescendants } from '../../syntax/functions';
+import { ownDescendants } from '../../syntax/functions';
 import type { Rule } from '../rule';
 import type { RuleContext } from '../ruleContext';
 import { bufferOfOneEdit } from '../../syntax/statementEdits';
@@ -42,7 +42,7 @@ function checkChannel(context: RuleContext, channel: ChannelVariable): void {
   if (channel.origin.kind !== 'make') return;
   const owner = channel.owner;
   const name = channel.declaration.name;
-  const values = { name, function: functionDisplayName(owner) };
+  const values = { name, function: context.functionName(owner) };
   if (!isFullyVisible(channel)) {
     const send = channel.origin.buffered === false ? sendBeforeAnyOtherUse(channel) : undefined;
     if (send) {

@@ -10,7 +10,7 @@ import { methodCall } from '../../syntax/calls';
 import { isFullyVisible, type ChannelUse, type ChannelVariable } from '../../syntax/channelVariables';
 import { enclosingLoop } from '../../syntax/executionOrder';
 import { fileChannels } from '../../syntax/fileChannels';
-import { enclosingFunction, functionDisplayName, ownDescendants } from '../../syntax/functions';
+import { enclosingFunction, ownDescendants } from '../../syntax/functions';
 import { goStatementOfLiteral } from '../../syntax/goroutines';
 import type { Rule } from '../rule';
 import type { RuleContext } from '../ruleContext';
@@ -57,7 +57,7 @@ function checkChannel(context: RuleContext, channel: ChannelVariable): void {
   if (hasHandshake(receiver, close.node, channel, [...senderStarts.keys()].map((id) => sends.find((send) => send.fn.id === id)?.fn).filter((fn): fn is Node => fn !== undefined))) return;
   const firstSend: ChannelUse = sends[0];
   const name = channel.declaration.name;
-  const values = { name, function: functionDisplayName(receiver), line: context.lineNumber(starts[0]) };
+  const values = { name, function: context.functionName(receiver), line: context.lineNumber(starts[0]) };
   context.report({
     at: close.node,
     messageKey: 'closedByReceiver',

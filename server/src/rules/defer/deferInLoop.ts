@@ -13,7 +13,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { Fix, Severity, TextEdit } from '../../engine/finding';
 import { isTestOrProcessSetup } from '../../syntax/functionContext';
-import { enclosingFunction, functionDisplayName } from '../../syntax/functions';
+import { enclosingFunction } from '../../syntax/functions';
 import { deferSites, lineIndentOf } from '../../syntax/defers';
 import { enclosingLoop } from '../../syntax/executionOrder';
 import { followingStatements, isTerminating, statementsOf } from '../../syntax/statements';
@@ -353,7 +353,7 @@ export const deferInLoop: Rule = {
         severity,
         at: site.statement,
         messageKey: 'inLoop',
-        values: { call: deferredCallText(site.statement), function: functionDisplayName(site.fn) },
+        values: { call: deferredCallText(site.statement), function: context.functionName(site.fn) },
         related: [{ range: context.rangeOf(loop.child(0) ?? loop), message: context.message('loopHere') }],
         fixes: fix ? [fix] : [],
       });

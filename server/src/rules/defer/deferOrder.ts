@@ -4,7 +4,7 @@
 // structured Go code, so the run order is the reverse of source order; defers
 // in loops repeat per iteration and defers in branches run only if reached.
 import type { Node } from 'web-tree-sitter';
-import { descendantsSpelling, functionDisplayName, functionNodeTypes, ownDescendants } from '../../syntax/functions';
+import { descendantsSpelling, functionNodeTypes, ownDescendants } from '../../syntax/functions';
 import type { Locale, Rule } from '../rule';
 import type { RuleContext } from '../ruleContext';
 
@@ -85,8 +85,8 @@ function placementNote(context: RuleContext, placement: DeferPlacement): string 
 
 const labelSuffix: Record<DeferPlacement, string> = { always: '', loop: ' ↻', branch: ' ?', 'loop-branch': ' ↻?' };
 
-function describeSequence(context: RuleContext, functionName: string, sites: DeferSite[], current: DeferSite | undefined): string {
-  const lines = [context.message('sequenceHeading', { function: functionName })];
+function describeSequence(context: RuleContext, heading: string, sites: DeferSite[], current: DeferSite | undefined): string {
+  const lines = [context.message('sequenceHeading', { function: heading })];
   for (let index = sites.length - 1, position = 1; index >= 0; index--, position++) {
     const site = sites[index];
     const line = context.lineNumber(site.statement);
@@ -110,7 +110,7 @@ export const deferOrder: Rule = {
         order: 'runs {ordinal} of {count} deferred calls when {function} returns',
         closingBrace: '{function} returns here: its {count} deferred call(s) run now, last registered first',
         orderSingle: 'the only deferred call of {function}: runs when it returns',
-        sequenceHeading: 'Deferred calls of `{function}`, in the order they run on return:',
+        sequenceHeading: 'Deferred calls of {function}, in the order they run on return:',
         thisOne: '← this one',
         lineReference: 'line {line}',
         noteLoop: 'registered once per loop iteration, all run at return',
@@ -137,7 +137,7 @@ export const deferOrder: Rule = {
         order: '{function} 返回时{ordinal}执行（共 {count} 个延迟调用）',
         closingBrace: '{function} 在此返回：它的 {count} 个延迟调用此时执行，后注册的先执行',
         orderSingle: '{function} 中唯一的延迟调用：在函数返回时执行',
-        sequenceHeading: '`{function}` 的延迟调用，按返回时的实际执行顺序：',
+        sequenceHeading: '{function} 的延迟调用，按返回时的实际执行顺序：',
         thisOne: '← 当前这条',
         lineReference: '第 {line} 行',
         noteLoop: '每次循环迭代都会注册一次，全部在函数返回时才执行',
@@ -165,7 +165,9 @@ export const deferOrder: Rule = {
       if (!fn.text.includes('defer')) continue;
       const sites = collectDefers(fn);
       if (sites.length === 0) continue;
-      const functionName = functionDisplayName(fn);
+      const functionName = context.functionName(fn);
+      // The hover's heading is Markdown: a Go name is code there, a literal's description is prose.
+      const heading = fn.type === 'func_literal' ? functionName : `\`${functionName}\``;
       sites.forEach((site, index) => {
         const runPosition = sites.length - index;
         const values = { ordinal: ordinal(runPosition, context.locale), count: sites.length, function: functionName };
@@ -176,7 +178,7 @@ export const deferOrder: Rule = {
           at: site.keyword,
           messageKey,
           values,
-          details: describeSequence(context, functionName, sites, site),
+          details: describeSequence(context, heading, sites, site),
           inlay: {
             label: `⟲${runPosition}${labelSuffix[site.placement]}`,
             position: context.lines.positionAt(site.statement.startIndex),
@@ -192,7 +194,7 @@ export const deferOrder: Rule = {
           at: closingBrace,
           messageKey: 'closingBrace',
           values: { count: sites.length, function: functionName },
-          details: describeSequence(context, functionName, sites, undefined),
+          details: describeSequence(context, heading, sites, undefined),
           presentation: 'hover',
         });
       }

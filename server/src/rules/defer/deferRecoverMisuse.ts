@@ -204,7 +204,7 @@ export const deferRecoverMisuse: Rule = {
           context.report({
             at: panicCall,
             messageKey: 'otherGoroutine',
-            values: { function: site.fn.type === 'func_literal' ? 'func literal' : (site.fn.childForFieldName('name')?.text ?? 'function') },
+            values: { function: context.functionName(site.fn) },
             related: [{ range: context.rangeOf(site.statement), message: context.message('recoverHere') }],
           });
         }

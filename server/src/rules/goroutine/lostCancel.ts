@@ -65,7 +65,7 @@ export const lostCancel: Rule = {
         returnsCancel: '{callee} returns the cancel function here',
       },
       explanation: [
-        'A `context.CancelFunc` is the only way to release a derived context early: calling it stops the context\'s timer, wakes every goroutine waiting on `ctx.Done()` and frees the context\'s entry in its parent. When a function of your package hands one back and the caller drops it (`ctx, _ := newRequestContext()`), the context lives until its parent is canceled or its deadline passes — for a background parent, possibly forever, together with the goroutines that wait on it.',
+        'A `context.CancelFunc` is the only way to release a derived context early: calling it stops the context\'s timer, wakes every goroutine waiting on `ctx.Done()` and frees the context\'s entry in its parent. When a function of your package hands one back and the caller drops it (`ctx, _ := newRequestContext()`), the context lives until its parent is canceled or its deadline passes — for a parent that is never canceled, such as `context.Background()`, possibly forever, together with the goroutines that wait on it.',
         '',
         '`go vet` reports this for `context.WithCancel`, `WithTimeout` and `WithDeadline` themselves; it does not follow the cancel through your own functions. This rule does, for functions of the same file.',
         '',
@@ -91,7 +91,7 @@ export const lostCancel: Rule = {
         returnsCancel: '{callee} 在这里返回取消函数',
       },
       explanation: [
-        '`context.CancelFunc` 是提前释放派生 context 的唯一途径：调用它会停止 context 的计时器，唤醒所有在 `ctx.Done()` 上等待的 goroutine，并把这个 context 从父 context 中摘除。如果包里的某个函数把它交给调用方，而调用方把它丢掉（`ctx, _ := newRequestContext()`），这个 context 就会一直存在，直到父 context 被取消或截止时间到达；父 context 若是 background，它可能永远不会释放，在它上面等待的 goroutine 也一样。',
+        '`context.CancelFunc` 是提前释放派生 context 的唯一途径：调用它会停止 context 的计时器，唤醒所有在 `ctx.Done()` 上等待的 goroutine，并把这个 context 从父 context 中摘除。如果包里的某个函数把它交给调用方，而调用方把它丢掉（`ctx, _ := newRequestContext()`），这个 context 就会一直存在，直到父 context 被取消或截止时间到达；如果父 context 是 `context.Background()`，它可能永远不会释放，在它上面等待的 goroutine 也一样。',
         '',
         '`go vet` 会对 `context.WithCancel`、`WithTimeout`、`WithDeadline` 本身报告这个问题，但不会顺着你自己的函数去追踪取消函数。本规则对同一文件中的函数做这件事。',
         '',

@@ -9,7 +9,6 @@ import { isFullyVisible, type ChannelVariable } from '../../syntax/channelVariab
 import { enclosingLoop, indentationAt } from '../../syntax/executionOrder';
 import { followedOrSelf, siteInOwner, startingGoStatement } from '../../syntax/channelFlow';
 import { fileChannels, type FileChannels } from '../../syntax/fileChannels';
-import { functionDisplayName } from '../../syntax/functions';
 import { loopCanExit } from '../../syntax/loopExits';
 import { statementsOf } from '../../syntax/statements';
 import { readsFunctions, type Rule } from '../rule';
@@ -51,12 +50,12 @@ function checkChannel(context: RuleContext, file: FileChannels, original: Channe
   if (loop?.type !== 'for_statement' || loopCanExit(loop)) return;
   const name = channel.declaration.name;
   const owner = channel.owner;
-  const ownerName = functionDisplayName(owner);
+  const ownerName = context.functionName(owner);
   const rangeGoStatement = startingGoStatement(range, owner);
   if (rangeGoStatement === undefined) return;
   // Through a call, the finding sits on the call in the owner and points at the callee's range.
   const at = siteInOwner(range);
-  const callee = range.via ? functionDisplayName(range.via.callee) : '';
+  const callee = range.via ? context.functionName(range.via.callee) : '';
   const calleeRange = range.via ? [{ range: context.rangeOf(range.node), message: context.message('calleeRange', { name, callee }) }] : [];
   if (rangeGoStatement) {
     // A goroutine ranges; the owner (or others) send and never close.

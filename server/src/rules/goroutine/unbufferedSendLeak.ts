@@ -14,7 +14,7 @@ import { contextNameAt } from '../../syntax/contextInScope';
 import { enclosingLoop, indentationAt } from '../../syntax/executionOrder';
 import { fileChannels, type FileChannels, type FunctionChannels } from '../../syntax/fileChannels';
 import { failsTest, isTestFile } from '../../syntax/functionContext';
-import { enclosingFunction, functionDisplayName } from '../../syntax/functions';
+import { enclosingFunction } from '../../syntax/functions';
 import { readsFunctions, type Rule } from '../rule';
 import type { RuleContext } from '../ruleContext';
 import { bufferOfOneEdit } from '../../syntax/statementEdits';
@@ -125,7 +125,7 @@ function stopChannelFix(context: RuleContext, fn: FunctionChannels, channel: Cha
   const goIndent = indentationAt(context.text, goStatement.startIndex);
   const at = context.lines.positionAt(goStatement.startIndex);
   return {
-    title: context.message('fixStopChannel', { function: functionDisplayName(channel.owner) }),
+    title: context.message('fixStopChannel', { function: context.functionName(channel.owner) }),
     edits: [
       { range: { start: at, end: at }, newText: `${stopName} := make(chan struct{})\n${goIndent}defer close(${stopName})\n${goIndent}` },
       {
@@ -189,8 +189,8 @@ function checkChannel(context: RuleContext, file: FileChannels, fn: FunctionChan
   const escape = escapeWithoutReceive(channel, goStatement, receive);
   if (!escape) return;
   const name = channel.declaration.name;
-  const callee = send.via ? functionDisplayName(send.via.callee) : '';
-  const values = { name, callee, function: functionDisplayName(owner), line: context.lineNumber(escape.node) };
+  const callee = send.via ? context.functionName(send.via.callee) : '';
+  const values = { name, callee, function: context.functionName(owner), line: context.lineNumber(escape.node) };
   // Through a call, the callee's send is shared with its other callers: only the owner's make is changed.
   const ctxFix = send.via || sends.length > 1 ? null : selectFix(context, fn, send);
   const stopFix = send.via || ctxFix || sends.length > 1 ? null : stopChannelFix(context, fn, channel, send, goStatement);

@@ -16,7 +16,7 @@ import type { Fix } from '../../engine/finding';
 import { falseConstants, isUnderFalseCondition } from '../../syntax/constantConditions';
 import { enclosingLoop, indentationAt } from '../../syntax/executionOrder';
 import { fileChannels } from '../../syntax/fileChannels';
-import { functionDisplayName, ownDescendants } from '../../syntax/functions';
+import { ownDescendants } from '../../syntax/functions';
 import type { LocalNames } from '../../syntax/localNames';
 import { breakTarget, continueTarget } from '../../syntax/loopExits';
 import { isLocking, lockedKeys, mayReleaseBetween, mutexCallOf, releaseOf, type MutexCall } from '../../syntax/mutexCalls';
@@ -192,7 +192,7 @@ function checkNeverUnlocked(context: RuleContext, facts: FunctionFacts, lock: Mu
   if (fn.childForFieldName('result')?.descendantsOfType('function_type').length) return;
   const root = lock.rootDeclaration ? facts.names.resolve(lock.rootDeclaration) : undefined;
   if (lock.rootDeclaration && root?.kind !== 'receiver') return;
-  const values = { receiver: lock.receiver.text, lock: lock.method, unlock: releaseOf[lock.method as 'Lock' | 'RLock'], function: functionDisplayName(fn), line: context.lineNumber(lock.statement) };
+  const values = { receiver: lock.receiver.text, lock: lock.method, unlock: releaseOf[lock.method as 'Lock' | 'RLock'], function: context.functionName(fn), line: context.lineNumber(lock.statement) };
   const exit = ownDescendants(fn, 'return_statement').find((node) => node.startIndex > lock.statement.endIndex && !isUnderFalseCondition(node, fn, facts.constants, facts.names));
   context.report({ at: exit ?? lock.statement, messageKey: 'neverUnlocks', values, related: exit ? [{ range: context.rangeOf(lock.statement), message: context.message('lockHere', values) }] : [] });
 }
