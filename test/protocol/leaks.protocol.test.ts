@@ -87,7 +87,7 @@ test('leaks over LSP: code lens, run request, diagnostics on the buffer the test
     const [stale] = latestDiagnostics(client, workUri).filter((diagnostic) => diagnostic.code === 'goroutine/leaked');
     assert.deepEqual([stale.range, stale.message], [
       { start: { line: 12, character: 3 }, end: { line: 12, character: 77 } }, // the whole edited line, past its three tabs
-      'goroutine leaked in TestFirst: blocked forever sending on `results` (2 goroutines)',
+      'goroutine leaked in TestFirst: blocked forever sending on “results” (2 goroutines)',
     ]);
     const staleHover = (await client.connection.sendRequest('textDocument/hover', { textDocument: { uri: workUri }, position: { line: 12, character: 4 } })) as Hover;
     assert.match((staleHover.contents as MarkupContent).value, /\*⚠ Stale: this line was edited after the test run that found this/);

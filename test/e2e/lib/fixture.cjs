@@ -29,7 +29,7 @@ module.exports = {
     file: 'main_test.go',
     text: 'results <- value * 2',
     code: 'goroutine/leaked',
-    message: 'goroutine leaked in TestFirstResult: blocked forever sending on `results` (2 goroutines)',
+    message: 'goroutine leaked in TestFirstResult: blocked forever sending on “results” (2 goroutines)',
   },
   /**
    * The workspace copy is committed to git as it is copied; this file, written later, adds one heap allocation
