@@ -51,6 +51,8 @@ export function functionLockOrderEdges(fn: PackageFunction, locks: LockSummaries
 
 function computeLockOrderEdges(fn: PackageFunction, locks: LockSummaries): LockOrderEdge[] {
   const edges: LockOrderEdge[] = [];
+  // Holds no lock at any event: nothing to read.
+  if (!fn.facts.mentionsLock) return edges;
   for (const event of fn.facts.events) {
     if (event.held.length === 0) continue;
     const held = locks.held(fn, event);

@@ -10,6 +10,12 @@ import type { PackageRuleContext } from './packageRuleContext';
 
 export interface PackageRule extends RuleDescription {
   checkPackage(context: PackageRuleContext): void;
+  /**
+   * A text that some file of every package this rule can report in contains
+   * (`Lock` for the rules about held mutexes). When no file of a package has
+   * the text of any enabled rule, the CLI does not read the package at all.
+   */
+  requiresText?: string;
 }
 
 /** A place in the package: a span of one function's declaration. */

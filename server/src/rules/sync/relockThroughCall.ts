@@ -29,6 +29,8 @@ export const relockThroughCall: PackageRule = {
   category: 'sync',
   defaultSeverity: 'error',
   presentation: 'diagnostic',
+  // The mutex is locked by name in the package, at least where it is held.
+  requiresText: 'Lock',
   documentation: 'https://pkg.go.dev/sync#Mutex',
   text: {
     en: {
@@ -163,6 +165,7 @@ interface Relock {
 /** Each event of the function that locks again a mutex it holds: the first such acquisition per event. */
 function relocks(locks: LockSummaries, fn: PackageFunction): Relock[] {
   const found: Relock[] = [];
+  if (!fn.facts.mentionsLock) return found;
   for (const event of fn.facts.events) {
     if (event.held.length === 0) continue;
     const held = locks.held(fn, event);
