@@ -44,7 +44,7 @@ export function textsPackageRulesRequire(options: PackageAnalysisOptions): strin
   for (const rule of allPackageRules) {
     if (!isEnabled(rule, options)) continue;
     if (rule.requiresText === undefined) return undefined;
-    texts.push(rule.requiresText);
+    texts.push(...rule.requiresText);
   }
   return texts;
 }

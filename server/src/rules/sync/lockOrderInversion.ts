@@ -31,7 +31,7 @@ export const lockOrderInversion: PackageRule = {
   defaultSeverity: 'warning',
   presentation: 'diagnostic',
   // Both mutexes are locked by name in the package (a `Lock` or `RLock` call).
-  requiresText: 'Lock',
+  requiresText: ['.Lock()', '.RLock()'],
   documentation: 'https://go.dev/doc/articles/race_detector',
   text: {
     en: {

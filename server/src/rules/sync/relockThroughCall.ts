@@ -30,7 +30,7 @@ export const relockThroughCall: PackageRule = {
   defaultSeverity: 'error',
   presentation: 'diagnostic',
   // The mutex is locked by name in the package, at least where it is held.
-  requiresText: 'Lock',
+  requiresText: ['.Lock()', '.RLock()'],
   documentation: 'https://pkg.go.dev/sync#Mutex',
   text: {
     en: {
