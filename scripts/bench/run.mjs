@@ -109,7 +109,7 @@ if (!goRoot) {
       ['step', 'p50', 'p95', 'p99', 'max', 'CPU per edit'],
       [
         ['package rules after a body edit', fmt(row.bodyEdit.p50), fmt(row.bodyEdit.p95), fmt(row.bodyEdit.p99), fmt(row.bodyEdit.max), fmt(row.bodyEditCpuMs)],
-        ['package rules after a type edit (every summary again)', fmt(row.typeEdit?.ms), '', '', '', fmt(row.typeEdit?.cpuMs)],
+        ['package rules after a type edit (every summary again)', fmt(row.typeEdit.p50), fmt(row.typeEdit.p95), fmt(row.typeEdit.p99), fmt(row.typeEdit.max), fmt(row.typeEditCpuMs)],
         ['first run, siblings read', fmt(row.firstRun.ms), '', '', '', fmt(row.firstRun.cpuMs)],
       ],
     );
