@@ -60,7 +60,7 @@ function packageRuleFindings(parser: Parser, packages: PackageWorkspace, setting
   if (!anyPackageRuleEnabled(options)) return { findings: [], failures: [] };
   const required = textsPackageRulesRequire(options);
   if (required && !packages.directoryMentions(request.file, required)) return { findings: [], failures: [] };
-  packages.provideDiskFacts(request.file, () => factsOfTree(request.file, tree, text, parser, lines));
+  packages.provideDiskFacts(request.file, () => factsOfTree(request.file, tree, text, lines, parser));
   const pkg = packages.packageOf(request.file);
   if (!pkg) return { findings: [], failures: [] };
   return packageFindings(pkg, request.file, options);

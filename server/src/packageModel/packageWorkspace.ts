@@ -26,12 +26,12 @@ interface Directory {
   files: string[];
   disk: Map<string, FileFacts | null>;
   packages: Map<string, GoPackage>;
-  /** Text → whether a file of the directory, as on disk, contains it. */
+  /** Texts (joined) → whether a file of the directory, as on disk, contains one of them. */
   mentions: Map<string, boolean>;
 }
 
-/** A whole file's facts from its tree (no facts carried over from an earlier version), function bodies summarized when first read. */
-export function factsOfTree(file: string, tree: Tree, text: string, parser: Parser, lines = new LineIndex(text)): FileFacts {
+/** A whole file's facts from its tree (no facts carried over from an earlier version); with a parser, function bodies are summarized when first read. */
+export function factsOfTree(file: string, tree: Tree, text: string, lines = new LineIndex(text), parser?: Parser): FileFacts {
   return fileFacts(file, tree, text, lines, new FileDeclarations(tree.rootNode, text), parser);
 }
 
@@ -73,7 +73,7 @@ export class PackageWorkspace {
   private parse(file: string, text: string): FileFacts | undefined {
     const tree = this.parser.parse(text);
     if (!tree) return undefined;
-    const facts = factsOfTree(file, tree, text, this.parser);
+    const facts = factsOfTree(file, tree, text, undefined, this.parser);
     if (!this.options.keepParsedTrees) {
       tree.delete();
       return facts;
