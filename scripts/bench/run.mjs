@@ -3,7 +3,7 @@
 // writes every figure to bench-results.json (not committed). Needs
 // `npm run build` and `npm run compile-tests` first (the npm script does both).
 // Skips, saying so, what needs an absent tool. Never fails on a time: budgets
-// are reported, not enforced. `--only=edit,scan,escape,memory,leaks,since` runs some sections.
+// are reported, not enforced. `--only=edit,package,scan,escape,memory,leaks,since` runs some sections.
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -13,6 +13,7 @@ import { measureEditLatency } from './editLatency.mjs';
 import { measureEscape } from './escapeLatency.mjs';
 import { measureLeakRun } from './leakRun.mjs';
 import { measureMemoryAndStartup } from './memoryStartup.mjs';
+import { measurePackageRuleLatency } from './packageRuleLatency.mjs';
 import { measureScan } from './scanThroughput.mjs';
 import { measureSince } from './sinceLatency.mjs';
 
@@ -97,6 +98,23 @@ if (!goRoot) {
       }
     }
     table(['file', 'step', 'p50', 'p95', 'p99', 'max', 'budget'], rows);
+  }
+
+  if (wanted('package')) {
+    results.packageRules = await measurePackageRuleLatency({ file: path.join(goRoot, 'src/net/http/server.go') });
+    const row = results.packageRules;
+    say(`## 1b. Package rules after an edit in net/http (in process, ${row.edits} edits in function bodies of server.go, ms)`);
+    say();
+    table(
+      ['step', 'p50', 'p95', 'p99', 'max', 'CPU per edit'],
+      [
+        ['package rules after a body edit', fmt(row.bodyEdit.p50), fmt(row.bodyEdit.p95), fmt(row.bodyEdit.p99), fmt(row.bodyEdit.max), fmt(row.bodyEditCpuMs)],
+        ['package rules after a type edit (every summary again)', fmt(row.typeEdit.p50), fmt(row.typeEdit.p95), fmt(row.typeEdit.p99), fmt(row.typeEdit.max), fmt(row.typeEditCpuMs)],
+        ['first run, siblings read', fmt(row.firstRun.ms), '', '', '', fmt(row.firstRun.cpuMs)],
+      ],
+    );
+    say(`Reading and parsing the package's other files in the background: ${fmt(row.siblingsReadMs, 0)} ms.`);
+    say();
   }
 
   if (wanted('scan')) {

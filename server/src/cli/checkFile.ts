@@ -7,7 +7,7 @@ import type { Parser, Tree } from 'web-tree-sitter';
 import type { LineIndex } from '../engine/lineIndex';
 import { toFinding, type EscapeFact } from '../compiler';
 import { analyzeTree, type RuleSetting } from '../engine/analyzeFile';
-import { anyPackageRuleEnabled, packageFindings } from '../engine/analyzePackage';
+import { anyPackageRuleEnabled, packageFindings, textsPackageRulesRequire } from '../engine/analyzePackage';
 import { factsOfTree, type PackageWorkspace } from '../packageModel/packageWorkspace';
 import { compareFindings, type Category, type Finding } from '../engine/finding';
 import type { Locale } from '../rules/rule';
@@ -55,10 +55,12 @@ export type FileOutcome =
  * (or taken from earlier files of the same run) by the workspace; this file's
  * facts come from the tree already parsed.
  */
-function packageRuleFindings(packages: PackageWorkspace, settings: CheckSettings, request: FileCheck, tree: Tree, text: string, lines: LineIndex) {
+function packageRuleFindings(parser: Parser, packages: PackageWorkspace, settings: CheckSettings, request: FileCheck, tree: Tree, text: string, lines: LineIndex) {
   const options = { locale: settings.locale, onlyRules: settings.onlyRules, ruleSettings: request.ruleSettings, includeGenerated: settings.includeGenerated };
   if (!anyPackageRuleEnabled(options)) return { findings: [], failures: [] };
-  packages.provideDiskFacts(request.file, () => factsOfTree(request.file, tree, text, lines));
+  const required = textsPackageRulesRequire(options);
+  if (required && !packages.directoryMentions(request.file, required)) return { findings: [], failures: [] };
+  packages.provideDiskFacts(request.file, () => factsOfTree(request.file, tree, text, lines, parser));
   const pkg = packages.packageOf(request.file);
   if (!pkg) return { findings: [], failures: [] };
   return packageFindings(pkg, request.file, options);
@@ -88,7 +90,7 @@ export function checkFile(parser: Parser, settings: CheckSettings, request: File
       settings.locale,
       { onlyRules: settings.onlyRules, ruleSettings: request.ruleSettings, disabledCategories: settings.disabledCategories, includeGenerated: settings.includeGenerated },
     );
-    const inPackage = result.tooDeeplyNested ? { findings: [], failures: [] } : packageRuleFindings(packages, settings, request, tree, read.text, result.lines);
+    const inPackage = result.tooDeeplyNested ? { findings: [], failures: [] } : packageRuleFindings(parser, packages, settings, request, tree, read.text, result.lines);
     // Hover-only context (e.g. the defer sequence at a closing brace) has no place in a report.
     const findings = attachDeferAllocations([...result.findings, ...inPackage.findings], fromCompiler, settings.locale)
       .filter((finding) => finding.presentation !== 'hover')

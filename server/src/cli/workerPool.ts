@@ -37,8 +37,12 @@ interface Slot {
   directory?: string;
 }
 
-/** How far ahead in the queue a free worker looks for a file of its own directory, or of one no other worker is on. */
-const affinityWindow = 64;
+/**
+ * How far ahead in the queue a free worker looks for a file of its own directory, or of one no
+ * other worker is on: past the largest directories (hundreds of files), since two workers on one
+ * directory would each read its whole package.
+ */
+const affinityWindow = 1024;
 
 export class CheckPool {
   private readonly slots: Slot[] = [];

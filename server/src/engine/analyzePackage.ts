@@ -34,6 +34,21 @@ export function anyPackageRuleEnabled(options: PackageAnalysisOptions): boolean 
   return allPackageRules.some((rule) => isEnabled(rule, options));
 }
 
+/**
+ * The texts one of which a package must contain for an enabled package rule
+ * to report in it (PackageRule.requiresText); undefined when some enabled
+ * rule can report in any package.
+ */
+export function textsPackageRulesRequire(options: PackageAnalysisOptions): string[] | undefined {
+  const texts: string[] = [];
+  for (const rule of allPackageRules) {
+    if (!isEnabled(rule, options)) continue;
+    if (rule.requiresText === undefined) return undefined;
+    texts.push(...rule.requiresText);
+  }
+  return texts;
+}
+
 function runPackageRules(pkg: GoPackage, file: string, options: PackageAnalysisOptions): PackageRun {
   const enabled = allPackageRules.filter((rule) => isEnabled(rule, options));
   const key = enabled.map((rule) => rule.id).join(',');

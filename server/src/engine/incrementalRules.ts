@@ -280,9 +280,16 @@ function takeCached(pool: Map<string, CachedUnit[]>, unit: Unit): CachedUnit | u
 
 /** The file's top-level declarations, with the facts of an earlier analysis of the same file carried over when `incremental`. */
 export function declarationsFor(tree: Tree, text: string, filePath: string | undefined, incremental: boolean): FileDeclarations {
+  // The file rules and the package model ask for the same tree one after the other: one store serves both.
+  const known = storesByTree.get(tree);
+  if (known) return known;
   const previous = incremental && filePath !== undefined ? states.get(filePath)?.declarations : undefined;
-  return new FileDeclarations(tree.rootNode, text, previous);
+  const declarations = new FileDeclarations(tree.rootNode, text, previous);
+  storesByTree.set(tree, declarations);
+  return declarations;
 }
+
+const storesByTree = new WeakMap<Tree, FileDeclarations>();
 
 /**
  * The rules' findings (unsorted, before the user's choices), computed only for

@@ -3,12 +3,13 @@
 // the file's FileDeclarations store (syntax/fileDeclarations), so while the
 // user types in one function, every other declaration's facts are reused;
 // file facts add what is file-wide (package clause, imports, line index).
-import type { Node, Tree } from 'web-tree-sitter';
+import type { Node, Parser, Tree } from 'web-tree-sitter';
 import { isGeneratedGoFile } from '../engine/generatedFile';
 import type { LineIndex } from '../engine/lineIndex';
 import type { FileDeclarations, TopLevelNode } from '../syntax/fileDeclarations';
 import { importNames, type ImportNames } from '../syntax/imports';
 import { functionFactsOf, originOfValue, type FunctionFacts, type LocalOrigin } from './functionFacts';
+import { lazyFunctionFacts } from './lazyFunctionFacts';
 import { typeExpressionOf, type TypeExpression } from './typeExpressions';
 
 export interface TypeFact {
@@ -80,7 +81,8 @@ function variableFacts(declaration: Node): VariableFact[] {
   return facts;
 }
 
-function computeDeclarationFacts(node: Node): DeclarationFacts {
+/** With a parser, a function's body facts are computed when first read (lazyFunctionFacts). */
+function computeDeclarationFacts(node: Node, parser?: Parser): DeclarationFacts {
   switch (node.type) {
     case 'type_declaration':
       return { kind: 'types', types: typeFacts(node) };
@@ -88,18 +90,21 @@ function computeDeclarationFacts(node: Node): DeclarationFacts {
       return { kind: 'variables', variables: variableFacts(node) };
     case 'function_declaration':
     case 'method_declaration':
-      return { kind: 'function', function: functionFactsOf(node) };
+      return { kind: 'function', function: parser ? lazyFunctionFacts(node, parser) : functionFactsOf(node) };
     default:
       return { kind: 'other' };
   }
 }
 
-export function declarationFacts(declarations: FileDeclarations, declaration: TopLevelNode): DeclarationFacts {
-  return declarations.fact(declaration, 'packageModel', computeDeclarationFacts);
+export function declarationFacts(declarations: FileDeclarations, declaration: TopLevelNode, parser?: Parser): DeclarationFacts {
+  return declarations.fact(declaration, 'packageModel', (node) => computeDeclarationFacts(node, parser));
 }
 
-/** The file's facts; `declarations` is the file's store (see engine/incrementalRules' declarationsFor). */
-export function fileFacts(file: string, tree: Tree, text: string, lines: LineIndex, declarations: FileDeclarations): FileFacts {
+/**
+ * The file's facts; `declarations` is the file's store (see engine/incrementalRules'
+ * declarationsFor). With a parser, function bodies are summarized lazily.
+ */
+export function fileFacts(file: string, tree: Tree, text: string, lines: LineIndex, declarations: FileDeclarations, parser?: Parser): FileFacts {
   let packageName: string | undefined;
   const placed: PlacedDeclaration[] = [];
   for (const declaration of declarations.all) {
@@ -107,7 +112,7 @@ export function fileFacts(file: string, tree: Tree, text: string, lines: LineInd
       packageName ??= declarations.fact(declaration, 'packageName', (node) => node.namedChild(0)?.text);
       continue;
     }
-    const facts = declarationFacts(declarations, declaration);
+    const facts = declarationFacts(declarations, declaration, parser);
     if (facts.kind !== 'other') placed.push({ start: declaration.node.startIndex, facts });
   }
   return { file, packageName, imports: importNames(tree.rootNode), lines, generated: isGeneratedGoFile(text), declarations: placed };

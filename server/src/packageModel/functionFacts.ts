@@ -65,17 +65,30 @@ export type LocalOrigin =
   /** Another variable or field (`c := s.conn`). */
   | { kind: 'path'; path: ValuePath };
 
-export interface FunctionFacts {
+/** What a function's declaration says outside its body: cheap, and what the package's index needs. */
+export interface FunctionSignature {
   name: string;
   receiver?: { name?: string; type: TypeExpression };
   parameters: { name: string; type: TypeExpression }[];
   results: TypeExpression[];
+  /**
+   * Whether the declaration's text mentions `Lock` at all. When not, the
+   * function locks nothing itself and holds no lock at any event: a rule
+   * about held locks skips it without reading its body facts.
+   */
+  mentionsLock: boolean;
+}
+
+/** What a function's body says (computed lazily for files read from disk: see lazyFunctionFacts). */
+export interface FunctionBodyFacts {
   /** Locals declared once, never assigned again, with what their declaration shows of their type. */
   locals: Record<string, LocalOrigin>;
   /** Names declared more than once in the function (shadowing) or assigned after their declaration: unknown. */
   unstable: string[];
   events: FunctionEvent[];
 }
+
+export interface FunctionFacts extends FunctionSignature, FunctionBodyFacts {}
 
 type Held = Map<string, HeldLock>;
 
@@ -409,13 +422,19 @@ function headerOf(statement: Node): Node | null {
   return statement.childForFieldName('value') ?? statement.childForFieldName('initializer');
 }
 
-/** The facts of a function or method declaration. */
-export function functionFactsOf(declaration: Node): FunctionFacts {
+/** The signature of a function or method declaration. */
+export function functionSignatureOf(declaration: Node): FunctionSignature {
   const receiverList = declaration.type === 'method_declaration' ? declaration.childForFieldName('receiver') : null;
   const receiverDeclaration = receiverList?.namedChildren.find((child) => child?.type === 'parameter_declaration');
   const receiver = receiverDeclaration ? { name: receiverDeclaration.childForFieldName('name')?.text, type: typeExpressionOf(receiverDeclaration.childForFieldName('type')) } : undefined;
   const parameters = parameterList(declaration.childForFieldName('parameters'));
   const results = resultTypes(declaration.childForFieldName('result'));
+  return { name: declaration.childForFieldName('name')?.text ?? '', receiver, parameters, results, mentionsLock: declaration.text.includes('Lock') };
+}
+
+/** The body facts of a function or method declaration, given its signature. */
+export function functionBodyFactsOf(declaration: Node, signature: FunctionSignature): FunctionBodyFacts {
+  const { receiver, parameters } = signature;
   const body = declaration.childForFieldName('body');
   const outside = [...(receiver?.name ? [receiver.name] : []), ...parameters.map((parameter) => parameter.name)];
   const { locals, unstable } = body ? localsOf(body, outside) : { locals: {}, unstable: [] };
@@ -423,5 +442,11 @@ export function functionFactsOf(declaration: Node): FunctionFacts {
   const parameterNames = parameters.map((parameter) => parameter.name).filter((name) => /^[\p{L}_][\p{L}\p{N}_]*$/u.test(name) && name !== '_');
   const walker = new StatementWalker(declaration.startIndex, parameterNames, calls);
   if (body) walker.walkBlock(body, new Map(), false);
-  return { name: declaration.childForFieldName('name')?.text ?? '', receiver, parameters, results, locals, unstable, events: walker.events };
+  return { locals, unstable, events: walker.events };
+}
+
+/** The facts of a function or method declaration. */
+export function functionFactsOf(declaration: Node): FunctionFacts {
+  const signature = functionSignatureOf(declaration);
+  return { ...signature, ...functionBodyFactsOf(declaration, signature) };
 }

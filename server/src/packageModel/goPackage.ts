@@ -9,12 +9,20 @@
 // mentions; `lockSummaries` answers which locks a call acquires. A file-local
 // rule that wants declared types (a WaitGroup field, a CancelFunc variable)
 // can build a GoPackage from the one file's facts, or ask the caller's.
+//
+// Typing inside a function changes its body only: the file's new version has
+// the same shape (shapeOfFile) and is patched into the index instead of
+// rebuilding it. Unchanged functions keep their PackageFunction, moved in
+// place to where the declaration now is (caches keyed on it stay valid and
+// never point at old lines); a changed one gets a new object, and
+// `replacedSince` tells caches which ones went.
 import type { FunctionFacts } from './functionFacts';
 import type { FileFacts, TypeFact, VariableFact } from './declarationFacts';
 
 export interface PackageFunction {
+  /** The current version of its file (updated in place when another declaration of the file changed). */
   file: FileFacts;
-  /** Offset of the declaration in its file. */
+  /** Offset of the declaration in its file (updated in place like `file`). */
   start: number;
   facts: FunctionFacts;
   /** `Type.name` for methods, `name` for functions. */
@@ -25,14 +33,16 @@ export interface PackageFunction {
 
 interface Declared<T> {
   value: T;
+  /** The current version of the file (updated in place like PackageFunction.file). */
   file: FileFacts;
 }
 
 /** A name → its single declaration, or null when declared more than once. */
 type Index<T> = Map<string, Declared<T> | null>;
 
-function add<T>(index: Index<T>, name: string, declared: Declared<T>): void {
+function add<T>(index: Index<T>, name: string, fromFile: Declared<unknown>[], declared: Declared<T>): void {
   index.set(name, index.has(name) ? null : declared);
+  fromFile.push(declared);
 }
 
 function receiverBase(fn: FunctionFacts): string | undefined {
@@ -41,12 +51,20 @@ function receiverBase(fn: FunctionFacts): string | undefined {
   return base?.kind === 'named' && !base.qualifier ? base.name : undefined;
 }
 
+/** A method whose receiver is not spelled as a package type's name is left out of the package. */
+function isIndexed(fn: FunctionFacts): boolean {
+  return !fn.receiver || receiverBase(fn) !== undefined;
+}
+
 interface PackageIndex {
   types: Index<TypeFact>;
   variables: Index<VariableFact>;
   functions: Index<PackageFunction>;
   methods: Index<PackageFunction>;
-  all: PackageFunction[];
+  /** Per file: its functions in source order, and every Declared entry made from it. */
+  byFile: Map<string, { functions: PackageFunction[]; declared: Declared<unknown>[] }>;
+  /** Every function, in file order (made from `byFile` when first asked). */
+  all: PackageFunction[] | undefined;
 }
 
 /** The package type an alias chain ends at (`type A = B; type B = T` → T); the name itself when not an alias. */
@@ -62,11 +80,18 @@ function unaliased(types: Index<TypeFact>, name: string): string {
   return current;
 }
 
+/** Past this many replaced functions, callers of `replacedSince` start afresh (a long session keeps no endless log). */
+const replacedLogLimit = 10_000;
+
 export class GoPackage {
   private readonly files = new Map<string, FileFacts>();
   private index: PackageIndex | undefined;
   /** Bumped on every change; caches keyed on it (lockSummaries) know when they are stale. */
   private version = 0;
+  /** The generation since which the functions are those of one index, patched in place. */
+  private indexedSince = 0;
+  /** The functions patches replaced (their bodies changed), with the generation that replaced them. */
+  private replaced: { generation: number; fn: PackageFunction }[] = [];
 
   constructor(
     /** The directory of the package's files. */
@@ -79,11 +104,22 @@ export class GoPackage {
     return this.version;
   }
 
-  /** Adds or replaces a file's facts; unchanged facts (the same object) change nothing. */
+  /**
+   * Adds or replaces a file's facts; unchanged facts (the same object) change
+   * nothing. A version with the same shape as the one it replaces is patched
+   * into the index.
+   */
   setFile(facts: FileFacts): void {
-    if (this.files.get(facts.file) === facts) return;
+    const old = this.files.get(facts.file);
+    if (old === facts) return;
     this.files.set(facts.file, facts);
-    this.changed();
+    const entry = this.index?.byFile.get(facts.file);
+    if (old && entry && shapeOfFile(old) === shapeOfFile(facts)) {
+      this.version++;
+      this.patch(entry, facts);
+    } else {
+      this.changed();
+    }
   }
 
   removeFile(file: string): void {
@@ -98,32 +134,73 @@ export class GoPackage {
     return [...this.files.keys()];
   }
 
+  /**
+   * The functions replaced since `generation` (the old objects: their bodies
+   * changed), or undefined when the package was indexed anew since (a shape
+   * changed, a file came or went): then no function is the same object.
+   */
+  replacedSince(generation: number): PackageFunction[] | undefined {
+    if (generation < this.indexedSince) return undefined;
+    return this.replaced.filter((entry) => entry.generation > generation).map((entry) => entry.fn);
+  }
+
   private changed(): void {
     this.index = undefined;
     this.version++;
+    this.indexedSince = this.version;
+    this.replaced = [];
+  }
+
+  /** Moves a file's entries to its new version (same shape); a function whose facts changed gets a new object. */
+  private patch(entry: { functions: PackageFunction[]; declared: Declared<unknown>[] }, file: FileFacts): void {
+    for (const declared of entry.declared) declared.file = file;
+    let position = 0;
+    for (const { start, facts } of file.declarations) {
+      if (facts.kind !== 'function' || !isIndexed(facts.function)) continue;
+      const fn = entry.functions[position++];
+      if (fn.facts === facts.function) {
+        fn.file = file;
+        fn.start = start;
+        continue;
+      }
+      const replacement: PackageFunction = { ...fn, file, start, facts: facts.function };
+      entry.functions[position - 1] = replacement;
+      const declared = entry.declared.find((each) => each.value === fn);
+      if (declared) declared.value = replacement;
+      this.replaced.push({ generation: this.version, fn });
+      const all = this.index?.all;
+      if (all) all[all.indexOf(fn)] = replacement;
+    }
+    if (this.replaced.length > replacedLogLimit) {
+      this.indexedSince = this.version;
+      this.replaced = [];
+    }
   }
 
   private built(): PackageIndex {
     if (this.index) return this.index;
-    const index: PackageIndex = { types: new Map(), variables: new Map(), functions: new Map(), methods: new Map(), all: [] };
+    const index: PackageIndex = { types: new Map(), variables: new Map(), functions: new Map(), methods: new Map(), byFile: new Map(), all: undefined };
     for (const file of this.files.values()) {
+      const declared: Declared<unknown>[] = [];
+      index.byFile.set(file.file, { functions: [], declared });
       for (const { facts } of file.declarations) {
-        if (facts.kind === 'types') for (const type of facts.types) add(index.types, type.name, { value: type, file });
-        else if (facts.kind === 'variables') for (const variable of facts.variables) add(index.variables, variable.name, { value: variable, file });
+        if (facts.kind === 'types') for (const type of facts.types) add(index.types, type.name, declared, { value: type, file });
+        else if (facts.kind === 'variables') for (const variable of facts.variables) add(index.variables, variable.name, declared, { value: variable, file });
       }
     }
     // Methods second: a receiver spelled with an alias belongs to the aliased type.
     for (const file of this.files.values()) {
+      const entry = index.byFile.get(file.file);
+      if (!entry) continue;
       for (const { start, facts } of file.declarations) {
-        if (facts.kind !== 'function') continue;
+        if (facts.kind !== 'function' || !isIndexed(facts.function)) continue;
         const spelled = receiverBase(facts.function);
-        if (facts.function.receiver && !spelled) continue;
         const receiverType = spelled && unaliased(index.types, spelled);
         const qualifiedName = receiverType ? `${receiverType}.${facts.function.name}` : facts.function.name;
         const fn: PackageFunction = { file, start, facts: facts.function, qualifiedName, receiverType };
-        index.all.push(fn);
+        entry.functions.push(fn);
         // `init` and `_` may be declared many times and are never called by name.
-        if (facts.function.name !== 'init' && facts.function.name !== '_') add(receiverType ? index.methods : index.functions, qualifiedName, { value: fn, file });
+        if (facts.function.name !== 'init' && facts.function.name !== '_') add(receiverType ? index.methods : index.functions, qualifiedName, entry.declared, { value: fn, file });
       }
     }
     this.index = index;
@@ -131,7 +208,14 @@ export class GoPackage {
   }
 
   functions(): readonly PackageFunction[] {
-    return this.built().all;
+    const index = this.built();
+    index.all ??= [...index.byFile.values()].flatMap((entry) => entry.functions);
+    return index.all;
+  }
+
+  /** The functions declared in one file, in source order. */
+  functionsIn(file: string): readonly PackageFunction[] {
+    return this.built().byFile.get(file)?.functions ?? [];
   }
 
   type(name: string): Declared<TypeFact> | undefined {
@@ -156,4 +240,34 @@ export class GoPackage {
     const index = this.built();
     return index.types.has(name) || index.variables.has(name) || index.functions.has(name);
   }
+}
+
+const signatures = new WeakMap<FunctionFacts, string>();
+
+function signatureOf(fn: FunctionFacts): string {
+  let signature = signatures.get(fn);
+  if (signature === undefined) {
+    signature = JSON.stringify([fn.name, fn.receiver, fn.parameters, fn.results]);
+    signatures.set(fn, signature);
+  }
+  return signature;
+}
+
+const fileShapes = new WeakMap<FileFacts, string>();
+
+/**
+ * Everything about a file but its function bodies: path, package clause,
+ * imports, and its declarations in order (types, variables and function
+ * signatures). Two versions of a file with the same shape
+ * resolve every name and type of the package the same way. Kept per version.
+ */
+function shapeOfFile(file: FileFacts): string {
+  let shape = fileShapes.get(file);
+  if (shape === undefined) {
+    const parts = [`file ${file.file} ${file.packageName ?? ''} ${JSON.stringify([...file.imports])}`];
+    for (const { facts } of file.declarations) parts.push(facts.kind === 'function' ? signatureOf(facts.function) : JSON.stringify(facts));
+    shape = parts.join('\n');
+    fileShapes.set(file, shape);
+  }
+  return shape;
 }

@@ -4,7 +4,9 @@
 // type and field (`Conn.mu`, `Server.Mutex` for an embedded one) or the
 // package variable — since two functions name the same mutex through
 // different receivers; a mutex of no class (a local, an anonymous struct) is
-// left out. Computed once per version of the package.
+// left out. A function's edges are kept with its lock summary (they depend on
+// it and on its callees' summaries) and recomputed only when one of those
+// changes.
 import type { GoPackage, PackageFunction } from './goPackage';
 import type { Span } from './functionFacts';
 import type { LockSummaries } from './lockSummaries';
@@ -44,7 +46,13 @@ const edgesByPackage = new WeakMap<GoPackage, { generation: number; edges: LockO
 
 /** The lock-order edges of one function. */
 export function functionLockOrderEdges(fn: PackageFunction, locks: LockSummaries): LockOrderEdge[] {
+  return locks.derivedFor('lockOrderEdges', fn, () => computeLockOrderEdges(fn, locks));
+}
+
+function computeLockOrderEdges(fn: PackageFunction, locks: LockSummaries): LockOrderEdge[] {
   const edges: LockOrderEdge[] = [];
+  // Holds no lock at any event: nothing to read.
+  if (!fn.facts.mentionsLock) return edges;
   for (const event of fn.facts.events) {
     if (event.held.length === 0) continue;
     const held = locks.held(fn, event);
@@ -76,8 +84,8 @@ export function functionLockOrderEdges(fn: PackageFunction, locks: LockSummaries
 
 /**
  * Every lock-order edge of the package (memoized per version of the
- * package). Asked only when a file has edges of its own: most files have
- * none, and then the rest of the package is not walked after a keystroke.
+ * package; each function's edges are reused across versions while unchanged).
+ * Asked only when a file has edges of its own.
  */
 export function lockOrderEdges(pkg: GoPackage, locks: LockSummaries): LockOrderEdge[] {
   const known = edgesByPackage.get(pkg);

@@ -6,6 +6,13 @@
 // one version of the package. Each function is summarized once; a call back
 // into a function still being summarized (recursion) and chains deeper than
 // the bound add nothing: unknown is not "locks".
+//
+// `LockSummaries.of(pkg)` keeps one instance per package across its versions
+// (a keystroke must not summarize the package again): an edit inside function
+// bodies drops only what the changed functions fed, i.e. their own entries and
+// those of every function whose summary read theirs, callers of callers
+// included (GoPackage.replacedSince). Any other change (a type, a signature,
+// an import, a file) drops everything.
 import type { CallEvent, FunctionEvent, HeldLock, LockEvent, Span } from './functionFacts';
 import type { GoPackage, PackageFunction } from './goPackage';
 import { printedOperands } from './printedMethods';
@@ -40,14 +47,90 @@ interface Callee {
 
 const maxCallDepth = 64;
 
+const byPackage = new WeakMap<GoPackage, LockSummaries>();
+
 export class LockSummaries {
   readonly resolver: TypeResolver;
   private readonly scopes = new Map<PackageFunction, FunctionScope>();
   private readonly summaries = new Map<PackageFunction, Acquisition[]>();
+  /** Other per-function answers derived from the summaries (lockOrder's edges), dropped with them. */
+  private readonly derived = new Map<string, Map<PackageFunction, unknown>>();
+  /** Callee → the functions whose summaries read the callee's, and the reverse (to forget a function entirely). */
+  private readonly dependents = new Map<PackageFunction, Set<PackageFunction>>();
+  private readonly readFrom = new Map<PackageFunction, Set<PackageFunction>>();
   private readonly inProgress = new Set<PackageFunction>();
+  /** The package version these answers are of. */
+  private generation: number;
+  /** How many function summaries were computed (not taken from the cache): what tests observe. */
+  computed = 0;
 
   constructor(readonly pkg: GoPackage) {
     this.resolver = new TypeResolver(pkg);
+    this.generation = pkg.generation;
+  }
+
+  /** The package's summaries, kept across its versions and brought up to date with the current one. */
+  static of(pkg: GoPackage): LockSummaries {
+    let summaries = byPackage.get(pkg);
+    if (!summaries) {
+      summaries = new LockSummaries(pkg);
+      byPackage.set(pkg, summaries);
+    }
+    summaries.update();
+    return summaries;
+  }
+
+  /** Drops what the package's changes since the last version seen make stale. */
+  private update(): void {
+    if (this.generation === this.pkg.generation) return;
+    const replaced = this.pkg.replacedSince(this.generation);
+    this.generation = this.pkg.generation;
+    if (replaced) {
+      for (const fn of replaced) this.forget(fn);
+      return;
+    }
+    this.scopes.clear();
+    this.summaries.clear();
+    this.derived.clear();
+    this.dependents.clear();
+    this.readFrom.clear();
+  }
+
+  private forget(fn: PackageFunction): void {
+    const pending = [fn];
+    const seen = new Set<PackageFunction>();
+    for (let next = pending.pop(); next; next = pending.pop()) {
+      if (seen.has(next)) continue;
+      seen.add(next);
+      this.scopes.delete(next);
+      this.summaries.delete(next);
+      for (const answers of this.derived.values()) answers.delete(next);
+      pending.push(...(this.dependents.get(next) ?? []));
+      this.dependents.delete(next);
+      for (const callee of this.readFrom.get(next) ?? []) this.dependents.get(callee)?.delete(next);
+      this.readFrom.delete(next);
+    }
+  }
+
+  /**
+   * An answer about one function computed from its summary and its callees'
+   * (through `acquisitionsAt`), kept under `slot` until one of them changes.
+   */
+  derivedFor<T>(slot: string, fn: PackageFunction, compute: () => T): T {
+    let answers = this.derived.get(slot);
+    if (!answers) {
+      answers = new Map();
+      this.derived.set(slot, answers);
+    }
+    if (answers.has(fn)) return answers.get(fn) as T;
+    const answer = compute();
+    answers.set(fn, answer);
+    return answer;
+  }
+
+  private dependsOn(fn: PackageFunction, callee: PackageFunction): void {
+    addTo(this.dependents, callee, fn);
+    addTo(this.readFrom, fn, callee);
   }
 
   scope(fn: PackageFunction): FunctionScope {
@@ -149,6 +232,7 @@ export class LockSummaries {
     const released = includeReleased ? new Set<string>() : this.released(fn, event);
     const found: Acquisition[] = [];
     for (const callee of this.callees(fn, event)) {
+      this.dependsOn(fn, callee.fn);
       for (const acquisition of this.acquisitions(callee.fn)) {
         const mutex = callee.bind(acquisition.mutex);
         if (!mutex || released.has(pathKey(mutex))) continue;
@@ -164,6 +248,7 @@ export class LockSummaries {
     if (known) return known;
     if (this.inProgress.has(fn) || this.inProgress.size >= maxCallDepth) return [];
     this.inProgress.add(fn);
+    this.computed++;
     const found: Acquisition[] = [];
     try {
       for (const event of fn.facts.events) {
@@ -195,6 +280,15 @@ export class LockSummaries {
     if (facts.receiver?.name === mutex.root || facts.parameters.some((parameter) => parameter.name === mutex.root)) return true;
     return !this.scope(fn).declaresLocally(mutex.root) && this.pkg.variable(mutex.root) !== undefined;
   }
+}
+
+function addTo(sets: Map<PackageFunction, Set<PackageFunction>>, key: PackageFunction, member: PackageFunction): void {
+  let set = sets.get(key);
+  if (!set) {
+    set = new Set();
+    sets.set(key, set);
+  }
+  set.add(member);
 }
 
 function dedupe(acquisitions: Acquisition[]): Acquisition[] {

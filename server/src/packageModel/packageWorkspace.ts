@@ -5,7 +5,9 @@
 // read from disk are parsed once and kept until `diskChanged` says otherwise
 // (the server forwards its file watcher's events; the CLI never changes
 // files). Only the most recently used directories are kept, so a run over a
-// whole repository holds a few packages' facts at a time, not all of them.
+// whole repository holds a few dozen packages' facts at a time, not all of
+// them (enough that a directory's files, visited before and after its
+// subdirectories', are read once).
 import * as path from 'node:path';
 import type { Parser, Tree } from 'web-tree-sitter';
 import { LineIndex } from '../engine/lineIndex';
@@ -24,20 +26,25 @@ interface Directory {
   files: string[];
   disk: Map<string, FileFacts | null>;
   packages: Map<string, GoPackage>;
+  /** Texts (joined) → whether a file of the directory, as on disk, contains one of them. */
+  mentions: Map<string, boolean>;
 }
 
-/** A whole file's facts from its tree (no facts carried over from an earlier version). */
-export function factsOfTree(file: string, tree: Tree, text: string, lines = new LineIndex(text)): FileFacts {
-  return fileFacts(file, tree, text, lines, new FileDeclarations(tree.rootNode, text));
+/** A whole file's facts from its tree (no facts carried over from an earlier version); with a parser, function bodies are summarized when first read. */
+export function factsOfTree(file: string, tree: Tree, text: string, lines = new LineIndex(text), parser?: Parser): FileFacts {
+  return fileFacts(file, tree, text, lines, new FileDeclarations(tree.rootNode, text), parser);
 }
+
+/** How much text (characters) the trees kept for `takeParsedTree` may stand for at once. */
+const keptTreeText = 4_000_000;
 
 export interface WorkspaceOptions {
-  /** How many directories' disk facts are kept. */
+  /** How many directories' disk facts are kept (default 32). */
   keptDirectories?: number;
   /**
-   * Keep the trees of the files read from disk, of the latest directory
-   * read, for `takeParsedTree` (the CLI checks those files next: one parse
-   * serves the package model and the file rules).
+   * Keep the trees of the files read from disk, the latest up to a bound,
+   * for `takeParsedTree` (the CLI checks those files next: one parse serves
+   * the package model and the file rules).
    */
   keepParsedTrees?: boolean;
 }
@@ -66,18 +73,25 @@ export class PackageWorkspace {
   private parse(file: string, text: string): FileFacts | undefined {
     const tree = this.parser.parse(text);
     if (!tree) return undefined;
-    const facts = factsOfTree(file, tree, text);
+    const facts = factsOfTree(file, tree, text, undefined, this.parser);
     if (!this.options.keepParsedTrees) {
       tree.delete();
       return facts;
     }
+    this.parsedTrees.get(file)?.tree.delete();
+    this.parsedTrees.delete(file);
+    // A tree takes tens of times its text in memory that is never given back: the trees kept
+    // stand for a bounded amount of text, the oldest going first (a directory of large generated
+    // files must not have all its trees alive at once).
+    let keptText = [...this.parsedTrees.values()].reduce((sum, parsed) => sum + parsed.text.length, 0);
     for (const [kept, parsed] of this.parsedTrees) {
-      if (path.dirname(kept) === path.dirname(file)) continue;
+      if (keptText + text.length <= keptTreeText) break;
       parsed.tree.delete();
       this.parsedTrees.delete(kept);
+      keptText -= parsed.text.length;
     }
-    this.parsedTrees.get(file)?.tree.delete();
-    this.parsedTrees.set(file, { text, tree });
+    if (keptText + text.length > keptTreeText) tree.delete();
+    else this.parsedTrees.set(file, { text, tree });
     return facts;
   }
 
@@ -109,7 +123,27 @@ export class PackageWorkspace {
     directory.disk.delete(file);
     // A created or deleted file changes the listing.
     this.directories.delete(path.dirname(file));
-    this.directories.set(path.dirname(file), { ...directory, files: this.sources.listGoFiles(path.dirname(file)) });
+    this.directories.set(path.dirname(file), { ...directory, files: this.sources.listGoFiles(path.dirname(file)), mentions: new Map() });
+  }
+
+  /**
+   * Whether any `.go` file of the file's directory, as on disk, contains one
+   * of the texts: reading the texts costs far less than parsing the files, and
+   * a package none of whose files mentions what its rules look for need not
+   * be parsed at all (the CLI; open buffers do not count here).
+   */
+  directoryMentions(file: string, texts: readonly string[]): boolean {
+    const directory = this.directory(path.dirname(file));
+    const key = texts.join('\u0000');
+    let mentions = directory.mentions.get(key);
+    if (mentions === undefined) {
+      mentions = directory.files.some((sibling) => {
+        const text = this.sources.readGoFile(sibling);
+        return text !== undefined && texts.some((wanted) => text.includes(wanted));
+      });
+      directory.mentions.set(key, mentions);
+    }
+    return mentions;
   }
 
   /** Whether the file's directory is known here (it has been asked about). */
@@ -123,8 +157,8 @@ export class PackageWorkspace {
       // Most recently used last.
       this.directories.delete(name);
     } else {
-      directory = { files: this.sources.listGoFiles(name), disk: new Map(), packages: new Map() };
-      while (this.directories.size >= (this.options.keptDirectories ?? 8)) {
+      directory = { files: this.sources.listGoFiles(name), disk: new Map(), packages: new Map(), mentions: new Map() };
+      while (this.directories.size >= (this.options.keptDirectories ?? 32)) {
         const oldest = this.directories.keys().next().value as string;
         this.directories.delete(oldest);
       }

@@ -10,6 +10,13 @@ import type { PackageRuleContext } from './packageRuleContext';
 
 export interface PackageRule extends RuleDescription {
   checkPackage(context: PackageRuleContext): void;
+  /**
+   * Texts one of which some file of every package this rule can report in
+   * contains (a `.Lock()` call for the rules about held mutexes). When no file
+   * of a package has one of the texts of any enabled rule, the CLI does not
+   * read the package at all.
+   */
+  requiresText?: readonly string[];
 }
 
 /** A place in the package: a span of one function's declaration. */

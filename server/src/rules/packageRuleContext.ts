@@ -1,8 +1,9 @@
 // The view a package rule works on: the package, the file whose findings are
-// asked for, the package's lock summaries (shared by every rule of one run)
-// and a `report` that turns a place in a function into a Finding in that
-// function's file. A rule reads the whole package but reports only in the
-// file asked for: after a keystroke, only that file is checked again.
+// asked for, the package's lock summaries (shared by every rule, kept across
+// versions of the package: LockSummaries.of) and a `report` that turns a place
+// in a function into a Finding in that function's file. A rule reads the whole
+// package but reports only in the file asked for: after a keystroke, only that
+// file is checked again.
 import type { Finding, Range } from '../engine/finding';
 import { LockSummaries } from '../packageModel/lockSummaries';
 import type { GoPackage, PackageFunction } from '../packageModel/goPackage';
@@ -20,12 +21,12 @@ export class PackageRuleContext {
     readonly file: string,
     readonly locale: Locale,
   ) {
-    this.locks = new LockSummaries(pkg);
+    this.locks = LockSummaries.of(pkg);
   }
 
   /** The functions of the file the findings are for: where a rule looks for what to report. */
-  functionsToCheck(): PackageFunction[] {
-    return this.pkg.functions().filter((fn) => fn.file.file === this.file);
+  functionsToCheck(): readonly PackageFunction[] {
+    return this.pkg.functionsIn(this.file);
   }
 
   /** Runs one rule; a rule that throws loses only its own findings. */

@@ -35,7 +35,7 @@ export class OpenPackages {
   private readonly loading = new Set<string>();
 
   constructor(
-    parser: Parser,
+    private readonly parser: Parser,
     /** Called when a directory's files have all been read: its open files need a new analysis. */
     private readonly loaded: (directory: string) => void,
   ) {
@@ -73,7 +73,7 @@ export class OpenPackages {
     const known = this.current.get(file.filePath);
     if (known?.version !== file.version) {
       // The declarations of the rules' last run of this file: their facts carry over by text.
-      const facts = fileFacts(file.filePath, file.tree, file.text, file.lines, declarationsFor(file.tree, file.text, file.filePath, true));
+      const facts = fileFacts(file.filePath, file.tree, file.text, file.lines, declarationsFor(file.tree, file.text, file.filePath, true), this.parser);
       changed = !known || !sameDeclarations(known.facts, facts);
       this.current.set(file.filePath, { version: file.version, facts });
       this.workspace.setOpenFile(facts);

@@ -30,6 +30,8 @@ export const lockOrderInversion: PackageRule = {
   category: 'sync',
   defaultSeverity: 'warning',
   presentation: 'diagnostic',
+  // Both mutexes are locked by name in the package (a `Lock` or `RLock` call).
+  requiresText: ['.Lock()', '.RLock()'],
   documentation: 'https://go.dev/doc/articles/race_detector',
   text: {
     en: {

@@ -7,6 +7,8 @@
 // model: the callee's receiver and parameters bound to the caller's paths.
 import { pathKey } from '../../packageModel/valuePaths';
 import type { CallEvent, FunctionEvent } from '../../packageModel/functionFacts';
+import type { PackageFunction } from '../../packageModel/goPackage';
+import type { Acquisition, HeldMutex, LockSummaries } from '../../packageModel/lockSummaries';
 import type { PackageRule } from '../packageRule';
 import type { PackageRuleContext } from '../packageRuleContext';
 
@@ -27,6 +29,8 @@ export const relockThroughCall: PackageRule = {
   category: 'sync',
   defaultSeverity: 'error',
   presentation: 'diagnostic',
+  // The mutex is locked by name in the package, at least where it is held.
+  requiresText: ['.Lock()', '.RLock()'],
   documentation: 'https://pkg.go.dev/sync#Mutex',
   text: {
     en: {
@@ -124,37 +128,54 @@ export const relockThroughCall: PackageRule = {
   },
   checkPackage(context: PackageRuleContext) {
     for (const fn of context.functionsToCheck()) {
-      for (const event of fn.facts.events) {
-        if (event.held.length === 0) continue;
-        const held = context.locks.held(fn, event);
-        if (held.length === 0) continue;
-        for (const acquisition of context.locks.acquisitionsAt(fn, event, true)) {
-          const holding = held.find((each) => pathKey(each.mutex) === pathKey(acquisition.mutex));
-          if (!holding) continue;
-          const readOnly = holding.lock.method === 'RLock' && acquisition.method === 'RLock';
-          const printing = isPrintCall(event, context, fn.file.imports);
-          // For a print call, the String/Error method fmt calls; otherwise the function that takes the lock.
-          const callee = (printing ? (acquisition.through[1] ?? acquisition.site) : acquisition.site).fn.qualifiedName;
-          const sameFile = acquisition.site.fn.file === fn.file;
-          const lockLine = context.lineOf(acquisition.site);
-          const place = sameFile
-            ? context.message('place', { line: lockLine })
-            : context.message('placeInFile', { file: acquisition.site.fn.file.file.split(/[\\/]/).pop() ?? '', line: lockLine });
-          const mutex = pathKey(holding.lock.path);
-          context.report({
-            at: { fn, at: event.at },
-            messageKey: printing ? 'relockPrint' : readOnly ? 'relockRead' : 'relock',
-            values: { call: callText(event), mutex, callee, place, line: context.lineOf({ fn, at: holding.lock.at }) },
-            severity: readOnly ? 'warning' : undefined,
-            related: [
-              { at: { fn, at: holding.lock.at }, messageKey: 'heldHere', values: { mutex } },
-              ...acquisition.through.slice(1).map((site) => ({ at: site, messageKey: 'through', values: { callee: site.fn.qualifiedName } })),
-              { at: acquisition.site, messageKey: 'lockedAgain', values: { callee: acquisition.site.fn.qualifiedName } },
-            ],
-          });
-          break;
-        }
+      // What the function relocks is kept with its lock summary: after an edit elsewhere it is not worked out again.
+      for (const { event, holding, acquisition } of context.locks.derivedFor(relockThroughCall.id, fn, () => relocks(context.locks, fn))) {
+        const readOnly = holding.lock.method === 'RLock' && acquisition.method === 'RLock';
+        const printing = isPrintCall(event, context, fn.file.imports);
+        // For a print call, the String/Error method fmt calls; otherwise the function that takes the lock.
+        const callee = (printing ? (acquisition.through[1] ?? acquisition.site) : acquisition.site).fn.qualifiedName;
+        const sameFile = acquisition.site.fn.file === fn.file;
+        const lockLine = context.lineOf(acquisition.site);
+        const place = sameFile
+          ? context.message('place', { line: lockLine })
+          : context.message('placeInFile', { file: acquisition.site.fn.file.file.split(/[\\/]/).pop() ?? '', line: lockLine });
+        const mutex = pathKey(holding.lock.path);
+        context.report({
+          at: { fn, at: event.at },
+          messageKey: printing ? 'relockPrint' : readOnly ? 'relockRead' : 'relock',
+          values: { call: callText(event), mutex, callee, place, line: context.lineOf({ fn, at: holding.lock.at }) },
+          severity: readOnly ? 'warning' : undefined,
+          related: [
+            { at: { fn, at: holding.lock.at }, messageKey: 'heldHere', values: { mutex } },
+            ...acquisition.through.slice(1).map((site) => ({ at: site, messageKey: 'through', values: { callee: site.fn.qualifiedName } })),
+            { at: acquisition.site, messageKey: 'lockedAgain', values: { callee: acquisition.site.fn.qualifiedName } },
+          ],
+        });
       }
     }
   },
 };
+
+interface Relock {
+  event: FunctionEvent;
+  holding: HeldMutex;
+  acquisition: Acquisition;
+}
+
+/** Each event of the function that locks again a mutex it holds: the first such acquisition per event. */
+function relocks(locks: LockSummaries, fn: PackageFunction): Relock[] {
+  const found: Relock[] = [];
+  if (!fn.facts.mentionsLock) return found;
+  for (const event of fn.facts.events) {
+    if (event.held.length === 0) continue;
+    const held = locks.held(fn, event);
+    if (held.length === 0) continue;
+    for (const acquisition of locks.acquisitionsAt(fn, event, true)) {
+      const holding = held.find((each) => pathKey(each.mutex) === pathKey(acquisition.mutex));
+      if (!holding) continue;
+      found.push({ event, holding, acquisition });
+      break;
+    }
+  }
+  return found;
+}

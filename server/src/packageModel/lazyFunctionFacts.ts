@@ -1,0 +1,44 @@
+// Function facts whose body part is worked out only when a rule first reads
+// it. Most functions of a package are never read that way (a rule about held
+// locks skips a function that does not mention `Lock`, and reaches others only
+// as callees), and the body facts are most of what the package model costs
+// when a package is read from disk. The file's tree may be gone by then (the
+// CLI keeps no trees; an editor's document has moved on), so the
+// declaration's own text is parsed again, alone: a top-level declaration
+// parses the same on its own, and the facts' spans are relative to its start.
+import type { Node, Parser } from 'web-tree-sitter';
+import { functionBodyFactsOf, functionSignatureOf, type FunctionBodyFacts, type FunctionFacts } from './functionFacts';
+
+/** Put before the declaration's text so that it parses as a file. */
+const packageClause = 'package p\n';
+
+/** Every key of the body facts, each read through the lazy computation (a key added to FunctionBodyFacts must be added here). */
+const bodyKeys: Record<keyof FunctionBodyFacts, true> = { locals: true, unstable: true, events: true };
+
+/** When the text no longer parses to the declaration: nothing known, so rules stay quiet. */
+function unknownBody(): FunctionBodyFacts {
+  return { locals: {}, unstable: [], events: [] };
+}
+
+/** The declaration's facts: the signature now, the body facts on first read. */
+export function lazyFunctionFacts(declaration: Node, parser: Parser): FunctionFacts {
+  const signature = functionSignatureOf(declaration);
+  const { type, text } = declaration;
+  let body: FunctionBodyFacts | undefined;
+  const bodyFacts = (): FunctionBodyFacts => {
+    if (body) return body;
+    const tree = parser.parse(packageClause + text);
+    try {
+      const again = tree?.rootNode.namedChildren.find((child) => child?.type === type);
+      body = again ? functionBodyFactsOf(again, signature) : unknownBody();
+    } finally {
+      tree?.delete();
+    }
+    return body;
+  };
+  const facts = { ...signature } as FunctionFacts;
+  for (const key of Object.keys(bodyKeys) as (keyof FunctionBodyFacts)[]) {
+    Object.defineProperty(facts, key, { enumerable: true, get: () => bodyFacts()[key] });
+  }
+  return facts;
+}
