@@ -39,6 +39,8 @@ export interface ObjectUses {
   escapes: boolean;
   /** A `wg.Go(f)` call: goroutines the text of Done calls does not show. */
   startedWithGo: boolean;
+  /** For a mutex: unlocked by a goroutine that does not hold it (handed over between goroutines). */
+  unlockedElsewhere: boolean;
 }
 
 /** A blocking operation a function reaches, with its object named in that function's terms. */
@@ -183,7 +185,7 @@ export class BlockingSummaries {
     const entry = (key: string) => {
       let found = uses.get(key);
       if (!found) {
-        found = { sites: [], buffered: [], escapes: false, startedWithGo: false };
+        found = { sites: [], buffered: [], escapes: false, startedWithGo: false, unlockedElsewhere: false };
         uses.set(key, found);
       }
       return found;
@@ -210,6 +212,14 @@ export class BlockingSummaries {
         if (key) entry(key).escapes = true;
       }
       for (const event of fn.facts.events) {
+        if (event.kind === 'lock' && (event.method === 'Unlock' || event.method === 'RUnlock')) {
+          // Only goroutine literals: a function called with the lock held unlocks its caller's lock (the `…Locked` helpers).
+          if (!this.literalOrigins.has(fn) || event.held.some((lock) => pathKey(lock.path) === pathKey(event.receiver))) continue;
+          const mutex = this.locks.mutexOf(fn, event.receiver);
+          const key = mutex && this.identityOf(fn, mutex)?.key;
+          if (key) entry(key).unlockedElsewhere = true;
+          continue;
+        }
         if (event.kind !== 'call' || event.target.kind !== 'selector' || event.target.name !== 'Go') continue;
         const key = this.identityOf(fn, event.target.receiver)?.key;
         if (key) entry(key).startedWithGo = true;

@@ -94,10 +94,12 @@ function answerOf(summaries: BlockingSummaries, fn: PackageFunction, op: Channel
   if (!uses || uses.escapes) return undefined;
   const kind = summaries.objectKind(fn, object);
   let counterparts: OperationSite[];
+  // A mutex another goroutine unlocks (a hand-off) is not held the way the text shows.
+  if (summaries.usesOf(mutexIdentity)?.unlockedElsewhere) return undefined;
   if (kind === 'chan' && op.kind === 'channel') {
+    // A buffered channel can take a value with no receiver there, or hold one sent before the sender needed the lock.
+    if (uses.buffered.length === 0 || uses.buffered.some((buffered) => buffered !== false)) return undefined;
     if (op.operation === 'send') {
-      // A buffered channel with room takes the value without anyone there.
-      if (uses.buffered.length === 0 || uses.buffered.some((buffered) => buffered !== false)) return undefined;
       counterparts = uses.sites.filter((site) => site.op.kind === 'channel' && (site.op.operation === 'receive' || site.op.operation === 'range'));
     } else {
       counterparts = uses.sites.filter((site) => site.op.kind === 'channel' && (site.op.operation === 'send' || site.op.operation === 'close'));
