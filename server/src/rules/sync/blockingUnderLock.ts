@@ -65,8 +65,16 @@ function lockOnTheWay(summaries: BlockingSummaries, site: OperationSite, mutex: 
     if (path && methodsConflict(heldMethod, lock.method) && sameMutex(summaries, fn, path, mutex, objectOwner)) return { fn, at: lock.at };
   }
   const loop = op.loop;
+  // A goroutine that adds itself to the WaitGroup (`wg.Add(1)` under the lock, then `defer wg.Done()`) is counted only once past what came before.
+  const objectKey = object ? summaries.identityOf(fn, object)?.key : undefined;
+  const addedAt = Math.max(
+    -1,
+    ...fn.facts.events.flatMap((event) =>
+      op.kind === 'sync' && event.kind === 'call' && event.target.kind === 'selector' && event.target.name === 'Add' && summaries.identityOf(fn, event.target.receiver)?.key === objectKey ? [event.at[1]] : [],
+    ),
+  );
   for (const event of fn.facts.events) {
-    if (event.dependsOnParameter) continue;
+    if (event.dependsOnParameter || event.at[0] < addedAt) continue;
     const before = event.at[0] < op.at[0] || (loop !== undefined && event.at[0] >= loop[0] && event.at[1] <= loop[1]) || (op.kind === 'sync' && op.deferred);
     if (!before) continue;
     if (event.kind === 'lock') {
