@@ -61,6 +61,7 @@ const maxCallDepth = 32;
 /** Standard functions that never block or only take a moment; any other call outside the package is unknown. */
 const nonBlockingPackages: ReadonlySet<string> = new Set(['errors', 'strings', 'strconv', 'bytes', 'sort', 'slices', 'maps', 'math', 'unicode', 'unicode/utf8', 'sync/atomic']);
 const blockingStandardCalls: ReadonlySet<string> = new Set(['time.Sleep']);
+const nonBlockingSyncMethods: ReadonlySet<string> = new Set(['sync.WaitGroup.Add', 'sync.WaitGroup.Done', 'sync.Cond.Signal', 'sync.Cond.Broadcast']);
 
 interface LiteralOrigin {
   /** The declaration the literal is in. */
@@ -100,6 +101,7 @@ export class BlockingSummaries {
   private readonly reached = new Map<PackageFunction, ReachedOperation[]>();
   private readonly blocking = new Map<PackageFunction, CanBlock>();
   private readonly inProgress = new Set<PackageFunction>();
+  private readonly blockingInProgress = new Set<PackageFunction>();
   private uses: Map<string, ObjectUses> | undefined;
   private everyFunction: PackageFunction[] | undefined;
 
@@ -296,8 +298,9 @@ export class BlockingSummaries {
   canBlock(fn: PackageFunction): CanBlock {
     const known = this.blocking.get(fn);
     if (known) return known;
-    if (this.inProgress.has(fn) || this.inProgress.size >= maxCallDepth) return 'unknown';
-    this.inProgress.add(fn);
+    // Recursion and chains deeper than the bound are not followed: unknown, never a guessed `no`.
+    if (this.blockingInProgress.has(fn) || this.blockingInProgress.size >= maxCallDepth) return 'unknown';
+    this.blockingInProgress.add(fn);
     let answer: CanBlock = 'no';
     try {
       // A select without default blocks too: every case is one of its operations.
@@ -308,7 +311,7 @@ export class BlockingSummaries {
         if (callAnswer === 'yes' || (callAnswer === 'unknown' && answer === 'no')) answer = callAnswer;
       }
     } finally {
-      this.inProgress.delete(fn);
+      this.blockingInProgress.delete(fn);
     }
     this.blocking.set(fn, answer);
     return answer;
@@ -318,12 +321,17 @@ export class BlockingSummaries {
     if (event.kind === 'lock') return 'no';
     const target = event.target;
     if (target.kind === 'function' && ['len', 'cap', 'append', 'make', 'new', 'delete', 'copy', 'panic', 'close', 'min', 'max', 'clear', 'print', 'println'].includes(target.name) && !this.pkg.declares(target.name)) return 'no';
+    if (target.kind === 'selector') {
+      const kind = this.objectKind(fn, target.receiver);
+      if (kind) return target.name === 'Wait' ? 'yes' : nonBlockingSyncMethods.has(`${kind}.${target.name}`) ? 'no' : 'unknown';
+    }
     const resolved = this.locks.scope(fn).call(target);
     if (resolved?.kind === 'function') return this.canBlock(resolved.fn);
     if (resolved?.kind === 'mutex') return 'no';
     if (resolved?.kind === 'imported') {
       if (blockingStandardCalls.has(`${resolved.path}.${resolved.name}`)) return 'yes';
-      return nonBlockingPackages.has(resolved.path) || (resolved.path === 'fmt' && /^(Sprint|Errorf|Sprintf|Sprintln|Append)/.test(resolved.name)) ? 'no' : 'unknown';
+      const quick = nonBlockingPackages.has(resolved.path) || (resolved.path === 'fmt' && /^(Sprint|Errorf|Append)/.test(resolved.name)) || (resolved.path === 'sync' && resolved.name === 'NewCond');
+      return quick ? 'no' : 'unknown';
     }
     return 'unknown';
   }
