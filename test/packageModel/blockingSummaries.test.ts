@@ -101,6 +101,8 @@ test('blocking summaries: goroutines started, what they run and capture; Wait, D
   assert.equal(summaries.objectKind(awaitFn, condWait.receiver), 'sync.Cond');
   assert.equal(described(awaitFn, condWait), '66 Wait h.cond held:h.mu');
   assert.ok(condWait.loop, 'inside the for that re-checks the condition');
+  const cond = summaries.identityOf(awaitFn, condWait.receiver);
+  assert.deepEqual(cond && summaries.usesOf(cond)?.lockers, ['Hub.mu'], 'the locker sync.NewCond was given');
 });
 
 test('blocking summaries: can block, directly, through calls, on well-known standard calls; unknown when the text cannot tell', async () => {

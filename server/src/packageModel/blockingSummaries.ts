@@ -33,8 +33,10 @@ export interface OperationSite {
 /** Every use of one channel or WaitGroup in the package. */
 export interface ObjectUses {
   sites: OperationSite[];
-  /** Buffer of every `make` stored into it: false only when all are unbuffered. */
+  /** Buffer of every value stored into it (undefined for what is not a `make`): unbuffered only when all are false. */
   buffered: (boolean | undefined)[];
+  /** For a Cond: the identity keys of the lockers of every value stored into it (undefined when unknown). */
+  lockers: (string | undefined)[];
   /** Passed, returned or stored somewhere, or used in a literal that runs at an unknown time: other sides may be out of sight. */
   escapes: boolean;
   /** A `wg.Go(f)` call: goroutines the text of Done calls does not show. */
@@ -187,7 +189,7 @@ export class BlockingSummaries {
     const entry = (key: string) => {
       let found = uses.get(key);
       if (!found) {
-        found = { sites: [], buffered: [], escapes: false, startedWithGo: false, unlockedElsewhere: false };
+        found = { sites: [], buffered: [], lockers: [], escapes: false, startedWithGo: false, unlockedElsewhere: false };
         uses.set(key, found);
       }
       return found;
@@ -207,7 +209,11 @@ export class BlockingSummaries {
           const base = type.kind === 'pointer' ? type.element : type;
           key = base.kind === 'package' ? `${base.name}.${made.into.field}` : undefined;
         }
-        if (key) entry(key).buffered.push(made.buffered);
+        if (!key) continue;
+        const uses = entry(key);
+        uses.buffered.push(made.value.kind === 'make' ? made.value.buffered : undefined);
+        const locker = made.value.kind === 'cond' && fn.file.imports.get(made.value.qualifier) === 'sync' && made.value.locker ? this.locks.mutexOf(fn, made.value.locker) : undefined;
+        uses.lockers.push(locker && this.identityOf(fn, locker)?.key);
       }
       for (const path of [...escaping, ...inOtherLiterals]) {
         const key = this.identityOf(fn, path)?.key;

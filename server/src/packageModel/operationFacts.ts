@@ -56,14 +56,24 @@ export interface GoroutineStart extends OperationBase {
 
 export type BlockingOperation = ChannelOperation | SyncOperation | GoroutineStart;
 
-/** Where a `make(chan …)` is stored: a path, or a field of a composite literal of a type. */
+/** Where a value is stored: a path, or a field of a composite literal of a type. */
+export type StoredInto = { kind: 'path'; path: ValuePath } | { kind: 'field'; type: TypeExpression; field: string };
+
+/** A value stored into a path or field: a channel `make` with its buffer, or a `NewCond` with its locker; anything else as `other`. */
+export type StoredValue =
+  /** `buffered` is undefined when the size is not an integer literal. */
+  | { kind: 'make'; buffered: boolean | undefined }
+  /** `q.NewCond(&x.mu)`: `q` as the file spells the package, and the locker's path. */
+  | { kind: 'cond'; qualifier: string; locker: ValuePath | undefined }
+  | { kind: 'other' };
+
 export interface ChannelMake {
-  into: { kind: 'path'; path: ValuePath } | { kind: 'field'; type: TypeExpression; field: string };
-  /** Undefined when the size is not an integer literal. */
-  buffered: boolean | undefined;
+  into: StoredInto;
+  value: StoredValue;
 }
 
 export interface OperationFacts {
+  /** Values stored into paths and fields: what a channel's buffer and a Cond's locker are. */
   makes: ChannelMake[];
   /** Paths returned, passed to a call, stored or sent: their objects can be used where this package's text cannot show. */
   escaping: ValuePath[];
@@ -126,15 +136,19 @@ export function enclosingLoop(node: Node, fn: Node, start: number): Span | undef
   return undefined;
 }
 
-/** `make(chan T)` / `make(chan T, n)`: whether it has a buffer; undefined when not a channel make. */
-function makeOf(value: Node): { buffered: boolean | undefined } | undefined {
+/** What a stored value is: `make(chan T[, n])` with its buffer, `sync.NewCond(&mu)` with its locker, or other. */
+function storedValueOf(value: Node): StoredValue {
   const call = unparenthesize(value);
-  if (call.type !== 'call_expression' || call.childForFieldName('function')?.text !== 'make') return undefined;
-  const [type, size] = callArguments(call);
-  if (type?.type !== 'channel_type') return undefined;
-  if (!size) return { buffered: false };
+  if (call.type !== 'call_expression') return { kind: 'other' };
+  const callee = call.childForFieldName('function');
+  const [first, size] = callArguments(call);
+  if (callee?.type === 'selector_expression' && callee.childForFieldName('field')?.text === 'NewCond' && callee.childForFieldName('operand')?.type === 'identifier') {
+    return { kind: 'cond', qualifier: callee.childForFieldName('operand')?.text ?? '', locker: valuePathOf(first) };
+  }
+  if (callee?.text !== 'make' || first?.type !== 'channel_type') return { kind: 'other' };
+  if (!size) return { kind: 'make', buffered: false };
   const literal = unparenthesize(size);
-  return { buffered: literal.type === 'int_literal' ? Number(literal.text.replace(/_/g, '')) !== 0 : undefined };
+  return { kind: 'make', buffered: literal.type === 'int_literal' ? Number(literal.text.replace(/_/g, '')) !== 0 : undefined };
 }
 
 function expressionList(node: Node | null): Node[] {
@@ -148,20 +162,20 @@ function channelMakes(fn: Node): ChannelMake[] {
   for (const node of ownDescendants(fn, ['assignment_statement', 'short_var_declaration', 'var_spec', 'keyed_element'])) {
     if (node.type === 'keyed_element') {
       const [key, value] = node.namedChildren.filter((child): child is Node => child !== null && child.type !== 'comment');
-      const made = value ? makeOf(value.type === 'literal_element' ? (value.namedChild(0) ?? value) : value) : undefined;
       const field = key?.type === 'literal_element' ? key.namedChild(0) : key;
       const literal = node.parent?.parent;
-      if (!made || field?.type !== 'field_identifier' && field?.type !== 'identifier' || literal?.type !== 'composite_literal') continue;
-      makes.push({ into: { kind: 'field', type: typeExpressionOf(literal.childForFieldName('type')), field: field.text }, buffered: made.buffered });
+      if (!value || (field?.type !== 'field_identifier' && field?.type !== 'identifier') || literal?.type !== 'composite_literal') continue;
+      const stored = storedValueOf(value.type === 'literal_element' ? (value.namedChild(0) ?? value) : value);
+      makes.push({ into: { kind: 'field', type: typeExpressionOf(literal.childForFieldName('type')), field: field.text }, value: stored });
       continue;
     }
     const left = node.type === 'var_spec' ? node.childrenForFieldName('name').filter((name): name is Node => name !== null) : expressionList(node.childForFieldName('left'));
     const right = expressionList(node.childForFieldName(node.type === 'var_spec' ? 'value' : 'right'));
     if (left.length !== right.length) continue;
     left.forEach((target, index) => {
-      const made = makeOf(right[index]);
       const path = valuePathOf(target);
-      if (made && path) makes.push({ into: { kind: 'path', path }, buffered: made.buffered });
+      // Every store counts: a channel field also set from a parameter is not known to be unbuffered.
+      if (path) makes.push({ into: { kind: 'path', path }, value: storedValueOf(right[index]) });
     });
   }
   return makes;

@@ -1,6 +1,7 @@
 // sync/blocking-under-lock: while a mutex is held, an operation waits for
 // another goroutine (a channel send or receive, a select without default,
-// `wg.Wait()`, or a call of the package that does one of these), and that
+// `wg.Wait()`, `cond.Wait()` of another lock, or a call of the package that
+// does one of these), and that
 // goroutine locks the same mutex before it can answer: each waits for the
 // other. An error when every goroutine that could answer needs the mutex
 // (for `Wait`, when one of those waited for does); a warning when only some
@@ -115,6 +116,11 @@ function answerOf(summaries: BlockingSummaries, fn: PackageFunction, op: Channel
   } else if (kind === 'sync.WaitGroup' && op.kind === 'sync' && op.method === 'Wait') {
     if (uses.startedWithGo) return undefined;
     counterparts = uses.sites.filter((site) => site.op.kind === 'sync' && site.op.method === 'Done');
+  } else if (kind === 'sync.Cond' && op.kind === 'sync' && op.method === 'Wait') {
+    // Wait releases the Cond's own lock; another one stays held. Every NewCond stored into it must name the same, known locker.
+    const [locker] = uses.lockers;
+    if (!locker || uses.lockers.some((each) => each !== locker) || locker === mutexIdentity.key) return undefined;
+    counterparts = uses.sites.filter((site) => site.op.kind === 'sync' && (site.op.method === 'Signal' || site.op.method === 'Broadcast'));
   } else {
     return undefined;
   }
@@ -128,7 +134,7 @@ function answerOf(summaries: BlockingSummaries, fn: PackageFunction, op: Channel
     if (locksAt) needing.push({ severity: 'error', counterpart, locksAt });
   }
   if (needing.length === 0) return undefined;
-  // Wait returns only when every goroutine waited for is done: one that needs the mutex is enough.
+  // wg.Wait returns only when every goroutine waited for is done: one that needs the mutex is enough.
   const everyOne = kind === 'sync.WaitGroup' || needing.length === counterparts.length;
   return { ...needing[0], severity: everyOne ? 'error' : 'warning' };
 }
@@ -157,6 +163,7 @@ export const blockingUnderLock: PackageRule = {
         send: 'the send on `{object}` waits for a receiver while `{mutex}` is held (since line {line}), but the receiver, `{other}`, locks `{mutex}` before it receives ({place}): both wait forever',
         receive: 'the receive from `{object}` waits for a sender while `{mutex}` is held (since line {line}), but the sender, `{other}`, locks `{mutex}` before it sends ({place}): both wait forever',
         wait: '`{object}.Wait()` waits for the goroutines while `{mutex}` is held (since line {line}), but `{other}` locks `{mutex}` before it calls Done ({place}): both wait forever',
+        condWait: '`{object}.Wait()` releases only its own lock; `{mutex}` stays held (since line {line}), and `{other}` locks `{mutex}` before it signals ({place}): both wait forever',
         call: '`{call}` can block on `{object}` (in `{callee}`) while `{mutex}` is held (since line {line}), and `{other}` locks `{mutex}` before it can answer ({place}): both wait forever',
         some: '{message} — when `{other}` is the goroutine that answers',
         place: 'line {line}',
@@ -168,9 +175,9 @@ export const blockingUnderLock: PackageRule = {
         otherLocks: '`{other}` locks `{mutex}` here',
       },
       explanation: [
-        'While a goroutine holds a mutex and waits — to send or receive on a channel, in a `select` without `default`, in `wg.Wait()`, or in a call that does one of these — the mutex stays locked. If the goroutine that would answer (the receiver, the sender, the worker that calls `Done`) has to lock the same mutex first, each waits for the other: a deadlock. Go reports it only when *every* goroutine is stuck; in a server, the two just hang, and everything else that needs the mutex piles up behind them.',
+        'While a goroutine holds a mutex and waits — to send or receive on a channel, in a `select` without `default`, in `wg.Wait()`, in `cond.Wait()` of a Cond built on another lock (Wait releases only the lock the Cond was built on), or in a call that does one of these — the mutex stays locked. If the goroutine that would answer (the receiver, the sender, the worker that calls `Done`, the one that calls `Signal`) has to lock the same mutex first, each waits for the other: a deadlock. Go reports it only when *every* goroutine is stuck; in a server, the two just hang, and everything else that needs the mutex piles up behind them.',
         '',
-        "The rule reports only when it sees both sides in the package: the channel or WaitGroup is not exported nor passed out of sight, a sent-to channel is unbuffered, and the other side's function locks the same mutex before it answers (or in the loop around its answer). It is an error when every goroutine that could answer needs the mutex, a warning when only some of them do.",
+        "The rule reports only when it sees both sides in the package: the channel, WaitGroup or Cond is not exported nor passed out of sight, the channel is unbuffered, the Cond's own lock is known, and the other side's function locks the same mutex before it answers (or in the loop around its answer). It is an error when every goroutine that could answer needs the mutex, a warning when only some of them do.",
         '',
         'Fix: release the mutex before the blocking operation (copy what you need while holding it), or hand the work to the other goroutine without waiting.',
         '',
@@ -208,6 +215,7 @@ export const blockingUnderLock: PackageRule = {
         send: '向 `{object}` 发送时要等接收方，此时仍持有 `{mutex}`（自第 {line} 行起），而接收方 `{other}` 在接收之前要先锁 `{mutex}`（{place}）：双方会永远互相等待',
         receive: '从 `{object}` 接收时要等发送方，此时仍持有 `{mutex}`（自第 {line} 行起），而发送方 `{other}` 在发送之前要先锁 `{mutex}`（{place}）：双方会永远互相等待',
         wait: '`{object}.Wait()` 等待各个 goroutine 结束时仍持有 `{mutex}`（自第 {line} 行起），而 `{other}` 在调用 Done 之前要先锁 `{mutex}`（{place}）：双方会永远互相等待',
+        condWait: '`{object}.Wait()` 只会释放它自己的锁，`{mutex}` 仍被持有（自第 {line} 行起），而 `{other}` 在发出通知之前要先锁 `{mutex}`（{place}）：双方会永远互相等待',
         call: '`{call}` 可能阻塞在 `{object}` 上（在 `{callee}` 中），此时仍持有 `{mutex}`（自第 {line} 行起），而 `{other}` 要先锁 `{mutex}` 才能响应（{place}）：双方会永远互相等待',
         some: '{message}（当负责响应的恰好是 `{other}` 时）',
         place: '第 {line} 行',
@@ -219,9 +227,9 @@ export const blockingUnderLock: PackageRule = {
         otherLocks: '`{other}` 在此锁住 `{mutex}`',
       },
       explanation: [
-        'goroutine 持有互斥锁时若进入等待——在通道上发送或接收、执行不带 `default` 的 `select`、调用 `wg.Wait()`，或调用会做这些事的函数——这把锁会一直锁着。如果负责响应的 goroutine（接收方、发送方、最后调用 `Done` 的工作 goroutine）必须先拿到同一把锁，双方就会互相等待，形成死锁。只有当*所有* goroutine 都卡住时 Go 才会报错；在服务程序里，这两个 goroutine 只会静静挂起，其他需要这把锁的代码也会跟着排队。',
+        'goroutine 持有互斥锁时若进入等待——在通道上发送或接收、执行不带 `default` 的 `select`、调用 `wg.Wait()`、在基于另一把锁的 Cond 上调用 `cond.Wait()`（Wait 只释放 Cond 自己的锁），或调用会做这些事的函数——这把锁会一直锁着。如果负责响应的 goroutine（接收方、发送方、最后调用 `Done` 的工作 goroutine、负责调用 `Signal` 的 goroutine）必须先拿到同一把锁，双方就会互相等待，形成死锁。只有当*所有* goroutine 都卡住时 Go 才会报错；在服务程序里，这两个 goroutine 只会静静挂起，其他需要这把锁的代码也会跟着排队。',
         '',
-        '只有在包内能看清双方时，本规则才会报告：通道或 WaitGroup 没有导出，也没有被传到看不见的地方；被发送的通道没有缓冲；另一方所在的函数在响应之前（或在包住响应的循环里）会锁同一把锁。所有可能响应的 goroutine 都需要这把锁时报错误；只有其中一部分需要时报警告。',
+        '只有在包内能看清双方时，本规则才会报告：通道、WaitGroup 或 Cond 没有导出，也没有被传到看不见的地方；通道没有缓冲；Cond 自己的锁是已知的；另一方所在的函数在响应之前（或在包住响应的循环里）会锁同一把锁。所有可能响应的 goroutine 都需要这把锁时报错误；只有其中一部分需要时报警告。',
         '',
         '修复方法：在阻塞操作之前释放锁（持锁时先把需要的数据复制出来），或者把工作交给对方，而不是原地等待。',
         '',
@@ -305,7 +313,7 @@ export const blockingUnderLock: PackageRule = {
           continue;
         }
         if (!found || !object) continue;
-        const messageKey = op.kind === 'sync' ? 'wait' : op.operation === 'send' ? 'send' : 'receive';
+        const messageKey = op.kind === 'channel' ? (op.operation === 'send' ? 'send' : 'receive') : summaries.objectKind(fn, op.receiver) === 'sync.Cond' ? 'condWait' : 'wait';
         report(fn, op.at, found.held, found.answer, messageKey, { object: pathKey(object) });
       }
       for (const chosen of selects.values()) {
