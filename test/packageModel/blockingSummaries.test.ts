@@ -118,6 +118,15 @@ test('blocking summaries: can block, directly, through calls, on well-known stan
   assert.equal(canBlock('Unknown'), 'unknown', 'a function value');
   assert.equal(canBlock('Recurse'), 'unknown', 'recursion is not followed: never a guessed no');
   assert.equal(canBlock('NewHub'), 'no', 'the goroutines it starts block, not NewHub');
+  const describe = named(summaries, 'Describe');
+  assert.deepEqual(
+    describe.facts.operations.map((op) => {
+      const object = op.kind === 'channel' ? op.channel : undefined;
+      return object ? `${pathKey(object)}: ${summaries.identityOf(describe, object)?.key.replace(/^.*#/, '#') ?? 'unknown'}` : op.kind;
+    }),
+    ['events: unknown', 'go', 'constructor: #constructor'],
+    'a parameter is unknown; locals named toString or constructor are locals, not Object.prototype properties',
+  );
   const flush = named(summaries, 'Hub.Flush');
   const reached = summaries.reachedOperations(flush);
   assert.deepEqual(

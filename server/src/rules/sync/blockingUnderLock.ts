@@ -332,7 +332,7 @@ export const blockingUnderLock: PackageRule = {
             const answer = answerOf(summaries, fn, op, reached.object, mutex);
             if (!answer) continue;
             const callee = event.target.kind === 'function' ? event.target.name : `${pathKey(event.target.receiver)}.${event.target.name}`;
-            report(fn, event.at, mutex, answer, 'call', { call: `${callee}(…)`, object: pathKey(reached.object), callee: reached.site.fn.qualifiedName }, reached.through.slice(1), { fn: reached.site.fn, at: op.at });
+            report(fn, event.at, mutex, answer, 'call', { call: `${callee}(${event.arguments.length > 0 ? '…' : ''})`, object: pathKey(reached.object), callee: reached.site.fn.qualifiedName }, reached.through.slice(1), { fn: reached.site.fn, at: op.at });
             break search;
           }
         }
