@@ -12,7 +12,7 @@ import { callArguments } from '../syntax/calls';
 import { ownDescendants } from '../syntax/functions';
 import { goStatementOfLiteral, literalOfGoStatement } from '../syntax/goroutines';
 import { mutexCallOf, type MutexMethod } from '../syntax/mutexCalls';
-import { capturedNames, enclosingLoop, operationFactsOf, operationNodeTypes, operationOf, type BlockingOperation, type GoroutineStart, type OperationFacts } from './operationFacts';
+import { capturedNames, enclosingLoop, operationFactNodes, operationFactsOf, operationNodeTypes, operationOf, type BlockingOperation, type GoroutineStart, type OperationFacts } from './operationFacts';
 import { typeExpressionOf, type TypeExpression } from './typeExpressions';
 import { pathKey, valuePathOf, type ValuePath } from './valuePaths';
 
@@ -465,10 +465,11 @@ export function functionFactsOf(declaration: Node, start = declaration.startInde
   const { locals, unstable } = body ? localsOf(body, outside) : { locals: {}, unstable: [] };
   const calls = ownDescendants(declaration, 'call_expression').sort((a, b) => a.startIndex - b.startIndex);
   const parameterNames = parameters.map((parameter) => parameter.name).filter((name) => /^[\p{L}_][\p{L}\p{N}_]*$/u.test(name) && name !== '_');
-  const operationNodes = ownDescendants(declaration, operationNodeTypes).sort((a, b) => a.startIndex - b.startIndex);
+  const factNodes = operationFactNodes(declaration).sort((a, b) => a.startIndex - b.startIndex);
+  const operationNodes = factNodes.filter((node) => operationNodeTypes.includes(node.type));
   const ownNames = new Set([...outside, ...Object.keys(locals), ...unstable]);
   const walker = new StatementWalker(start, parameterNames, calls, operationNodes, declaration, ownNames);
   if (body) walker.walkBlock(body, new Map(), false);
-  const channels = operationFactsOf(declaration, (literal) => goStatementOfLiteral(literal) !== null);
+  const channels = operationFactsOf(declaration, factNodes, (literal) => goStatementOfLiteral(literal) !== null);
   return { name: declaration.childForFieldName('name')?.text ?? '', receiver, parameters, results, locals, unstable, events: walker.events, operations: walker.operations, channels };
 }

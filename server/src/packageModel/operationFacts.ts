@@ -157,9 +157,10 @@ function expressionList(node: Node | null): Node[] {
   return node.namedChildren.filter((child): child is Node => child !== null && child.type !== 'comment');
 }
 
-function channelMakes(fn: Node): ChannelMake[] {
+function channelMakes(nodes: readonly Node[]): ChannelMake[] {
   const makes: ChannelMake[] = [];
-  for (const node of ownDescendants(fn, ['assignment_statement', 'short_var_declaration', 'var_spec', 'keyed_element'])) {
+  for (const node of nodes) {
+    if (node.type !== 'assignment_statement' && node.type !== 'short_var_declaration' && node.type !== 'var_spec' && node.type !== 'keyed_element') continue;
     if (node.type === 'keyed_element') {
       const [key, value] = node.namedChildren.filter((child): child is Node => child !== null && child.type !== 'comment');
       const field = key?.type === 'literal_element' ? key.namedChild(0) : key;
@@ -181,46 +182,38 @@ function channelMakes(fn: Node): ChannelMake[] {
   return makes;
 }
 
-/** Whether a path expression's value leaves the function's sight where it stands. */
-function isEscapingUse(node: Node): boolean {
-  let current = node;
-  while (current.parent?.type === 'parenthesized_expression' || (current.parent?.type === 'unary_expression' && current.parent.childForFieldName('operator')?.text === '&')) current = current.parent;
-  const parent = current.parent;
-  if (!parent) return false;
-  switch (parent.type) {
-    case 'argument_list': {
-      const callee = parent.parent?.childForFieldName('function');
-      return !(callee?.type === 'identifier' && ['close', 'len', 'cap'].includes(callee.text));
-    }
-    case 'literal_element':
-    case 'return_statement':
-      return true;
-    case 'send_statement':
-      return parent.childForFieldName('value')?.id === current.id;
-    case 'expression_list': {
-      const owner = parent.parent;
-      if (owner?.type === 'return_statement') return true;
-      if (owner?.type === 'assignment_statement' || owner?.type === 'short_var_declaration') return owner.childForFieldName('right')?.id === parent.id;
-      return owner?.type === 'var_spec';
-    }
-    case 'assignment_statement':
-    case 'short_var_declaration':
-      return parent.childForFieldName('right')?.id === current.id;
-    case 'var_spec':
-      return parent.childForFieldName('value')?.id === current.id;
-    default:
-      return false;
-  }
-}
-
-function escapingPaths(fn: Node): ValuePath[] {
+/** The paths whose values leave the function's sight at one of the places a value can leave: returned, passed, stored, sent. */
+function escapingPaths(nodes: readonly Node[]): ValuePath[] {
   const paths: ValuePath[] = [];
-  for (const node of ownDescendants(fn, ['identifier', 'selector_expression'])) {
-    // Only whole paths: `s.ch` once, not also its operand `s`.
-    if (node.parent?.type === 'selector_expression' && node.parent.childForFieldName('operand')?.id === node.id) continue;
-    if (!isEscapingUse(node)) continue;
-    const path = valuePathOf(node);
+  const add = (expression: Node | null | undefined) => {
+    const path = expression ? valuePathOf(expression) : undefined;
     if (path) paths.push(path);
+  };
+  for (const node of nodes) {
+    switch (node.type) {
+      case 'argument_list': {
+        const callee = node.parent?.childForFieldName('function');
+        if (callee?.type === 'identifier' && ['close', 'len', 'cap'].includes(callee.text)) break;
+        for (const argument of node.namedChildren) add(argument);
+        break;
+      }
+      case 'return_statement':
+        for (const value of expressionList(node.namedChild(0))) add(value);
+        break;
+      case 'literal_element':
+        add(node.namedChild(0));
+        break;
+      case 'send_statement':
+        add(node.childForFieldName('value'));
+        break;
+      case 'assignment_statement':
+      case 'short_var_declaration':
+        for (const value of expressionList(node.childForFieldName('right'))) add(value);
+        break;
+      case 'var_spec':
+        for (const value of expressionList(node.childForFieldName('value'))) add(value);
+        break;
+    }
   }
   return paths;
 }
@@ -239,8 +232,20 @@ function channelsInOtherLiterals(fn: Node, isGoLiteral: (literal: Node) => boole
   return paths;
 }
 
-export function operationFactsOf(fn: Node, isGoLiteral: (literal: Node) => boolean): OperationFacts {
-  return { makes: channelMakes(fn), escaping: escapingPaths(fn), inOtherLiterals: channelsInOtherLiterals(fn, isGoLiteral) };
+/**
+ * The node types the facts of this file read, asked of a function in one
+ * query (one walk of its body; see ownDescendants): operations, stores and
+ * the places a value leaves the function.
+ */
+export const operationFactTypes = ['send_statement', 'unary_expression', 'range_clause', 'call_expression', 'assignment_statement', 'short_var_declaration', 'var_spec', 'keyed_element', 'argument_list', 'literal_element', 'return_statement'];
+
+/** The function's own nodes of operationFactTypes, in source order. */
+export function operationFactNodes(fn: Node): Node[] {
+  return ownDescendants(fn, operationFactTypes);
+}
+
+export function operationFactsOf(fn: Node, nodes: readonly Node[], isGoLiteral: (literal: Node) => boolean): OperationFacts {
+  return { makes: channelMakes(nodes), escaping: escapingPaths(nodes), inOtherLiterals: channelsInOtherLiterals(fn, isGoLiteral) };
 }
 
 /** The names of the enclosing function a literal uses without declaring them itself. */
