@@ -10,7 +10,9 @@
 import type { Node } from 'web-tree-sitter';
 import { callArguments } from '../syntax/calls';
 import { ownDescendants } from '../syntax/functions';
+import { goStatementOfLiteral, literalOfGoStatement } from '../syntax/goroutines';
 import { mutexCallOf, type MutexMethod } from '../syntax/mutexCalls';
+import { capturedNames, enclosingLoop, operationFactNodes, operationFactsOf, operationNodeTypes, operationOf, type BlockingOperation, type GoroutineStart, type OperationFacts } from './operationFacts';
 import { typeExpressionOf, type TypeExpression } from './typeExpressions';
 import { pathKey, valuePathOf, type ValuePath } from './valuePaths';
 
@@ -86,6 +88,9 @@ export interface FunctionBodyFacts {
   /** Names declared more than once in the function (shadowing) or assigned after their declaration: unknown. */
   unstable: string[];
   events: FunctionEvent[];
+  /** Channel operations, Wait/Done/Signal calls and goroutines started, with the locks held at each (see operationFacts). */
+  operations: BlockingOperation[];
+  channels: OperationFacts;
 }
 
 export interface FunctionFacts extends FunctionSignature, FunctionBodyFacts {}
@@ -247,6 +252,7 @@ function localsOf(body: Node, declaredOutside: readonly string[]): { locals: Rec
 
 class StatementWalker {
   readonly events: FunctionEvent[] = [];
+  readonly operations: BlockingOperation[] = [];
   private readonly released: string[] = [];
   /** The states at `break`/`continue`/`goto`, per enclosing loop, switch or select. */
   private readonly exits: (Held | null)[][] = [];
@@ -264,6 +270,11 @@ class StatementWalker {
     parameters: readonly string[],
     /** The function's own calls (not those of nested literals), in source order. */
     private readonly calls: readonly Node[],
+    /** The function's own nodes that may be operations (operationFacts), in source order. */
+    private readonly operationNodes: readonly Node[],
+    private readonly fn: Node,
+    /** The names the function declares (receiver, parameters, locals): what a goroutine literal can capture. */
+    private readonly ownNames: ReadonlySet<string>,
   ) {
     this.parameterPattern = parameters.length > 0 ? new RegExp(`\\b(?:${parameters.join('|')})\\b`) : undefined;
   }
@@ -281,36 +292,36 @@ class StatementWalker {
     return node !== null && this.parameterPattern !== undefined && this.parameterPattern.test(node.text);
   }
 
-  /** The function's own calls within the node, in source order. */
-  private callsWithin(node: Node): Node[] {
-    const { startIndex, endIndex } = node;
-    let low = 0;
-    let high = this.calls.length;
-    while (low < high) {
-      const middle = (low + high) >> 1;
-      if (this.calls[middle].startIndex < startIndex) low = middle + 1;
-      else high = middle;
+  private recordOperations(node: Node, held: Held, dependsOnParameter: boolean, deferred = false): void {
+    for (const candidate of nodesWithin(this.operationNodes, node)) {
+      const shape = operationOf(candidate, this.start);
+      if (!shape || (deferred && !(shape.kind === 'sync' || shape.operation === 'close'))) continue;
+      const base = { ...this.base(candidate, deferred ? new Map() : held, dependsOnParameter), loop: enclosingLoop(candidate, this.fn, this.start) };
+      this.operations.push(shape.kind === 'sync' ? { ...shape, ...base, deferred } : { ...shape, ...base });
     }
-    const within: Node[] = [];
-    for (let index = low; index < this.calls.length && this.calls[index].startIndex < endIndex; index++) {
-      if (this.calls[index].endIndex <= endIndex) within.push(this.calls[index]);
+  }
+
+  private recordGoroutine(statement: Node, held: Held, dependsOnParameter: boolean): void {
+    const literal = literalOfGoStatement(statement);
+    const call = statement.namedChildren.find((child) => child?.type === 'call_expression');
+    let body: GoroutineStart['body'] | undefined;
+    if (literal) {
+      const facts = functionFactsOf(literal, this.start);
+      body = { kind: 'literal', facts, captures: capturedNames(literal, facts, this.ownNames) };
+    } else {
+      const target = call ? callTargetOf(call) : undefined;
+      if (call && target) body = { kind: 'call', target, arguments: callArguments(call).map(callArgumentOf) };
     }
-    return within;
+    if (body) this.operations.push({ kind: 'go', body, ...this.base(statement, held, dependsOnParameter), loop: enclosingLoop(statement, this.fn, this.start) });
   }
 
   private recordCalls(node: Node | null, held: Held, dependsOnParameter: boolean): void {
     if (!node) return;
-    for (const call of this.callsWithin(node)) {
+    this.recordOperations(node, held, dependsOnParameter);
+    for (const call of nodesWithin(this.calls, node)) {
       const target = callTargetOf(call);
       if (!target) continue;
-      const callArgumentFacts = callArguments(call).map((argument): CallArgument => {
-        if (argument.type === 'interpreted_string_literal' || argument.type === 'raw_string_literal') return { literal: argument.text.slice(1, -1) };
-        // `*p` passes a copy: its method set is not the pointer's, so its path would say too much.
-        if (argument.type === 'unary_expression' && argument.childForFieldName('operator')?.text === '*') return {};
-        const path = valuePathOf(argument);
-        return path ? { path } : {};
-      });
-      this.events.push({ kind: 'call', target, arguments: callArgumentFacts, ...this.base(call, held, dependsOnParameter) });
+      this.events.push({ kind: 'call', target, arguments: callArguments(call).map(callArgumentOf), ...this.base(call, held, dependsOnParameter) });
     }
   }
 
@@ -359,8 +370,12 @@ class StatementWalker {
         return callee === 'panic' ? null : held;
       }
       case 'defer_statement':
+        // A deferred call runs at return, with locks the text here does not tell: only what it does is kept (`defer wg.Done()`).
+        this.recordOperations(statement, held, dependsOnParameter, true);
+        return held;
       case 'go_statement':
-        // A deferred call runs at return, a `go` call in another goroutine: neither runs with these locks here.
+        // In another goroutine: it runs with none of these locks.
+        this.recordGoroutine(statement, held, dependsOnParameter);
         return held;
       case 'return_statement':
         this.recordCalls(statement, held, dependsOnParameter);
@@ -416,6 +431,31 @@ class StatementWalker {
   }
 }
 
+function callArgumentOf(argument: Node): CallArgument {
+  if (argument.type === 'interpreted_string_literal' || argument.type === 'raw_string_literal') return { literal: argument.text.slice(1, -1) };
+  // `*p` passes a copy: its method set is not the pointer's, so its path would say too much.
+  if (argument.type === 'unary_expression' && argument.childForFieldName('operator')?.text === '*') return {};
+  const path = valuePathOf(argument);
+  return path ? { path } : {};
+}
+
+/** The nodes of a list in source order that lie within `node`. */
+function nodesWithin(sorted: readonly Node[], node: Node): Node[] {
+  const { startIndex, endIndex } = node;
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (sorted[middle].startIndex < startIndex) low = middle + 1;
+    else high = middle;
+  }
+  const within: Node[] = [];
+  for (let index = low; index < sorted.length && sorted[index].startIndex < endIndex; index++) {
+    if (sorted[index].endIndex <= endIndex) within.push(sorted[index]);
+  }
+  return within;
+}
+
 /** The part of a loop, switch or select that decides which body runs. */
 function headerOf(statement: Node): Node | null {
   if (statement.type === 'for_statement') return statement.namedChildren.find((child) => child !== null && child.type !== 'block' && child.type !== 'comment') ?? null;
@@ -432,21 +472,29 @@ export function functionSignatureOf(declaration: Node): FunctionSignature {
   return { name: declaration.childForFieldName('name')?.text ?? '', receiver, parameters, results, mentionsLock: declaration.text.includes('Lock') };
 }
 
-/** The body facts of a function or method declaration, given its signature. */
-export function functionBodyFactsOf(declaration: Node, signature: FunctionSignature): FunctionBodyFacts {
+/**
+ * The body facts of a function or method declaration, given its signature, or
+ * of a function literal a `go` statement starts (then `start` is its enclosing
+ * declaration's, so spans stay relative to the declaration).
+ */
+export function functionBodyFactsOf(declaration: Node, signature: FunctionSignature, start = declaration.startIndex): FunctionBodyFacts {
   const { receiver, parameters } = signature;
   const body = declaration.childForFieldName('body');
   const outside = [...(receiver?.name ? [receiver.name] : []), ...parameters.map((parameter) => parameter.name)];
   const { locals, unstable } = body ? localsOf(body, outside) : { locals: {}, unstable: [] };
   const calls = ownDescendants(declaration, 'call_expression').sort((a, b) => a.startIndex - b.startIndex);
   const parameterNames = parameters.map((parameter) => parameter.name).filter((name) => /^[\p{L}_][\p{L}\p{N}_]*$/u.test(name) && name !== '_');
-  const walker = new StatementWalker(declaration.startIndex, parameterNames, calls);
+  const factNodes = operationFactNodes(declaration).sort((a, b) => a.startIndex - b.startIndex);
+  const operationNodes = factNodes.filter((node) => operationNodeTypes.includes(node.type));
+  const ownNames = new Set([...outside, ...Object.keys(locals), ...unstable]);
+  const walker = new StatementWalker(start, parameterNames, calls, operationNodes, declaration, ownNames);
   if (body) walker.walkBlock(body, new Map(), false);
-  return { locals, unstable, events: walker.events };
+  const channels = operationFactsOf(declaration, factNodes, (literal) => goStatementOfLiteral(literal) !== null);
+  return { locals, unstable, events: walker.events, operations: walker.operations, channels };
 }
 
-/** The facts of a function or method declaration. */
-export function functionFactsOf(declaration: Node): FunctionFacts {
+/** The facts of a function or method declaration, or of a function literal a `go` statement starts (see functionBodyFactsOf). */
+export function functionFactsOf(declaration: Node, start = declaration.startIndex): FunctionFacts {
   const signature = functionSignatureOf(declaration);
-  return { ...signature, ...functionBodyFactsOf(declaration, signature) };
+  return { ...signature, ...functionBodyFactsOf(declaration, signature, start) };
 }

@@ -13,11 +13,11 @@ import { functionBodyFactsOf, functionSignatureOf, type FunctionBodyFacts, type 
 const packageClause = 'package p\n';
 
 /** Every key of the body facts, each read through the lazy computation (a key added to FunctionBodyFacts must be added here). */
-const bodyKeys: Record<keyof FunctionBodyFacts, true> = { locals: true, unstable: true, events: true };
+const bodyKeys: Record<keyof FunctionBodyFacts, true> = { locals: true, unstable: true, events: true, operations: true, channels: true };
 
 /** When the text no longer parses to the declaration: nothing known, so rules stay quiet. */
 function unknownBody(): FunctionBodyFacts {
-  return { locals: {}, unstable: [], events: [] };
+  return { locals: {}, unstable: [], events: [], operations: [], channels: { makes: [], escaping: [], inOtherLiterals: [] } };
 }
 
 /** The declaration's facts: the signature now, the body facts on first read. */
