@@ -2,6 +2,7 @@
 // produced, and of the package rules. Adding a rule means adding its module here.
 import type { PackageRule } from './packageRule';
 import { lockOrderInversion } from './sync/lockOrderInversion';
+import { noCounterpart } from './channel/noCounterpart';
 import { relockThroughCall } from './sync/relockThroughCall';
 import { deferArgsEvaluatedEarly } from './defer/deferArgsEvaluatedEarly';
 import { deferBeforeErrorCheck } from './defer/deferBeforeErrorCheck';
@@ -40,7 +41,7 @@ import type { Rule, RuleDescription } from './rule';
 export const allRules: readonly Rule[] = [deferOrder, deferInLoop, deferArgsEvaluatedEarly, deferLoopVarCapture, deferOrderHazard, deferBeforeErrorCheck, deferCallChain, deferRecoverMisuse, deferExitSkipsDefers, deferLockUnlockMismatch, deferValueReceiver, deferIgnoredCloseError, doubleClose, sendAfterClose, closeNil, nilOperation, unbufferedSendLeak, rangeNeverClosed, noExit, waitBeforeClose, timeAfterInLoop, busySelect, singleCaseSelect, waitGroupAddInside, signalUnbuffered, doubleLock, emptyCriticalSection, lockWithoutUnlock, receiveWithoutOk, closeByReceiver, blockingInMainFlow, waitGroupMisuse, lostCancel];
 
 /** The rules that read the whole package through the package model (engine/analyzePackage runs them). */
-export const allPackageRules: readonly PackageRule[] = [relockThroughCall, lockOrderInversion];
+export const allPackageRules: readonly PackageRule[] = [relockThroughCall, lockOrderInversion, noCounterpart];
 
 /** Syntactic rules, package rules, compiler fact kinds and runtime (test run) kinds: everything a finding's `rule` can name. */
 export function allRuleDescriptions(): readonly RuleDescription[] {

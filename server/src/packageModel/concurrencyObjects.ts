@@ -1,0 +1,227 @@
+// The channels, sync.Conds and context cancel functions of a package that
+// live in a struct field (`T.ch`, the same object through any value of T) or
+// a package variable, with every use the package's code makes of them (see
+// valueUses). An object the rules can reason about is one whose every use is
+// understood: it is unexported, it never leaves the package's sight (passed,
+// returned, stored, address taken, assigned from elsewhere), and no use that
+// the resolver cannot type could be it. Anything else is marked `escapes`,
+// and the rules stay quiet about it. Built once per version of the package.
+import type { FileFacts } from './declarationFacts';
+import type { Span } from './functionFacts';
+import type { GoPackage, PackageFunction } from './goPackage';
+import { FunctionScope, TypeResolver, standardTypeName, type ResolvedType } from './typeResolver';
+import type { DeclarationUses, ValueUse, WrittenValue } from './valueUses';
+import { pathKey, type ValuePath } from './valuePaths';
+
+export type ObjectKind = 'channel' | 'cond' | 'cancel';
+
+export type ObjectOperation = 'send' | 'receive' | 'close' | 'wait' | 'signal' | 'call' | 'store';
+
+export interface ObjectUse {
+  operation: ObjectOperation;
+  /** Where it happens; undefined in a package-level `var` initializer. */
+  fn?: PackageFunction;
+  at: Span;
+  select?: ValueUse['select'];
+}
+
+export interface ConcurrencyObject {
+  /** `T.field` for a field of the package's type T, the variable's name for a package variable. */
+  name: string;
+  kind: ObjectKind;
+  uses: ObjectUse[];
+  /** What is stored in it (writes, composite literals, `var` initializers). */
+  stored: WrittenValue[];
+  /** Some use is not understood: the object may be reached from code the package model cannot see. */
+  escapes: boolean;
+}
+
+const cancelTypes: ReadonlySet<string> = new Set(['context.CancelFunc', 'context.CancelCauseFunc']);
+const condMethods: Record<string, ObjectOperation> = { Wait: 'wait', Signal: 'signal', Broadcast: 'signal' };
+
+const noFacts = { name: '', parameters: [], results: [], locals: {}, unstable: [], events: [] };
+
+function isExported(name: string): boolean {
+  return /^\p{Lu}/u.test(name);
+}
+
+class ObjectIndex {
+  readonly objects = new Map<string, ConcurrencyObject>();
+  /** Names (fields, variables) that a use the resolver could not type may stand for. */
+  private readonly unknownNames = new Set<string>();
+  private readonly resolver: TypeResolver;
+
+  constructor(private readonly pkg: GoPackage) {
+    this.resolver = new TypeResolver(pkg);
+  }
+
+  kindOf(type: ResolvedType): ObjectKind | undefined {
+    if (type.kind === 'chan') return 'channel';
+    if (type.kind === 'package') {
+      const declared = this.pkg.type(type.name);
+      return declared?.value.type.kind === 'chan' ? 'channel' : undefined;
+    }
+    const standard = standardTypeName(type);
+    if (standard === 'sync.Cond') return 'cond';
+    if (standard && cancelTypes.has(standard) && type.kind !== 'pointer') return 'cancel';
+    return undefined;
+  }
+
+  private object(name: string, kind: ObjectKind): ConcurrencyObject {
+    let object = this.objects.get(name);
+    if (!object) {
+      object = { name, kind, uses: [], stored: [], escapes: isExported(name.split('.').pop() ?? name) };
+      this.objects.set(name, object);
+    }
+    return object;
+  }
+
+  private unknown(path: ValuePath, rootIsOurs: boolean): void {
+    if (rootIsOurs) this.unknownNames.add(path.root);
+    for (const field of path.fields) this.unknownNames.add(field);
+  }
+
+  /**
+   * The object a prefix of `path` names (with the fields that follow it), null
+   * when the path surely names none, or undefined when the resolver cannot tell.
+   */
+  private objectAlong(path: ValuePath, local: boolean, scope: FunctionScope): { object: ConcurrencyObject; rest: string[] } | null | undefined {
+    if (!local && !this.pkg.declares(path.root)) return scope.file.imports.has(path.root) ? null : undefined;
+    // The function's names are typed without scopes: a local it does not type (a parameter of a
+    // function literal), or a package variable it would mistake for a local of the same name, is unknown.
+    if (local !== scope.declaresLocally(path.root)) return undefined;
+    for (let length = 0; length <= path.fields.length; length++) {
+      const typed = scope.typeOf({ root: path.root, fields: path.fields.slice(0, length) });
+      if (!typed) return undefined;
+      const kind = this.kindOf(typed.type);
+      if (!kind) {
+        // Fields of another package's types are never this package's objects.
+        if (standardTypeName(typed.type)) return null;
+        continue;
+      }
+      const rest = path.fields.slice(length);
+      if (typed.path.fields.length === 0) return typed.root === 'package' ? { object: this.object(path.root, kind), rest } : null;
+      const owner = scope.typeOf({ root: typed.path.root, fields: typed.path.fields.slice(0, -1) });
+      const ownerType = owner?.type.kind === 'pointer' ? owner.type.element : owner?.type;
+      const field = typed.path.fields[typed.path.fields.length - 1];
+      if (ownerType?.kind === 'package') return { object: this.object(`${ownerType.name}.${field}`, kind), rest };
+      return typed.root === 'package' ? { object: this.object(pathKey(typed.path), kind), rest } : undefined;
+    }
+    return null;
+  }
+
+  addUse(use: ValueUse, scope: FunctionScope, fn: PackageFunction | undefined): void {
+    if (!use.path) {
+      if (use.field) this.unknownNames.add(use.field);
+      return;
+    }
+    const local = use.local === true;
+    const found = this.objectAlong(use.path, local, scope);
+    if (found === null) return;
+    if (found === undefined) {
+      this.unknown(use.path, !local);
+      return;
+    }
+    const { object, rest } = found;
+    const record = (operation: ObjectOperation) => object.uses.push({ operation, fn, at: use.at, ...(use.select ? { select: use.select } : {}) });
+    if (rest.length > 0) {
+      // `c.L.Lock()` uses the Cond's lock, not the Cond; `c.Wait()`, `c.Signal()` are its operations.
+      if (object.kind === 'cond' && rest[0] === 'L') return;
+      const operation = object.kind === 'cond' && rest.length === 1 && use.kind === 'call' ? condMethods[rest[0]] : undefined;
+      if (operation) record(operation);
+      else object.escapes = true;
+      return;
+    }
+    switch (use.kind) {
+      case 'send':
+      case 'receive':
+      case 'close':
+        record(use.kind);
+        return;
+      case 'range':
+        record('receive');
+        return;
+      case 'inspect':
+        return;
+      case 'call':
+        if (object.kind === 'cancel') record('call');
+        else object.escapes = true;
+        return;
+      case 'write':
+        record('store');
+        if (use.written) object.stored.push(use.written);
+        return;
+      case 'value':
+        object.escapes = true;
+        return;
+    }
+  }
+
+  addLiterals(uses: DeclarationUses & { kind: 'read' }, file: FileFacts, scope: FunctionScope, fn: PackageFunction | undefined): void {
+    for (const element of uses.literals) {
+      const type = element.type ? this.resolver.resolve(element.type, file) : undefined;
+      const typeDeclaration = type?.kind === 'package' ? this.pkg.type(type.name) : undefined;
+      const structType = typeDeclaration?.value.type.kind === 'struct' ? typeDeclaration.value.type : undefined;
+      if (!type || !structType) {
+        // A map literal's key, or a field of a literal whose type is elided or unknown.
+        if (element.key) {
+          this.addUse({ kind: 'value', path: { root: element.key, fields: [] }, at: element.at }, scope, fn);
+          this.unknownNames.add(element.key);
+        }
+        continue;
+      }
+      const field = element.key ? structType.fields.find((each) => each.name === element.key) : structType.fields[element.index];
+      if (!field || type.kind !== 'package') continue;
+      const kind = this.kindOf(this.resolver.resolve(field.type, typeDeclaration!.file));
+      if (!kind) continue;
+      const object = this.object(`${type.name}.${field.name}`, kind);
+      object.uses.push({ operation: 'store', fn, at: element.at });
+      object.stored.push(element.written);
+    }
+  }
+
+  /** Marks as escaping every object whose name a use the resolver could not type may stand for. */
+  finish(wordsOfUnreadDeclarations: ReadonlySet<string>[]): void {
+    for (const object of this.objects.values()) {
+      const name = object.name.split('.').pop() ?? object.name;
+      if (this.unknownNames.has(name) || wordsOfUnreadDeclarations.some((words) => words.has(name))) object.escapes = true;
+    }
+  }
+}
+
+function buildObjects(pkg: GoPackage): Map<string, ConcurrencyObject> {
+  const index = new ObjectIndex(pkg);
+  const functionsByPlace = new Map<string, PackageFunction>();
+  for (const fn of pkg.functions()) functionsByPlace.set(`${fn.start}:${fn.file.file}`, fn);
+  const resolver = new TypeResolver(pkg);
+  const unread: ReadonlySet<string>[] = [];
+  for (const path of pkg.filePaths) {
+    const file = pkg.fileFacts(path);
+    for (const declaration of file?.declarations ?? []) {
+      const uses = declaration.uses;
+      if (!file || !uses) continue;
+      const fn = declaration.facts.kind === 'function' ? functionsByPlace.get(`${declaration.start}:${file.file}`) : undefined;
+      if (uses.kind === 'words' || (declaration.facts.kind === 'function' && !fn)) {
+        if (uses.kind === 'words') unread.push(uses.words);
+        else for (const use of uses.uses) if (use.path) unread.push(new Set([use.path.root, ...use.path.fields]));
+        continue;
+      }
+      const scope = fn ? resolver.scopeOf(fn) : new FunctionScope(resolver, noFacts, file);
+      for (const use of uses.uses) index.addUse(use, scope, fn);
+      index.addLiterals(uses, file, scope, fn);
+    }
+  }
+  index.finish(unread);
+  return index.objects;
+}
+
+const built = new WeakMap<GoPackage, { generation: number; objects: Map<string, ConcurrencyObject> }>();
+
+/** The package's channels, Conds and cancel functions by name, for the package's current version. */
+export function concurrencyObjects(pkg: GoPackage): ReadonlyMap<string, ConcurrencyObject> {
+  const known = built.get(pkg);
+  if (known?.generation === pkg.generation) return known.objects;
+  const objects = buildObjects(pkg);
+  built.set(pkg, { generation: pkg.generation, objects });
+  return objects;
+}
