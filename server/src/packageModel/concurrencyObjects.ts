@@ -127,7 +127,7 @@ class ObjectIndex {
     if (rest.length > 0) {
       // `c.L.Lock()` uses the Cond's lock, not the Cond; `c.Wait()`, `c.Signal()` are its operations.
       if (object.kind === 'cond' && rest[0] === 'L') return;
-      const operation = object.kind === 'cond' && rest.length === 1 && use.kind === 'call' ? condMethods[rest[0]] : undefined;
+      const operation = object.kind === 'cond' && rest.length === 1 && use.kind === 'call' && Object.hasOwn(condMethods, rest[0]) ? condMethods[rest[0]] : undefined;
       if (operation) record(operation);
       else object.escapes = true;
       return;

@@ -183,7 +183,8 @@ export class FunctionScope {
     if (facts.receiver?.name === name) return { type: resolver.resolve(facts.receiver.type, file), root: 'receiver' };
     const parameter = facts.parameters.find((each) => each.name === name);
     if (parameter) return { type: resolver.resolve(parameter.type, file), root: 'parameter' };
-    const local = facts.locals[name];
+    // Own properties only: a name like `toString` must not find Object.prototype's.
+    const local = Object.hasOwn(facts.locals, name) ? facts.locals[name] : undefined;
     if (local) return { type: this.originType(local, file, depth + 1), root: 'local' };
     const variable = resolver.pkg.variable(name);
     if (variable?.value.origin) return { type: this.originType(variable.value.origin, variable.file, depth + 1, true), root: 'package' };

@@ -6,6 +6,7 @@
 // whose every use the package model understands are judged (see
 // packageModel/concurrencyObjects): anything exported, passed, returned,
 // stored elsewhere or touched where its type is unknown keeps the rule quiet.
+import { isTestFile } from '../../syntax/functionContext';
 import { concurrencyObjects, type ConcurrencyObject, type ObjectUse } from '../../packageModel/concurrencyObjects';
 import type { PackageRule, PackageSite } from '../packageRule';
 import type { PackageRuleContext } from '../packageRuleContext';
@@ -19,15 +20,19 @@ function blockingInFile(uses: readonly ObjectUse[], operation: ObjectUse['operat
   return sitesOf(uses, operation).filter((use) => use.fn.file.file === file && use.select !== 'with-default');
 }
 
+/** Whether everything stored in the object is made fresh where it is stored: then no other name can hold it. */
+function onlyMadeHere(object: ConcurrencyObject): boolean {
+  return object.stored.length > 0 && object.stored.every((stored) => (object.kind === 'cond' ? stored.kind === 'call' && stored.target.name === 'NewCond' : stored.kind === 'make'));
+}
+
 /** What the rule can say about an object: the operations without a counterpart, and the message for them. */
 function missingCounterpart(object: ConcurrencyObject): { operation: ObjectUse['operation']; messageKey: string } | undefined {
+  // Never stored: always nil, and code that uses it usually checks for that first.
+  if (object.kind === 'cancel' || !onlyMadeHere(object)) return undefined;
   const count = (operation: ObjectUse['operation']) => object.uses.filter((use) => use.operation === operation).length;
   if (object.kind === 'cond') return count('wait') > 0 && count('signal') === 0 ? { operation: 'wait', messageKey: 'wait' } : undefined;
-  if (object.kind !== 'channel') return undefined;
-  // A channel stored from anywhere but `make` (or nil) may be shared with code that holds it under another name.
-  if (!object.stored.every((stored) => stored.kind === 'make' || stored.kind === 'nil')) return undefined;
   if (count('receive') > 0 && count('send') === 0 && count('close') === 0) return { operation: 'receive', messageKey: 'receive' };
-  const unbuffered = object.stored.some((stored) => stored.kind === 'make') && object.stored.every((stored) => stored.kind !== 'make' || !stored.buffered);
+  const unbuffered = object.stored.every((stored) => stored.kind === 'make' && !stored.buffered);
   if (count('send') > 0 && count('receive') === 0 && unbuffered) return { operation: 'send', messageKey: 'send' };
   return undefined;
 }
@@ -129,7 +134,9 @@ export const noCounterpart: PackageRule = {
       const related = made ? [{ at: { fn: made.fn, at: made.at } satisfies PackageSite, messageKey: 'made', values: { name: object.name } }] : [];
       for (const use of blockingInFile(object.uses, missing.operation, context.file)) {
         const inSelect = use.select === 'case' && missing.operation !== 'wait';
-        context.report({ at: { fn: use.fn, at: use.at }, messageKey: inSelect ? `${missing.messageKey}Case` : missing.messageKey, values: { name: object.name }, related });
+        // Tests and examples block on purpose (a channel that never fires, to show a timeout): info there.
+        const severity = isTestFile(use.fn.file.file) ? 'info' : undefined;
+        context.report({ at: { fn: use.fn, at: use.at }, messageKey: inSelect ? `${missing.messageKey}Case` : missing.messageKey, values: { name: object.name }, related, ...(severity ? { severity } : {}) });
       }
     }
   },
