@@ -23,6 +23,8 @@ export interface ObjectUse {
   fn?: PackageFunction;
   at: Span;
   select?: ValueUse['select'];
+  /** For a store: what is stored (writes, composite literals, `var` initializers). */
+  written?: WrittenValue;
 }
 
 export interface ConcurrencyObject {
@@ -30,8 +32,6 @@ export interface ConcurrencyObject {
   name: string;
   kind: ObjectKind;
   uses: ObjectUse[];
-  /** What is stored in it (writes, composite literals, `var` initializers). */
-  stored: WrittenValue[];
   /** Some use is not understood: the object may be reached from code the package model cannot see. */
   escapes: boolean;
 }
@@ -49,7 +49,7 @@ class ObjectIndex {
   readonly objects = new Map<string, ConcurrencyObject>();
   /** Names (fields, variables) that a use the resolver could not type may stand for. */
   private readonly unknownNames = new Set<string>();
-  private readonly resolver: TypeResolver;
+  readonly resolver: TypeResolver;
 
   constructor(private readonly pkg: GoPackage) {
     this.resolver = new TypeResolver(pkg);
@@ -67,10 +67,22 @@ class ObjectIndex {
     return undefined;
   }
 
+  private readonly packageScopes = new Map<FileFacts, FunctionScope>();
+
+  /** Names as the package level sees them in a file (its imports): no locals. */
+  packageScope(file: FileFacts): FunctionScope {
+    let scope = this.packageScopes.get(file);
+    if (!scope) {
+      scope = new FunctionScope(this.resolver, noFacts, file);
+      this.packageScopes.set(file, scope);
+    }
+    return scope;
+  }
+
   private object(name: string, kind: ObjectKind): ConcurrencyObject {
     let object = this.objects.get(name);
     if (!object) {
-      object = { name, kind, uses: [], stored: [], escapes: isExported(name.split('.').pop() ?? name) };
+      object = { name, kind, uses: [], escapes: isExported(name.split('.').pop() ?? name) };
       this.objects.set(name, object);
     }
     return object;
@@ -87,9 +99,11 @@ class ObjectIndex {
    */
   private objectAlong(path: ValuePath, local: boolean, scope: FunctionScope): { object: ConcurrencyObject; rest: string[] } | null | undefined {
     if (!local && !this.pkg.declares(path.root)) return scope.file.imports.has(path.root) ? null : undefined;
-    // The function's names are typed without scopes: a local it does not type (a parameter of a
-    // function literal), or a package variable it would mistake for a local of the same name, is unknown.
-    if (local !== scope.declaresLocally(path.root)) return undefined;
+    // The function's own names are typed without scopes: a local it does not type (a parameter of a
+    // function literal) is unknown. A package-level name is typed in the package's scope (a function
+    // that assigns a package variable counts it among its unstable names).
+    if (local && !scope.declaresLocally(path.root)) return undefined;
+    if (!local) scope = this.packageScope(scope.file);
     for (let length = 0; length <= path.fields.length; length++) {
       const typed = scope.typeOf({ root: path.root, fields: path.fields.slice(0, length) });
       if (!typed) return undefined;
@@ -148,8 +162,7 @@ class ObjectIndex {
         else object.escapes = true;
         return;
       case 'write':
-        record('store');
-        if (use.written) object.stored.push(use.written);
+        object.uses.push({ operation: 'store', fn, at: use.at, written: use.written ?? { kind: 'other' } });
         return;
       case 'value':
         object.escapes = true;
@@ -175,8 +188,7 @@ class ObjectIndex {
       const kind = this.kindOf(this.resolver.resolve(field.type, typeDeclaration!.file));
       if (!kind) continue;
       const object = this.object(`${type.name}.${field.name}`, kind);
-      object.uses.push({ operation: 'store', fn, at: element.at });
-      object.stored.push(element.written);
+      object.uses.push({ operation: 'store', fn, at: element.at, written: element.written });
     }
   }
 
@@ -193,7 +205,6 @@ function buildObjects(pkg: GoPackage): Map<string, ConcurrencyObject> {
   const index = new ObjectIndex(pkg);
   const functionsByPlace = new Map<string, PackageFunction>();
   for (const fn of pkg.functions()) functionsByPlace.set(`${fn.start}:${fn.file.file}`, fn);
-  const resolver = new TypeResolver(pkg);
   const unread: ReadonlySet<string>[] = [];
   for (const path of pkg.filePaths) {
     const file = pkg.fileFacts(path);
@@ -206,7 +217,7 @@ function buildObjects(pkg: GoPackage): Map<string, ConcurrencyObject> {
         else for (const use of uses.uses) if (use.path) unread.push(new Set([use.path.root, ...use.path.fields]));
         continue;
       }
-      const scope = fn ? resolver.scopeOf(fn) : new FunctionScope(resolver, noFacts, file);
+      const scope = fn ? index.resolver.scopeOf(fn) : index.packageScope(file);
       for (const use of uses.uses) index.addUse(use, scope, fn);
       index.addLiterals(uses, file, scope, fn);
     }
@@ -216,6 +227,11 @@ function buildObjects(pkg: GoPackage): Map<string, ConcurrencyObject> {
 }
 
 const built = new WeakMap<GoPackage, { generation: number; objects: Map<string, ConcurrencyObject> }>();
+
+/** What is stored in the object, at each store. */
+export function storedValues(object: ConcurrencyObject): WrittenValue[] {
+  return object.uses.flatMap((use) => (use.written ? [use.written] : []));
+}
 
 /** The package's channels, Conds and cancel functions by name, for the package's current version. */
 export function concurrencyObjects(pkg: GoPackage): ReadonlyMap<string, ConcurrencyObject> {

@@ -7,7 +7,7 @@
 // packageModel/concurrencyObjects): anything exported, passed, returned,
 // stored elsewhere or touched where its type is unknown keeps the rule quiet.
 import { isTestFile } from '../../syntax/functionContext';
-import { concurrencyObjects, type ConcurrencyObject, type ObjectUse } from '../../packageModel/concurrencyObjects';
+import { concurrencyObjects, storedValues, type ConcurrencyObject, type ObjectUse } from '../../packageModel/concurrencyObjects';
 import type { PackageRule, PackageSite } from '../packageRule';
 import type { PackageRuleContext } from '../packageRuleContext';
 
@@ -22,7 +22,8 @@ function blockingInFile(uses: readonly ObjectUse[], operation: ObjectUse['operat
 
 /** Whether everything stored in the object is made fresh where it is stored: then no other name can hold it. */
 function onlyMadeHere(object: ConcurrencyObject): boolean {
-  return object.stored.length > 0 && object.stored.every((stored) => (object.kind === 'cond' ? stored.kind === 'call' && stored.target.name === 'NewCond' : stored.kind === 'make'));
+  const stored = storedValues(object);
+  return stored.length > 0 && stored.every((value) => (object.kind === 'cond' ? value.kind === 'call' && value.target.name === 'NewCond' : value.kind === 'make'));
 }
 
 /** What the rule can say about an object: the operations without a counterpart, and the message for them. */
@@ -32,7 +33,7 @@ function missingCounterpart(object: ConcurrencyObject): { operation: ObjectUse['
   const count = (operation: ObjectUse['operation']) => object.uses.filter((use) => use.operation === operation).length;
   if (object.kind === 'cond') return count('wait') > 0 && count('signal') === 0 ? { operation: 'wait', messageKey: 'wait' } : undefined;
   if (count('receive') > 0 && count('send') === 0 && count('close') === 0) return { operation: 'receive', messageKey: 'receive' };
-  const unbuffered = object.stored.every((stored) => stored.kind === 'make' && !stored.buffered);
+  const unbuffered = storedValues(object).every((value) => value.kind === 'make' && !value.buffered);
   if (count('send') > 0 && count('receive') === 0 && unbuffered) return { operation: 'send', messageKey: 'send' };
   return undefined;
 }
