@@ -1,4 +1,4 @@
-// The channels, sync.Conds and context cancel functions of a package that
+// The channels, sync.Conds, WaitGroups and context cancel functions of a package that
 // live in a struct field (`T.ch`, the same object through any value of T) or
 // a package variable, with every use the package's code makes of them (see
 // valueUses). An object the rules can reason about is one whose every use is
@@ -13,9 +13,9 @@ import { FunctionScope, TypeResolver, standardTypeName, type ResolvedType } from
 import type { DeclarationUses, ValueUse, WrittenValue } from './valueUses';
 import { pathKey, type ValuePath } from './valuePaths';
 
-export type ObjectKind = 'channel' | 'cond' | 'cancel';
+export type ObjectKind = 'channel' | 'cond' | 'waitgroup' | 'cancel';
 
-export type ObjectOperation = 'send' | 'receive' | 'close' | 'wait' | 'signal' | 'call' | 'store';
+export type ObjectOperation = 'send' | 'receive' | 'close' | 'wait' | 'signal' | 'add' | 'done' | 'call' | 'store';
 
 export interface ObjectUse {
   operation: ObjectOperation;
@@ -23,6 +23,7 @@ export interface ObjectUse {
   fn?: PackageFunction;
   at: Span;
   select?: ValueUse['select'];
+  inLiteral?: boolean;
   /** For a store: what is stored (writes, composite literals, `var` initializers). */
   written?: WrittenValue;
 }
@@ -37,7 +38,11 @@ export interface ConcurrencyObject {
 }
 
 const cancelTypes: ReadonlySet<string> = new Set(['context.CancelFunc', 'context.CancelCauseFunc']);
-const condMethods: Record<string, ObjectOperation> = { Wait: 'wait', Signal: 'signal', Broadcast: 'signal' };
+/** The methods that are operations of an object; any other method of these types (WaitGroup.Go) is not followed. */
+const methodOperations: Partial<Record<ObjectKind, Record<string, ObjectOperation>>> = {
+  cond: { Wait: 'wait', Signal: 'signal', Broadcast: 'signal' },
+  waitgroup: { Add: 'add', Done: 'done', Wait: 'wait' },
+};
 
 const noFacts = { name: '', parameters: [], results: [], locals: {}, unstable: [], events: [] };
 
@@ -63,6 +68,7 @@ class ObjectIndex {
     }
     const standard = standardTypeName(type);
     if (standard === 'sync.Cond') return 'cond';
+    if (standard === 'sync.WaitGroup') return 'waitgroup';
     if (standard && cancelTypes.has(standard) && type.kind !== 'pointer') return 'cancel';
     return undefined;
   }
@@ -137,11 +143,12 @@ class ObjectIndex {
       return;
     }
     const { object, rest } = found;
-    const record = (operation: ObjectOperation) => object.uses.push({ operation, fn, at: use.at, ...(use.select ? { select: use.select } : {}) });
+    const record = (operation: ObjectOperation) => object.uses.push({ operation, fn, at: use.at, ...(use.select ? { select: use.select } : {}), ...(use.inLiteral ? { inLiteral: true } : {}) });
     if (rest.length > 0) {
-      // `c.L.Lock()` uses the Cond's lock, not the Cond; `c.Wait()`, `c.Signal()` are its operations.
+      // `c.L.Lock()` uses the Cond's lock, not the Cond; `c.Wait()`, `wg.Add(1)` are operations.
       if (object.kind === 'cond' && rest[0] === 'L') return;
-      const operation = object.kind === 'cond' && rest.length === 1 && use.kind === 'call' && Object.hasOwn(condMethods, rest[0]) ? condMethods[rest[0]] : undefined;
+      const methods = methodOperations[object.kind];
+      const operation = methods && rest.length === 1 && use.kind === 'call' && Object.hasOwn(methods, rest[0]) ? methods[rest[0]] : undefined;
       if (operation) record(operation);
       else object.escapes = true;
       return;
@@ -201,11 +208,25 @@ class ObjectIndex {
   }
 }
 
-function buildObjects(pkg: GoPackage): Map<string, ConcurrencyObject> {
+/** A package function started with `go` by a function of the package. */
+export interface GoStartSite {
+  /** The function whose `go` statement it is. */
+  fn: PackageFunction;
+  at: Span;
+  started: PackageFunction;
+}
+
+export interface PackageConcurrency {
+  objects: ReadonlyMap<string, ConcurrencyObject>;
+  goStarts: readonly GoStartSite[];
+}
+
+function buildObjects(pkg: GoPackage): PackageConcurrency {
   const index = new ObjectIndex(pkg);
   const functionsByPlace = new Map<string, PackageFunction>();
   for (const fn of pkg.functions()) functionsByPlace.set(`${fn.start}:${fn.file.file}`, fn);
   const unread: ReadonlySet<string>[] = [];
+  const goStarts: GoStartSite[] = [];
   for (const path of pkg.filePaths) {
     const file = pkg.fileFacts(path);
     for (const declaration of file?.declarations ?? []) {
@@ -220,24 +241,28 @@ function buildObjects(pkg: GoPackage): Map<string, ConcurrencyObject> {
       const scope = fn ? index.resolver.scopeOf(fn) : index.packageScope(file);
       for (const use of uses.uses) index.addUse(use, scope, fn);
       index.addLiterals(uses, file, scope, fn);
+      for (const start of fn ? uses.goStarts : []) {
+        const started = scope.call(start.target);
+        if (fn && started?.kind === 'function') goStarts.push({ fn, at: start.at, started: started.fn });
+      }
     }
   }
   index.finish(unread);
-  return index.objects;
+  return { objects: index.objects, goStarts };
 }
-
-const built = new WeakMap<GoPackage, { generation: number; objects: Map<string, ConcurrencyObject> }>();
 
 /** What is stored in the object, at each store. */
 export function storedValues(object: ConcurrencyObject): WrittenValue[] {
   return object.uses.flatMap((use) => (use.written ? [use.written] : []));
 }
 
-/** The package's channels, Conds and cancel functions by name, for the package's current version. */
-export function concurrencyObjects(pkg: GoPackage): ReadonlyMap<string, ConcurrencyObject> {
+const built = new WeakMap<GoPackage, { generation: number; concurrency: PackageConcurrency }>();
+
+/** The package's channels, Conds, WaitGroups and cancel functions by name, and its `go` starts, for the package's current version. */
+export function packageConcurrency(pkg: GoPackage): PackageConcurrency {
   const known = built.get(pkg);
-  if (known?.generation === pkg.generation) return known.objects;
-  const objects = buildObjects(pkg);
-  built.set(pkg, { generation: pkg.generation, objects });
-  return objects;
+  if (known?.generation === pkg.generation) return known.concurrency;
+  const concurrency = buildObjects(pkg);
+  built.set(pkg, { generation: pkg.generation, concurrency });
+  return concurrency;
 }

@@ -11,6 +11,7 @@
 // word that names an identity makes it unknown to the rules (quiet).
 import type { Node } from 'web-tree-sitter';
 import { callArguments, unparenthesize } from '../syntax/calls';
+import { enclosingFunction } from '../syntax/functions';
 import { LocalNamesCache } from '../syntax/localNames';
 import { callTargetOf, type CallTarget, type Span } from './functionFacts';
 import { typeExpressionOf, type TypeExpression } from './typeExpressions';
@@ -39,6 +40,14 @@ export interface ValueUse {
   select?: 'case' | 'with-default';
   /** For writes. */
   written?: WrittenValue;
+  /** A call made inside a function literal of the declaration (it runs when and where the literal does). */
+  inLiteral?: boolean;
+}
+
+/** `go f(…)` / `go x.m(…)`: a function of the package started in a new goroutine (function literals are left out). */
+export interface GoStart {
+  target: CallTarget;
+  at: Span;
 }
 
 /** One element of a composite literal `T{…}`: a field set by key or by position. */
@@ -56,12 +65,13 @@ export type DeclarationUses =
       kind: 'read';
       uses: ValueUse[];
       literals: LiteralElement[];
+      goStarts: GoStart[];
     }
   /** Not read (nothing in the text can touch a channel, a Cond or a cancel), or does not parse: only its words. */
   | { kind: 'words'; words: ReadonlySet<string> };
 
-/** Text that can mean a channel operation, a Cond, or a cancel function being made, stored or called. */
-const touchesConcurrencyObject = /<-|\bclose\s*\(|\bchan\b|\brange\b|\.(?:Wait|Signal|Broadcast)\s*\(|\bCond\b|NewCond|\bcancel|Cancel|\bcontext\./;
+/** Text that can mean a channel operation, a Cond, a WaitGroup, a goroutine start, or a cancel function being made, stored or called. */
+const touchesConcurrencyObject = /<-|\bclose\s*\(|\bchan\b|\brange\b|\bgo\s|\.(?:Wait|Signal|Broadcast|Add|Done)\s*\(|\bCond\b|NewCond|WaitGroup|\bcancel|Cancel|\bcontext\./;
 
 const declaringParents: ReadonlySet<string> = new Set(['parameter_declaration', 'variadic_parameter_declaration', 'var_spec', 'const_spec', 'type_switch_statement']);
 
@@ -118,8 +128,13 @@ function isDeclaredName(identifier: Node): boolean {
 class UseCollector {
   readonly uses: ValueUse[] = [];
   readonly literals: LiteralElement[] = [];
+  readonly goStarts: GoStart[] = [];
 
-  constructor(private readonly start: number) {}
+  constructor(private readonly declaration: Node) {}
+
+  private get start(): number {
+    return this.declaration.startIndex;
+  }
 
   span(node: Node): Span {
     return [node.startIndex - this.start, node.endIndex - this.start];
@@ -144,7 +159,7 @@ class UseCollector {
       case 'range_clause':
         return use(parent.childForFieldName('right')?.id === top.id ? 'range' : 'write', parent);
       case 'call_expression':
-        if (parent.childForFieldName('function')?.id === top.id) return use('call', parent);
+        if (parent.childForFieldName('function')?.id === top.id) return use('call', parent, enclosingFunction(parent)?.id === this.declaration.id ? {} : { inLiteral: true });
         return use('value', top);
       case 'argument_list': {
         const call = parent.parent;
@@ -216,9 +231,9 @@ function isLiteralKey(identifier: Node): boolean {
 }
 
 function readUses(declaration: Node): DeclarationUses & { kind: 'read' } {
-  const collector = new UseCollector(declaration.startIndex);
+  const collector = new UseCollector(declaration);
   const names = new LocalNamesCache();
-  for (const node of declaration.descendantsOfType(['identifier', 'selector_expression', 'composite_literal', 'var_spec'])) {
+  for (const node of declaration.descendantsOfType(['identifier', 'selector_expression', 'composite_literal', 'var_spec', 'go_statement'])) {
     if (!node) continue;
     switch (node.type) {
       case 'identifier': {
@@ -236,6 +251,12 @@ function readUses(declaration: Node): DeclarationUses & { kind: 'read' } {
       case 'composite_literal':
         collector.literal(node);
         break;
+      case 'go_statement': {
+        const call = node.namedChildren.find((child) => child?.type === 'call_expression');
+        const target = call ? callTargetOf(call) : undefined;
+        if (target) collector.goStarts.push({ target, at: collector.span(node) });
+        break;
+      }
       case 'var_spec': {
         const names = node.childrenForFieldName('name').filter((name): name is Node => name !== null);
         const values = expressionList(node.childForFieldName('value'));
@@ -248,7 +269,7 @@ function readUses(declaration: Node): DeclarationUses & { kind: 'read' } {
       }
     }
   }
-  return { kind: 'read', uses: collector.uses, literals: collector.literals };
+  return { kind: 'read', uses: collector.uses, literals: collector.literals, goStarts: collector.goStarts };
 }
 
 /** The uses of a function or `var` declaration; `words` gives its identifiers when it is not read. */

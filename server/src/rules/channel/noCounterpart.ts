@@ -7,7 +7,7 @@
 // packageModel/concurrencyObjects): anything exported, passed, returned,
 // stored elsewhere or touched where its type is unknown keeps the rule quiet.
 import { isTestFile } from '../../syntax/functionContext';
-import { concurrencyObjects, storedValues, type ConcurrencyObject, type ObjectUse } from '../../packageModel/concurrencyObjects';
+import { packageConcurrency, storedValues, type ConcurrencyObject, type ObjectUse } from '../../packageModel/concurrencyObjects';
 import type { PackageRule, PackageSite } from '../packageRule';
 import type { PackageRuleContext } from '../packageRuleContext';
 
@@ -127,7 +127,7 @@ export const noCounterpart: PackageRule = {
     },
   },
   checkPackage(context: PackageRuleContext) {
-    for (const object of concurrencyObjects(context.pkg).values()) {
+    for (const object of packageConcurrency(context.pkg).objects.values()) {
       if (object.escapes) continue;
       const missing = missingCounterpart(object);
       if (!missing) continue;

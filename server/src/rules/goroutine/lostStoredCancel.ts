@@ -3,7 +3,7 @@
 // Cause forms) in an unexported field or package variable that no function
 // of the package ever calls. Shares the id, texts and setting of the file
 // rule (lostCancel.ts), which covers cancels thrown away at the call.
-import { concurrencyObjects, type ObjectUse } from '../../packageModel/concurrencyObjects';
+import { packageConcurrency, type ObjectUse } from '../../packageModel/concurrencyObjects';
 import type { PackageFunction } from '../../packageModel/goPackage';
 import type { PackageRule } from '../packageRule';
 import type { PackageRuleContext } from '../packageRuleContext';
@@ -29,7 +29,7 @@ export const lostStoredCancel: PackageRule = {
   documentation,
   text,
   checkPackage(context: PackageRuleContext) {
-    for (const object of concurrencyObjects(context.pkg).values()) {
+    for (const object of packageConcurrency(context.pkg).objects.values()) {
       if (object.kind !== 'cancel' || object.escapes || object.uses.some((use) => use.operation === 'call')) continue;
       const stores = object.uses.filter((use) => use.operation === 'store');
       // Anything else stored (a cancel made elsewhere, a no-op) may be called under another name.
