@@ -5,7 +5,7 @@
 // rule (lostCancel.ts), which covers cancels thrown away at the call.
 import { packageConcurrency, type ObjectUse } from '../../packageModel/concurrencyObjects';
 import type { PackageFunction } from '../../packageModel/goPackage';
-import type { PackageRule } from '../packageRule';
+import { packageHalfOf, type PackageRule } from '../packageRule';
 import type { PackageRuleContext } from '../packageRuleContext';
 import { lostCancel } from './lostCancel';
 
@@ -19,24 +19,14 @@ function storesFreshCancel(use: ObjectUse): use is ObjectUse & { fn: PackageFunc
   return receiver.fields.length === 0 && use.fn.file.imports.get(receiver.root) === 'context' && derivingFunctions.has(name);
 }
 
-const { id, category, defaultSeverity, presentation, documentation, text } = lostCancel;
-
-export const lostStoredCancel: PackageRule = {
-  id,
-  category,
-  defaultSeverity,
-  presentation,
-  documentation,
-  text,
-  checkPackage(context: PackageRuleContext) {
-    for (const object of packageConcurrency(context.pkg).objects.values()) {
-      if (object.kind !== 'cancel' || object.escapes || object.uses.some((use) => use.operation === 'call')) continue;
-      const stores = object.uses.filter((use) => use.operation === 'store');
-      // Anything else stored (a cancel made elsewhere, a no-op) may be called under another name.
-      if (!stores.every((use) => storesFreshCancel(use) || use.written?.kind === 'nil')) continue;
-      for (const store of stores.filter(storesFreshCancel)) {
-        if (store.fn.file.file === context.file) context.report({ at: { fn: store.fn, at: store.at }, messageKey: 'stored', values: { name: object.name } });
-      }
+export const lostStoredCancel: PackageRule = packageHalfOf(lostCancel, (context: PackageRuleContext) => {
+  for (const object of packageConcurrency(context.pkg).objects.values()) {
+    if (object.kind !== 'cancel' || object.escapes || object.uses.some((use) => use.operation === 'call')) continue;
+    const stores = object.uses.filter((use) => use.operation === 'store');
+    // Anything else stored (a cancel made elsewhere, a no-op) may be called under another name.
+    if (!stores.every((use) => storesFreshCancel(use) || use.written?.kind === 'nil')) continue;
+    for (const store of stores.filter(storesFreshCancel)) {
+      if (store.fn.file.file === context.file) context.report({ at: { fn: store.fn, at: store.at }, messageKey: 'stored', values: { name: object.name } });
     }
-  },
-};
+  }
+});

@@ -7,7 +7,7 @@
 // `go func() { wg.Add(1) … }()` literal.
 import { packageConcurrency, type ConcurrencyObject, type GoStartSite } from '../../packageModel/concurrencyObjects';
 import type { PackageFunction } from '../../packageModel/goPackage';
-import type { PackageRule, PackageSite } from '../packageRule';
+import { packageHalfOf, type PackageRule, type PackageSite } from '../packageRule';
 import type { PackageRuleContext } from '../packageRuleContext';
 import { waitGroupAddInside } from './waitGroupAndSignal';
 
@@ -23,42 +23,32 @@ function placeOf(context: PackageRuleContext, start: GoStartSite, reportedIn: Pa
   return start.fn.file === reportedIn.file ? context.message('place', { line }) : context.message('placeInFile', { file: start.fn.file.file.split(/[\\/]/).pop() ?? '', line });
 }
 
-const { id, category, defaultSeverity, presentation, documentation, text } = waitGroupAddInside;
-
-export const waitGroupAddInStarted: PackageRule = {
-  id,
-  category,
-  defaultSeverity,
-  presentation,
-  documentation,
-  text,
-  checkPackage(context: PackageRuleContext) {
-    const { objects, goStarts } = packageConcurrency(context.pkg);
-    const reported = new Set<string>();
-    for (const object of objects.values()) {
-      if (object.kind !== 'waitgroup' || object.escapes) continue;
-      const wait = object.uses.find((use) => use.operation === 'wait' && use.fn);
-      if (!wait?.fn) continue;
-      for (const start of goStarts) {
-        if (start.started.file.file !== context.file || start.fn === start.started) continue;
-        const add = selfCountingAdd(object, start.started);
-        // The starter counting on the same WaitGroup may be counting this goroutine: then its own Add runs while the count is above zero.
-        if (!add || object.uses.some((use) => use.fn === start.fn && use.operation === 'add')) continue;
-        const key = `${object.name}@${start.started.qualifiedName}`;
-        if (reported.has(key)) continue;
-        reported.add(key);
-        const wg = object.name;
-        const fn = start.started.qualifiedName;
-        context.report({
-          at: add,
-          messageKey: 'addInStarted',
-          values: { wg, fn, starter: start.fn.qualifiedName, place: placeOf(context, start, start.started) },
-          related: [
-            { at: start, messageKey: 'startedHere', values: { fn } },
-            { at: { fn: wait.fn, at: wait.at }, messageKey: 'waitsHere', values: { wg } },
-          ],
-        });
-      }
+export const waitGroupAddInStarted: PackageRule = packageHalfOf(waitGroupAddInside, (context: PackageRuleContext) => {
+  const { objects, goStarts } = packageConcurrency(context.pkg);
+  const reported = new Set<string>();
+  for (const object of objects.values()) {
+    if (object.kind !== 'waitgroup' || object.escapes) continue;
+    const wait = object.uses.find((use) => use.operation === 'wait' && use.fn);
+    if (!wait?.fn) continue;
+    for (const start of goStarts) {
+      if (start.started.file.file !== context.file || start.fn === start.started) continue;
+      const add = selfCountingAdd(object, start.started);
+      // The starter counting on the same WaitGroup may be counting this goroutine: then its own Add runs while the count is above zero.
+      if (!add || object.uses.some((use) => use.fn === start.fn && use.operation === 'add')) continue;
+      const key = `${object.name}@${start.started.qualifiedName}`;
+      if (reported.has(key)) continue;
+      reported.add(key);
+      const wg = object.name;
+      const fn = start.started.qualifiedName;
+      context.report({
+        at: add,
+        messageKey: 'addInStarted',
+        values: { wg, fn, starter: start.fn.qualifiedName, place: placeOf(context, start, start.started) },
+        related: [
+          { at: start, messageKey: 'startedHere', values: { fn } },
+          { at: { fn: wait.fn, at: wait.at }, messageKey: 'waitsHere', values: { wg } },
+        ],
+      });
     }
-  },
-};
+  }
+});
