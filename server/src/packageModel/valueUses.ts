@@ -11,7 +11,6 @@
 // word that names an identity makes it unknown to the rules (quiet).
 import type { Node } from 'web-tree-sitter';
 import { callArguments, unparenthesize } from '../syntax/calls';
-import { enclosingFunction } from '../syntax/functions';
 import { LocalNamesCache } from '../syntax/localNames';
 import { callTargetOf, type CallTarget, type Span } from './functionFacts';
 import { typeExpressionOf, type TypeExpression } from './typeExpressions';
@@ -71,7 +70,7 @@ export type DeclarationUses =
   | { kind: 'words'; words: ReadonlySet<string> };
 
 /** Text that can mean a channel operation, a Cond, a WaitGroup, a goroutine start, or a cancel function being made, stored or called. */
-const touchesConcurrencyObject = /<-|\bclose\s*\(|\bchan\b|\brange\b|\bgo\s|\.(?:Wait|Signal|Broadcast|Add|Done)\s*\(|\bCond\b|NewCond|WaitGroup|\bcancel|Cancel|\bcontext\./;
+const touchesConcurrencyObject = /<-|\bclose\s*\(|\bchan\b|\brange\b|\bgo\s|\.(?:Wait|Signal|Broadcast|Add|Done)\s*\(|\bCond\b|NewCond|WaitGroup|\bcancel|Cancel|\.With(?:Cancel|Timeout|Deadline)/;
 
 const declaringParents: ReadonlySet<string> = new Set(['parameter_declaration', 'variadic_parameter_declaration', 'var_spec', 'const_spec', 'type_switch_statement']);
 
@@ -129,11 +128,19 @@ class UseCollector {
   readonly uses: ValueUse[] = [];
   readonly literals: LiteralElement[] = [];
   readonly goStarts: GoStart[] = [];
+  /** The function literals of the declaration, as [start, end) offsets: asking each node for its enclosing function costs a walk through wasm. */
+  private readonly literalRanges: [number, number][];
 
-  constructor(private readonly declaration: Node) {}
+  private readonly start: number;
 
-  private get start(): number {
-    return this.declaration.startIndex;
+  constructor(declaration: Node) {
+    this.start = declaration.startIndex;
+    this.literalRanges = declaration.descendantsOfType('func_literal').flatMap((literal) => (literal ? [[literal.startIndex, literal.endIndex] as [number, number]] : []));
+  }
+
+  private inLiteral(node: Node): boolean {
+    const at = node.startIndex;
+    return this.literalRanges.some(([start, end]) => start <= at && at < end);
   }
 
   span(node: Node): Span {
@@ -159,7 +166,7 @@ class UseCollector {
       case 'range_clause':
         return use(parent.childForFieldName('right')?.id === top.id ? 'range' : 'write', parent);
       case 'call_expression':
-        if (parent.childForFieldName('function')?.id === top.id) return use('call', parent, enclosingFunction(parent)?.id === this.declaration.id ? {} : { inLiteral: true });
+        if (parent.childForFieldName('function')?.id === top.id) return use('call', parent, this.inLiteral(parent) ? { inLiteral: true } : {});
         return use('value', top);
       case 'argument_list': {
         const call = parent.parent;
