@@ -112,10 +112,8 @@ function selectOf(operation: Node): 'case' | 'with-default' | undefined {
   return undefined;
 }
 
-/** Whether the identifier is a name being declared (`x :=`, a parameter, a `var` name, a label…). */
-function isDeclaredName(identifier: Node): boolean {
-  const parent = identifier.parent;
-  if (!parent) return false;
+/** Whether the identifier (under `parent`) is a name being declared (`x :=`, a parameter, a `var` name…). */
+function isDeclaredName(parent: Node): boolean {
   if (declaringParents.has(parent.type)) return true;
   if (parent.type !== 'expression_list') return false;
   const owner = parent.parent;
@@ -219,10 +217,10 @@ class UseCollector {
   }
 }
 
-/** The outermost node of the path an identifier starts: up through field selectors and parentheses. */
-function pathTop(identifier: Node): Node {
-  let top = identifier;
-  for (let parent = top.parent; parent; parent = top.parent) {
+/** The outermost node of the path a node starts: up through field selectors and parentheses (`parent` is the node's, read once: each read walks through wasm). */
+function pathTop(node: Node, parent = node.parent): Node {
+  let top = node;
+  for (; parent; parent = top.parent) {
     if (parent.type === 'selector_expression' && parent.childForFieldName('operand')?.id === top.id) top = parent;
     else if (parent.type === 'parenthesized_expression') top = parent;
     else break;
@@ -230,11 +228,11 @@ function pathTop(identifier: Node): Node {
   return top;
 }
 
-/** Whether the identifier is the key of a keyed composite-literal element (a field name, or a map key read in channelIdentities). */
-function isLiteralKey(identifier: Node): boolean {
-  const element = identifier.parent;
-  const keyed = element?.parent;
-  return element?.type === 'literal_element' && keyed?.type === 'keyed_element' && keyed.namedChild(0)?.id === element.id;
+/** Whether the identifier (under `element`) is the key of a keyed composite-literal element (a field name, or a map key read in concurrencyObjects). */
+function isLiteralKey(element: Node): boolean {
+  if (element.type !== 'literal_element') return false;
+  const keyed = element.parent;
+  return keyed?.type === 'keyed_element' && keyed.namedChild(0)?.id === element.id;
 }
 
 function readUses(declaration: Node): DeclarationUses & { kind: 'read' } {
@@ -244,8 +242,9 @@ function readUses(declaration: Node): DeclarationUses & { kind: 'read' } {
     if (!node) continue;
     switch (node.type) {
       case 'identifier': {
-        if (node.text === '_' || isLiteralKey(node) || isDeclaredName(node)) break;
-        const top = pathTop(node);
+        const parent = node.parent;
+        if (!parent || node.text === '_' || isLiteralKey(parent) || isDeclaredName(parent)) break;
+        const top = pathTop(node, parent);
         collector.classify(top, valuePathOf(top), undefined, names.for(node)?.resolve(node) !== undefined);
         break;
       }
