@@ -233,17 +233,22 @@ function buildObjects(pkg: GoPackage): PackageConcurrency {
       const uses = declaration.uses;
       if (!file || !uses) continue;
       const fn = declaration.facts.kind === 'function' ? functionsByPlace.get(`${declaration.start}:${file.file}`) : undefined;
-      if (uses.kind === 'words' || (declaration.facts.kind === 'function' && !fn)) {
-        if (uses.kind === 'words') unread.push(uses.words);
-        else for (const use of uses.uses) if (use.path) unread.push(new Set([use.path.root, ...use.path.fields]));
+      if (uses.kind === 'words') {
+        unread.push(uses.words);
+        continue;
+      }
+      if (declaration.facts.kind === 'function' && !fn) {
+        // A method the package does not index (its receiver type is not followed): every name it touches is unknown.
+        unread.push(new Set([...uses.uses.flatMap((use) => (use.path ? [use.path.root, ...use.path.fields] : use.field ? [use.field] : [])), ...uses.literals.flatMap((element) => (element.key ? [element.key] : []))]));
         continue;
       }
       const scope = fn ? index.resolver.scopeOf(fn) : index.packageScope(file);
       for (const use of uses.uses) index.addUse(use, scope, fn);
       index.addLiterals(uses, file, scope, fn);
-      for (const start of fn ? uses.goStarts : []) {
+      if (!fn) continue;
+      for (const start of uses.goStarts) {
         const started = scope.call(start.target);
-        if (fn && started?.kind === 'function') goStarts.push({ fn, at: start.at, started: started.fn });
+        if (started?.kind === 'function') goStarts.push({ fn, at: start.at, started: started.fn });
       }
     }
   }

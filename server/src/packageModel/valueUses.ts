@@ -3,12 +3,13 @@
 // one of its methods, a write (with what is written), or any other use of its
 // value (passed, returned, stored, address taken…), which lets the value go
 // where this model cannot follow it. Read per declaration text, as plain data
-// (spans relative to the declaration); the package model turns paths into
-// channel, sync.Cond and cancel-function identities (channelIdentities).
+// (spans relative to the declaration), with the `go` statements that start a
+// named function; the package model turns paths into channel, sync.Cond,
+// WaitGroup and cancel-function identities (concurrencyObjects).
 //
-// Only declarations whose text can touch a channel, a Cond or a cancel
-// function are read this way; of the others only the words are kept, and a
-// word that names an identity makes it unknown to the rules (quiet).
+// Only declarations whose text can touch one of those are read this way; of
+// the others only the words are kept, and a word that names an identity
+// makes it unknown to the rules (quiet).
 import type { Node } from 'web-tree-sitter';
 import { callArguments, unparenthesize } from '../syntax/calls';
 import { LocalNamesCache } from '../syntax/localNames';

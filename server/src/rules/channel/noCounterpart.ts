@@ -28,8 +28,9 @@ function onlyMadeHere(object: ConcurrencyObject): boolean {
 
 /** What the rule can say about an object: the operations without a counterpart, and the message for them. */
 function missingCounterpart(object: ConcurrencyObject): { operation: ObjectUse['operation']; messageKey: string } | undefined {
+  if (object.kind !== 'channel' && object.kind !== 'cond') return undefined;
   // Never stored: always nil, and code that uses it usually checks for that first.
-  if (object.kind === 'cancel' || !onlyMadeHere(object)) return undefined;
+  if (!onlyMadeHere(object)) return undefined;
   const count = (operation: ObjectUse['operation']) => object.uses.filter((use) => use.operation === operation).length;
   if (object.kind === 'cond') return count('wait') > 0 && count('signal') === 0 ? { operation: 'wait', messageKey: 'wait' } : undefined;
   if (count('receive') > 0 && count('send') === 0 && count('close') === 0) return { operation: 'receive', messageKey: 'receive' };
