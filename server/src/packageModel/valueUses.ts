@@ -70,8 +70,14 @@ export type DeclarationUses =
   /** Not read (nothing in the text can touch a channel, a Cond or a cancel), or does not parse: only its words. */
   | { kind: 'words'; words: ReadonlySet<string> };
 
-/** Text that can mean a channel operation, a Cond, a WaitGroup, a goroutine start, or a cancel function being made, stored or called. */
-const touchesConcurrencyObject = /<-|\bclose\s*\(|\bchan\b|\brange\b|\bgo\s|\.(?:Wait|Signal|Broadcast|Add|Done)\s*\(|\bCond\b|NewCond|WaitGroup|\bcancel|Cancel|\.With(?:Cancel|Timeout|Deadline)/;
+/**
+ * Text that can mean a channel operation, a Cond, a WaitGroup, a goroutine
+ * start, or a cancel function being made, stored or called. A `range` counts
+ * only over a field path (`range s.results {`): ranges over locals and slices
+ * are most of Go's loops, and an object's range in an unread declaration
+ * makes it unknown, never wrongly judged.
+ */
+const touchesConcurrencyObject = /<-|\bclose\s*\(|\bchan\b|\brange\s+\w+(?:\.\w+)+\s*\{|\bgo\s|\.(?:Wait|Signal|Broadcast|Add|Done)\s*\(|\bCond\b|NewCond|WaitGroup|\bcancel|Cancel|\.With(?:Cancel|Timeout|Deadline)/;
 
 const declaringParents: ReadonlySet<string> = new Set(['parameter_declaration', 'variadic_parameter_declaration', 'var_spec', 'const_spec', 'type_switch_statement']);
 
