@@ -3,8 +3,12 @@
 // example that does not parse would hide findings, so it must parse too.
 import * as assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { Parser } from 'web-tree-sitter';
+import type { Parser, Tree } from 'web-tree-sitter';
+import type { Finding } from '../../server/src/engine/finding';
 import { analyzeTree } from '../../server/src/engine/analyzeFile';
+import { packageFindings } from '../../server/src/engine/analyzePackage';
+import { GoPackage } from '../../server/src/packageModel/goPackage';
+import { factsOfTree } from '../../server/src/packageModel/packageWorkspace';
 import { createGoParser } from '../../server/src/parse/goParser';
 import { allRuleDescriptions } from '../../server/src/rules/allRules';
 import type { Locale } from '../../server/src/rules/rule';
@@ -58,6 +62,16 @@ test('the after-example extraction takes the code after each After comment, up t
   assert.deepEqual(afterExamples(explanation), ['// After: fixed\nb()', '// 修改后\nd()']);
 });
 
+/** The package rules' diagnostics on the example as a package of one file. */
+function packageDiagnostics(tree: Tree, file: string): Finding[] {
+  const path = '/example/example.go';
+  const pkg = new GoPackage('/example', 'example');
+  pkg.setFile(factsOfTree(path, tree, file));
+  const { findings, failures } = packageFindings(pkg, path, { locale: 'en' });
+  assert.deepEqual(failures, [], 'package rules threw on an after example');
+  return findings;
+}
+
 test("every rule's after example, in both languages, parses and gets no finding from any rule", async () => {
   const parser = await createGoParser();
   const problems: string[] = [];
@@ -82,6 +96,7 @@ test("every rule's after example, in both languages, parses and gets no finding 
             problems.push(`${rule.id} (${locale}, go ${goVersion}): ${finding.rule} ${finding.message}\n${file}`);
           }
         }
+        for (const finding of packageDiagnostics(tree, file)) problems.push(`${rule.id} (${locale}): package rule ${finding.rule} ${finding.message}\n${file}`);
         tree.delete();
       }
     }

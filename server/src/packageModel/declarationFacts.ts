@@ -11,6 +11,7 @@ import { importNames, type ImportNames } from '../syntax/imports';
 import { functionFactsOf, originOfValue, type FunctionFacts, type LocalOrigin } from './functionFacts';
 import { lazyFunctionFacts } from './lazyFunctionFacts';
 import { typeExpressionOf, type TypeExpression } from './typeExpressions';
+import { declarationUses, type DeclarationUses } from './valueUses';
 
 export interface TypeFact {
   name: string;
@@ -35,6 +36,8 @@ export interface PlacedDeclaration {
   /** Offset of the declaration in its file's text. */
   start: number;
   facts: DeclarationFacts;
+  /** For functions and `var` declarations: where their code touches which paths (valueUses). */
+  uses?: DeclarationUses;
 }
 
 export interface FileFacts {
@@ -113,7 +116,9 @@ export function fileFacts(file: string, tree: Tree, text: string, lines: LineInd
       continue;
     }
     const facts = declarationFacts(declarations, declaration, parser);
-    if (facts.kind !== 'other') placed.push({ start: declaration.node.startIndex, facts });
+    if (facts.kind === 'other') continue;
+    const uses = facts.kind === 'types' ? undefined : declarations.fact(declaration, 'valueUses', (node) => declarationUses(node, declaration.text, () => declarations.identifiers(declaration)));
+    placed.push({ start: declaration.node.startIndex, facts, uses });
   }
   return { file, packageName, imports: importNames(tree.rootNode), lines, generated: isGeneratedGoFile(text), declarations: placed };
 }

@@ -95,6 +95,11 @@ export interface FunctionBodyFacts {
 
 export interface FunctionFacts extends FunctionSignature, FunctionBodyFacts {}
 
+/** Body facts that know nothing: for a text that no longer parses, or a scope with no function around it. */
+export function emptyBodyFacts(): FunctionBodyFacts {
+  return { locals: {}, unstable: [], events: [], operations: [], channels: { makes: [], escaping: [], inOtherLiterals: [] } };
+}
+
 type Held = Map<string, HeldLock>;
 
 const caseTypes: ReadonlySet<string> = new Set(['expression_case', 'default_case', 'type_case', 'communication_case']);

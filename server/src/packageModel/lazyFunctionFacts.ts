@@ -7,18 +7,13 @@
 // declaration's own text is parsed again, alone: a top-level declaration
 // parses the same on its own, and the facts' spans are relative to its start.
 import type { Node, Parser } from 'web-tree-sitter';
-import { functionBodyFactsOf, functionSignatureOf, type FunctionBodyFacts, type FunctionFacts } from './functionFacts';
+import { emptyBodyFacts, functionBodyFactsOf, functionSignatureOf, type FunctionBodyFacts, type FunctionFacts } from './functionFacts';
 
 /** Put before the declaration's text so that it parses as a file. */
 const packageClause = 'package p\n';
 
 /** Every key of the body facts, each read through the lazy computation (a key added to FunctionBodyFacts must be added here). */
 const bodyKeys: Record<keyof FunctionBodyFacts, true> = { locals: true, unstable: true, events: true, operations: true, channels: true };
-
-/** When the text no longer parses to the declaration: nothing known, so rules stay quiet. */
-function unknownBody(): FunctionBodyFacts {
-  return { locals: {}, unstable: [], events: [], operations: [], channels: { makes: [], escaping: [], inOtherLiterals: [] } };
-}
 
 /** The declaration's facts: the signature now, the body facts on first read. */
 export function lazyFunctionFacts(declaration: Node, parser: Parser): FunctionFacts {
@@ -30,7 +25,8 @@ export function lazyFunctionFacts(declaration: Node, parser: Parser): FunctionFa
     const tree = parser.parse(packageClause + text);
     try {
       const again = tree?.rootNode.namedChildren.find((child) => child?.type === type);
-      body = again ? functionBodyFactsOf(again, signature) : unknownBody();
+      // When the text no longer parses to the declaration: nothing known, so rules stay quiet.
+      body = again ? functionBodyFactsOf(again, signature) : emptyBodyFacts();
     } finally {
       tree?.delete();
     }

@@ -3,6 +3,7 @@
 import type { PackageRule } from './packageRule';
 import { lockOrderInversion } from './sync/lockOrderInversion';
 import { blockingUnderLock } from './sync/blockingUnderLock';
+import { noCounterpart } from './channel/noCounterpart';
 import { relockThroughCall } from './sync/relockThroughCall';
 import { deferArgsEvaluatedEarly } from './defer/deferArgsEvaluatedEarly';
 import { deferBeforeErrorCheck } from './defer/deferBeforeErrorCheck';
@@ -25,6 +26,8 @@ import { sendAfterClose } from './channel/sendAfterClose';
 import { receiveWithoutOk } from './channel/receiveWithoutOk';
 import { timeAfterInLoop } from './channel/timeAfterInLoop';
 import { lostCancel } from './goroutine/lostCancel';
+import { lostStoredCancel } from './goroutine/lostStoredCancel';
+import { waitGroupAddInStarted } from './goroutine/waitGroupAddInStarted';
 import { noExit } from './goroutine/noExit';
 import { rangeNeverClosed } from './goroutine/rangeNeverClosed';
 import { unbufferedSendLeak } from './goroutine/unbufferedSendLeak';
@@ -41,11 +44,13 @@ import type { Rule, RuleDescription } from './rule';
 export const allRules: readonly Rule[] = [deferOrder, deferInLoop, deferArgsEvaluatedEarly, deferLoopVarCapture, deferOrderHazard, deferBeforeErrorCheck, deferCallChain, deferRecoverMisuse, deferExitSkipsDefers, deferLockUnlockMismatch, deferValueReceiver, deferIgnoredCloseError, doubleClose, sendAfterClose, closeNil, nilOperation, unbufferedSendLeak, rangeNeverClosed, noExit, waitBeforeClose, timeAfterInLoop, busySelect, singleCaseSelect, waitGroupAddInside, signalUnbuffered, doubleLock, emptyCriticalSection, lockWithoutUnlock, receiveWithoutOk, closeByReceiver, blockingInMainFlow, waitGroupMisuse, lostCancel];
 
 /** The rules that read the whole package through the package model (engine/analyzePackage runs them). */
-export const allPackageRules: readonly PackageRule[] = [relockThroughCall, lockOrderInversion, blockingUnderLock];
+export const allPackageRules: readonly PackageRule[] = [relockThroughCall, lockOrderInversion, blockingUnderLock, noCounterpart, lostStoredCancel, waitGroupAddInStarted];
 
 /** Syntactic rules, package rules, compiler fact kinds and runtime (test run) kinds: everything a finding's `rule` can name. */
 export function allRuleDescriptions(): readonly RuleDescription[] {
-  return [...allRules, ...allPackageRules, ...compilerFactDescriptions, ...runtimeFactDescriptions];
+  // A package rule may be the package half of a file rule (goroutine/lost-cancel): one description per id.
+  const packageOnly = allPackageRules.filter((rule) => !allRules.some((fileRule) => fileRule.id === rule.id));
+  return [...allRules, ...packageOnly, ...compilerFactDescriptions, ...runtimeFactDescriptions];
 }
 
 export function findRule(id: string): RuleDescription | undefined {

@@ -33,3 +33,9 @@ export interface PackageReport {
   /** Overrides the rule's default severity for this finding (e.g. a warning for a shape that deadlocks only sometimes). */
   severity?: Severity;
 }
+
+/** The package-wide half of a file rule: its own check, with the file rule's id, texts and setting. */
+export function packageHalfOf(fileRule: RuleDescription, checkPackage: PackageRule['checkPackage'], requiresText?: readonly string[]): PackageRule {
+  const { id, category, defaultSeverity, presentation, text, documentation } = fileRule;
+  return { id, category, defaultSeverity, presentation, text, documentation, checkPackage, requiresText };
+}

@@ -154,6 +154,7 @@ export const blockingUnderLock: PackageRule = {
   id: 'sync/blocking-under-lock',
   category: 'sync',
   defaultSeverity: 'error',
+  requiresText: ['.Lock()', '.RLock()'],
   presentation: 'diagnostic',
   documentation: 'https://go.dev/ref/spec#Channel_types',
   text: {
