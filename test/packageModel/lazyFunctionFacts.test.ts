@@ -97,9 +97,9 @@ test('package workspace: a directory whose files do not mention a text is known 
   const { parser, parses } = counting(await createGoParser());
   const workspace = new PackageWorkspace(parser, sources);
   const required = textsPackageRulesRequire({ locale: 'en' });
-  assert.deepEqual([...new Set(required)], ['.Lock()', '.RLock()'], 'both package rules need a Lock or RLock call somewhere');
-  assert.equal(textsPackageRulesRequire({ locale: 'en', onlyRules: new Set(['sync/relock-through-call']) })?.length, 2);
-  assert.ok(required);
+  assert.ok(required, 'every package rule says what text it needs, so the gate can skip packages');
+  assert.ok(required.includes('.Lock()') && required.includes('.RLock()'), 'the rules about held locks need a Lock or RLock call');
+  assert.deepEqual(textsPackageRulesRequire({ locale: 'en', onlyRules: new Set(['sync/relock-through-call']) }), ['.Lock()', '.RLock()']);
   assert.equal(workspace.directoryMentions('/m/plain/a.go', required), false);
   assert.equal(workspace.directoryMentions('/m/locked/b.go', required), true, 'another file of the directory mentions it');
   assert.equal(parses(), 0);
