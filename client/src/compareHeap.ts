@@ -54,7 +54,7 @@ export async function compareHeapAllocations(client: LanguageClient | undefined)
     void vscode.window.showWarningMessage(vscode.l10n.t('Cannot compare with {0}: {1}', picked.label, result.error));
   } else {
     void vscode.window.showInformationMessage(
-      vscode.l10n.t('Since {0}: {1} new heap facts, {2} gone, {3} unchanged.', picked.label, result.newFacts.length, result.gone, result.unchanged),
+      vscode.l10n.t('Heap facts since {0}: {1} new, {2} gone, {3} unchanged.', picked.label, result.newFacts.length, result.gone, result.unchanged),
     );
   }
 }

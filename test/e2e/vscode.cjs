@@ -528,7 +528,7 @@ const STEPS = [
       const summary = page.locator('.notifications-toasts .notification-toast').filter({ hasText: `Since ${revision}:` }).first();
       await summary.waitFor({ timeout: 60000 });
       const said = (await summary.locator('.notification-list-item-message').innerText()).replace(/\s+/g, ' ').trim();
-      if (!/Since main: 1 new heap facts, 0 gone, [1-9]\d* unchanged\./.test(said)) throw new Error(`the summary says "${said}"`);
+      if (!/Heap facts since main: 1 new, 0 gone, [1-9]\d* unchanged\./.test(said)) throw new Error(`the summary says "${said}"`);
       await waitFor(async () => {
         const rendered = await renderedLine(page, line);
         return rendered && rendered.hints.includes('⇡heap new');

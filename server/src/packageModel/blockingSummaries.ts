@@ -129,7 +129,12 @@ export class BlockingSummaries {
 
   /** The package's functions and the goroutine literals in them (at any depth). */
   functions(): PackageFunction[] {
-    if (this.everyFunction) return this.everyFunction;
+    this.everyFunction ??= this.withGoroutineLiterals(this.pkg.functions());
+    return this.everyFunction;
+  }
+
+  /** The given declarations and the goroutine literals they start, nested ones included. */
+  withGoroutineLiterals(declarations: readonly PackageFunction[]): PackageFunction[] {
     const all: PackageFunction[] = [];
     const visit = (fn: PackageFunction, depth: number) => {
       all.push(fn);
@@ -139,8 +144,7 @@ export class BlockingSummaries {
         if (literal) visit(literal, depth + 1);
       }
     };
-    for (const fn of this.pkg.functions()) visit(fn, 0);
-    this.everyFunction = all;
+    for (const fn of declarations) visit(fn, 0);
     return all;
   }
 

@@ -283,7 +283,10 @@ export const blockingUnderLock: PackageRule = {
   },
   checkPackage(context: PackageRuleContext) {
     const summaries = blockingSummariesOf(context.pkg);
-    const functions = summaries.functions().filter((fn) => fn.file.file === context.file);
+    // A mutex is held at an operation only where the function's own text locks it (a goroutine literal's text is
+    // inside its declaration's): the file's other functions, and the rest of the package until an operation under a
+    // lock asks for its other side, are never read.
+    const functions = summaries.withGoroutineLiterals(context.pkg.functionsIn(context.file).filter((fn) => fn.facts.mentionsLock));
     const place = (site: PackageSite) =>
       site.fn.file.file === context.file
         ? context.message('place', { line: context.lineOf(site) })
