@@ -150,8 +150,13 @@ export class LockSummaries {
 
   /** The locks surely held at an event that are surely mutexes. */
   held(fn: PackageFunction, event: FunctionEvent): HeldMutex[] {
+    return this.heldMutexes(fn, event.held);
+  }
+
+  /** Of the locks held at some point of the function (an event, an operation), those that are surely mutexes. */
+  heldMutexes(fn: PackageFunction, locks: readonly HeldLock[]): HeldMutex[] {
     const held: HeldMutex[] = [];
-    for (const lock of event.held) {
+    for (const lock of locks) {
       const mutex = this.mutexOf(fn, lock.path);
       if (mutex) held.push({ lock, mutex });
     }

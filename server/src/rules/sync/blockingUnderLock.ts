@@ -139,13 +139,6 @@ function answerOf(summaries: BlockingSummaries, fn: PackageFunction, op: Channel
   return { ...needing[0], severity: everyOne ? 'error' : 'warning' };
 }
 
-function heldMutexes(summaries: BlockingSummaries, fn: PackageFunction, held: readonly HeldLock[]): HeldMutex[] {
-  return held.flatMap((lock) => {
-    const mutex = summaries.locks.mutexOf(fn, lock.path);
-    return mutex ? [{ lock, mutex }] : [];
-  });
-}
-
 function fileName(fn: PackageFunction): string {
   return fn.file.file.split(/[\\/]/).pop() ?? '';
 }
@@ -318,7 +311,7 @@ export const blockingUnderLock: PackageRule = {
         if (op.kind === 'sync' && (op.method !== 'Wait' || op.deferred)) continue;
         const object = op.kind === 'channel' ? op.channel : op.receiver;
         let found: { answer: Answer; held: HeldMutex } | undefined;
-        for (const held of heldMutexes(summaries, fn, op.held)) {
+        for (const held of summaries.locks.heldMutexes(fn, op.held)) {
           const answer = object ? answerOf(summaries, fn, op, object, held) : undefined;
           if (answer) {
             found = { answer, held };
@@ -345,7 +338,7 @@ export const blockingUnderLock: PackageRule = {
       }
       for (const event of fn.facts.events) {
         if (event.kind !== 'call' || event.held.length === 0) continue;
-        const held = heldMutexes(summaries, fn, event.held);
+        const held = summaries.locks.heldMutexes(fn, event.held);
         if (held.length === 0) continue;
         search: for (const reached of summaries.reachedAt(fn, event)) {
           for (const mutex of held) {
