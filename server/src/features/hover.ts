@@ -9,11 +9,12 @@ import { findRule } from '../rules/allRules';
 import { localize } from '../l10n/serverText';
 import { escapeFlowMarkdown } from './escapeFlow';
 import { ruleText, type Locale, type RuleDescription } from '../rules/rule';
+import { ruleExplanation } from '../rules/ruleExample';
 
 /** A rule's page: title, id, explanation and documentation link. */
 export function ruleDocumentationMarkdown(rule: RuleDescription, locale: Locale): string {
   const text = ruleText(rule, locale);
-  const parts = [`# ${text.title}`, `\`${rule.id}\``, text.explanation];
+  const parts = [`# ${text.title}`, `\`${rule.id}\``, ruleExplanation(rule, locale)];
   if (rule.documentation) parts.push(`[${localize(locale, 'documentation')}](${rule.documentation})`);
   return parts.join('\n\n');
 }
@@ -28,7 +29,7 @@ export function hoverMarkdown(finding: Finding, locale: Locale, documentUri?: st
   if (finding.details) parts.push(finding.details);
   const flow = escapeFlowMarkdown(finding, locale, { documentUri, uriOf: (file) => pathToFileURL(file).toString() });
   if (flow) parts.push(flow);
-  if (text) parts.push('---', text.explanation);
+  if (rule) parts.push('---', ruleExplanation(rule, locale));
   if (rule?.documentation) parts.push(`[${localize(locale, 'documentation')}](${rule.documentation})`);
   return parts.join('\n\n');
 }

@@ -4,6 +4,10 @@ import { formatMessage, type Locale } from '../rules/rule';
 
 const english = {
   documentation: 'Go documentation',
+  exampleBefore: 'Before',
+  exampleBeforeCaptioned: 'Before: {caption}',
+  exampleAfter: 'After',
+  exampleAfterCaptioned: 'After: {caption}',
   notice: 'Go Insight: {message}',
   fileTooLarge: 'Go Insight: {file} is larger than goinsight.maxFileSize ({limit} characters); only cheap features run on it.',
   fileTooDeeplyNested: 'Go Insight: {file} nests brackets more than {limit} deep; the rules skip it (generated or unusual code), the compiler facts still show.',
@@ -92,6 +96,10 @@ export const serverText: Record<Locale, Record<ServerTextKey, string>> = {
   en: english,
   'zh-cn': {
     documentation: 'Go 文档',
+    exampleBefore: '修改前',
+    exampleBeforeCaptioned: '修改前：{caption}',
+    exampleAfter: '修改后',
+    exampleAfterCaptioned: '修改后：{caption}',
     notice: 'Go Insight 提示：{message}',
     fileTooLarge: 'Go Insight：{file} 超过了 goinsight.maxFileSize（{limit} 个字符），只对它运行开销小的功能。',
     fileTooDeeplyNested: 'Go Insight：{file} 的括号嵌套超过 {limit} 层；规则检查跳过该文件（生成的或不寻常的代码），编译器信息仍会显示。',
