@@ -8,6 +8,7 @@ import { rangeContains, type Finding } from '../engine/finding';
 import { findRule } from '../rules/allRules';
 import { localize } from '../l10n/serverText';
 import { escapeFlowMarkdown } from './escapeFlow';
+import { glossedVerdict } from '../compiler/verdictGloss';
 import { ruleText, type Locale, type RuleDescription } from '../rules/rule';
 import { ruleExplanation } from '../rules/ruleExample';
 
@@ -25,7 +26,8 @@ export function hoverMarkdown(finding: Finding, locale: Locale, documentUri?: st
   const text = rule ? ruleText(rule, locale) : undefined;
   const parts = [`**${text?.title ?? finding.rule}** · \`${finding.rule}\``];
   if (finding.stale) parts.push(`*${localize(locale, 'findingStale')}*`);
-  parts.push(finding.message);
+  // The compiler's verdict stays verbatim; a Chinese reader also gets what it means.
+  parts.push(finding.source === 'compiler' ? glossedVerdict(finding.message, locale) : finding.message);
   if (finding.details) parts.push(finding.details);
   const flow = escapeFlowMarkdown(finding, locale, { documentUri, uriOf: (file) => pathToFileURL(file).toString() });
   if (flow) parts.push(flow);
