@@ -45,7 +45,7 @@ const movedToHeap: RuleDescription = {
         after: 'return the value; the caller decides where it lives',
       },
       explanation: md(
-        'The compiler\'s escape analysis found that this variable may still be referenced after its function returns — its address is returned or stored somewhere longer-lived, a closure that outlives the call captured it by reference, or it is too large for a stack frame. So it is not placed in the stack frame: every call allocates it on the heap, and the code reaches it through a pointer.',
+        'The compiler\'s escape analysis found that this variable may still be referenced after its function returns — its address is returned or stored somewhere longer-lived, its address is passed to a function that keeps its parameter (`leaking param`; in the flow, a `call parameter` step: a method with a pointer receiver such as `wg.Add` counts too), a closure that outlives the call captured it by reference, or it is too large for a stack frame. So it is not placed in the stack frame: every call allocates it on the heap, and the code reaches it through a pointer.',
         '',
         '**Why it matters:** a stack variable costs nothing to create or free. A heap variable costs an allocation on each call and later work for the garbage collector, which has to find it and reclaim it. In code that runs once this is irrelevant; in a hot loop or a request handler it adds up to allocation rate and GC CPU time.',
         '',
@@ -67,7 +67,7 @@ const movedToHeap: RuleDescription = {
         after: '返回值本身，由调用方决定它放在哪里',
       },
       explanation: md(
-        '编译器的逃逸分析发现，这个变量在函数返回后仍可能被引用：它的地址被返回或存到了生命周期更长的地方、被一个活得比这次调用更久的闭包按引用捕获，或者它太大放不进栈帧。因此它不会分配在栈帧里：每次调用都会在堆上为它分配内存，代码通过指针访问它。',
+        '编译器的逃逸分析发现，这个变量在函数返回后仍可能被引用：它的地址被返回或存到了生命周期更长的地方、被传给了一个会保留该参数的函数（`leaking param`；逃逸路径中对应 `call parameter` 这一步，像 `wg.Add` 这样的指针接收者方法也算）、被一个活得比这次调用更久的闭包按引用捕获，或者它太大放不进栈帧。因此它不会分配在栈帧里：每次调用都会在堆上为它分配内存，代码通过指针访问它。',
         '',
         '**影响**：栈上的变量创建和释放都几乎没有开销；堆上的变量每次调用都要一次堆分配，之后还要由垃圾回收器（GC）找到并回收。只执行一次的代码无所谓，但在热点循环或请求处理函数里，这会直接推高分配速率和 GC 的 CPU 占用。',
         '',
@@ -244,7 +244,7 @@ const leakingParam: RuleDescription = {
       explanation: md(
         'The pointer (or slice, map, channel, interface, string) passed in this parameter flows somewhere that outlives the call: a global, a heap object, a goroutine, or a call the compiler cannot see into, such as a method called through an interface. Nothing is allocated here; the cost lands on the callers.',
         '',
-        '**At run time:** the compiler records the leak in the function\'s signature summary. Wherever the function is called with the address of a local (`f(&x)`, `f(buf[:])`), that local must be allocated on the heap, because the function may keep it (unless the call is inlined there: escape analysis then sees the body at that call site).',
+        '**At run time:** the compiler records the leak in the function\'s signature summary. Wherever the function is called with the address of a local (`f(&x)`, `f(buf[:])`), that local must be allocated on the heap, because the function may keep it. Inlining helps only where the body, seen at the call site, turns out not to keep it: an interface call that becomes a direct one there, say; a store into a global still moves the local to the heap.',
         '',
         '**Usual remedies:**',
         '- keep a copy of the value (`*p`) instead of the pointer;',
@@ -263,7 +263,7 @@ const leakingParam: RuleDescription = {
       explanation: md(
         '通过这个参数传入的指针（或切片、map、通道、接口、字符串）流向了比这次调用活得更久的地方：全局变量、堆上的对象、另一个 goroutine，或者编译器看不到内部的调用（例如通过接口调用的方法）。这里本身没有发生分配，代价落在调用方身上。',
         '',
-        '**运行时**：编译器会把这个泄漏记录在函数的逃逸摘要里。凡是用局部变量的地址调用这个函数的地方（`f(&x)`、`f(buf[:])`），该局部变量都必须分配到堆上，因为函数可能会保留它（除非这次调用在那里被内联：逃逸分析就能直接看到函数体）。',
+        '**运行时**：编译器会把这个泄漏记录在函数的逃逸摘要里。凡是用局部变量的地址调用这个函数的地方（`f(&x)`、`f(buf[:])`），该局部变量都必须分配到堆上，因为函数可能会保留它。内联只在一种情况下有用：在调用处看到函数体后，发现其实并不会保留它，比如接口方法调用在那里变成了直接调用；如果函数把它存进了全局变量，内联之后这个局部变量照样逃逸到堆上。',
         '',
         '**常见的解决办法**：',
         '- 保存值的副本（`*p`），而不是指针；',

@@ -116,7 +116,7 @@ export const nilOperation: Rule = {
         blocksForever: 'blocks forever',
       },
       explanation: [
-        'A channel declared with `var ch chan T` is **nil** until `make(chan T)` is assigned to it. On a nil channel, a send, a receive and a `range` **block forever**: the goroutine never continues (if it is the last one running, the runtime reports `all goroutines are asleep - deadlock!`; otherwise it silently leaks).',
+        'A channel declared with `var ch chan T` is **nil** until `make(chan T)` is assigned to it. On a nil channel, a send, a receive and a `range` **block forever**: the goroutine never continues (if it is the last one running, the runtime reports `all goroutines are asleep - deadlock!`; otherwise it silently leaks). In the runtime, a nil channel has no `hchan` and so no wait queue: the operation parks the goroutine (`gopark`) with nothing that could ever wake it.',
         '',
         'In a `select`, a case on a nil channel is never chosen. That is sometimes intended, to switch a case off by setting the channel variable to `nil` at run time; but a channel that is never assigned at all makes the case dead code.',
         '',
@@ -136,7 +136,7 @@ export const nilOperation: Rule = {
         blocksForever: '永久阻塞',
       },
       explanation: [
-        '用 `var ch chan T` 声明的通道在赋值 `make(chan T)` 之前是 **nil**。对 nil 通道发送、接收或 `range` 都会**永久阻塞**：该 goroutine 再也不会继续执行（如果它是最后一个运行的 goroutine，运行时会报告 `all goroutines are asleep - deadlock!`；否则就悄无声息地造成 goroutine 泄漏）。',
+        '用 `var ch chan T` 声明的通道在赋值 `make(chan T)` 之前是 **nil**。对 nil 通道发送、接收或 `range` 都会**永久阻塞**：该 goroutine 再也不会继续执行（如果它是最后一个运行的 goroutine，运行时会报告 `all goroutines are asleep - deadlock!`；否则就悄无声息地造成 goroutine 泄漏）。在运行时层面，nil 通道背后没有 `hchan`，也就没有等待队列：这次操作直接调用 `gopark` 挂起 goroutine，之后再也没有谁能唤醒它。',
         '',
         '在 `select` 中，nil 通道上的 case 永远不会被选中。有时这是有意为之：在程序运行过程中把通道变量置为 `nil`，以**禁用** select 中的某个 case（注意不是 close）；但如果通道从未被赋值，这个 case 就成了永远不会执行的死代码。',
         '',

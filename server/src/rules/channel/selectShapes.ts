@@ -144,7 +144,7 @@ export const singleCaseSelect: Rule = {
   category: 'channel',
   defaultSeverity: 'info',
   presentation: 'diagnostic',
-  documentation: 'https://staticcheck.dev/docs/checks/#S1000',
+  documentation: 'https://go.dev/ref/spec#Select_statements',
   example: {
     before: [
       'select {',
@@ -165,7 +165,7 @@ export const singleCaseSelect: Rule = {
         fixPlain: 'Replace the select with the plain channel operation',
       },
       explanation: [
-        'A `select` with one case and no `default` blocks until that one operation can proceed — exactly what the plain send or receive does. The `select` adds indentation and suggests a choice that does not exist (often a leftover from removing a timeout or cancellation case: check that the missing case is not needed).',
+        'A `select` with one case and no `default` blocks until that one operation can proceed — exactly what the plain send or receive does. The `select` adds indentation and suggests a choice that does not exist (often a leftover from removing a timeout or cancellation case: check that the missing case is not needed). staticcheck reports the same shape as S1000.',
       ].join('\n'),
     },
     'zh-cn': {
@@ -175,7 +175,7 @@ export const singleCaseSelect: Rule = {
         fixPlain: '把 select 替换为直接的通道操作',
       },
       explanation: [
-        '只有一个 case、没有 `default` 的 `select` 会一直阻塞到这个操作可以进行——和直接发送或接收完全一样。`select` 只会多一层缩进，还暗示存在实际上并不存在的选择（这常常是删掉超时或取消 case 后留下的：请确认缺少的那个 case 确实不需要）。',
+        '只有一个 case、没有 `default` 的 `select` 会一直阻塞到这个操作可以进行——和直接发送或接收完全一样。`select` 只会多一层缩进，还暗示存在实际上并不存在的选择（这常常是删掉超时或取消 case 后留下的：请确认缺少的那个 case 确实不需要）。`staticcheck` 也会把这种写法报告为 S1000。',
       ].join('\n'),
     },
   },

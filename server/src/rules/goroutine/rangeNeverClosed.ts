@@ -121,7 +121,7 @@ export const rangeNeverClosed: Rule = {
         neverEnds: 'never ends',
       },
       explanation: [
-        '`for v := range ch` receives until `ch` is **closed**. If nobody closes it, the loop waits for the next value forever once the senders are done: the ranging goroutine never ends (a leak), or, when the function itself ranges, it hangs (`all goroutines are asleep - deadlock!` if nothing else runs).',
+        '`for v := range ch` receives until `ch` is **closed**. If nobody closes it, the loop waits for the next value forever once the senders are done: the ranging goroutine never ends (a leak), or, when the function itself ranges, it hangs (`all goroutines are asleep - deadlock!` if nothing else runs). In the runtime, the receiver waits in the channel\'s receive queue (`recvq` of its `hchan`); only a send or a `close` takes it off that queue.',
         '',
         'Fix: the sender closes the channel after its last send. With one sending goroutine, `defer close(ch)` at its start also covers early returns; with several senders, close after a `sync.WaitGroup` says they are all done.',
       ].join('\n'),
@@ -142,7 +142,7 @@ export const rangeNeverClosed: Rule = {
         neverEnds: '永不结束',
       },
       explanation: [
-        '`for v := range ch` 会一直接收，直到 `ch` 被**关闭**。如果没有人关闭它，发送方结束后循环会永远等待下一个值：执行 range 的 goroutine 永不结束（goroutine 泄漏）；如果是函数自身在 range，它会一直挂起（若没有其他 goroutine 在运行，则报 `all goroutines are asleep - deadlock!`）。',
+        '`for v := range ch` 会一直接收，直到 `ch` 被**关闭**。如果没有人关闭它，发送方结束后循环会永远等待下一个值：执行 range 的 goroutine 永不结束（goroutine 泄漏）；如果是函数自身在 range，它会一直挂起（若没有其他 goroutine 在运行，则报 `all goroutines are asleep - deadlock!`）。在运行时层面，接收方挂在通道 `hchan` 的接收等待队列 `recvq` 上，只有一次发送或 `close` 才能把它从队列中唤醒。',
         '',
         '修复方法：由发送方在最后一次发送后关闭通道。只有一个发送 goroutine 时，在它开头写 `defer close(ch)`，提前返回时也能关闭；有多个发送方时，用 `sync.WaitGroup` 等待它们全部结束后再关闭。',
       ].join('\n'),
