@@ -8,7 +8,7 @@
 // The Go examples were checked against go1.26's `-gcflags=-m` output; the
 // explanations avoid promising exact thresholds beyond what the current
 // compiler source states, because they change between releases.
-import type { RuleDescription } from './rule';
+import type { RuleDescription, RuleExample } from './rule';
 
 const faqStackOrHeap = 'https://go.dev/doc/faq#stack_or_heap';
 const gcGuideHeap = 'https://go.dev/doc/gc-guide#Eliminating_heap_allocations';
@@ -199,7 +199,7 @@ const funcLiteralEscapes: RuleDescription = {
         after: '一个普通类型，由调用方决定它放在哪里',
       },
       explanation: md(
-        '引用了外层函数变量的函数字面量就是闭包：它是一个小对象，保存代码指针和被捕获的变量（值的副本，或按引用捕获时变量的地址）。这个闭包的生命周期超出了创建它的函数——它被返回、存进结构体/map/全局变量、用 `go` 启动，或传给了会保留它的函数——因此每次对这个字面量求值，都会在堆上分配这个对象。按引用捕获的变量也会随之逃逸到堆上。',
+        '引用了外层函数变量的函数字面量就是闭包：它是一个小对象，保存代码指针和被捕获的变量（值的副本，或按引用捕获时变量的地址）。这个闭包的生命周期超出了创建它的函数——它被返回、存进结构体、map 或全局变量、用 `go` 启动，或传给了会保留它的函数——因此每次对这个字面量求值，都会在堆上分配这个对象。按引用捕获的变量也会随之逃逸到堆上。',
         '',
         '不捕获任何变量的函数字面量是静态值：编译器照样给出这个结论，但实际上不分配内存，堆分配的代码透镜也不统计它。',
         '',
@@ -263,7 +263,7 @@ const leakingParam: RuleDescription = {
       explanation: md(
         '通过这个参数传入的指针（或切片、map、通道、接口、字符串）流向了比这次调用活得更久的地方：全局变量、堆上的对象、另一个 goroutine，或者编译器看不到内部的调用（例如通过接口调用的方法）。这里本身没有发生分配，代价落在调用方身上。',
         '',
-        '**运行时**：编译器会把这个泄漏记录在函数的逃逸摘要里。凡是用局部变量的地址调用这个函数的地方（`f(&x)`、`f(buf[:])`），该局部变量都必须分配到堆上，因为函数可能会保留它。内联只在一种情况下有用：在调用处看到函数体后，发现其实并不会保留它，比如接口方法调用在那里变成了直接调用；如果函数把它存进了全局变量，内联之后这个局部变量照样逃逸到堆上。',
+        '**对调用方的影响**：编译器会把这个泄漏记录在函数的逃逸摘要里。凡是用局部变量的地址调用这个函数的地方（`f(&x)`、`f(buf[:])`），该局部变量都必须分配到堆上，因为函数可能会保留它。内联只在一种情况下有用：在调用处看到函数体后，发现其实并不会保留它，比如接口方法调用在那里变成了直接调用；如果函数把它存进了全局变量，内联之后这个局部变量照样逃逸到堆上。',
         '',
         '**常见的解决办法**：',
         '- 保存值的副本（`*p`），而不是指针；',
@@ -319,7 +319,7 @@ const leakingParamContent: RuleDescription = {
       explanation: md(
         '参数本身没有超出这次调用的生命周期，但它指向的内容超出了：切片的元素、指针背后的值、它所指向的结构体中保存的指针。这些内容被存到了生命周期更长的地方（全局变量、堆、其他 goroutine），或传给了编译器看不到内部的调用。',
         '',
-        '**运行时**：和参数泄漏一样，代价由调用方承担。在每个调用处，这些内容所引用的东西都必须在堆上；传入的切片或结构体本身仍可以留在调用方的栈上。',
+        '**对调用方的影响**：和参数泄漏一样，代价由调用方承担。在每个调用处，这些内容所引用的东西都必须在堆上；传入的切片或结构体本身仍可以留在调用方的栈上。',
         '',
         '**常见的解决办法**：从内容中拷贝出需要的值，而不是保留指针；在长生命周期的数据结构中保存值而不是指针；在热点路径上避免把这些内容交给接口方法调用。',
       ),
@@ -379,7 +379,7 @@ const leakingParamToResult: RuleDescription = {
       explanation: md(
         '这个参数本身或它指向的内容被返回了：编译器会给出是哪个返回值（`~r0` 表示第一个未命名的返回值）以及 `level`（0 表示参数本身被返回；1 及以上表示返回的是通过它访问到的东西，例如 `return p.next`）。',
         '',
-        '**运行时**：这个函数本身不分配任何内存。调用方的实参是否需要放到堆上，取决于调用方如何使用返回值：如果只在本地使用，实参可以留在调用方的栈上；如果把返回值保存起来（存储或再返回），实参就会随之逃逸。',
+        '**运行时开销**：这个函数本身不分配任何内存。调用方的实参是否需要放到堆上，取决于调用方如何使用返回值：如果只在本地使用，实参可以留在调用方的栈上；如果把返回值保存起来（存储或再返回），实参就会随之逃逸。',
         '',
         '**通常无需修改**。如果因为保存了返回值而导致调用方的实参逃逸，可以保存值的副本而不是返回的指针。',
       ),
@@ -512,7 +512,7 @@ const capturedByReference: RuleDescription = {
       explanation: md(
         '闭包与外层函数共享这个变量，而不是持有自己的副本：闭包里保存的是变量的地址。当变量在被捕获之后还会被赋值（`assign=true`）、变量被取过地址（`addr=true`），或者变量大于 128 字节（`width`）时，编译器会按引用捕获。',
         '',
-        '**运行时**：如果闭包只在函数内部使用，这没有任何开销。如果闭包逃逸了（被返回、被保存、用 `go` 启动），共享的变量就必须活得比函数更久，因而逃逸到堆上：在闭包自身的分配之外又多一次堆分配。',
+        '**运行时开销**：如果闭包只在函数内部使用，按引用捕获没有任何开销。如果闭包逃逸了（被返回、被保存、用 `go` 启动），共享的变量就必须活得比函数更久，因而逃逸到堆上：在闭包自身的分配之外又多一次堆分配。',
         '',
         '**常见的解决办法**：',
         '- 在创建闭包之前把值算好，使被捕获的变量之后不再被赋值；',
@@ -575,34 +575,37 @@ const capturedByValue: RuleDescription = {
   },
 };
 
+/** The inlining example of inline/can-inline and inline/cannot-inline: one function, two verdicts. */
+const stackPopExample: RuleExample = {
+  before: [
+    'func (s *Stack) Pop() int {',
+    '\tif len(s.items) == 0 {',
+    '\t\tpanic(fmt.Sprintf("pop from an empty stack (capacity %d)", cap(s.items)))',
+    '\t}',
+    '\tv := s.items[len(s.items)-1]',
+    '\ts.items = s.items[:len(s.items)-1]',
+    '\treturn v',
+    '}',
+  ].join('\n'),
+  after: [
+    'func (s *Stack) Pop() int {',
+    '\tif len(s.items) == 0 {',
+    '\t\tpanic("pop from an empty stack")',
+    '\t}',
+    '\tv := s.items[len(s.items)-1]',
+    '\ts.items = s.items[:len(s.items)-1]',
+    '\treturn v',
+    '}',
+  ].join('\n'),
+};
+
 const canInline: RuleDescription = {
   id: 'inline/can-inline',
   category: 'inline',
   defaultSeverity: 'hint',
   presentation: 'annotation',
   documentation: compilerOptimizations,
-  example: {
-    before: [
-      'func (s *Stack) Pop() int {',
-      '\tif len(s.items) == 0 {',
-      '\t\tpanic(fmt.Sprintf("pop from an empty stack (capacity %d)", cap(s.items)))',
-      '\t}',
-      '\tv := s.items[len(s.items)-1]',
-      '\ts.items = s.items[:len(s.items)-1]',
-      '\treturn v',
-      '}',
-    ].join('\n'),
-    after: [
-      'func (s *Stack) Pop() int {',
-      '\tif len(s.items) == 0 {',
-      '\t\tpanic("pop from an empty stack")',
-      '\t}',
-      '\tv := s.items[len(s.items)-1]',
-      '\ts.items = s.items[:len(s.items)-1]',
-      '\treturn v',
-      '}',
-    ].join('\n'),
-  },
+  example: stackPopExample,
   text: {
     en: {
       title: 'Can be inlined',
@@ -629,7 +632,7 @@ const canInline: RuleDescription = {
       explanation: md(
         '这个函数足够小，编译器可以把它的函数体直接复制到调用处，而不是发起一次函数调用。`cost` 是函数体的节点开销，默认预算是 80（基于性能剖析的优化 PGO 会为热点调用处提高预算）。',
         '',
-        '**运行时**：内联后的调用没有函数调用开销，而且更重要的是函数体会和调用方一起优化：逃逸分析能看到返回值的去向，函数返回的指针可能因此留在调用方的栈上；常量可以传播；一些检查可以被证明是多余的而被消除。',
+        '**运行时的好处**：内联后的调用没有函数调用开销，而且更重要的是函数体会和调用方一起优化：逃逸分析能看到返回值的去向，函数返回的指针可能因此留在调用方的栈上；常量可以传播；一些检查可以被证明是多余的而被消除。',
         '',
         '**让小的热点函数保持可内联**：把少见而昂贵的路径（用 `fmt` 构造错误信息、打日志）移出函数，让常见路径保持简短。已经可以内联的函数无需任何修改。',
       ),
@@ -643,28 +646,7 @@ const cannotInline: RuleDescription = {
   defaultSeverity: 'hint',
   presentation: 'annotation',
   documentation: compilerOptimizations,
-  example: {
-    before: [
-      'func (s *Stack) Pop() int {',
-      '\tif len(s.items) == 0 {',
-      '\t\tpanic(fmt.Sprintf("pop from an empty stack (capacity %d)", cap(s.items)))',
-      '\t}',
-      '\tv := s.items[len(s.items)-1]',
-      '\ts.items = s.items[:len(s.items)-1]',
-      '\treturn v',
-      '}',
-    ].join('\n'),
-    after: [
-      'func (s *Stack) Pop() int {',
-      '\tif len(s.items) == 0 {',
-      '\t\tpanic("pop from an empty stack")',
-      '\t}',
-      '\tv := s.items[len(s.items)-1]',
-      '\ts.items = s.items[:len(s.items)-1]',
-      '\treturn v',
-      '}',
-    ].join('\n'),
-  },
+  example: stackPopExample,
   text: {
     en: {
       title: 'Cannot be inlined',
@@ -802,9 +784,9 @@ const devirtualized: RuleDescription = {
       explanation: md(
         '这是一次通过接口进行的方法调用，但编译器证明了接口在这里保存的具体类型（通常是因为这个值就在可见范围内创建，例如来自一个被内联的构造函数），于是把动态分派替换成了对该类型方法的直接调用。',
         '',
-        '**运行时**：直接调用省去了查方法表的开销，而且自身还可以被内联。这对逃逸分析也有帮助：通过接口调用时，实参只能假定为泄漏，而直接调用使用的是方法真实的逃逸摘要，实参因此可能留在栈上。',
+        '**运行时的好处**：直接调用省去了查方法表的开销，而且自身还可以被内联。这对逃逸分析也有帮助：通过接口调用时，实参只能假定为泄漏，而直接调用使用的是方法真实的逃逸摘要，实参因此可能留在栈上。',
         '',
-        '**如何获得更多去虚拟化**：在热点路径上，让接口值的创建对调用方可见（小的、可内联的构造函数），在接口没有带来好处的地方使用具体类型或泛型，并启用基于性能剖析的优化（PGO），它会在类型检查的保护下对热点接口调用做去虚拟化。',
+        '**如何获得更多去虚拟化**：在热点路径上，让接口值的创建对调用方可见（小的、可内联的构造函数），在接口没有带来好处的地方使用具体类型或泛型，并启用基于性能剖析的优化（PGO），它会为热点接口调用加上一次运行时类型判断，判断成立时走直接调用。',
       ),
     },
   },
@@ -859,7 +841,7 @@ const boundsCheck: RuleDescription = {
       explanation: md(
         '编译器无法证明这个下标（`IsInBounds`）或切片表达式（`IsSliceInBounds`）一定在范围内，因此保留了一个运行时检查：越界时触发 `index out of range` panic。能证明多余的检查会被删除（边界检查消除，BCE）。',
         '',
-        '**运行时**：每个检查是一次比较加一次分支。开销很小，但在遍历字节或数值的紧凑循环里，这些检查可能占据明显的比例，还会妨碍其他一些优化。',
+        '**运行时开销**：每个检查是一次比较加一次分支。开销很小，但在遍历字节或数值的紧凑循环里，这些检查可能占据明显的比例，还会妨碍其他一些优化。',
         '',
         '**常见的解决办法**（仅在性能剖析表明有必要时）：',
         '- 用 `for i, v := range s` 遍历，而不是用单独的计数器做下标；',
@@ -921,7 +903,7 @@ const nilCheck: RuleDescription = {
         after: '取 &p.data 时检查一次，循环内不再检查',
       },
       explanation: md(
-        '使用 nil 指针必须触发 `invalid memory address or nil pointer dereference` panic。通常这没有任何开销：指针为 nil 时，第一次通过它读写内存就会触发段错误（SIGSEGV），运行时再把它转换成 panic。这里编译器却不得不生成一个显式检查，因为代码只是用这个指针计算地址（`&p.field`、`&p.array`），并没有通过它读写内存；或者访问的位置离对象起始处太远（超过前 4 KB），不能保证一定触发段错误。（靠近起始处的读和写都不需要检查：两者在 nil 指针上都会触发段错误。）',
+        '通过 nil 指针访问内存必须触发 `invalid memory address or nil pointer dereference` panic。通常这没有任何开销：指针为 nil 时，第一次通过它读写内存就会触发段错误（SIGSEGV），运行时再把它转换成 panic。这里编译器却不得不生成一个显式检查，因为代码只是用这个指针计算地址（`&p.field`、`&p.array`），并没有通过它读写内存；或者访问的位置离对象起始处太远（超过前 4 KB），不能保证一定触发段错误。（靠近起始处的读和写都不需要检查：两者在 nil 指针上都会触发段错误。）',
         '',
         '**运行时开销**：这个检查只是一条访问指针所指内存的指令，几乎没有开销，除非它在紧凑循环的每次迭代中都要执行。',
         '',

@@ -111,9 +111,9 @@ const leaked: RuleDescription = {
         after: '每个工作 goroutine 都有一个缓冲位置，发送都能完成，goroutine 随之退出',
       },
       explanation: md(
-        '测试是在 Go 的 goroutine 泄漏检测下运行的（`GOEXPERIMENT=goroutineleakprofile`，Go 1.26 起可用）。测试结束后，一次特殊的垃圾回收会找出停在通道、`select`、`sync.Mutex`/`RWMutex`、`sync.WaitGroup` 或 `sync.Cond` 上、且任何仍在运行的 goroutine 都已无法触及的 goroutine。这样的 goroutine 再也不可能被唤醒：它一直待在通道的发送/接收队列或锁、计数器的等待队列里，直到进程退出，它的栈以及栈上引用的一切也都无法回收。',
+        '测试是在 Go 的 goroutine 泄漏检测下运行的（`GOEXPERIMENT=goroutineleakprofile`，Go 1.26 起可用）。测试结束后，一次特殊的垃圾回收会找出停在通道、`select`、`sync.Mutex`/`RWMutex`、`sync.WaitGroup` 或 `sync.Cond` 上、且任何仍在运行的 goroutine 都已无法触及的 goroutine。这样的 goroutine 再也不可能被唤醒：它会一直挂在通道的发送或接收队列上，或者锁、WaitGroup、Cond 的等待队列上，直到进程退出，它的栈以及栈上引用的一切也都无法回收。',
         '',
-        '**为什么重要**：测试通过了，也照样可能泄漏。在服务程序里，每个泄漏的 goroutine 都是永远收不回来的内存，它本该完成的工作也永远不会完成。运行时只报告它能证明卡死的 goroutine，所以这不是猜测；但它可能漏报：阻塞所用的通道或锁能从包级变量访问到时不会被报告，取样时还没阻塞的 goroutine 也看不到（用 `--count` 多跑几轮可以提高发现的概率）。',
+        '**影响**：测试通过了，也照样可能泄漏。在服务程序里，每个泄漏的 goroutine 都是永远收不回来的内存，它本该完成的工作也永远不会完成。运行时只报告它能证明卡死的 goroutine，所以这不是猜测；但它可能漏报：阻塞所用的通道或锁能从包级变量访问到时不会被报告，取样时还没阻塞的 goroutine 也看不到（用 `--count` 多跑几轮可以提高发现的概率）。',
         '',
         '**如何修复**：让每个 goroutine 都有办法结束：按发送者数量给通道留足缓冲，在发送或接收旁边加上 `select` 监听 `ctx.Done()`，用 `close` 结束 `range`，每条路径上都 `Unlock`（`defer mu.Unlock()`），每个 `Add` 都有对应的 `Done`。',
         '',
@@ -182,7 +182,7 @@ const deadlocked: RuleDescription = {
         after: '发送方发送完毕后关闭通道',
       },
       explanation: md(
-        '有个测试在时限内没有结束，运行时的泄漏检测发现这个 goroutine 停在通道、`select`、锁、`WaitGroup` 或 `Cond` 上，而任何仍在运行的 goroutine 都已无法触及它：它永远不会被唤醒，测试也就永远结束不了。在 `go test` 下，这种卡死不会像平常那样报出 “all goroutines are asleep - deadlock!”，因为测试计时器的存在让运行时无法断定已经没有 goroutine 可以运行；测试只会一直挂着，直到被 `-timeout` 终止（默认 10 分钟）。',
+        '某个测试没有在时限内结束，运行时的泄漏检测发现这个 goroutine 停在通道、`select`、锁、`WaitGroup` 或 `Cond` 上，而任何仍在运行的 goroutine 都已无法触及它：它永远不会被唤醒，测试也就永远结束不了。在 `go test` 下，这种卡死不会像平常那样报出 `all goroutines are asleep - deadlock!`，因为测试计时器的存在让运行时无法断定已经没有 goroutine 可以运行；测试只会一直挂着，直到被 `-timeout` 终止（默认 10 分钟）。',
         '',
         '`testing` 包里等待测试返回的那个 goroutine 同样永久阻塞，但它只是在等这里列出的 goroutine，所以不单独报告。',
         '',
@@ -244,7 +244,7 @@ const testFailed: RuleDescription = {
       explanation: md(
         '在带泄漏检测的这次运行中，这个测试失败了：它（直接或通过辅助函数）调用了 `t.Error`、`t.Fatal` 或 `t.Fail`，或者发生了 panic。诊断信息取自测试输出的第一行；悬停提示里是它输出的全部内容，包括子测试的输出。同一次运行得到的泄漏结论依然有效：不论测试是否通过，运行时都会查找阻塞的 goroutine。',
         '',
-        '**为什么重要**：`go test` 本身也会报告失败的测试，但和泄漏结论放在一起时很容易被忽略；而且测试提前失败时泄漏的 goroutine，往往就是同一个 bug 的另一面。',
+        '**影响**：`go test` 本身也会报告失败的测试，但和泄漏结论放在一起时很容易被忽略；而且测试提前失败时泄漏的 goroutine，往往就是同一个 bug 的另一面。',
         '',
         '**如何修复**：到报告失败的位置（相关位置）查看失败原因，修正代码或测试，然后重新运行测试。',
       ),

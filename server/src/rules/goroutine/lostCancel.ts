@@ -95,7 +95,7 @@ export const lostCancel: Rule = {
       explanation: [
         '`context.CancelFunc` 是提前释放派生 context 的唯一途径：调用它会停止 context 的计时器，唤醒所有在 `ctx.Done()` 上等待的 goroutine，并把这个 context 从父 context 中摘除。如果包里的某个函数把它交给调用方，而调用方把它丢掉（`ctx, _ := newRequestContext()`），这个 context 就会一直存在，直到父 context 被取消或截止时间到达；如果父 context 是 `context.Background()`，它可能永远不会释放，在它上面等待的 goroutine 也一样。',
         '',
-        '`go vet` 会对 `context.WithCancel`、`WithTimeout`、`WithDeadline` 本身报告这个问题，但不会顺着你自己的函数去追踪取消函数。本规则对同一文件中的函数做这件事。取消函数存进了未导出的结构体字段或包级变量、而包里没有任何代码调用它时，本规则也会报告（go vet 把存储当作已使用）：通常是本该调用它的 `Close` 或 `Stop` 没有写。',
+        '`go vet` 会对 `context.WithCancel`、`WithTimeout`、`WithDeadline` 本身报告这个问题，但不会顺着你自己的函数去追踪取消函数。本规则会在同一文件的函数之间追踪它。取消函数存进了未导出的结构体字段或包级变量、而包里没有任何代码调用它时，本规则也会报告（go vet 把存储当作已使用）：通常是本该调用它的 `Close` 或 `Stop` 没有写。',
         '',
         '修复方法：保留取消函数，在工作完成时调用它，通常写成 `defer`。',
       ].join('\n'),

@@ -238,7 +238,7 @@ export const blockingUnderLock: PackageRule = {
         sentWithoutTheLock: '不再持锁发送',
       },
       explanation: [
-        'goroutine 持有互斥锁时若进入等待——在通道上发送或接收、执行不带 `default` 的 `select`、调用 `wg.Wait()`、在基于另一把锁的 Cond 上调用 `cond.Wait()`（Wait 只释放 Cond 自己的锁），或调用会做这些事的函数——这把锁会一直锁着。如果负责响应的 goroutine（接收方、发送方、最后调用 `Done` 的工作 goroutine、负责调用 `Signal` 的 goroutine）必须先拿到同一把锁，双方就会互相等待，形成死锁。只有当*所有* goroutine 都卡住时 Go 才会报错；在服务程序里，这两个 goroutine 只会静静挂起，其他需要这把锁的代码也会跟着排队。',
+        'goroutine 持有互斥锁时若进入等待——在通道上发送或接收、执行不带 `default` 的 `select`、调用 `wg.Wait()`、在基于另一把锁的 Cond 上调用 `cond.Wait()`（Wait 只释放 Cond 自己的锁），或调用会做这些事的函数——这把锁会一直锁着。如果负责响应的 goroutine（接收方、发送方、最后调用 `Done` 的工作 goroutine、负责调用 `Signal` 的 goroutine）必须先拿到同一把锁，双方就会互相等待，形成死锁。只有当**所有** goroutine 都卡住时 Go 才会报错；在服务程序里，这两个 goroutine 只会静静挂起，其他需要这把锁的代码也会跟着排队。',
         '',
         '只有在包内能看清双方时，本规则才会报告：通道、WaitGroup 或 Cond 没有导出，也没有被传到看不见的地方；通道没有缓冲；Cond 自己的锁是已知的；另一方所在的函数在响应之前（或在包住响应的循环里）会锁同一把锁。所有可能响应的 goroutine 都需要这把锁时报告为错误；只有其中一部分需要时报告为警告。',
         '',
