@@ -138,7 +138,7 @@ export function startServer(connection: Connection): void {
     if (!(config instanceof ProjectConfigError)) return config;
     if (!toldBrokenConfig.has(config.message)) {
       toldBrokenConfig.add(config.message);
-      tellUser(MessageType.Warning, `Go Insight: ${config.message}`);
+      tellUser(MessageType.Warning, `Go Insight: ${config.describe(locale)}`);
     }
     return undefined;
   }

@@ -153,7 +153,7 @@ test('.goinsight.json at the module root: severities and excluded paths apply; a
 
   const broken = goinsight(['check', 'test/fixtures/projectconfig-broken/...']);
   assert.equal(broken.status, 2);
-  assert.match(broken.stderr, /^goinsight: .*projectconfig-broken\/\.goinsight\.json: rule "defer\/order": expected one of off, error, warning, info, hint\n$/);
+  assert.match(broken.stderr, /^goinsight: .*projectconfig-broken\/\.goinsight\.json: rule “defer\/order”: expected one of “off”, “error”, “warning”, “info”, “hint”\n$/);
 });
 
 test('generated files are skipped unless --include-generated is given', () => {

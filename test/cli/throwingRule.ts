@@ -11,6 +11,7 @@ export const throwingRule: Rule = {
   defaultSeverity: 'warning',
   presentation: 'diagnostic',
   text: { en: { title: 'always throws', messages: {}, explanation: 'A test rule.' } },
+  example: { code: 'panic("always")' },
   check() {
     throw new Error(throwingRuleMessage);
   },

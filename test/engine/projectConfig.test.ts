@@ -24,9 +24,9 @@ test('a broken project file says what is wrong', () => {
   const cases: [string, RegExp][] = [
     ['{', /x\.json: not valid JSON/],
     ['[]', /expected a JSON object/],
-    ['{"rulez": {}}', /unknown key "rulez"/],
-    ['{"rules": {"a/b": "loud"}}', /rule "a\/b": expected one of off, error, warning, info, hint/],
-    ['{"exclude": "gen"}', /"exclude" must be an array/],
+    ['{"rulez": {}}', /unknown key “rulez”/],
+    ['{"rules": {"a/b": "loud"}}', /rule “a\/b”: expected one of “off”, “error”, “warning”, “info”, “hint”/],
+    ['{"exclude": "gen"}', /“exclude” must be an array/],
   ];
   for (const [text, expected] of cases) {
     assert.throws(() => parseProjectConfig(text, 'x.json'), (error: unknown) => error instanceof ProjectConfigError && expected.test(error.message));

@@ -8,9 +8,13 @@
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
+import { describeFailure } from '../../server/src/cli/compilePackages';
+import type { PackageEscapeResult } from '../../server/src/compiler';
 import { findGo } from '../../server/src/compiler/findGo';
+import { parseProjectConfig, ProjectConfigError } from '../../server/src/engine/projectConfig';
 import { toFinding } from '../../server/src/compiler/factToFinding';
 import { parseCompilerText } from '../../server/src/compiler/parseCompilerText';
 import { hoverMarkdown } from '../../server/src/features/hover';
@@ -178,4 +182,61 @@ test('zh-cn: the static texts (server, rule messages) are Chinese outside code a
     for (const [key, text] of Object.entries(rule.text['zh-cn']?.messages ?? {})) check(`${rule.id}.${key}`, text);
   }
   assert.deepEqual(problems, [], problems.join('\n'));
+});
+
+test('zh-cn: the CLI warns in Chinese when go is missing (the warning prefix and the go-not-found reason)', () => {
+  const cli = path.join(repositoryRoot, 'dist', 'cli.js');
+  const result = spawnSync(process.execPath, [cli, 'check', '--lang', 'zh-cn', '--go', '/nonexistent/go', '--format', 'json', './...'], {
+    cwd: path.join(fixturesRoot, 'rules'),
+    encoding: 'utf8',
+  });
+  assert.equal(result.error, undefined);
+  const warnings = result.stderr.split('\n').filter(Boolean);
+  assert.ok(warnings.some((line) => line.startsWith('goinsight 警告：已跳过逃逸分析：')), result.stderr);
+  for (const line of warnings) assert.deepEqual(leftoverEnglish(line), [], line);
+});
+
+test('zh-cn: the CLI names a PATH without Go files in Chinese', () => {
+  const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'goinsight-empty-'));
+  try {
+    const result = spawnSync(process.execPath, [path.join(repositoryRoot, 'dist', 'cli.js'), 'check', '--lang', 'zh-cn', '--no-compiler', empty], { encoding: 'utf8' });
+    assert.match(result.stderr, /goinsight 警告：.* 中没有 Go 文件/);
+    for (const line of result.stderr.split('\n').filter(Boolean)) assert.deepEqual(leftoverEnglish(line, new Set([path.basename(empty)])), [], line);
+  } finally {
+    fs.rmSync(empty, { recursive: true, force: true });
+  }
+});
+
+test('zh-cn: why a package was not compiled is Chinese around the go command\'s own words', () => {
+  const failed = (buildFailed: PackageEscapeResult['buildFailed']): PackageEscapeResult => ({ packageDir: '/w/pkg', files: new Map(), outside: new Map(), buildFailed } as PackageEscapeResult);
+  const results = [
+    failed({ kind: 'compile', message: 'undefined: y', file: '/w/pkg/a.go', line: 3, column: 2, output: '' }),
+    failed({ kind: 'no-module', message: 'go.mod file not found', output: '' }),
+    failed({ kind: 'setup', message: 'exit status 2', output: '' }),
+    failed({ kind: 'toolchain', message: '', output: '', toolchain: { required: '1.27.3', running: '1.26.8', setting: 'local' } }),
+  ];
+  // The go command's message is quoted as it printed it.
+  const goWords = /undefined: y|go\.mod file not found|exit status 2/;
+  for (const result of results) {
+    const text = describeFailure(result, '/w', 'zh-cn') ?? '';
+    assert.notEqual(text, describeFailure(result, '/w', 'en'));
+    assert.deepEqual(leftoverEnglish(text.replace(goWords, ' '), new Set(['pkg'])), [], text);
+  }
+});
+
+test('zh-cn: every .goinsight.json problem is told in Chinese', () => {
+  const broken = ['{', '[]', '{"rule": {}}', '{"rules": []}', '{"rules": {"defer/in-loop": "loud"}}', '{"exclude": "gen/**"}'];
+  const messages = broken.map((text) => {
+    try {
+      parseProjectConfig(text, '/w/.goinsight.json');
+    } catch (error) {
+      assert.ok(error instanceof ProjectConfigError, String(error));
+      return error.describe('zh-cn');
+    }
+    assert.fail(`${text} was accepted`);
+  });
+  assert.equal(new Set(messages).size, messages.length, messages.join('\n'));
+  for (const message of messages) assert.deepEqual(leftoverEnglish(message), [], message);
+  // The English message is kept for the log.
+  assert.throws(() => parseProjectConfig('{"rule": {}}', 'f'), /unknown key “rule” \(expected “rules” or “exclude”\)/);
 });

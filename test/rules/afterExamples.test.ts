@@ -1,5 +1,5 @@
-// Every "after" example in a rule's explanation (English and Chinese) is the
-// code we tell the user to write: the engine must find nothing in it. An
+// Every rule's "after" example (one for both languages, see RuleExample) is
+// the code we tell the user to write: the engine must find nothing in it. An
 // example that does not parse would hide findings, so it must parse too.
 import * as assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -11,34 +11,12 @@ import { GoPackage } from '../../server/src/packageModel/goPackage';
 import { factsOfTree } from '../../server/src/packageModel/packageWorkspace';
 import { createGoParser } from '../../server/src/parse/goParser';
 import { allRuleDescriptions } from '../../server/src/rules/allRules';
-import type { Locale } from '../../server/src/rules/rule';
 
 /** Rules that describe what the code does, not a mistake: there is nothing to rewrite. */
 const withoutRewrite = new Set(['defer/order', 'inline/inlined-call']);
 
 /** One go.mod below the loop-variable and timer changes, one current. */
 const goVersions = ['1.21', '1.26'];
-
-/**
- * The code after each `// After` (or `// 修改后`) comment, up to the next
- * `// Before` comment or the end of its Go block.
- */
-function afterExamples(explanation: string): string[] {
-  const examples: string[] = [];
-  for (const block of explanation.matchAll(/```go\n([\s\S]*?)```/g)) {
-    let current: string[] | undefined;
-    for (const line of block[1].split('\n')) {
-      const before = /^\/\/ *(before|修改前)/i.test(line);
-      const after = /^\/\/ *(after|修改后)/i.test(line);
-      if ((before || after) && current) examples.push(current.join('\n').trimEnd());
-      if (before) current = undefined;
-      else if (after) current = [line];
-      else current?.push(line);
-    }
-    if (current) examples.push(current.join('\n').trimEnd());
-  }
-  return examples;
-}
 
 const topLevelKinds = new Set(['package_clause', 'comment', 'import_declaration', 'function_declaration', 'method_declaration', 'type_declaration', 'var_declaration', 'const_declaration']);
 
@@ -57,11 +35,6 @@ function asGoFile(parser: Parser, example: string): string | undefined {
   return undefined;
 }
 
-test('the after-example extraction takes the code after each After comment, up to the next Before', () => {
-  const explanation = ['```go', '// Before', 'a()', '// After: fixed', 'b()', '// before', 'c()', '// 修改后', 'd()', '```'].join('\n');
-  assert.deepEqual(afterExamples(explanation), ['// After: fixed\nb()', '// 修改后\nd()']);
-});
-
 /** The package rules' diagnostics on the example as a package of one file. */
 function packageDiagnostics(tree: Tree, file: string): Finding[] {
   const path = '/example/example.go';
@@ -72,34 +45,32 @@ function packageDiagnostics(tree: Tree, file: string): Finding[] {
   return findings;
 }
 
-test("every rule's after example, in both languages, parses and gets no finding from any rule", async () => {
+test("every rule's after example parses and gets no finding from any rule", async () => {
   const parser = await createGoParser();
   const problems: string[] = [];
   for (const rule of allRuleDescriptions()) {
-    for (const locale of ['en', 'zh-cn'] as Locale[]) {
-      const explanation = rule.text[locale]?.explanation ?? '';
-      const examples = afterExamples(explanation);
-      if (examples.length === 0 && !withoutRewrite.has(rule.id)) problems.push(`${rule.id} (${locale}): no after example`);
-      for (const example of examples) {
-        const file = asGoFile(parser, example);
-        if (!file) {
-          problems.push(`${rule.id} (${locale}): the after example does not parse:\n${example}`);
-          continue;
-        }
-        const tree = parser.parse(file);
-        assert.ok(tree);
-        for (const goVersion of goVersions) {
-          const { findings, failures } = analyzeTree(tree, file, { locale: 'en', goVersion, filePath: undefined });
-          assert.deepEqual(failures, [], `${rule.id}: rules threw on its after example`);
-          // Annotations (the defer order) and hover notes describe correct code too.
-          for (const finding of findings.filter((candidate) => candidate.presentation === 'diagnostic')) {
-            problems.push(`${rule.id} (${locale}, go ${goVersion}): ${finding.rule} ${finding.message}\n${file}`);
-          }
-        }
-        for (const finding of packageDiagnostics(tree, file)) problems.push(`${rule.id} (${locale}): package rule ${finding.rule} ${finding.message}\n${file}`);
-        tree.delete();
+    if (!('after' in rule.example)) {
+      if (!withoutRewrite.has(rule.id)) problems.push(`${rule.id}: no after example`);
+      continue;
+    }
+    const example = rule.example.after;
+    const file = asGoFile(parser, example);
+    if (!file) {
+      problems.push(`${rule.id}: the after example does not parse:\n${example}`);
+      continue;
+    }
+    const tree = parser.parse(file);
+    assert.ok(tree);
+    for (const goVersion of goVersions) {
+      const { findings, failures } = analyzeTree(tree, file, { locale: 'en', goVersion, filePath: undefined });
+      assert.deepEqual(failures, [], `${rule.id}: rules threw on its after example`);
+      // Annotations (the defer order) and hover notes describe correct code too.
+      for (const finding of findings.filter((candidate) => candidate.presentation === 'diagnostic')) {
+        problems.push(`${rule.id} (go ${goVersion}): ${finding.rule} ${finding.message}\n${file}`);
       }
     }
+    for (const finding of packageDiagnostics(tree, file)) problems.push(`${rule.id}: package rule ${finding.rule} ${finding.message}\n${file}`);
+    tree.delete();
   }
   assert.deepEqual(problems, [], problems.join('\n'));
 });

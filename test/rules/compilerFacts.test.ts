@@ -42,15 +42,12 @@ test('each description explains in English and Chinese, with a before/after Go e
     assert.ok(chinese, `${description.id}: no Chinese text`);
     for (const [locale, text] of [['en', description.text.en], ['zh-cn', chinese]] as const) {
       assert.ok(text.title.length > 0, `${description.id} (${locale}): title`);
-      const examples = text.explanation.match(/```go\n[\s\S]*?\n```/g) ?? [];
-      assert.equal(examples.length, 1, `${description.id} (${locale}): one Go example`);
       // The compiler's messages are shown verbatim: no templates to keep in step.
       assert.deepEqual(text.messages, {}, `${description.id} (${locale}): messages`);
     }
     assert.match(chinese.title, /[\u4e00-\u9fff]/, description.id);
-    // The example is the same Go code in both languages; only comments are translated.
-    const code = (markdown: string) => (/```go\n([\s\S]*?)\n```/.exec(markdown)?.[1] ?? '').replace(/\/\/.*$/gm, '').trimEnd();
-    assert.equal(code(chinese.explanation), code(description.text.en.explanation), `${description.id}: examples differ`);
+    // inline/inlined-call shows correct code: there is nothing to rewrite.
+    if (description.id !== 'inline/inlined-call') assert.ok('before' in description.example, `${description.id}: a before/after example`);
     assert.match(description.documentation ?? '', /^https:\/\/go\.dev\//, `${description.id}: documentation`);
   }
 });

@@ -19,6 +19,10 @@ test('defer/loop-var-capture: nothing with go 1.22 (per-iteration variables)', a
   await checkFixture('rules/defer/loop-var-capture/go122.go', [rule]);
 });
 
+test('defer/loop-var-capture: nothing in a go 1.21 module\'s file whose //go:build line says go1.22 (verified with go1.26.8: prints 012, not 333)', async () => {
+  await checkFixture('rules-go121/defer/loop-var-capture/buildline.go', [rule]);
+});
+
 test('defer/loop-var-capture fix: copies the variable before the defer', async () => {
   const fixed = await applyOnlyFix(positive, rule, 'os.Remove(name)');
   assert.equal(

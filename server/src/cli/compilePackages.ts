@@ -3,6 +3,8 @@
 // itself parallel), and reports build failures instead of throwing.
 import * as path from 'node:path';
 import { findGo, runEscapeAnalysis, type PackageEscapeResult } from '../compiler';
+import { localize } from '../l10n/serverText';
+import type { Locale } from '../rules/rule';
 
 export interface CompiledPackages {
   /** Facts by package directory. */
@@ -22,10 +24,12 @@ export interface CompileOptions {
   buildFlags?: readonly string[];
   /** Stops every running compile (and its process tree). */
   signal?: AbortSignal;
+  /** The language of `unavailable`. */
+  locale?: Locale;
 }
 
 export async function compilePackages(packageDirs: readonly string[], goPathSetting: string | undefined, options: CompileOptions = {}): Promise<CompiledPackages> {
-  const go = findGo({ setting: goPathSetting, baseDir: process.cwd() });
+  const go = findGo({ setting: goPathSetting, baseDir: process.cwd(), locale: options.locale ?? 'en' });
   if (!go.found) return { results: new Map(), unavailable: go.message };
   const results = new Map<string, PackageEscapeResult>();
   const pending = [...packageDirs];
@@ -39,16 +43,16 @@ export async function compilePackages(packageDirs: readonly string[], goPathSett
 }
 
 /** "pkg/dir: does not compile: file.go:4:9: cannot use …", for stderr. */
-export function describeFailure(result: PackageEscapeResult, cwd: string): string | undefined {
+export function describeFailure(result: PackageEscapeResult, cwd: string, locale: Locale): string | undefined {
   const failure = result.buildFailed;
   if (!failure) return undefined;
+  const packageDir = path.relative(cwd, result.packageDir) || '.';
   const need = failure.toolchain;
-  if (need) {
-    return `${path.relative(cwd, result.packageDir) || '.'}: needs Go ${need.required}, and the go command is Go ${need.running} with GOTOOLCHAIN=${need.setting}, which keeps it from switching: pass --go with a Go ${need.required} (or newer) binary (goinsight runs go with GOTOOLCHAIN=local: it never downloads a toolchain)`;
-  }
+  if (need) return localize(locale, 'cliToolchainNeeded', { package: packageDir, required: need.required, running: need.running, setting: need.setting });
+  // The go command's own message stays as it printed it, after its file:line:column.
   const where = failure.file ? `${path.relative(cwd, failure.file) || failure.file}:${failure.line ?? 0}:${failure.column ?? 0}: ` : '';
-  const what = failure.kind === 'no-module' ? 'is in no Go module (escape analysis needs one)' : failure.kind === 'compile' ? 'does not compile' : 'could not be built';
-  return `${path.relative(cwd, result.packageDir) || '.'}: ${what}: ${where}${failure.message}`;
+  const key = failure.kind === 'no-module' ? 'cliNoModule' : failure.kind === 'compile' ? 'cliDoesNotCompile' : 'cliCouldNotBuild';
+  return localize(locale, key, { package: packageDir, where, message: failure.message });
 }
 
 /** `--tags a,b` as the go command flag. */

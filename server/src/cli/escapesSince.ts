@@ -103,7 +103,7 @@ export async function runEscapesSince(options: EscapesOptions & { since: string 
   await removeStaleTempDirs();
   const realCwd = realpathSync.native(cwd);
   const collected = collectGoFiles(options.paths, cwd);
-  for (const argument of collected.empty) output.stderr(`goinsight: warning: ${argument}: no Go files`);
+  for (const argument of collected.empty) output.stderr(localize(options.locale, 'cliNoGoFiles', { path: argument }));
   const current: Side = { root: revision.root, cwd: realCwd, files: collected.files.map((file) => path.join(realpathSync.native(path.dirname(file)), path.basename(file))) };
 
   // Ctrl-C or a CI timeout: the compilers are stopped (whole process trees) and everything unwinds through the
@@ -153,7 +153,7 @@ interface Comparison {
 async function compare({ options, revision, current, before, signal, output, started, version }: Comparison): Promise<number> {
   const sides = [current, before];
   const directories = sides.flatMap((side) => packageDirectories(side.files));
-  const compiled = await compilePackages(directories, options.goPath, { buildFlags: buildTagFlags(options.tags), signal });
+  const compiled = await compilePackages(directories, options.goPath, { buildFlags: buildTagFlags(options.tags), signal, locale: options.locale });
   if (compiled.unavailable) throw new UsageError(compiled.unavailable);
 
   let exitCode = 0;
@@ -166,7 +166,7 @@ async function compare({ options, revision, current, before, signal, output, sta
     const byFile = new Map<string, EscapeFact[]>();
     for (const result of compiled.results.values()) {
       if (!ownDirectories.has(result.packageDir)) continue;
-      const failure = describeFailure(result, side.cwd);
+      const failure = describeFailure(result, side.cwd, options.locale);
       if (failure) {
         const packagePath = packagePathOfDirectory(result.packageDir, side);
         incomparable.add(packagePath);

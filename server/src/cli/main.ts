@@ -62,11 +62,11 @@ function packageVersion(): string {
 /** The compiler's findings in `check`: like the editor's, without the verbose does-not-escape kind. */
 async function compileForCheck(options: CheckOptions, files: string[], cwd: string, output: Output) {
   if (options.noCompiler) return new Map<string, PackageEscapeResult>();
-  const compiled = await compilePackages(packageDirectories(files), options.goPath);
-  if (compiled.unavailable) output.stderr(`goinsight: warning: escape analysis skipped: ${compiled.unavailable}`);
+  const compiled = await compilePackages(packageDirectories(files), options.goPath, { locale: options.locale });
+  if (compiled.unavailable) output.stderr(localize(options.locale, 'cliEscapesSkipped', { reason: compiled.unavailable }));
   for (const result of compiled.results.values()) {
-    const failure = describeFailure(result, cwd);
-    if (failure) output.stderr(`goinsight: warning: escape analysis skipped: ${failure}`);
+    const failure = describeFailure(result, cwd, options.locale);
+    if (failure) output.stderr(localize(options.locale, 'cliEscapesSkipped', { reason: failure }));
   }
   return compiled.results;
 }
@@ -107,7 +107,7 @@ async function runCheck(options: CheckOptions, cwd: string, output: Output): Pro
   const unknownRules = [...(options.rules ?? [])].filter((id) => !findRule(id));
   if (unknownRules.length > 0) throw new UsageError(`--rules: unknown rule ${unknownRules.join(', ')}`);
   const { files, empty } = collectGoFiles(options.paths, cwd);
-  for (const argument of empty) output.stderr(`goinsight: warning: ${argument}: no Go files`);
+  for (const argument of empty) output.stderr(localize(options.locale, 'cliNoGoFiles', { path: argument }));
   const compiled = await compileForCheck(options, files, cwd, output);
   // Inlining and bounds facts are opt-in, as in the editor: name them in --rules to see them.
   const disabledCategories = options.rules ? undefined : defaultSettings.disabledCategories;
@@ -144,7 +144,7 @@ async function runCheck(options: CheckOptions, cwd: string, output: Output): Pro
     analyzed.push({ file, lines, findings: outcome.findings });
   }
   // A broken project file must fail CI loudly rather than silently check with other rules.
-  if (brokenConfig) throw new UsageError(brokenConfig.message);
+  if (brokenConfig) throw new UsageError(brokenConfig.describe(options.locale));
 
   output.progress?.('');
   const linesOf = lineIndexes(linesByFile);
@@ -193,13 +193,13 @@ async function runEscapes(options: EscapesOptions, cwd: string, output: Output, 
     fileCount = new Set(facts.map((fact) => fact.file)).size;
   } else {
     const { files, empty } = collectGoFiles(options.paths, cwd);
-    for (const argument of empty) output.stderr(`goinsight: warning: ${argument}: no Go files`);
-    const compiled = await compilePackages(packageDirectories(files), options.goPath, { buildFlags: buildTagFlags(options.tags) });
+    for (const argument of empty) output.stderr(localize(options.locale, 'cliNoGoFiles', { path: argument }));
+    const compiled = await compilePackages(packageDirectories(files), options.goPath, { buildFlags: buildTagFlags(options.tags), locale: options.locale });
     if (compiled.unavailable) throw new UsageError(compiled.unavailable);
     const requested = new Set(files);
     facts = [];
     for (const result of compiled.results.values()) {
-      const failure = describeFailure(result, cwd);
+      const failure = describeFailure(result, cwd, options.locale);
       if (failure) {
         output.stderr(`goinsight: ${failure}`);
         exitCode = 1;

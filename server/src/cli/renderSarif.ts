@@ -8,6 +8,7 @@ import type { Finding, Range, Severity } from '../engine/finding';
 import { plainText } from '../engine/plainText';
 import { allRuleDescriptions } from '../rules/allRules';
 import { ruleText, type Locale, type RuleDescription } from '../rules/rule';
+import { ruleExplanation } from '../rules/ruleExample';
 import type { AnalyzedFile } from './renderFindings';
 
 const sarifLevel: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note', hint: 'note' };
@@ -34,12 +35,13 @@ function firstParagraph(markdown: string): string {
 
 function ruleDescriptor(rule: RuleDescription, locale: Locale) {
   const text = ruleText(rule, locale);
+  const explanation = ruleExplanation(rule, locale);
   return {
     id: rule.id,
     name: rule.id.replace(/^[a-z]+\//, '').replace(/-(\w)/g, (_, letter: string) => letter.toUpperCase()).replace(/^\w/, (letter) => letter.toUpperCase()),
     shortDescription: { text: text.title },
     fullDescription: { text: firstParagraph(text.explanation) },
-    help: { text: text.explanation, markdown: text.explanation },
+    help: { text: explanation, markdown: explanation },
     ...(rule.documentation ? { helpUri: rule.documentation } : {}),
     defaultConfiguration: { level: sarifLevel[rule.defaultSeverity] },
     properties: { category: rule.category, tags: [rule.category] },

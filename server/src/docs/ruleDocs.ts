@@ -3,6 +3,7 @@
 import type { Category } from '../engine/finding';
 import { allRuleDescriptions } from '../rules/allRules';
 import { ruleText, type Locale } from '../rules/rule';
+import { ruleExplanation } from '../rules/ruleExample';
 
 const categoryOrder: Category[] = ['escape', 'inline', 'bounds', 'defer', 'channel', 'goroutine', 'sync'];
 
@@ -38,7 +39,7 @@ export function renderRuleDocs(locale: Locale): string {
     lines.push('');
     for (const rule of rules) {
       const text = ruleText(rule, locale);
-      lines.push(`### ${rule.id}`, '', `**${text.title}** · ${label.severity}${label.colon}\`${rule.defaultSeverity}\``, '', text.explanation, '');
+      lines.push(`### ${rule.id}`, '', `**${text.title}** · ${label.severity}${label.colon}\`${rule.defaultSeverity}\``, '', ruleExplanation(rule, locale), '');
       if (rule.documentation) lines.push(`${label.documentation}${label.colon}<${rule.documentation}>`, '');
     }
   }

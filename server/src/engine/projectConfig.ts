@@ -8,6 +8,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { RuleSetting } from './analyzeFile';
 import type { GoModuleLocator } from './goModule';
+import { plainText } from './plainText';
+import { listSeparator, localize } from '../l10n/serverText';
+import type { Locale } from '../rules/rule';
 
 export const projectConfigFileName = '.goinsight.json';
 
@@ -18,7 +21,25 @@ export interface ProjectConfig {
   exclude: RegExp[];
 }
 
-export class ProjectConfigError extends Error {}
+type ProjectConfigProblem = 'configNotJson' | 'configNotObject' | 'configUnknownKey' | 'configRulesNotObject' | 'configBadSetting' | 'configBadExclude' | 'configUnreadable' | 'configInvalid';
+
+/** What is wrong with a project file, as plain text: `message` is English, `describe` says it in the user's language. */
+export class ProjectConfigError extends Error {
+  constructor(
+    readonly problem: ProjectConfigProblem,
+    readonly values: Record<string, string>,
+    /** Names quoted in the message (unknown keys), joined as the language lists them. */
+    readonly names: readonly string[] = [],
+  ) {
+    super('');
+    this.message = this.describe('en');
+  }
+
+  describe(locale: Locale): string {
+    const names = this.names.map((name) => `\`${name}\``).join(listSeparator(locale));
+    return plainText(localize(locale, this.problem, { ...this.values, names }));
+  }
+}
 
 const ruleSettings: ReadonlySet<string> = new Set(['off', 'error', 'warning', 'info', 'hint']);
 
@@ -48,22 +69,22 @@ export function parseProjectConfig(text: string, file: string): ProjectConfig {
   try {
     raw = JSON.parse(text);
   } catch (error) {
-    throw new ProjectConfigError(`${file}: not valid JSON (${(error as Error).message})`);
+    throw new ProjectConfigError('configNotJson', { file, error: (error as Error).message });
   }
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new ProjectConfigError(`${file}: expected a JSON object`);
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new ProjectConfigError('configNotObject', { file });
   const { rules = {}, exclude = [], ...unknown } = raw as { rules?: unknown; exclude?: unknown };
   const unknownKeys = Object.keys(unknown);
-  if (unknownKeys.length > 0) throw new ProjectConfigError(`${file}: unknown key ${unknownKeys.map((key) => `"${key}"`).join(', ')} (expected "rules", "exclude")`);
-  if (typeof rules !== 'object' || rules === null || Array.isArray(rules)) throw new ProjectConfigError(`${file}: "rules" must be an object`);
+  if (unknownKeys.length > 0) throw new ProjectConfigError('configUnknownKey', { file }, unknownKeys);
+  if (typeof rules !== 'object' || rules === null || Array.isArray(rules)) throw new ProjectConfigError('configRulesNotObject', { file });
   const checkedRules: Record<string, RuleSetting> = {};
   for (const [id, value] of Object.entries(rules)) {
     if (typeof value !== 'string' || !ruleSettings.has(value)) {
-      throw new ProjectConfigError(`${file}: rule "${id}": expected one of off, error, warning, info, hint`);
+      throw new ProjectConfigError('configBadSetting', { file, rule: id });
     }
     checkedRules[id] = value as RuleSetting;
   }
   if (!Array.isArray(exclude) || exclude.some((item) => typeof item !== 'string')) {
-    throw new ProjectConfigError(`${file}: "exclude" must be an array of glob strings`);
+    throw new ProjectConfigError('configBadExclude', { file });
   }
   return { file, rules: checkedRules, exclude: (exclude as string[]).map(globToRegExp) };
 }
@@ -98,12 +119,12 @@ export class ProjectConfigLocator {
       text = fs.readFileSync(file, 'utf8');
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      return new ProjectConfigError(`${file}: cannot read (${(error as NodeJS.ErrnoException).code})`);
+      return new ProjectConfigError('configUnreadable', { file, code: String((error as NodeJS.ErrnoException).code) });
     }
     try {
       return parseProjectConfig(text, file);
     } catch (error) {
-      return error instanceof ProjectConfigError ? error : new ProjectConfigError(String(error));
+      return error instanceof ProjectConfigError ? error : new ProjectConfigError('configInvalid', { file, error: String(error) });
     }
   }
 }

@@ -8,12 +8,14 @@ import { rangeContains, type Finding } from '../engine/finding';
 import { findRule } from '../rules/allRules';
 import { localize } from '../l10n/serverText';
 import { escapeFlowMarkdown } from './escapeFlow';
+import { glossedVerdict } from '../compiler/verdictGloss';
 import { ruleText, type Locale, type RuleDescription } from '../rules/rule';
+import { ruleExplanation } from '../rules/ruleExample';
 
 /** A rule's page: title, id, explanation and documentation link. */
 export function ruleDocumentationMarkdown(rule: RuleDescription, locale: Locale): string {
   const text = ruleText(rule, locale);
-  const parts = [`# ${text.title}`, `\`${rule.id}\``, text.explanation];
+  const parts = [`# ${text.title}`, `\`${rule.id}\``, ruleExplanation(rule, locale)];
   if (rule.documentation) parts.push(`[${localize(locale, 'documentation')}](${rule.documentation})`);
   return parts.join('\n\n');
 }
@@ -24,11 +26,12 @@ export function hoverMarkdown(finding: Finding, locale: Locale, documentUri?: st
   const text = rule ? ruleText(rule, locale) : undefined;
   const parts = [`**${text?.title ?? finding.rule}** · \`${finding.rule}\``];
   if (finding.stale) parts.push(`*${localize(locale, 'findingStale')}*`);
-  parts.push(finding.message);
+  // The compiler's verdict stays verbatim; a Chinese reader also gets what it means.
+  parts.push(finding.source === 'compiler' ? glossedVerdict(finding.message, locale) : finding.message);
   if (finding.details) parts.push(finding.details);
   const flow = escapeFlowMarkdown(finding, locale, { documentUri, uriOf: (file) => pathToFileURL(file).toString() });
   if (flow) parts.push(flow);
-  if (text) parts.push('---', text.explanation);
+  if (rule) parts.push('---', ruleExplanation(rule, locale));
   if (rule?.documentation) parts.push(`[${localize(locale, 'documentation')}](${rule.documentation})`);
   return parts.join('\n\n');
 }

@@ -36,6 +36,6 @@ export interface PackageReport {
 
 /** The package-wide half of a file rule: its own check, with the file rule's id, texts and setting. */
 export function packageHalfOf(fileRule: RuleDescription, checkPackage: PackageRule['checkPackage'], requiresText?: readonly string[]): PackageRule {
-  const { id, category, defaultSeverity, presentation, text, documentation } = fileRule;
-  return { id, category, defaultSeverity, presentation, text, documentation, checkPackage, requiresText };
+  const { id, category, defaultSeverity, presentation, text, documentation, example } = fileRule;
+  return { id, category, defaultSeverity, presentation, text, documentation, example, checkPackage, requiresText };
 }

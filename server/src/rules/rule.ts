@@ -12,9 +12,29 @@ export interface RuleText {
   title: string;
   /** Message templates by key; `{name}` placeholders are filled by the rule. */
   messages: Record<string, string>;
-  /** Markdown: what happens at run time, why it matters, how to fix, before/after. */
+  /** Markdown: what happens at run time, why it matters, how to fix. The Go example is not here: see `RuleExample`. */
   explanation: string;
+  /** The words of the rule's example in this language: the `before`/`after` captions and each `// {key}` comment. */
+  exampleComments?: Record<string, string>;
 }
+
+/**
+ * A rule's Go example, one for every language, so that the code can never
+ * differ between them. Comments that need words are written `// {key}` and
+ * filled from each language's `exampleComments` (like message placeholders),
+ * so a Chinese reader gets Chinese comments in the same code. Rendered under
+ * localized headings by `ruleExplanation` (rules/ruleExample.ts), which the
+ * hover, the docs and SARIF use.
+ *
+ * Adding a rule: write the prose in `explanation` without a Go block, the
+ * code here, and the captions (`before`, `after`) and comments in each
+ * language's `exampleComments`.
+ */
+export type RuleExample =
+  /** A mistake and its fix; `shared` is code both use (a type, a helper), shown above them. */
+  | { shared?: string; before: string; after: string }
+  /** Code that is not a mistake (the defer order, an inlined call): there is nothing to rewrite. */
+  | { code: string };
 
 /**
  * Everything the user reads about a kind of finding. Syntactic rules add a
@@ -30,6 +50,7 @@ export interface RuleDescription {
   text: { en: RuleText } & Partial<Record<Locale, RuleText>>;
   /** Go documentation that explains the underlying behaviour. */
   documentation?: string;
+  example: RuleExample;
 }
 
 /**

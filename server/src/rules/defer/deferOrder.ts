@@ -103,6 +103,14 @@ export const deferOrder: Rule = {
   defaultSeverity: 'hint',
   presentation: 'annotation',
   documentation: 'https://go.dev/ref/spec#Defer_statements',
+  example: {
+    code: [
+      'f, _ := os.Create(name)',
+      'defer f.Close()      // {runsSecond}',
+      'w := bufio.NewWriter(f)',
+      'defer w.Flush()      // {runsFirstFlushesBefore}',
+    ].join('\n'),
+  },
   text: {
     en: {
       title: 'Defer execution order',
@@ -116,19 +124,16 @@ export const deferOrder: Rule = {
         noteLoop: 'registered once per loop iteration, all run at return',
         noteBranch: 'only if this branch ran',
       },
+      exampleComments: {
+        runsSecond: '⟲2 runs second',
+        runsFirstFlushesBefore: '⟲1 runs first: flushes before the file closes',
+      },
       explanation: [
         'A `defer` statement evaluates the function value and its arguments immediately, but the call runs only when the surrounding function returns (normally or by panicking). Deferred calls run **last in, first out**: the defer registered last runs first.',
         '',
         'So cleanup written top-down runs bottom-up. That is usually what you want (release in reverse order of acquisition), but it surprises when one cleanup depends on another, e.g. a buffered writer must be flushed *before* the file under it is closed.',
         '',
         'A defer inside a loop registers one call per iteration, and none of them runs until the function returns. A defer inside a branch runs only if that branch was taken.',
-        '',
-        '```go',
-        'f, _ := os.Create(name)',
-        'defer f.Close()      // ⟲2 runs second',
-        'w := bufio.NewWriter(f)',
-        'defer w.Flush()      // ⟲1 runs first: flushes before the file closes',
-        '```',
       ].join('\n'),
     },
     'zh-cn': {
@@ -143,19 +148,16 @@ export const deferOrder: Rule = {
         noteLoop: '每次循环迭代都会注册一次，全部在函数返回时才执行',
         noteBranch: '仅当该分支被执行时才会注册',
       },
+      exampleComments: {
+        runsSecond: '⟲2 第二个执行',
+        runsFirstFlushesBefore: '⟲1 最先执行：先刷新缓冲，再关闭文件',
+      },
       explanation: [
-        '`defer` 语句会立即求值函数值和参数，但调用本身要等到外层函数返回（正常返回或 panic）时才执行。多个延迟调用按**后进先出（LIFO）**的顺序执行：最后注册的最先执行。',
+        '`defer` 语句会立即求值函数值和参数，但调用本身要等到外层函数返回（正常返回或 panic）时才执行。多个延迟调用按**后进先出**（LIFO）的顺序执行：最后注册的最先执行。',
         '',
         '因此自上而下写的清理代码，会自下而上地执行。这通常正是想要的（按获取资源的相反顺序释放），但当一个清理操作依赖另一个时就容易出错，例如带缓冲的 Writer 必须在底层文件关闭**之前**刷新（Flush）。',
         '',
         '循环里的 `defer` 每次迭代都会注册一个调用，而且它们都要等到函数返回时才执行。分支里的 `defer` 只有在该分支被执行时才会注册。',
-        '',
-        '```go',
-        'f, _ := os.Create(name)',
-        'defer f.Close()      // ⟲2 第二个执行',
-        'w := bufio.NewWriter(f)',
-        'defer w.Flush()      // ⟲1 最先执行：先刷新缓冲，再关闭文件',
-        '```',
       ].join('\n'),
     },
   },
