@@ -242,9 +242,9 @@ test('no flow for syntactic findings or compiler facts without one', () => {
 });
 
 test('the hover of a compiler finding shows the flow between the details and the explanation, with links', () => {
-  const markdown = hoverMarkdown(finding('moved to heap: u'), 'zh-cn', documentUri);
+  const markdown = hoverMarkdown(finding('moved to heap: u'), 'zh-cn', { documentUri });
   const flowAt = markdown.indexOf('**原因**');
-  assert.ok(markdown.startsWith('**变量逃逸到堆上（moved to heap）** · `escape/moved-to-heap`'), markdown);
+  assert.ok(markdown.startsWith('**变量逃逸到堆上（moved to heap）**：`moved to heap: u`'), markdown);
   assert.ok(flowAt > markdown.indexOf('moved to heap: u'), markdown);
   assert.ok(flowAt < markdown.indexOf('---'), markdown);
   assert.ok(markdown.includes(`[第 13 行]${at(13)}`), markdown);
