@@ -607,6 +607,7 @@ export function startServer(connection: Connection): void {
           settings.inlayHints.enable &&
           (finding.rule !== 'defer/order' || settings.inlayHints.deferOrder) &&
           (finding.source !== 'compiler' || settings.inlayHints.escape),
+        locale,
       ),
     ),
   );
