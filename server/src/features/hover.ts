@@ -13,7 +13,7 @@ import { localize } from '../l10n/serverText';
 import { ruleDocumentationUrl } from '../docs/ruleDocLinks';
 import { code, escapeFlowMarkdown } from './escapeFlow';
 import { hoverWords } from './hoverText';
-import { ruleText, type Locale, type RuleDescription } from '../rules/rule';
+import { explanationLead, ruleText, type Locale, type RuleDescription } from '../rules/rule';
 
 /** A rule's page: title, id, explanation and documentation link. */
 export function ruleDocumentationMarkdown(rule: RuleDescription, locale: Locale): string {
@@ -45,17 +45,11 @@ function occurrence(finding: Finding, locale: Locale, documentUri: string | unde
   return parts.length > 0 ? parts.join('\n\n') : undefined;
 }
 
-/** Everything up to the first blank line, and whether anything was left out. */
-function firstParagraph(explanation: string): { text: string; cut: boolean } {
-  const end = explanation.search(/\n[ \t]*\n/);
-  return end < 0 ? { text: explanation, cut: false } : { text: explanation.slice(0, end), cut: true };
-}
-
 function explanationMarkdown(rule: RuleDescription, locale: Locale, titled: boolean): string {
   const text = ruleText(rule, locale);
-  const { text: paragraph, cut } = firstParagraph(text.explanation);
+  const paragraph = explanationLead(text.explanation);
   const links = [`\`${rule.id}\``];
-  if (cut) links.push(`[${hoverWords(locale, 'fullExplanation')}](${ruleDocumentationUrl(rule.id, locale)})`);
+  if (paragraph.length < text.explanation.trimEnd().length) links.push(`[${hoverWords(locale, 'fullExplanation')}](${ruleDocumentationUrl(rule.id, locale)})`);
   if (rule.documentation) links.push(`[${localize(locale, 'documentation')}](${rule.documentation})`);
   const body = titled ? hoverWords(locale, 'verdict', { title: text.title, message: paragraph }) : paragraph;
   return `${body}\n\n${links.join(' · ')}`;
