@@ -20,6 +20,7 @@ import { isShownFact } from '../../server/src/workspace/compilerFindings';
 import { createGoParser } from '../../server/src/parse/goParser';
 import type { Locale } from '../../server/src/rules/rule';
 import { fixture, goPath } from '../compiler/compilerTestSupport';
+import { literalEmphasisMarkers } from '../support/renderMarkdown';
 
 const packageDir = fixture('hints');
 const file = path.join(packageDir, 'hints.go');
@@ -131,4 +132,16 @@ test('the hover quotes the compiler once: the verdict, not again as the flow\'s 
   assert.equal(markdown.split('a escapes to heap').length - 1, 1, markdown);
   assert.ok(markdown.startsWith('**Value escapes to the heap**: `a escapes to heap`'), markdown);
   assert.match(markdown, /\*\*Why\*\*/);
+});
+
+test('the compiler facts\' hovers and hint tooltips render as CommonMark, in both languages', () => {
+  const problems: string[] = [];
+  for (const locale of ['en', 'zh-cn'] as const) {
+    for (const hint of hints(locale)) problems.push(...literalEmphasisMarkers(tooltip(hint)).map((marker) => `${locale} hint ${hint.label}: ${marker}`));
+    for (const finding of findings) {
+      const markdown = (hoverAt(findings, finding.range.start, locale)?.contents as MarkupContent).value;
+      problems.push(...literalEmphasisMarkers(markdown).map((marker) => `${locale} hover ${finding.message}: ${marker}`));
+    }
+  }
+  assert.deepEqual(problems, []);
 });

@@ -4,10 +4,11 @@
 // that point whose text is X — `&T{…}`, `make([]byte, n)` — and the inlay
 // hint moves right after it (a function literal keeps its `func` keyword).
 // Calls are reported at their "(", and some messages name only the callee
-// (`append escapes to heap`): then the call is meant. A fact at a call's "(" that names code from an inlined callee
-// (`string(bufio.s.token)`, `moved to heap: p` inside newPoint) covers the
-// call. Anything else keeps the compiler's identifier-sized range: a wrong
-// underline is worse than a short one.
+// (`append escapes to heap`): then the call is meant. A fact at a call's "("
+// that names code from an inlined callee (`string(bufio.s.token)`, `moved to
+// heap: p` inside newPoint) covers the call. Anything else keeps the
+// compiler's identifier-sized range: a wrong underline is worse than a short
+// one.
 import type { Node, Tree } from 'web-tree-sitter';
 import type { Finding } from './finding';
 import type { LineIndex } from './lineIndex';

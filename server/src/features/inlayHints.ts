@@ -22,9 +22,9 @@ function factTooltip(finding: Finding, locale: Locale): string {
   return reason ? `${verdict}\n\n${hoverWords(locale, 'hintReason', { reason })}` : verdict;
 }
 
-function hint(finding: Labelled, label: string, tooltip: string | undefined, position = finding.inlay.position): InlayHint {
+function hint(finding: Labelled, label: string, tooltip: string | undefined): InlayHint {
   return {
-    position,
+    position: finding.inlay.position,
     label,
     kind: InlayHintKind.Type,
     tooltip: tooltip ? { kind: MarkupKind.Markdown, value: tooltip } : undefined,
