@@ -6,14 +6,12 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
-  MarkupKind,
   MessageType,
   ShowMessageNotification,
   TextDocumentSyncKind,
   type Connection,
   type InitializeParams,
   type InitializeResult,
-  type MarkupContent,
 } from 'vscode-languageserver';
 import { analyzeTree } from './engine/analyzeFile';
 import { compareFindings, type Finding } from './engine/finding';
@@ -593,13 +591,9 @@ export function startServer(connection: Connection): void {
 
   connection.onHover(({ textDocument, position }) =>
     safely('hover', null, () => {
-      const fromFindings = hoverAt(currentFindings(textDocument.uri), position, locale, textDocument.uri);
       const document = documents?.get(textDocument.uri);
-      const note = document && settings.enable ? keywordHover(document.tree.tree, document.tree.text, document.tree.lines, position, locale) : undefined;
-      if (!note) return fromFindings;
-      if (!fromFindings) return { contents: { kind: MarkupKind.Markdown, value: note } };
-      const contents = fromFindings.contents as MarkupContent;
-      return { ...fromFindings, contents: { kind: MarkupKind.Markdown, value: `${note}\n\n---\n\n${contents.value}` } };
+      const keywordNote = document && settings.enable ? keywordHover(document.tree.tree, document.tree.text, document.tree.lines, position, locale) : undefined;
+      return hoverAt(currentFindings(textDocument.uri), position, locale, { documentUri: textDocument.uri, keywordNote });
     }),
   );
 
@@ -613,6 +607,7 @@ export function startServer(connection: Connection): void {
           settings.inlayHints.enable &&
           (finding.rule !== 'defer/order' || settings.inlayHints.deferOrder) &&
           (finding.source !== 'compiler' || settings.inlayHints.escape),
+        locale,
       ),
     ),
   );

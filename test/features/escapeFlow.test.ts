@@ -134,9 +134,22 @@ test('append growth: the backing array is stored, returned, and outlives the cal
   assert.match(render('append escapes to heap', 'zh-cn'), /\n→ `append\(out, i \* i\)` 的底层数组的生命周期超出了这次函数调用$/);
 });
 
-test('a leaking parameter: what it points to must be on the heap, in every caller', () => {
-  assert.match(render('leaking param: name', 'en'), /1\. `name` becomes a field of a struct literal \(`User\{\.\.\.\}`\)[^\n]*\n2\. It is stored in `u` \(`u := User\{\.\.\.\}`\)[^\n]*\n\n→ so whatever `name` points to must be on the heap: callers cannot pass it stack memory$/);
-  assert.match(render('leaking param: name', 'zh-cn'), /\n→ 因此 `name` 所指向的数据必须分配在堆上：调用方不能传入栈上的内存$/);
+// go1.26 -m=2 on a caller: `remember(&x)` moves x (what p points to) to the heap; `pickFirst(arr[:])`
+// with a leaking param content keeps arr on the caller's stack and moves only the Item its element points to.
+test('a leaking parameter stays where it is: what it points to must be on the heap, in every caller', () => {
+  assert.match(render('leaking param: name', 'en'), /1\. `name` becomes a field of a struct literal \(`User\{\.\.\.\}`\)[^\n]*\n2\. It is stored in `u` \(`u := User\{\.\.\.\}`\)[^\n]*\n\n→ so `name` itself stays where it is, but whatever it points to must already live on the heap: a caller’s local passed here \(`&x`, `buf\[:\]`\) is moved to the heap$/);
+  assert.match(render('leaking param: name', 'zh-cn'), /\n→ 因此 `name` 本身留在原处，但它所指向的数据必须已经在堆上：调用方传入的局部变量（`&x`、`buf\[:\]`）会被移到堆上$/);
+  for (const locale of ['en', 'zh-cn'] as const) assert.doesNotMatch(render('leaking param: name', locale), /must be allocated|has to live on the heap|必须分配在堆上/);
+});
+
+test('a leaking parameter content: the parameter and its memory stay, the pointers stored there point to the heap', () => {
+  assert.match(render('leaking param content: users', 'en'), /\n→ so `users` and the memory it points to stay where they are, but the pointers stored there must point to the heap: a caller’s local stored in it \(`&x`\) is moved to the heap$/);
+  assert.match(render('leaking param content: users', 'zh-cn'), /\n→ 因此 `users` 和它指向的内存都留在原处，但其中保存的指针必须指向堆：调用方存进去的局部变量（`&x`）会被移到堆上$/);
+});
+
+test('a parameter leaking to a result: what it points to lives as long as the result', () => {
+  assert.match(render('leaking param: u to result ~r0 level=0', 'en'), /\n→ so whatever `u` points to lives as long as the result; `u` itself stays where it is$/);
+  assert.match(render('leaking param: u to result ~r0 level=0', 'zh-cn'), /\n→ 因此 `u` 所指向的数据与返回值活得一样久；`u` 本身留在原处$/);
 });
 
 // Rendering rules that need no compiler: findings written by hand.
@@ -229,9 +242,9 @@ test('no flow for syntactic findings or compiler facts without one', () => {
 });
 
 test('the hover of a compiler finding shows the flow between the details and the explanation, with links', () => {
-  const markdown = hoverMarkdown(finding('moved to heap: u'), 'zh-cn', documentUri);
+  const markdown = hoverMarkdown(finding('moved to heap: u'), 'zh-cn', { documentUri });
   const flowAt = markdown.indexOf('**原因**');
-  assert.ok(markdown.startsWith('**变量逃逸到堆上（moved to heap）** · `escape/moved-to-heap`'), markdown);
+  assert.ok(markdown.startsWith('**变量逃逸到堆上（moved to heap）**：`moved to heap: u`'), markdown);
   assert.ok(flowAt > markdown.indexOf('moved to heap: u'), markdown);
   assert.ok(flowAt < markdown.indexOf('---'), markdown);
   assert.ok(markdown.includes(`[第 13 行]${at(13)}`), markdown);

@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import { renderRuleDocs } from '../../server/src/docs/ruleDocs';
 import { escapeFlowText } from '../../server/src/features/escapeFlow';
+import { hoverText } from '../../server/src/features/hoverText';
 import { serverText } from '../../server/src/l10n/serverText';
 import { allRuleDescriptions } from '../../server/src/rules/allRules';
 import { repositoryRoot } from '../support/lspClient';
@@ -41,6 +42,7 @@ function chineseTexts(): [string, string][] {
   }
   for (const [key, text] of Object.entries(serverText['zh-cn'])) texts.push([`serverText.${key}`, text]);
   for (const [key, text] of Object.entries(escapeFlowText['zh-cn'])) texts.push([`escapeFlow.${key}`, text]);
+  for (const [key, text] of Object.entries(hoverText['zh-cn'])) texts.push([`hoverText.${key}`, text]);
   for (const file of ['package.nls.zh-cn.json', 'l10n/bundle.l10n.zh-cn.json']) {
     const entries = JSON.parse(fs.readFileSync(path.join(repositoryRoot, file), 'utf8')) as Record<string, string>;
     for (const [key, text] of Object.entries(entries)) texts.push([`${file} ${key}`, text]);

@@ -5,6 +5,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
+import { hoverText } from '../../server/src/features/hoverText';
 import { serverText } from '../../server/src/l10n/serverText';
 import { allRuleDescriptions } from '../../server/src/rules/allRules';
 import { repositoryRoot } from '../support/lspClient';
@@ -49,6 +50,17 @@ test('the server strings exist in both languages with the same placeholders', ()
     const chinese = serverText['zh-cn'][key as keyof typeof serverText.en];
     assert.deepEqual(placeholders(chinese), placeholders(english), key);
     assert.ok(hasHan(chinese), `${key} is not translated`);
+  }
+});
+
+test('the hover strings exist in both languages with the same placeholders', () => {
+  assert.deepEqual(Object.keys(hoverText['zh-cn']).sort(), Object.keys(hoverText.en).sort());
+  for (const [key, english] of Object.entries(hoverText.en)) {
+    const chinese = hoverText['zh-cn'][key as keyof typeof hoverText.en];
+    assert.deepEqual(placeholders(chinese), placeholders(english), key);
+    // A template of placeholders and punctuation (`**{title}**: {message}`) differs only in its punctuation.
+    if (/[A-Za-z]/.test(english.replace(/\{\w+\}/g, ''))) assert.ok(hasHan(chinese), `${key} is not translated`);
+    else assert.notEqual(chinese, english, `${key}: Chinese punctuation`);
   }
 });
 

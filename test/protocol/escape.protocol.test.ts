@@ -78,6 +78,9 @@ test('escape facts: diagnostics with the flow, widened ranges, inlay hints and h
     })) as InlayHint[];
     const heapHints = hints.filter((hint) => hint.label === '⇡heap').map((hint) => [hint.position.line, hint.position.character]);
     assert.deepEqual(heapHints, [[8, 2], [14, 26], [19, 22]]);
+    // Hovering a hint tells what it is and why.
+    const makeHint = hints.find((hint) => hint.label === '⇡heap' && hint.position.line === 14);
+    assert.match((makeHint?.tooltip as { value: string } | undefined)?.value ?? '', /^\*\*Value escapes to the heap\*\*: `make\(\[\]byte, size\) escapes to heap`\n\nWhy: /);
 
     const hover = (await client.connection.sendRequest('textDocument/hover', {
       textDocument: { uri },

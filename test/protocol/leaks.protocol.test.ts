@@ -90,7 +90,7 @@ test('leaks over LSP: code lens, run request, diagnostics on the buffer the test
       'goroutine leaked in TestFirst: blocked forever sending on “results” (2 goroutines)',
     ]);
     const staleHover = (await client.connection.sendRequest('textDocument/hover', { textDocument: { uri: workUri }, position: { line: 12, character: 4 } })) as Hover;
-    assert.match((staleHover.contents as MarkupContent).value, /\*⚠ Stale: this line was edited after the test run that found this/);
+    assert.match((staleHover.contents as MarkupContent).value, /^\*\*[^\n]+\n\n⚠ Stale: this line was edited after the test run that found this/);
     assert.doesNotMatch(markdown, /Stale/, 'the hover before the edit says nothing of the kind');
     await client.connection.sendNotification('textDocument/didChange', {
       textDocument: { uri: workUri, version: 4 },

@@ -7,7 +7,7 @@ import { pathToFileURL } from 'node:url';
 import type { Finding, Range, Severity } from '../engine/finding';
 import { plainText } from '../engine/plainText';
 import { allRuleDescriptions } from '../rules/allRules';
-import { ruleText, type Locale, type RuleDescription } from '../rules/rule';
+import { explanationLead, ruleText, type Locale, type RuleDescription } from '../rules/rule';
 import { ruleExplanation } from '../rules/ruleExample';
 import type { AnalyzedFile } from './renderFindings';
 
@@ -30,7 +30,7 @@ function artifactLocation(file: string, cwd: string) {
 
 /** The explanation's first paragraph, as plain text: SARIF viewers show it as the rule's summary. */
 function firstParagraph(markdown: string): string {
-  return markdown.split(/\n\s*\n/)[0].replace(/[`*]/g, '').trim();
+  return explanationLead(markdown).replace(/[`*]/g, '').trim();
 }
 
 function ruleDescriptor(rule: RuleDescription, locale: Locale) {

@@ -113,7 +113,10 @@ export function toFinding(fact: EscapeFact, document: string | LineIndex, option
   };
   const details: string[] = [];
   if (fact.readableMessage) details.push(`\`${fact.readableMessage}\``);
-  const headlines = [...new Set(fact.explanations.map((explanation) => readableShapes(explanation.headline)))];
+  // A headline that repeats the message (`x escapes to heap`) would show the compiler's words twice.
+  const headlines = [...new Set(fact.explanations.map((explanation) => readableShapes(explanation.headline)))].filter(
+    (headline) => headline !== fact.message && headline !== fact.readableMessage,
+  );
   // The compiler's own words, in any language: code, like the verdict above.
   if (headlines.length > 0) details.push(headlines.map((headline) => `- \`${headline}\``).join('\n'));
   if (fact.inlinedFrom?.length) {

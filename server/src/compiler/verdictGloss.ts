@@ -33,12 +33,13 @@ const chineseDefer: Record<DeferAllocation, string> = {
   heap: '堆上分配的 defer',
 };
 
-/** The compiler's message followed by its gloss in the locale (unchanged when there is none). */
-export function glossedVerdict(message: string, locale: Locale): string {
-  if (locale !== 'zh-cn') return message;
-  const verdict = classifyVerdict(message);
-  if (!verdict) return message;
-  const template = verdict.kind === 'defer' ? (verdict.deferAllocation ? chineseDefer[verdict.deferAllocation] : undefined) : chinese[verdict.kind];
-  if (!template) return message;
-  return `${message}（${formatMessage(template, { subject: verdict.subject ?? '', result: verdict.result ?? '' })}）`;
+/**
+ * The compiler's message followed by its gloss in the locale (only the message when there is none);
+ * `show` renders the verbatim message (the hover shows it as code).
+ */
+export function glossedVerdict(message: string, locale: Locale, show: (verbatim: string) => string = (verbatim) => verbatim): string {
+  const verdict = locale === 'zh-cn' ? classifyVerdict(message) : undefined;
+  const template = !verdict ? undefined : verdict.kind === 'defer' ? (verdict.deferAllocation ? chineseDefer[verdict.deferAllocation] : undefined) : chinese[verdict.kind];
+  if (!verdict || !template) return show(message);
+  return `${show(message)}（${formatMessage(template, { subject: verdict.subject ?? '', result: verdict.result ?? '' })}）`;
 }

@@ -4,6 +4,7 @@ import type { Category } from '../engine/finding';
 import { allRuleDescriptions } from '../rules/allRules';
 import { ruleText, type Locale } from '../rules/rule';
 import { ruleExplanation } from '../rules/ruleExample';
+import { ruleAnchor } from './ruleDocLinks';
 
 const categoryOrder: Category[] = ['escape', 'inline', 'bounds', 'defer', 'channel', 'goroutine', 'sync'];
 
@@ -35,7 +36,7 @@ export function renderRuleDocs(locale: Locale): string {
     const rules = allRuleDescriptions().filter((rule) => rule.category === category).sort((a, b) => a.id.localeCompare(b.id));
     if (rules.length === 0) continue;
     lines.push(`## ${label.categories[category]}`, '');
-    for (const rule of rules) lines.push(`- [\`${rule.id}\`](#${rule.id.replace(/[^a-z0-9-]/g, '')}) — ${ruleText(rule, locale).title}`);
+    for (const rule of rules) lines.push(`- [\`${rule.id}\`](#${ruleAnchor(rule.id)}) — ${ruleText(rule, locale).title}`);
     lines.push('');
     for (const rule of rules) {
       const text = ruleText(rule, locale);
@@ -46,4 +47,4 @@ export function renderRuleDocs(locale: Locale): string {
   return `${lines.join('\n').trimEnd()}\n`;
 }
 
-export const ruleDocFiles: Record<Locale, string> = { en: 'docs/rules.md', 'zh-cn': 'docs/rules.zh-cn.md' };
+export { ruleDocFiles } from './ruleDocLinks';

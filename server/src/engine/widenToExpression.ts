@@ -1,13 +1,14 @@
 // The compiler names a single point (line and column); the user thinks in
 // expressions. For "X escapes to heap" the compiler prints X itself (eliding
 // long parts as "..."), so the range widens to the innermost expression around
-// that point whose text is X — `&T{…}`, `make([]byte, n)`, a function literal
-// — and the inlay hint moves right after it. Calls are reported at their "(",
-// and some messages name only the callee (`append escapes to heap`): then the
-// call is meant. A fact at a call's "(" that names code from an inlined callee
-// (`string(bufio.s.token)`, `moved to heap: p` inside newPoint) covers the
-// call. Anything else keeps the compiler's identifier-sized range: a wrong
-// underline is worse than a short one.
+// that point whose text is X — `&T{…}`, `make([]byte, n)` — and the inlay
+// hint moves right after it (a function literal keeps its `func` keyword).
+// Calls are reported at their "(", and some messages name only the callee
+// (`append escapes to heap`): then the call is meant. A fact at a call's "("
+// that names code from an inlined callee (`string(bufio.s.token)`, `moved to
+// heap: p` inside newPoint) covers the call. Anything else keeps the
+// compiler's identifier-sized range: a wrong underline is worse than a short
+// one.
 import type { Node, Tree } from 'web-tree-sitter';
 import type { Finding } from './finding';
 import type { LineIndex } from './lineIndex';
@@ -57,8 +58,20 @@ export function widenToExpression(finding: Finding, tree: Tree, lines: LineIndex
   if (finding.source !== 'compiler') return finding;
   const expression = expressionNamed(finding.message, tree, lines.offsetAt(finding.range.start));
   if (!expression || expression.hasError) return finding;
+  if (expression.type === 'func_literal') return onFunctionKeyword(finding, expression, lines);
   const range = lines.rangeOf(expression.startIndex, expression.endIndex);
-  // A function literal spans many lines: its hint belongs right after the `func` keyword.
-  const hintAt = expression.type === 'func_literal' ? lines.positionAt(expression.startIndex + 'func'.length) : range.end;
+  return { ...finding, range, inlay: finding.inlay ? { ...finding.inlay, position: range.end } : undefined };
+}
+
+/**
+ * A function literal spans its whole body, and a finding over it would follow
+ * the cursor into every line of a `go func() {…}()` (its hover, its "ignore"
+ * fix): the `func` keyword stands for it. The hint goes after the signature,
+ * before the body, so that it splits neither `func()` nor the types.
+ */
+function onFunctionKeyword(finding: Finding, literal: Node, lines: LineIndex): Finding {
+  const range = lines.rangeOf(literal.startIndex, literal.startIndex + 'func'.length);
+  const signatureEnd = literal.childForFieldName('result') ?? literal.childForFieldName('parameters');
+  const hintAt = signatureEnd ? lines.positionAt(signatureEnd.endIndex) : range.end;
   return { ...finding, range, inlay: finding.inlay ? { ...finding.inlay, position: hintAt } : undefined };
 }

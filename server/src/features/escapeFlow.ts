@@ -63,7 +63,9 @@ const english = {
   outlivesFunction: '→ {value} outlives {function}',
   outlivesCall: '→ {value} outlives the function call',
   toHeap: '→ so {value} has to live on the heap',
-  pointeeToHeap: '→ so whatever {value} points to must be on the heap: callers cannot pass it stack memory',
+  pointeeToHeap: '→ so {value} itself stays where it is, but whatever it points to must already live on the heap: a caller’s local passed here (`&x`, `buf[:]`) is moved to the heap',
+  contentToHeap: '→ so {value} and the memory it points to stay where they are, but the pointers stored there must point to the heap: a caller’s local stored in it (`&x`) is moved to the heap',
+  pointeeToResult: '→ so whatever {value} points to lives as long as the result; {value} itself stays where it is',
   livesAsLongAs: '→ so {value} lives as long as {target}',
   // How the compiler's pseudo-locations read.
   heap: 'the heap',
@@ -124,7 +126,9 @@ const chinese: Record<FlowTextKey, string> = {
   outlivesFunction: '→ {value} 的生命周期超出了 {function}',
   outlivesCall: '→ {value} 的生命周期超出了这次函数调用',
   toHeap: '→ 因此 {value} 必须分配在堆上',
-  pointeeToHeap: '→ 因此 {value} 所指向的数据必须分配在堆上：调用方不能传入栈上的内存',
+  pointeeToHeap: '→ 因此 {value} 本身留在原处，但它所指向的数据必须已经在堆上：调用方传入的局部变量（`&x`、`buf[:]`）会被移到堆上',
+  contentToHeap: '→ 因此 {value} 和它指向的内存都留在原处，但其中保存的指针必须指向堆：调用方存进去的局部变量（`&x`）会被移到堆上',
+  pointeeToResult: '→ 因此 {value} 所指向的数据与返回值活得一样久；{value} 本身留在原处',
   livesAsLongAs: '→ 因此 {value} 的生命周期与 {target} 相同',
   heap: '堆',
   temporary: '编译器生成的临时变量',
@@ -265,7 +269,7 @@ function splitPaths(lines: readonly FlowLine[]): FlowPath[] {
 }
 
 /** A Markdown code span that survives backticks inside the code. */
-function code(text: string): string {
+export function code(text: string): string {
   const fence = text.includes('`') ? '``' : '`';
   const padding = text.startsWith('`') || text.endsWith('`') ? ' ' : '';
   return `${fence}${padding}${text}${padding}${fence}`;
@@ -337,13 +341,26 @@ function lineLink(at: RelatedLocation, options: EscapeFlowOptions, words: FlowWo
   return options.documentUri ? `[${label}](${options.documentUri}#L${line})` : label;
 }
 
-function conclusion(flowPath: FlowPath, options: EscapeFlowOptions, words: FlowWords, leakingParameter: boolean): string | undefined {
+/**
+ * What a leak says about a parameter (go1.26, -m=2): the parameter itself
+ * stays in its register or stack slot; for `leaking param: p` what p points
+ * to must be on the heap (a caller's `&x` moves x there), for `leaking param
+ * content` only what the pointed-to memory points to (a caller's slice of
+ * pointers stays on its stack, the pointees move), and for a leak to a
+ * result what p points to lives as long as the result.
+ */
+const leakConclusions: Readonly<Record<string, FlowTextKey>> = {
+  'escape/leaking-param': 'pointeeToHeap',
+  'escape/leaking-param-content': 'contentToHeap',
+  'escape/leaking-param-to-result': 'pointeeToResult',
+};
+
+function conclusion(flowPath: FlowPath, options: EscapeFlowOptions, words: FlowWords, leak: FlowTextKey | undefined): string | undefined {
   const first = flowPath.hops[0];
   const last = flowPath.hops[flowPath.hops.length - 1];
   if (!first || !last) return undefined;
   const value = words.location(first.source);
-  // A leaking parameter stays where it is; what it points to is what callers must put on the heap.
-  if (leakingParameter) return words.text('pointeeToHeap', { value });
+  if (leak) return words.text(leak, { value });
   const destination = withoutOperators(last.destination);
   if (destination === '{heap}') return words.text('toHeap', { value });
   if (/^~[rb]\d+$/.test(destination)) {
@@ -361,7 +378,7 @@ function conclusion(flowPath: FlowPath, options: EscapeFlowOptions, words: FlowW
 export function escapeFlowMarkdown(finding: Finding, locale: Locale, options: EscapeFlowOptions): string | undefined {
   if (finding.source !== 'compiler' || finding.related.length === 0) return undefined;
   const words = new FlowWords(locale);
-  const leakingParameter = finding.rule === 'escape/leaking-param' || finding.rule === 'escape/leaking-param-content';
+  const leak = leakConclusions[finding.rule];
   const paths = splitPaths(finding.related.map(parseLine)).filter((flowPath) => flowPath.lines.length > 0 || flowPath.hops.length > 0);
   if (paths.length === 0) return undefined;
   const parts = [words.text('heading')];
@@ -373,7 +390,7 @@ export function escapeFlowMarkdown(finding: Finding, locale: Locale, options: Es
       return `${index + 1}. ${words.text('stepAt', { step, link: lineLink(line.at, options, words) })}`;
     });
     if (steps.length > 0) parts.push(steps.join('\n'));
-    const end = conclusion(flowPath, options, words, leakingParameter);
+    const end = conclusion(flowPath, options, words, leak);
     if (end) parts.push(end);
   });
   return parts.join('\n\n');

@@ -83,6 +83,11 @@ export function ruleText(rule: RuleDescription, locale: Locale): RuleText {
   return rule.text[locale] ?? rule.text.en;
 }
 
+/** An explanation's first paragraph (up to the first blank line): its summary in hovers and SARIF. */
+export function explanationLead(explanation: string): string {
+  return explanation.split(/\n[ \t]*\n/)[0];
+}
+
 /** A rule's message by key in the locale (falling back to English, then to the key), placeholders filled. */
 export function ruleMessage(rule: RuleDescription, locale: Locale, key: string, values: Record<string, string | number> = {}): string {
   return formatMessage(ruleText(rule, locale).messages[key] ?? rule.text.en.messages[key] ?? key, values);

@@ -144,9 +144,9 @@ export const deferArgsEvaluatedEarly: Rule = {
     en: {
       title: 'Deferred call arguments are evaluated at the defer',
       messages: {
-        time: '`{expression}` is evaluated when the `defer` statement executes, not at return: the deferred call measures (almost) nothing',
-        reassigned: '`{name}` is evaluated when the `defer` statement executes; the deferred call will not see the value assigned later',
-        namedResult: 'the named result `{name}` is passed by value when the `defer` statement executes, before any return sets it',
+        time: '`{expression}` is evaluated at the `defer` statement, not at return: the deferred call measures (almost) nothing',
+        reassigned: '`{name}` is evaluated at the `defer` statement; the deferred call will not see the value assigned later',
+        namedResult: 'the named result `{name}` is passed by value at the `defer` statement, before any return sets it',
         assignedHere: '`{name}` is assigned here, after the defer',
         fixClosure: 'Evaluate at return: wrap the call in a function literal',
       },
@@ -167,9 +167,9 @@ export const deferArgsEvaluatedEarly: Rule = {
     'zh-cn': {
       title: '延迟调用的参数在 defer 时求值',
       messages: {
-        time: '`{expression}` 在执行 defer 语句时就已求值，而不是在返回时：这个延迟调用（几乎）什么也没测到',
-        reassigned: '`{name}` 在执行 defer 语句时就已求值；延迟调用看不到之后再赋给它的值',
-        namedResult: '命名返回值 `{name}` 在执行 defer 语句时按值传入，此时 return 还没有给它赋值',
+        time: '`{expression}` 在 `defer` 语句处就已求值，而不是在返回时：这个延迟调用（几乎）什么也没测到',
+        reassigned: '`{name}` 在 `defer` 语句处就已求值；延迟调用看不到之后再赋给它的值',
+        namedResult: '命名返回值 `{name}` 在 `defer` 语句处按值传入，此时 return 还没有给它赋值',
         assignedHere: '`{name}` 在 defer 之后又在这里被赋值',
         fixClosure: '在返回时求值：把调用包进函数字面量（闭包）',
       },
