@@ -39,6 +39,8 @@ test('only the zh-cn hover carries the gloss; the finding (Problems panel, CLI, 
   assert.ok(fact);
   const finding = toFinding(fact, '', { locale: 'zh-cn' });
   assert.equal(finding.message, fact.message);
-  assert.ok(hoverMarkdown(finding, 'zh-cn').includes(`${fact.message}（变量 ${fact.subject} 逃逸到堆上）`), hoverMarkdown(finding, 'zh-cn'));
+  assert.ok(hoverMarkdown(finding, 'zh-cn').includes(`\`${fact.message}\`（变量 ${fact.subject} 逃逸到堆上）`), hoverMarkdown(finding, 'zh-cn'));
   assert.ok(!hoverMarkdown(finding, 'en').includes('（'));
+  // The hover shows the compiler's own words as code, the gloss outside the code span.
+  assert.equal(glossedVerdict('moved to heap: wg', 'zh-cn', (verbatim) => `\`${verbatim}\``), '`moved to heap: wg`（变量 wg 逃逸到堆上）');
 });
