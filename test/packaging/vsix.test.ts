@@ -1,5 +1,5 @@
 // The .vsix must carry the bundles and both .wasm files (the server loads them
-// from beside itself) and nothing else. "Nothing else" is an allowlist: every
+// from beside itself), the rule documentation the hovers link to, and nothing else. "Nothing else" is an allowlist: every
 // packaged path must match one of a few exact shapes, so a new file reaching
 // the package (a source map, a test fixture, a stray build output) fails here
 // until someone decides it belongs there.
@@ -21,6 +21,7 @@ const allowedPaths: readonly RegExp[] = [
   /^dist\/tree-sitter(-go)?\.wasm$/,
   /^syntaxes\/[a-z-]+\.tmLanguage\.json$/,
   /^images\/[a-z0-9-]+\.png$/,
+  /^docs\/rules(\.zh-cn)?\.md$/,
 ];
 
 const required = [
@@ -31,6 +32,8 @@ const required = [
   'dist/server.js',
   'dist/tree-sitter-go.wasm',
   'dist/tree-sitter.wasm',
+  'docs/rules.md',
+  'docs/rules.zh-cn.md',
   'images/vscode-defer-order-and-escapes.png',
   'l10n/bundle.l10n.zh-cn.json',
   'package.json',
@@ -49,7 +52,8 @@ test('the allowlist admits the files the extension needs and refuses sources, ma
     'server/src/server.ts',
     'test/fixtures/escape/main.go',
     'node_modules/web-tree-sitter/tree-sitter.wasm',
-    'docs/rules.md',
+    'docs/rules.ja.md',
+    'docs/rule-notes.md',
     'goinsight.vsix',
     '.vscodeignore',
     'images/screenshot.gif',

@@ -100,7 +100,7 @@ test('unbuffered-send-leak: diagnostic, hover, quick fixes, and the buffer fix a
   assert.ok(markdown.startsWith(`**Goroutine leak: unbuffered send nobody may receive**: ${message}\n\n---\n\n`), markdown);
   // The explanation's first paragraph, then the rule id and the link to the rest (its before/after example).
   assert.match(markdown, /\n\nA send on an \*\*unbuffered\*\* channel blocks until another goroutine receives\./);
-  assert.match(markdown, /\n\n`goroutine\/unbuffered-send-leak` · \[Full explanation\]\(https:\/\/[^)]+\/docs\/rules\.md#goroutineunbuffered-send-leak\)/);
+  assert.match(markdown, /\n\n`goroutine\/unbuffered-send-leak` · \[Full explanation\]\(file:\/\/[^)]+\/docs\/rules\.md#L\d+\)/);
   assert.doesNotMatch(markdown, /```go/);
   assert.deepEqual(hover.range, sendRange);
 

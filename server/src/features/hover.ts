@@ -56,7 +56,8 @@ function explanationMarkdown(rule: RuleDescription, locale: Locale, titled: bool
   const explanation = ruleExplanation(rule, locale);
   const paragraph = explanationLead(explanation);
   const links = [`\`${rule.id}\``];
-  if (paragraph.length < explanation.trimEnd().length) links.push(`[${hoverWords(locale, 'fullExplanation')}](${ruleDocumentationUrl(rule.id, locale)})`);
+  const fullText = paragraph.length < explanation.trimEnd().length ? ruleDocumentationUrl(rule.id, locale) : undefined;
+  if (fullText) links.push(`[${hoverWords(locale, 'fullExplanation')}](${fullText})`);
   if (rule.documentation) links.push(`[${localize(locale, 'documentation')}](${rule.documentation})`);
   const body = titled ? hoverWords(locale, 'verdict', { title: text.title, message: paragraph }) : paragraph;
   return `${body}\n\n${links.join(' · ')}`;
