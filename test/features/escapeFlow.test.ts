@@ -152,6 +152,16 @@ test('a parameter leaking to a result: what it points to lives as long as the re
   assert.match(render('leaking param: u to result ~r0 level=0', 'zh-cn'), /\n→ 因此 `u` 所指向的数据与返回值活得一样久；`u` 本身留在原处$/);
 });
 
+test('a method call on a field through a pointer takes a pointer into what the pointer points to, not the pointer\'s address', () => {
+  // go1.26.8 -m=2: `from g.mu (dot of pointer)` then `from g.mu (address-of)` for g.mu.Take().
+  const english = render('leaking param: g', 'en');
+  assert.match(english, /1\. A field is reached through the pointer \(`g\.mu`\)[^\n]*\n2\. A pointer into `\*g` is taken \(`g\.mu`\)[^\n]*\n3\. It is passed to a call/);
+  assert.doesNotMatch(english, /`g` has its address taken/);
+  assert.match(render('leaking param: g', 'zh-cn'), /\n2\. 取得了指向 `\*g` 内部的指针（`g\.mu`）/);
+  // A plain &u still says u's own address is taken.
+  assert.match(render('moved to heap: u', 'en'), /`u` has its address taken \(`&u`\)/);
+});
+
 // Rendering rules that need no compiler: findings written by hand.
 
 function point(line: number, message: string, file?: string): RelatedLocation {

@@ -21,6 +21,8 @@ const english = {
   // Steps. {value}: what flows (the hop's source); {expr}: the expression the
   // compiler points at; {target}: where the hop goes.
   addressOf: '{value} has its address taken ({expr})',
+  // `from s.mu (dot of pointer)` then `from s.mu (address-of)`: the address taken is of a field of *s, not of s.
+  addressInsidePointee: 'a pointer into {value} is taken ({expr})',
   indirection: 'it is dereferenced ({expr})',
   dot: 'a field of it is used ({expr})',
   dotOfPointer: 'a field is reached through the pointer ({expr})',
@@ -85,6 +87,7 @@ const chinese: Record<FlowTextKey, string> = {
   otherFileLink: '{file} 第 {line} 行',
   stepAt: '{step} —— {link}',
   addressOf: '{value} 被取地址（{expr}）',
+  addressInsidePointee: '取得了指向 {value} 内部的指针（{expr}）',
   indirection: '它被解引用（{expr}）',
   dot: '使用了它的字段（{expr}）',
   dotOfPointer: '通过指针访问字段（{expr}）',
@@ -321,8 +324,16 @@ const expressionAside = /\s*[(（][^()（）]*\{expr\}[^()（）]*[)）]/;
 /** A step's subject when the sentence starts with "it": the first step of a path names what flows. */
 const leadingIt: Record<Locale, [RegExp, string]> = { en: [/^it\b/, '{value}'], 'zh-cn': [/^它/, '{value} '] };
 
-function stepText(line: Note | Unknown, hop: Hop | undefined, firstOfPath: boolean, words: FlowWords, locale: Locale): string {
+/** An address taken right after a field was reached through the pointer: of memory *p points to (`&p.f`, `p.mu.Lock()`). */
+function takesAddressInsidePointee(line: Note, previous: Note | Unknown | undefined): boolean {
+  return line.reason === 'address-of' && previous?.kind === 'note' && previous.reason === 'dot of pointer' && line.expression.replace(/^&/, '') === previous.expression;
+}
+
+function stepText(line: Note | Unknown, hop: Hop | undefined, firstOfPath: boolean, words: FlowWords, locale: Locale, previous?: Note | Unknown): string {
   if (line.kind === 'unknown') return code(line.text);
+  if (hop && takesAddressInsidePointee(line, previous)) {
+    return words.text('addressInsidePointee', { value: code(`*${locationName(hop.source)}`), expr: words.expression(line.expression) });
+  }
   const key: FlowTextKey | undefined =
     line.reason === 'slice-literal-element' && line.expression === '... argument' ? 'variadicElement' : reasonKeys[line.reason];
   if (!key) return code(line.at.message.trim());
@@ -386,7 +397,8 @@ export function escapeFlowMarkdown(finding: Finding, locale: Locale, options: Es
     if (pathIndex > 0) parts.push(words.text('anotherPath'));
     const steps = flowPath.lines.map((line, index) => {
       const hop = flowPath.hops[flowPath.hopOf[index]];
-      const step = capitalized(stepText(line, hop, index === 0, words, locale), locale);
+      const previous = index > 0 && flowPath.hopOf[index - 1] === flowPath.hopOf[index] ? flowPath.lines[index - 1] : undefined;
+      const step = capitalized(stepText(line, hop, index === 0, words, locale, previous), locale);
       return `${index + 1}. ${words.text('stepAt', { step, link: lineLink(line.at, options, words) })}`;
     });
     if (steps.length > 0) parts.push(steps.join('\n'));
@@ -411,7 +423,8 @@ export function escapeFlowReason(finding: Finding, locale: Locale): string | und
   const own = first.lines.map((line) => line.at.file === undefined).lastIndexOf(true);
   const index = own >= 0 ? own : first.lines.length - 1;
   const line = first.lines[index];
-  const step = stepText(line, first.hops[first.hopOf[index]], index === 0, words, locale);
+  const previous = index > 0 && first.hopOf[index - 1] === first.hopOf[index] ? first.lines[index - 1] : undefined;
+  const step = stepText(line, first.hops[first.hopOf[index]], index === 0, words, locale, previous);
   const lineNumber = line.at.range.start.line + 1;
   const where = line.at.file ? words.text('otherFileLink', { file: path.basename(line.at.file), line: lineNumber }) : words.text('lineLink', { line: lineNumber });
   return words.text('stepAt', { step, link: where });
