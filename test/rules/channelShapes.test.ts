@@ -87,9 +87,9 @@ test('channel/single-case-select', async () => {
 
 test('channel/single-case-select: fix writes the plain operation; no fix when a break targets the select', async () => {
   const { text } = await fixed('rules/channel/single-case-select/positive.go', 'channel/single-case-select', 0);
-  assert.equal(functionText(text, 'receive'), ['func receive(results chan int) {', '\tv := <-results // want "select with a single case and no default"', '\tfmt.Println(v)', '\tfmt.Println("done")', '}'].join('\n'));
+  assert.equal(functionText(text, 'receive'), ['func receive(results chan int) {', '\tv := <-results // want "select with a single case and no default: the plain `v := <-results` does the same"', '\tfmt.Println(v)', '\tfmt.Println("done")', '}'].join('\n'));
   const send = await fixed('rules/channel/single-case-select/positive.go', 'channel/single-case-select', 1);
-  assert.match(send.text, /func send\(out chan int\) \{\n\tout <- 1 \/\/ want "select with a single case"\n\}/);
+  assert.match(send.text, /func send\(out chan int\) \{\n\tout <- 1 \/\/ want "the plain `out <- 1` does the same"\n\}/);
   const { findings, lines } = await analyzeFixture('rules/channel/single-case-select/positive.go', { onlyRules: new Set(['channel/single-case-select']) });
   assert.equal(findings.length, 3);
   assert.match(lines.lineText(findings[2].range.start.line), /^\t\tselect/);

@@ -137,7 +137,7 @@ test('goroutine/no-exit: fix adds a ctx.Done() case when ctx is in scope', async
     [
       'func watch(ctx context.Context, events chan string) {',
       '\tgo func() {',
-      '\t\tfor { // want "this goroutine loops forever"',
+      '\t\tfor { // want "the goroutine started on line 10 loops forever here"',
       '\t\t\tselect {',
       '\t\t\tcase <-ctx.Done():',
       '\t\t\t\treturn',

@@ -20,6 +20,24 @@ function cases(select: Node, type: string): Node[] {
   return select.namedChildren.filter((child): child is Node => child?.type === type);
 }
 
+/** The channel a case communicates on: `ch` of `ch <- v`, `v := <-ch`, `<-ch`. */
+function caseChannel(communication: Node): string | undefined {
+  if (communication.type === 'send_statement') return communication.childForFieldName('channel')?.text;
+  const received = communication.type === 'receive_statement' ? communication.childForFieldName('right') : communication.namedChild(0);
+  return received?.type === 'unary_expression' && received.child(0)?.type === '<-' ? received.childForFieldName('operand')?.text : undefined;
+}
+
+/** The channels a select waits on, as code, in the locale's list style. */
+function waitedChannels(select: Node, locale: RuleContext['locale']): string {
+  const channels = new Set<string>();
+  for (const communicationCase of cases(select, 'communication_case')) {
+    const communication = communicationCase.childForFieldName('communication');
+    const channel = communication ? caseChannel(communication) : undefined;
+    if (channel) channels.add(`\`${channel.replace(/\s+/g, ' ')}\``);
+  }
+  return [...channels].join(locale === 'zh-cn' ? '、' : ', ');
+}
+
 function lineStart(text: string, offset: number): number {
   return text.lastIndexOf('\n', offset - 1) + 1;
 }
@@ -67,7 +85,7 @@ export const busySelect: Rule = {
     en: {
       title: 'Busy loop: select with an empty default',
       messages: {
-        busy: 'empty default in a looping select: the loop never blocks and spins a CPU core at 100% while waiting',
+        busy: 'empty default in a looping select on {channels}: the loop never blocks and spins a CPU core at 100% while waiting',
         fixRemoveDefault: 'Remove the empty default so the select blocks until a case is ready',
       },
       explanation: [
@@ -79,7 +97,7 @@ export const busySelect: Rule = {
     'zh-cn': {
       title: '忙等待：带空 default 的 select',
       messages: {
-        busy: '循环中的 select 带有空的 default：循环永远不会阻塞，等待期间会让一个 CPU 核心空转到 100%',
+        busy: '循环中等待 {channels} 的 select 带有空的 default：循环永远不会阻塞，等待期间会让一个 CPU 核心空转到 100%',
         fixRemoveDefault: '删除空的 default，让 select 阻塞到某个 case 就绪',
       },
       explanation: [
@@ -99,7 +117,7 @@ export const busySelect: Rule = {
       const loop = body?.parent;
       if (body?.type !== 'block' || !loop || !isInfiniteLoop(loop) || statementsOf(body).length !== 1) continue;
       const fix = removeDefaultFix(context, select, defaultCase);
-      context.report({ at: defaultCase.child(0) ?? defaultCase, messageKey: 'busy', fixes: fix ? [fix] : [] });
+      context.report({ at: defaultCase.child(0) ?? defaultCase, messageKey: 'busy', values: { channels: waitedChannels(select, context.locale) }, fixes: fix ? [fix] : [] });
     }
   },
 };
@@ -161,7 +179,7 @@ export const singleCaseSelect: Rule = {
     en: {
       title: 'Select with a single case',
       messages: {
-        single: 'select with a single case and no default is the same as the plain channel operation',
+        single: 'select with a single case and no default: the plain {operation} does the same',
         fixPlain: 'Replace the select with the plain channel operation',
       },
       explanation: [
@@ -171,7 +189,7 @@ export const singleCaseSelect: Rule = {
     'zh-cn': {
       title: '只有一个 case 的 select',
       messages: {
-        single: '只有一个 case 且没有 default 的 select 等同于直接进行这个通道操作',
+        single: '只有一个 case 且没有 default 的 select：直接写 {operation} 效果相同',
         fixPlain: '把 select 替换为直接的通道操作',
       },
       explanation: [
@@ -185,7 +203,8 @@ export const singleCaseSelect: Rule = {
       const communicationCases = cases(select, 'communication_case');
       if (communicationCases.length !== 1 || cases(select, 'default_case').length > 0 || !facts.namesFor(select)) continue;
       const fix = plainOperationFix(context, select, communicationCases[0]);
-      context.report({ at: select.child(0) ?? select, messageKey: 'single', fixes: fix ? [fix] : [] });
+      const operation = communicationCases[0].childForFieldName('communication')?.text.replace(/\s+/g, ' ') ?? '';
+      context.report({ at: select.child(0) ?? select, messageKey: 'single', values: { operation: `\`${operation}\`` }, fixes: fix ? [fix] : [] });
     }
   },
 };

@@ -87,7 +87,7 @@ export const noExit: Rule = {
     en: {
       title: 'Goroutine that can never exit',
       messages: {
-        noExit: 'this goroutine loops forever: nothing returns, breaks out of the loop or stops it (no ctx.Done() / stop channel case)',
+        noExit: 'the goroutine started on line {line} loops forever here: nothing returns, breaks out of the loop or stops it (no ctx.Done() / stop channel case)',
         fixDone: 'Add case <-{ctx}.Done(): return',
       },
       explanation: [
@@ -101,7 +101,7 @@ export const noExit: Rule = {
     'zh-cn': {
       title: '永远无法退出的 goroutine',
       messages: {
-        noExit: '这个 goroutine 会无限循环：没有 return、没有跳出循环的 break，也没有让它停止的信号（没有 ctx.Done() / 停止通道的 case）',
+        noExit: '第 {line} 行启动的 goroutine 在这里无限循环：没有 return、没有跳出循环的 break，也没有让它停止的信号（没有 ctx.Done() 或停止通道的 case）',
         fixDone: '添加 case <-{ctx}.Done(): return',
       },
       explanation: [
@@ -126,7 +126,7 @@ export const noExit: Rule = {
       for (const loop of endlessLoops(literal)) {
         const fix = addDoneCase(context, names, loop);
         const forKeyword = loop.child(0) ?? loop;
-        context.report({ at: forKeyword, messageKey: 'noExit', related: [{ range: context.rangeOf(goStatement.child(0) ?? goStatement), message: 'go' }], fixes: fix ? [fix] : [] });
+        context.report({ at: forKeyword, messageKey: 'noExit', values: { line: context.lineNumber(goStatement) }, related: [{ range: context.rangeOf(goStatement.child(0) ?? goStatement), message: 'go' }], fixes: fix ? [fix] : [] });
       }
     }
   },
