@@ -39,10 +39,12 @@ test('defer/ignored-close-error fix: names the error result and folds the Close 
   );
 });
 
-test('defer/ignored-close-error fix: uses an existing named result', async () => {
-  const fixed = await applyOnlyFix(positive, rule, 'error of the deferred .f.Close');
-  assert.ok(fixed.includes('func appendLine(name, line string) (n int, err error) {'), fixed);
-  assert.ok(fixed.includes('\t\tif cerr := f.Close(); cerr != nil && err == nil {\n\t\t\terr = cerr\n'), fixed);
+test('defer/ignored-close-error fix: uses an existing named result, also when `f, err :=` at the top of the body assigns it', async () => {
+  // appendLine's defer (its want starts with "error of"): `f, err := os.OpenFile(…)` reuses the result err.
+  const fixed = await applyOnlyFix(positive, rule, 'want "error of the deferred .f.Close');
+  const appendLine = linesBetween(fixed, 'func appendLine', 'return f.WriteString');
+  assert.ok(appendLine.startsWith('func appendLine(name, line string) (n int, err error) {'), appendLine);
+  assert.ok(appendLine.includes('\t\tif cerr := f.Close(); cerr != nil && err == nil {\n\t\t\terr = cerr\n'), appendLine);
 });
 
 test('defer/ignored-close-error fix: names unnamed results with blanks', async () => {

@@ -189,6 +189,10 @@ export class LocalNames {
     if (!scope || identifier.text === '_') return;
     const list = this.byScope.get(scope.id) ?? [];
     if (kind === 'short-var' && list.some((existing) => existing.name === identifier.text)) return; // a redeclaration
+    // Parameters and results belong to the body's block (the spec's function scope): `f, err := …` at the top
+    // of a function with a result `err` assigns that result, it declares no new `err`.
+    const fn = parentOf(scope);
+    if (kind === 'short-var' && fn && isFunctionNode(fn) && fn.childForFieldName('body')?.id === scope.id && this.byScope.get(fn.id)?.some((existing) => existing.name === identifier.text)) return;
     list.push({ name: identifier.text, identifier, kind, scope, visibleFrom, declaringNode });
     this.byScope.set(scope.id, list);
   }
