@@ -87,7 +87,8 @@ output is the same, in the same order, whatever N is.
 
 leaks runs the packages' tests (go test) with Go's goroutine leak profile
 (Go 1.26 with GOEXPERIMENT=goroutineleakprofile, whose first run builds the
-runtime once; built in from Go 1.27) and reports goroutines blocked forever, at the blocking operation.
+runtime once; built in from Go 1.27) and reports goroutines blocked forever,
+at the blocking operation, and tests that failed or hung, at their func line.
 --count N is go test's -count; --repeat K runs everything K times and merges
 the results; --timeout D (default 60s; e.g. 90s, 5m) is how long a package's
 tests may run before they count as hung. Without the leak profile (older Go,
