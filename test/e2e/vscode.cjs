@@ -602,10 +602,19 @@ const ZH_CN_STEPS = [
       await runPaletteCommand(page, 'Extensions: Install from VSIX...', GO_FILE);
       const input = page.locator('.quick-input-widget input');
       await input.waitFor({ state: 'visible', timeout: 15000 });
-      await input.fill(languagePack);
-      // The dialog lists the folder's files once it has read the typed path; its Install button takes the path.
-      await page.locator('.quick-input-list .monaco-list-row').filter({ hasText: path.basename(languagePack) }).first().waitFor({ timeout: 15000 });
-      await page.locator('.quick-input-widget .monaco-button').filter({ hasText: 'Install' }).first().click();
+      // The file dialog fills in its start folder by itself, a moment after it opens: a path typed before that
+      // is overwritten (seen on a loaded machine). So type once it has, and try again if the dialog stays open.
+      await waitFor(async () => (await input.inputValue()).startsWith('/'), 15000, "the file dialog's start folder");
+      for (let attempt = 1; ; attempt++) {
+        await input.fill(languagePack);
+        // It lists the folder's files once it has read the typed path; its Install button takes the path.
+        await page.locator('.quick-input-list .monaco-list-row').filter({ hasText: path.basename(languagePack) }).first().waitFor({ timeout: 15000 });
+        if ((await input.inputValue()) === languagePack) {
+          await page.locator('.quick-input-widget .monaco-button').filter({ hasText: 'Install' }).first().click();
+          if (await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 5000 }).then(() => true, () => false)) break;
+        }
+        if (attempt === 3) throw new Error(`the file dialog did not take the path ${languagePack}; it shows "${await input.inputValue()}"`);
+      }
       const recorded = path.join(userData, 'languagepacks.json');
       await waitFor(() => fs.existsSync(recorded) && LOCALE in JSON.parse(fs.readFileSync(recorded, 'utf8')), 30000, `the ${LOCALE} pack recorded in ${recorded}`);
       await page.reload({ waitUntil: 'domcontentloaded', timeout: 60000 });
