@@ -186,7 +186,7 @@ if (!goRoot) {
         ['goinsight leaks', fmt(leaks.leakRun.p50, 0), fmt(leaks.leakRun.max, 0)],
       ],
     );
-    say('The leak run adds the 500 ms settle time per test binary, the leak-detecting GC and go list; its first run also builds the runtime with the experiment (not measured here).');
+    say('The leak run adds the 500 ms settle time per test binary, the leak-detecting GC and go list; on Go 1.26 its first run also builds the runtime with the experiment (not measured here).');
   }
 
   if (wanted('since')) {

@@ -87,9 +87,13 @@ test('leaks: each blocked-forever goroutine at its operation, with its creation 
   assert.equal(hung.rule, 'goroutine/deadlocked');
   assert.equal(hung.severity, 'error');
   assert.match(stderr, /example\.com\/leaks\/deadlock: tests hung in TestDrain/);
-  // The testing package's goroutine waiting in t.Run is context, not a finding: nothing in the test files,
-  // and where the package has its own TestMain, not its m.Run() line either (assertWants above).
-  assert.deepEqual(findings.filter((finding) => finding.file.endsWith('_test.go')), []);
+  // The testing package's goroutine waiting in t.Run is context, not a finding: in the test files only the hung
+  // tests' own findings, at their func lines, and where the package has its own TestMain, not its m.Run() line
+  // either (assertWants above).
+  assert.deepEqual(findings.filter((finding) => finding.file.endsWith('_test.go')).map((finding) => [finding.file, finding.rule, finding.severity, finding.range.start.line, finding.range.start.column]), [
+    ['deadlock/queue_test.go', 'goroutine/test-failed', 'error', 5, 1],
+    ['deadlockmain/counter_test.go', 'goroutine/test-failed', 'error', 12, 1],
+  ]);
   assert.match(stderr, /example\.com\/leaks\/deadlockmain: tests hung in TestAdd/);
 
   // Its own TestMain still ran (the test checks it), and the test failed nothing.
@@ -123,6 +127,27 @@ test('leaks: a failed test is a finding at its func line with its first failure 
   assert.equal(text.status, 1, text.stderr);
   assert.match(text.stdout, /^failing\/words_test\.go:11:1: error: TestWordsTabbed 失败：words_test\.go:13: Words\("a\\tb"\) = 1, want 2 \[goroutine\/test-failed\]$/m);
   assert.match(text.stderr, /goinsight: 0 leak findings in 1 package/);
+});
+
+test('leaks: a hung test is an error at its func line in text and SARIF too, with the time limit that stopped it', () => {
+  const text = spawnSync(process.execPath, [cli, 'leaks', '--timeout', '3s', '--run', 'TestDrain', './deadlock'], { cwd: fixtureModule, encoding: 'utf8' });
+  assert.equal(text.status, 1, text.stderr);
+  assert.deepEqual(text.stdout.split('\n').filter((line) => line.includes('[goroutine/')).sort(), [
+    'deadlock/queue.go:7:6: error: TestDrain never finished: this goroutine is blocked forever receiving from “values” [goroutine/deadlocked]',
+    'deadlock/queue_test.go:5:1: error: TestDrain did not finish within 3 s: the run was stopped [goroutine/test-failed]',
+  ]);
+  const zh = spawnSync(process.execPath, [cli, 'leaks', '--lang', 'zh-cn', '--timeout', '3s', '--run', 'TestDrain', './deadlock'], { cwd: fixtureModule, encoding: 'utf8' });
+  assert.match(zh.stdout, /^deadlock\/queue_test\.go:5:1: error: TestDrain 在 3 秒内没有结束，运行已被终止 \[goroutine\/test-failed\]$/m);
+  const sarif = spawnSync(process.execPath, [cli, 'leaks', '--format', 'sarif', '--timeout', '3s', '--run', 'TestDrain', './deadlock'], { cwd: fixtureModule, encoding: 'utf8' });
+  const log = JSON.parse(sarif.stdout) as { runs: { results: { ruleId: string; level: string; message: { text: string }; locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }[] }[] }[] };
+  assert.deepEqual(
+    log.runs[0].results.map((result) => [result.ruleId, result.level, result.locations[0].physicalLocation.artifactLocation.uri, result.locations[0].physicalLocation.region.startLine]).sort(),
+    [
+      ['goroutine/deadlocked', 'error', 'deadlock/queue.go', 7],
+      ['goroutine/test-failed', 'error', 'deadlock/queue_test.go', 5],
+    ],
+  );
+  assert.ok(log.runs[0].results.some((result) => result.message.text === 'TestDrain did not finish within 3 s: the run was stopped'));
 });
 
 test('leaks --run: only the selected tests run, also in a package with its own TestMain', () => {

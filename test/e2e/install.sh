@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the editor tests need, into a cache OUTSIDE the work tree:
-#   - Debian packages (only those missing): chromium, ripgrep, neovim, and the
-#     toolchain code-server's native modules build with;
+#   - Debian packages (only those missing): chromium, ripgrep, neovim,
+#     fonts-noto-cjk, and the toolchain code-server's native modules build with;
 #   - code-server (VS Code in the browser, from npm) and playwright-core
 #     (drives /usr/bin/chromium; it downloads no browser).
 # A finished install is reused: each one lives in a directory named after its
@@ -24,8 +24,9 @@ log() { echo "[e2e-install] $*" >&2; }
 
 # ------------------------------------------------------------ Debian packages
 # chromium: the browser; ripgrep: stands in for @vscode/ripgrep's GitHub download;
-# neovim: the second LSP client; the rest: node-gyp builds (argon2, node-pty, kerberos…).
-need_pkgs=(chromium ripgrep neovim)
+# neovim: the second LSP client; fonts-noto-cjk: the Chinese of the zh-cn screenshots
+# (without it Chromium draws boxes); the rest: node-gyp builds (argon2, node-pty, kerberos…).
+need_pkgs=(chromium ripgrep neovim fonts-noto-cjk)
 [ -f "$CS_DIR/.complete" ] || need_pkgs+=(build-essential python3 pkg-config libkrb5-dev)
 missing=()
 for p in "${need_pkgs[@]}"; do

@@ -27,10 +27,10 @@ const CHECKS = [
     name: 'hover',
     check(r) {
       if (typeof r.hover !== 'string') throw new Error(`no hover on the defer of "${fixture.HOVER_LINE}"`);
-      for (const expected of [fixture.HOVER_TITLE, ...fixture.HOVER_CALLS]) {
+      for (const expected of [fixture.EN.HOVER_TITLE, ...fixture.HOVER_CALLS]) {
         if (!r.hover.includes(expected)) throw new Error(`hover lacks "${expected}": ${r.hover.slice(0, 200)}`);
       }
-      return `${fixture.HOVER_TITLE} + ${fixture.HOVER_CALLS.join(', ')}`;
+      return `${fixture.EN.HOVER_TITLE} + ${fixture.HOVER_CALLS.join(', ')}`;
     },
   },
   {

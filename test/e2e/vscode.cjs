@@ -10,6 +10,7 @@ const path = require('node:path');
 const { log, sleep, waitFor, withTimeout, freePort, startProcess, killGroup, trackGroup, goEnvironment, makeTempDir, removeTempDir } = require('./lib/harness.cjs');
 
 const fixture = require('./lib/fixture.cjs');
+const { LOCALE, buildLanguagePack, writeLocaleArgv } = require('./lib/languagePack.cjs');
 
 const { GO_FILE } = fixture;
 const CHROMIUM_ARGS = [
@@ -240,6 +241,103 @@ function applyCliEdits(text, edits) {
   return out.toString('utf8');
 }
 
+// ------------------------------------------------------------------ steps shared by both languages
+
+/** Hovering the first defer of firstLine shows the defer order (`text.HOVER_TITLE` and the calls); the editor is the picture `shot`. */
+function deferHoverStep({ name, text, shot }) {
+  return {
+    name,
+    title: `hovering the defer keyword shows "${text.HOVER_TITLE}" and the sequence`,
+    async run({ page, artifacts }) {
+      const hover = page.locator('.monaco-hover:visible').filter({ hasText: text.HOVER_TITLE });
+      await waitFor(
+        async () => {
+          // The first defer: the hover opens above it and leaves the hints below in view.
+          const at = await wordCentre(page, fixture.HOVER_LINE, 'defer');
+          if (!at) throw new Error(`the line "${fixture.HOVER_LINE}" is not rendered`);
+          // Move off and back on: a hover opens on mouse movement over the word.
+          await page.mouse.move(at.x + 200, at.y + 120);
+          await page.mouse.move(at.x, at.y, { steps: 3 });
+          return (await hover.count()) > 0 || (await hover.first().waitFor({ timeout: 3000 }).then(() => true, () => false));
+        },
+        30000,
+        `a hover containing "${text.HOVER_TITLE}"`,
+        200,
+      );
+      const shown = (await hover.first().textContent()) || '';
+      const missing = [...fixture.HOVER_CALLS, ...(text.HOVER_PARTS || [])].filter((part) => !shown.includes(part));
+      if (missing.length) throw new Error(`the hover does not show ${missing.join(', ')}: "${shown.slice(0, 300)}"`);
+      // The editor alone, hints and hover together: the picture for the README.
+      await sleep(300);
+      await page.locator('.part.editor').screenshot({ path: path.join(artifacts, shot), timeout: 15000 });
+      return `hover "${text.HOVER_TITLE}" listing ${fixture.HOVER_CALLS.join(', ')}`;
+    },
+  };
+}
+
+/**
+ * Clicks the "run with leak check" code lens (`text.LENS`) over the fixture's test in main_test.go, as a user
+ * would, and waits for the leak it finds: a squiggle on the blocked send and a hover showing `text.LEAK_MESSAGE`,
+ * `text.LEAK_TITLE` and the goroutine's stack. The editor down to the end of the test is the picture `shot`.
+ */
+function leakCodeLensStep({ name, text, shot }) {
+  const { file, line: sendText, test } = fixture.LEAK;
+  return {
+    name,
+    title: `the "${text.LENS}" code lens over ${test} runs it and shows ${fixture.LEAK.code} on the blocked send in ${file}, explained on hover`,
+    async run({ page, workspace, artifacts }) {
+      // Pinned to the fixture's text: the lens must be over this test, the squiggle on this line, whatever the engine says.
+      const sourceLines = fs.readFileSync(path.join(workspace, file), 'utf8').split('\n');
+      const line = sourceLines.findIndex((source) => source.includes(sendText)) + 1;
+      const testLine = sourceLines.findIndex((source) => source.startsWith(`func ${test}(`)) + 1;
+      if (line === 0 || testLine === 0) throw new Error(`${file} has no line "${sendText}" or no func ${test}`);
+      // The test file alone in the window (the escape report of an earlier step is beside main.go).
+      await runPaletteCommand(page, 'View: Close All Editor Groups', GO_FILE);
+      // The rule documentation opened earlier is an unsaved document: VS Code asks before closing it.
+      const dontSave = page.locator('.monaco-dialog-box .monaco-button').filter({ hasText: "Don't Save" });
+      if (await dontSave.waitFor({ timeout: 3000 }).then(() => true, () => false)) await dontSave.click();
+      await quickOpen(page, file);
+      await page.locator(`.editor-instance .view-lines:has-text(${JSON.stringify(sendText)})`).waitFor({ timeout: 30000 });
+      // A code lens is drawn in a zone just above the line it belongs to.
+      const lens = page.locator('.editor-instance .codelens-decoration a').filter({ hasText: text.LENS });
+      await waitFor(async () => {
+        const [box, row] = await Promise.all([lens.first().boundingBox().catch(() => null), lineBox(page, testLine)]);
+        return box && row && (await lens.count()) === 1 && box.y + box.height <= row.top + 2 && box.y >= row.top - 3 * row.height;
+      }, 30000, `one "${text.LENS}" code lens, just above line ${testLine} (func ${test})`);
+      await lens.first().click();
+      // The first run with the leak profile may build the runtime with the experiment (cached by later runs).
+      await waitFor(() => squiggleOnLine(page, line), 70000, `a diagnostic squiggle on line ${line} of ${file} after the test run`);
+      // The run's summary arrives with the diagnostics (unless a key press already dismissed it); cleared so the
+      // picture shows the code.
+      await page.locator('.notifications-toasts .notification-toast').filter({ hasText: text.LEAK_SUMMARY }).first().waitFor({ timeout: 5000 }).catch(() => {});
+      await runPaletteCommand(page, 'Notifications: Clear All Notifications', file);
+      if (await page.locator('.part.panel').isVisible()) await runPaletteCommand(page, 'View: Hide Panel', file);
+      await goToLine(page, line, sourceLines[line - 1].indexOf(sendText) + 2); // inside the send, past the indentation
+      await page.mouse.move(700, 800); // off the tab, whose tooltip would cover the code in the picture
+      await page.keyboard.press('Control+K');
+      await page.keyboard.press('Control+I'); // editor.action.showHover
+      const hover = page.locator('.monaco-hover:visible').filter({ hasText: text.LEAK_MESSAGE });
+      await hover.first().waitFor({ timeout: 15000 });
+      // The diagnostic's part of the hover comes first; the server's (rule title, stack) follows when it answers.
+      const expected = [fixture.LEAK.code, text.LEAK_TITLE, 'chan send (leaked)'];
+      let shown = '';
+      await waitFor(async () => {
+        shown = (await hover.first().textContent()) || '';
+        return expected.every((part) => shown.includes(part));
+      }, 15000, `a hover showing ${expected.map((part) => `"${part}"`).join(', ')}`).catch((error) => {
+        throw new Error(`${error.message}; it shows "${shown.slice(0, 300)}"`);
+      });
+      await sleep(300);
+      // The editor down to just below the test function: the README's picture, without the empty rest.
+      const editor = await page.locator('.part.editor').boundingBox();
+      const below = await lineBox(page, sourceLines.length);
+      const clip = { x: editor.x, y: editor.y, width: editor.width, height: Math.min(editor.height, below ? below.top + below.height - editor.y + 10 : editor.height) };
+      await page.screenshot({ path: path.join(artifacts, shot), clip, timeout: 15000 });
+      return `lens "${text.LENS}" over ${test}; squiggle on ${file}:${line}, hover "${text.LEAK_MESSAGE}" with the goroutine's stack`;
+    },
+  };
+}
+
 // ------------------------------------------------------------------ the steps
 
 const STEPS = [
@@ -299,33 +397,7 @@ const STEPS = [
       return expected.map(([line, hint]) => `${hint} before ${line}`).join(', ');
     },
   },
-  {
-    name: 'defer-hover',
-    title: `hovering the defer keyword shows "${fixture.HOVER_TITLE}" and the sequence`,
-    async run({ page, artifacts }) {
-      const hover = page.locator('.monaco-hover:visible').filter({ hasText: fixture.HOVER_TITLE });
-      await waitFor(
-        async () => {
-          // The first defer: the hover opens above it and leaves the hints below in view.
-          const at = await wordCentre(page, fixture.HOVER_LINE, 'defer');
-          if (!at) throw new Error(`the line "${fixture.HOVER_LINE}" is not rendered`);
-          // Move off and back on: a hover opens on mouse movement over the word.
-          await page.mouse.move(at.x + 200, at.y + 120);
-          await page.mouse.move(at.x, at.y, { steps: 3 });
-          return (await hover.count()) > 0 || (await hover.first().waitFor({ timeout: 3000 }).then(() => true, () => false));
-        },
-        30000,
-        `a hover containing "${fixture.HOVER_TITLE}"`,
-        200,
-      );
-      const text = (await hover.first().textContent()) || '';
-      const missing = fixture.HOVER_CALLS.filter((call) => !text.includes(call));
-      if (missing.length) throw new Error(`the hover does not list ${missing.join(', ')}: "${text.slice(0, 300)}"`);
-      // The editor alone, hints and hover together: the picture for the README.
-      await sleep(300);
-      await page.locator('.part.editor').screenshot({ path: path.join(artifacts, 'readme-defer-hints-hover.png'), timeout: 15000 });
-    },
-  },
+  deferHoverStep({ name: 'defer-hover', text: fixture.EN, shot: 'readme-defer-hints-hover.png' }),
   {
     name: 'escape-hint',
     title: 'after the compiler has run, the escaping value has an inlay hint and its hover quotes the compiler',
@@ -459,54 +531,7 @@ const STEPS = [
       return 'Toggle Inlay Hints (twice), Show Findings, Re-run Escape Analysis, Show Escape Report, Show Rule Documentation, Show Output, Restart Server';
     },
   },
-  {
-    name: 'leak-detection',
-    title: `"Run Tests with Leak Detection" runs the package's tests and shows ${fixture.LEAK.code} on the blocked send in ${fixture.LEAK.file}, explained on hover`,
-    async run({ page, workspace, artifacts }) {
-      const { file, text, code, message } = fixture.LEAK;
-      // Pinned to the fixture's text: the squiggle must be on this line, whatever the engine says.
-      const sourceLines = fs.readFileSync(path.join(workspace, file), 'utf8').split('\n');
-      const line = sourceLines.findIndex((source) => source.includes(text)) + 1;
-      if (line === 0) throw new Error(`${file} has no line "${text}"`);
-      await runCommand(page, 'Run Tests with Leak Detection'); // with main.go active: its package's tests
-      // The test file alone in the window (the escape report of an earlier step is beside main.go).
-      await runPaletteCommand(page, 'View: Close All Editor Groups', GO_FILE);
-      // The rule documentation opened earlier is an unsaved document: VS Code asks before closing it.
-      const dontSave = page.locator('.monaco-dialog-box .monaco-button').filter({ hasText: "Don't Save" });
-      if (await dontSave.waitFor({ timeout: 5000 }).then(() => true, () => false)) await dontSave.click();
-      await quickOpen(page, file);
-      await page.locator(`.editor-instance .view-lines:has-text(${JSON.stringify(text)})`).waitFor({ timeout: 30000 });
-      // The first run with the leak profile may build the runtime with the experiment (cached by later runs).
-      await waitFor(() => squiggleOnLine(page, line), 70000, `a diagnostic squiggle on line ${line} of ${file} after the test run`);
-      // The run's summary ("Leak check: 1 finding(s)…") arrives with the diagnostics (unless a key press already
-      // dismissed it); cleared so the picture shows the code.
-      await page.locator('.notifications-toasts .notification-toast').filter({ hasText: 'Leak check' }).first().waitFor({ timeout: 5000 }).catch(() => {});
-      await runPaletteCommand(page, 'Notifications: Clear All Notifications', file);
-      if (await page.locator('.part.panel').isVisible()) await runPaletteCommand(page, 'View: Hide Panel', file);
-      await goToLine(page, line, sourceLines[line - 1].indexOf(text) + 2); // inside the send, past the indentation
-      await page.mouse.move(700, 800); // off the tab, whose tooltip would cover the code in the picture
-      await page.keyboard.press('Control+K');
-      await page.keyboard.press('Control+I'); // editor.action.showHover
-      const hover = page.locator('.monaco-hover:visible').filter({ hasText: message });
-      await hover.first().waitFor({ timeout: 15000 });
-      // The diagnostic's part of the hover comes first; the server's (rule title, stack) follows when it answers.
-      const expected = [code, 'Goroutine leaked (seen while running the tests)', 'chan send (leaked)'];
-      let shown = '';
-      await waitFor(async () => {
-        shown = (await hover.first().textContent()) || '';
-        return expected.every((part) => shown.includes(part));
-      }, 15000, `a hover showing ${expected.map((part) => `"${part}"`).join(', ')}`).catch((error) => {
-        throw new Error(`${error.message}; it shows "${shown.slice(0, 300)}"`);
-      });
-      await sleep(300);
-      // The editor down to just below the test function: the README's picture, without the empty rest.
-      const editor = await page.locator('.part.editor').boundingBox();
-      const below = await lineBox(page, sourceLines.length);
-      const clip = { x: editor.x, y: editor.y, width: editor.width, height: Math.min(editor.height, below ? below.top + below.height - editor.y + 10 : editor.height) };
-      await page.screenshot({ path: path.join(artifacts, 'readme-leak-diagnostic-hover.png'), clip, timeout: 15000 });
-      return `squiggle on ${file}:${line}, hover "${message}" with the goroutine's stack`;
-    },
-  },
+  leakCodeLensStep({ name: 'leak-code-lens', text: fixture.EN, shot: 'readme-leak-diagnostic-hover.png' }),
   {
     name: 'compare-heap',
     title: `"Compare Heap Allocations with…" against the committed fixture marks the allocation of a file added since as ⇡heap new`,
@@ -562,8 +587,128 @@ function userSettings() {
 }
 
 /**
- * Runs the VS Code steps. `tools` comes from install.sh; `artifacts` is where
- * screenshots and logs go. Throws on the first failing step.
+ * The same fixture in a Simplified Chinese editor (issue #18's screenshots): a second code-server whose profile
+ * says "locale": "zh-cn", with a stand-in language pack; the defer hover and the leak found through the code lens.
+ */
+const ZH_CN_STEPS = [
+  STEPS.find((step) => step.name === 'workbench'),
+  STEPS.find((step) => step.name === 'open-go-file'),
+  {
+    name: 'language-pack',
+    title: `the stand-in ${LOCALE} language pack installs from the command palette and the reloaded window is in ${LOCALE}`,
+    async run({ page, languagePack, userData }) {
+      // Installed through the running editor, as a user would: only then does VS Code record the pack's language
+      // (languagepacks.json in the profile), which it reads on the next load of the window.
+      await runPaletteCommand(page, 'Extensions: Install from VSIX...', GO_FILE);
+      const input = page.locator('.quick-input-widget input');
+      await input.waitFor({ state: 'visible', timeout: 15000 });
+      // The file dialog fills in its start folder by itself, a moment after it opens: a path typed before that
+      // is overwritten (seen on a loaded machine). So type once it has, and try again if the dialog stays open.
+      await waitFor(async () => (await input.inputValue()).startsWith('/'), 15000, "the file dialog's start folder");
+      for (let attempt = 1; ; attempt++) {
+        await input.fill(languagePack);
+        // It lists the folder's files once it has read the typed path; its Install button takes the path.
+        await page.locator('.quick-input-list .monaco-list-row').filter({ hasText: path.basename(languagePack) }).first().waitFor({ timeout: 15000 });
+        if ((await input.inputValue()) === languagePack) {
+          await page.locator('.quick-input-widget .monaco-button').filter({ hasText: 'Install' }).first().click();
+          if (await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 5000 }).then(() => true, () => false)) break;
+        }
+        if (attempt === 3) throw new Error(`the file dialog did not take the path ${languagePack}; it shows "${await input.inputValue()}"`);
+      }
+      const recorded = path.join(userData, 'languagepacks.json');
+      await waitFor(() => fs.existsSync(recorded) && LOCALE in JSON.parse(fs.readFileSync(recorded, 'utf8')), 30000, `the ${LOCALE} pack recorded in ${recorded}`);
+      await page.reload({ waitUntil: 'domcontentloaded', timeout: 60000 });
+      await page.waitForSelector('.monaco-workbench', { timeout: 60000 });
+      // Set by the display language's messages, which the page loads first.
+      const language = await page.evaluate(() => globalThis._VSCODE_NLS_LANGUAGE);
+      if (language !== LOCALE) throw new Error(`the reloaded workbench's language is "${language}"`);
+      return `language pack installed; the workbench's language is "${language}"`;
+    },
+  },
+  // The reloaded window, with the file open again.
+  STEPS.find((step) => step.name === 'open-go-file'),
+  deferHoverStep({ name: 'defer-hover', text: fixture.ZH_CN, shot: 'readme-defer-hover-zh-cn.png' }),
+  leakCodeLensStep({ name: 'leak-code-lens', text: fixture.ZH_CN, shot: 'readme-leak-hover-zh-cn.png' }),
+];
+
+/**
+ * One code-server on the workspace with the profile `userData`, in a fresh browser context: runs `steps` in order
+ * and returns their results; throws on the first failing step, after saving VS Code's logs.
+ */
+async function runSession({ name, steps, userData, browser, tools, common, env, temp, ctx, artifacts }) {
+  fs.mkdirSync(path.join(userData, 'User'), { recursive: true });
+  fs.writeFileSync(path.join(userData, 'User', 'settings.json'), JSON.stringify(userSettings(), null, 2));
+  const codeServerLog = path.join(artifacts, `code-server-${name}.log`);
+  const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const codeServer = startProcess(
+    tools.CODE_SERVER,
+    [
+      ...common,
+      '--user-data-dir', userData,
+      '--bind-addr', `127.0.0.1:${port}`,
+      '--auth', 'none',
+      '--disable-telemetry',
+      '--disable-update-check',
+      '--disable-workspace-trust',
+      '--disable-getting-started-override',
+      ctx.workspace,
+    ],
+    { env, cwd: temp, logFile: codeServerLog },
+  );
+  let context;
+  const results = [];
+  try {
+    await waitFor(async () => {
+      if (codeServer.exitInfo) throw new Error(`code-server exited (${JSON.stringify(codeServer.exitInfo)}), see ${codeServerLog}`);
+      const response = await fetch(`${baseUrl}/healthz`).catch(() => null);
+      return response && response.ok;
+    }, 60000, `code-server to answer on ${baseUrl}`);
+    log(`code-server (${name}) listening on ${baseUrl}`);
+    context = await browser.newContext({ viewport: { width: 1400, height: 850 } });
+    context.setDefaultTimeout(30000);
+    const page = await context.newPage();
+    const pageErrors = [];
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    const session = { ...ctx, page, baseUrl };
+    for (const [index, step] of steps.entries()) {
+      const label = `vscode-${name === 'en' ? '' : `${name}-`}${String(index + 1).padStart(2, '0')}-${step.name}`;
+      const t0 = Date.now();
+      // An extra screenshot in the middle of a step: `${label}-${suffix}.png`.
+      session.shot = (suffix) => page.screenshot({ path: path.join(artifacts, `${label}-${suffix}.png`), timeout: 15000 });
+      try {
+        const detail = await withTimeout(step.run(session), 90000, `step ${step.name}`);
+        await sleep(150); // let hovers and hints finish painting
+        await page.screenshot({ path: path.join(artifacts, `${label}.png`), timeout: 15000 });
+        log(`PASS  ${name} ${step.name} (${((Date.now() - t0) / 1000).toFixed(1)}s)${detail ? `: ${detail}` : ''}`);
+        results.push({ step: `${name} ${step.name}`, status: 'passed', detail });
+      } catch (error) {
+        const shot = path.join(artifacts, `${label}-FAILED.png`);
+        await page.screenshot({ path: shot, timeout: 15000 }).catch(() => {});
+        if (pageErrors.length) log(`page errors: ${pageErrors.slice(0, 5).join(' | ')}`);
+        const failure = new Error(`VS Code (${name}) step "${step.name}" failed — expected ${step.title}: ${error.message}\n  screenshot: ${shot}`);
+        failure.results = results.concat({ step: `${name} ${step.name}`, status: 'failed', detail: error.message });
+        throw failure;
+      }
+    }
+    return results;
+  } catch (error) {
+    // Keep what explains a failure: VS Code's logs (extension host, our server's output channel).
+    try {
+      fs.cpSync(path.join(userData, 'logs'), path.join(artifacts, `vscode-logs-${name}`), { recursive: true });
+    } catch {
+      // no logs yet
+    }
+    throw error;
+  } finally {
+    if (context) await withTimeout(context.close(), 10000, 'the browser context to close').catch(() => {});
+    await codeServer.stop();
+  }
+}
+
+/**
+ * Runs the VS Code steps, in English and then in Simplified Chinese. `tools` comes from install.sh; `artifacts`
+ * is where screenshots and logs go. Throws on the first failing step.
  */
 async function runVsCode({ root, tools, vsix, artifacts, keepTemp = false }) {
   const { chromium } = require(require.resolve('playwright-core', { paths: [tools.PLAYWRIGHT_DIR] }));
@@ -574,10 +719,7 @@ async function runVsCode({ root, tools, vsix, artifacts, keepTemp = false }) {
   for (const args of [['init', '-q', '-b', 'main'], ['add', '-A'], ['-c', 'user.name=e2e', '-c', 'user.email=e2e@example.com', '-c', 'commit.gpgsign=false', 'commit', '-q', '-m', 'fixture']]) {
     execFileSync('git', args, { cwd: workspace, stdio: ['ignore', 'pipe', 'pipe'], timeout: 30000 });
   }
-  const userData = path.join(temp, 'user-data');
   const extensions = path.join(temp, 'extensions');
-  fs.mkdirSync(path.join(userData, 'User'), { recursive: true });
-  fs.writeFileSync(path.join(userData, 'User', 'settings.json'), JSON.stringify(userSettings(), null, 2));
   const env = {
     ...process.env,
     ...goEnvironment(), // keep Go's own caches: the server may run the compiler
@@ -589,11 +731,10 @@ async function runVsCode({ root, tools, vsix, artifacts, keepTemp = false }) {
   };
   fs.mkdirSync(env.HOME);
   fs.mkdirSync(env.TMPDIR);
-  const codeServerLog = path.join(artifacts, 'code-server.log');
-  const common = ['--config', path.join(temp, 'config.yaml'), '--user-data-dir', userData, '--extensions-dir', extensions];
+  const common = ['--config', path.join(temp, 'config.yaml'), '--extensions-dir', extensions];
 
   log(`installing ${path.relative(root, vsix)} into a private extensions directory`);
-  execFileSync(tools.CODE_SERVER, [...common, '--install-extension', vsix, '--force'], { env, stdio: ['ignore', 'pipe', 'pipe'], timeout: 120000 });
+  execFileSync(tools.CODE_SERVER, [...common, '--user-data-dir', path.join(temp, 'user-data'), '--install-extension', vsix, '--force'], { env, stdio: ['ignore', 'pipe', 'pipe'], timeout: 120000 });
 
   const expectations = {};
   const findings = engineFindings(root, workspace);
@@ -613,34 +754,10 @@ async function runVsCode({ root, tools, vsix, artifacts, keepTemp = false }) {
     }
   }
 
-  const port = await freePort();
-  const baseUrl = `http://127.0.0.1:${port}`;
-  const codeServer = startProcess(
-    tools.CODE_SERVER,
-    [
-      ...common,
-      '--bind-addr', `127.0.0.1:${port}`,
-      '--auth', 'none',
-      '--disable-telemetry',
-      '--disable-update-check',
-      '--disable-workspace-trust',
-      '--disable-getting-started-override',
-      workspace,
-    ],
-    { env, cwd: temp, logFile: codeServerLog },
-  );
   let browserServer;
   let browser;
-  let page;
   const results = [];
   try {
-    await waitFor(async () => {
-      if (codeServer.exitInfo) throw new Error(`code-server exited (${JSON.stringify(codeServer.exitInfo)}), see ${codeServerLog}`);
-      const response = await fetch(`${baseUrl}/healthz`).catch(() => null);
-      return response && response.ok;
-    }, 60000, `code-server to answer on ${baseUrl}`);
-    log(`code-server listening on ${baseUrl}`);
-
     // launchServer (not launch) so the Chromium process is ours to kill whatever happens.
     browserServer = await withTimeout(
       chromium.launchServer({
@@ -656,44 +773,17 @@ async function runVsCode({ root, tools, vsix, artifacts, keepTemp = false }) {
     );
     trackGroup(browserServer.process().pid);
     browser = await withTimeout(chromium.connect(browserServer.wsEndpoint(), { timeout: 30000 }), 35000, 'connecting to Chromium');
-    const context = await browser.newContext({ viewport: { width: 1400, height: 850 } });
-    context.setDefaultTimeout(30000);
-    page = await context.newPage();
-    const pageErrors = [];
-    page.on('pageerror', (error) => pageErrors.push(error.message));
+    const ctx = { workspace, expectations, root, artifacts, state: {} };
+    const session = { browser, tools, common, env, temp, ctx, artifacts };
+    results.push(...(await runSession({ ...session, name: 'en', steps: STEPS, userData: path.join(temp, 'user-data') })));
 
-    const ctx = { page, baseUrl, workspace, expectations, root, artifacts, state: {} };
-    let index = 0;
-    for (const step of STEPS) {
-      index += 1;
-      const label = `vscode-${String(index).padStart(2, '0')}-${step.name}`;
-      const t0 = Date.now();
-      // An extra screenshot in the middle of a step: `${label}-${suffix}.png`.
-      ctx.shot = (suffix) => page.screenshot({ path: path.join(artifacts, `${label}-${suffix}.png`), timeout: 15000 });
-      try {
-        const detail = await withTimeout(step.run(ctx), 90000, `step ${step.name}`);
-        await sleep(150); // let hovers and hints finish painting
-        await page.screenshot({ path: path.join(artifacts, `${label}.png`), timeout: 15000 });
-        log(`PASS  ${step.name} (${((Date.now() - t0) / 1000).toFixed(1)}s)${detail ? `: ${detail}` : ''}`);
-        results.push({ step: step.name, status: 'passed', detail });
-      } catch (error) {
-        const shot = path.join(artifacts, `${label}-FAILED.png`);
-        await page.screenshot({ path: shot, timeout: 15000 }).catch(() => {});
-        if (pageErrors.length) log(`page errors: ${pageErrors.slice(0, 5).join(' | ')}`);
-        const failure = new Error(`VS Code step "${step.name}" failed — expected ${step.title}: ${error.message}\n  screenshot: ${shot}`);
-        failure.results = results.concat({ step: step.name, status: 'failed', detail: error.message });
-        throw failure;
-      }
-    }
+    // Simplified Chinese: the stand-in language pack next to the extension, and a new profile that asks for zh-cn.
+    const zhUserData = path.join(temp, `user-data-${LOCALE}`);
+    writeLocaleArgv(zhUserData);
+    ctx.userData = zhUserData;
+    ctx.languagePack = buildLanguagePack(root, path.join(temp, 'language-pack'));
+    results.push(...(await runSession({ ...session, name: LOCALE, steps: ZH_CN_STEPS, userData: zhUserData })));
     return results;
-  } catch (error) {
-    // Keep what explains a failure: VS Code's logs (extension host, our server's output channel).
-    try {
-      fs.cpSync(path.join(userData, 'logs'), path.join(artifacts, 'vscode-logs'), { recursive: true });
-    } catch {
-      // no logs yet
-    }
-    throw error;
   } finally {
     if (browser) await withTimeout(browser.close(), 10000, 'Chromium to close').catch(() => {});
     if (browserServer) {
@@ -701,10 +791,9 @@ async function runVsCode({ root, tools, vsix, artifacts, keepTemp = false }) {
       await withTimeout(browserServer.close(), 10000, 'Chromium to exit').catch(() => {});
       killGroup(pid, 'SIGKILL'); // playwright starts Chromium in its own process group
     }
-    await codeServer.stop();
     if (!keepTemp) await removeTempDir(temp);
     else log(`kept ${temp}`);
   }
 }
 
-module.exports = { runVsCode, STEPS, applyCliEdits, engineFindings };
+module.exports = { runVsCode, STEPS, ZH_CN_STEPS, applyCliEdits, engineFindings };

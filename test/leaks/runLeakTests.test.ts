@@ -6,6 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { isAbortError } from '../../server/src/compiler/runCompiler';
+import { goLeakProfileSupport } from '../../server/src/leaks/leakProfileSupport';
 import { runLeakTests } from '../../server/src/leaks/runLeakTests';
 import { fixturesRoot } from '../support/analysisTest';
 
@@ -15,7 +16,7 @@ test('runLeakTests: cancel mid-run stops a test that would hang for a minute, an
   const before = ourTempDirs();
   const controller = new AbortController();
   const started = Date.now();
-  const running = runLeakTests({ goPath: 'go', moduleDir: path.join(fixturesRoot, 'leaks'), patterns: ['./deadlock'], hangAfterMs: 60_000, leakProfile: true, signal: controller.signal });
+  const running = runLeakTests({ goPath: 'go', moduleDir: path.join(fixturesRoot, 'leaks'), patterns: ['./deadlock'], hangAfterMs: 60_000, leakProfile: await goLeakProfileSupport('go'), signal: controller.signal });
   setTimeout(() => controller.abort(), 3000);
   await assert.rejects(running, (error) => isAbortError(error));
   assert.ok(Date.now() - started < 30_000, 'the run was not stopped promptly');

@@ -155,6 +155,21 @@ test('leaks over LSP: goinsight.leaks.timeoutSeconds bounds a hung test, and a c
       // The harness's watchdog says which limit stopped the tests; the server logs the run's output.
       const stopped = await client.waitFor<LogMessageParams>('window/logMessage', (params) => params.message.includes('goinsight: the tests did not finish within'), 5_000, sent);
       assert.match(stopped.message, new RegExp(`did not finish within ${timeoutSeconds * 1000} ms`));
+      // The hung test itself: an error at its func line naming the limit, what it printed in the hover.
+      const published = await client.waitFor<PublishDiagnosticsParams>(
+        'textDocument/publishDiagnostics',
+        (params) => params.uri === uri && params.diagnostics.some((diagnostic) => diagnostic.code === 'goroutine/test-failed' && String(diagnostic.message).includes(`within ${timeoutSeconds} s`)),
+        10_000,
+        sent,
+      );
+      const hung = published.diagnostics.filter((diagnostic) => diagnostic.code === 'goroutine/test-failed');
+      assert.deepEqual(hung.map((diagnostic) => [diagnostic.range.start.line, diagnostic.range.start.character, diagnostic.severity, diagnostic.source, diagnostic.message]), [
+        [4, 0, 1, 'goinsight (test run)', `TestDrain did not finish within ${timeoutSeconds} s: the run was stopped`],
+      ]);
+      const hover = (await client.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 4, character: 6 } })) as Hover;
+      const markdown = (hover.contents as MarkupContent).value;
+      assert.match(markdown, /\*\*Test failed \(seen while running the tests\)\*\*/);
+      assert.match(markdown, /=== RUN {3}TestDrain\n/);
     }
   } finally {
     await client.stop();

@@ -86,13 +86,15 @@ worker threads (default: one per CPU; --jobs 1: on the main thread only); the
 output is the same, in the same order, whatever N is.
 
 leaks runs the packages' tests (go test) with Go's goroutine leak profile
-(GOEXPERIMENT=goroutineleakprofile, Go 1.26+; the first run builds the runtime
-once) and reports goroutines blocked forever, at the blocking operation.
+(Go 1.26 with GOEXPERIMENT=goroutineleakprofile, whose first run builds the
+runtime once; built in from Go 1.27) and reports goroutines blocked forever,
+at the blocking operation, and tests that failed or hung, at their func line.
 --count N is go test's -count; --repeat K runs everything K times and merges
 the results; --timeout D (default 60s; e.g. 90s, 5m) is how long a package's
 tests may run before they count as hung. Without the leak profile (older Go,
 or --no-leak-profile) goroutines still blocked at the end are reported, with
-lower confidence. Exit status: 1 when something leaked or a test failed.`;
+lower confidence. Exit status: 1 when something leaked or a test failed or
+hung.`;
 
 function localeFromEnvironment(environment: NodeJS.ProcessEnv): Locale {
   const value = environment.LC_ALL || environment.LC_MESSAGES || environment.LANG || '';

@@ -11,7 +11,8 @@ import type { Finding } from '../engine/finding';
 import { GoModuleLocator } from '../engine/goModule';
 import { LineIndex } from '../engine/lineIndex';
 import { isBlockedGoroutine, LeakFindingBuilder, type FileLeakFindings } from '../leaks/leakFindings';
-import { goHasLeakProfile, runLeakTests, type LeakRun } from '../leaks/runLeakTests';
+import { goLeakProfileSupport } from '../leaks/leakProfileSupport';
+import { runLeakTests, type LeakRun } from '../leaks/runLeakTests';
 import { createGoParser } from '../parse/goParser';
 import { UsageError, type LeaksOptions } from './arguments';
 import { findingToJson, findingToText, type AnalyzedFile } from './renderFindings';
@@ -109,8 +110,8 @@ export async function runLeaks(options: LeaksOptions, cwd: string, output: Leaks
   const byModule = patternsByModule(options.paths, cwd);
   // A run killed outright (SIGKILL, a CI job cancelled) could not remove its directory: the next run does.
   await removeStaleTempDirs();
-  const leakProfile = !options.noLeakProfile && (await goHasLeakProfile(go.path));
-  if (!leakProfile) output.stderr('goinsight: no goroutine leak profile (needs Go 1.26+): reporting goroutines still blocked at the end of the tests, with lower confidence');
+  const leakProfile = options.noLeakProfile ? 'none' : await goLeakProfileSupport(go.path);
+  if (leakProfile === 'none') output.stderr('goinsight: no goroutine leak profile (needs Go 1.26+): reporting goroutines still blocked at the end of the tests, with lower confidence');
   const builder = new LeakFindingBuilder({
     locale: options.locale,
     parser: await createGoParser(),
@@ -128,7 +129,7 @@ export async function runLeaks(options: LeaksOptions, cwd: string, output: Leaks
   try {
     for (let round = 0; round < options.repeat; round++) {
       for (const [moduleDir, patterns] of byModule) {
-        output.progress?.(`goinsight: running the tests of ${path.relative(cwd, moduleDir) || '.'}${leakProfile ? ' with the leak profile (the first run builds the runtime with it once)' : ''}…`);
+        output.progress?.(`goinsight: running the tests of ${path.relative(cwd, moduleDir) || '.'}${leakProfile === 'experiment' ? ' with the leak profile (the first run builds the runtime with it once)' : ''}…`);
         const run = await runLeakTests({
           goPath: go.path,
           moduleDir,

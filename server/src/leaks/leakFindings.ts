@@ -5,7 +5,7 @@
 // Goroutines with the same stack and wait become one finding ("3 goroutines").
 // The testing package's own goroutine that waits for a hung test is only
 // context: it is never a finding. A test that failed in the run becomes one
-// too, at its `func` line.
+// too, at its `func` line, and so does a test that never finished.
 import * as path from 'node:path';
 import type { Parser, Tree } from 'web-tree-sitter';
 import type { Finding, Range, RelatedLocation } from '../engine/finding';
@@ -16,7 +16,7 @@ import type { GoroutineRecord, StackFrame } from './goroutineDump';
 import { harnessFileName } from './runLeakTests';
 import { isBlockingWait, locateBlockingOperation, waitKind } from './blockingOperation';
 import type { LeakRun, PackageLeakRun } from './runLeakTests';
-import { testFailures, type TestFailure } from './testFailures';
+import { hungTests, testFailures, type TestFailure } from './testFailures';
 
 const testFailedRule = 'goroutine/test-failed';
 
@@ -77,9 +77,9 @@ function shortTestName(frame: StackFrame): string {
   return frame.function.slice(frame.function.lastIndexOf('.') + 1);
 }
 
-/** Top-level tests that had started and not ended when the profile was taken. */
-function stillRunning(run: PackageLeakRun): Set<string> {
-  return new Set([...(run.events?.tests.values() ?? [])].filter((test) => test.outcome === 'running').map((test) => test.name.split('/')[0]));
+/** Top-level tests that had started and not ended when the watchdog stopped a hung run. */
+function stillRunning(run: PackageLeakRun): TestFailure[] {
+  return run.profile?.state === 'hung' ? hungTests(run.events) : [];
 }
 
 interface Candidate {
@@ -161,8 +161,8 @@ export class LeakFindingBuilder {
         const finding = this.finding(packageRun, group);
         if (finding) add(group[0].site.file, finding);
       }
-      for (const failure of testFailures(packageRun.events)) {
-        const placed = this.failureFinding(packageRun, failure);
+      for (const failure of [...testFailures(packageRun.events), ...stillRunning(packageRun)]) {
+        const placed = this.failureFinding(packageRun, failure, run.hangAfterMs);
         if (placed) add(placed.file, placed.finding);
       }
     }
@@ -184,8 +184,8 @@ export class LeakFindingBuilder {
     return range ? { file: test.file, range, message } : relatedAt(test, message, this.source(test.file)?.lines);
   }
 
-  /** A failed test at its `func` line, with its first failure line as the message and where that was reported. */
-  private failureFinding(run: PackageLeakRun, failure: TestFailure): { file: string; finding: Finding } | undefined {
+  /** A failed or hung test at its `func` line, with its first failure line (or the time limit) as the message and where that was reported. */
+  private failureFinding(run: PackageLeakRun, failure: TestFailure, hangAfterMs: number): { file: string; finding: Finding } | undefined {
     const description = runtimeFactDescriptions.find((rule) => rule.id === testFailedRule);
     const file = run.testPackage.testFiles.find((candidate) => this.declarationRange(candidate, failure.test));
     const range = file && this.declarationRange(file, failure.test);
@@ -197,8 +197,9 @@ export class LeakFindingBuilder {
       const lines = this.source(reportedFile)?.lines;
       if (lines && failure.reportedAt.line <= lines.lineCount) related.push({ file: reportedFile, range: lines.textRange(failure.reportedAt.line - 1), message: text.messages.reportedHere });
     }
-    const message =
-      failure.reason === undefined
+    const message = failure.hung
+      ? formatMessage(text.messages.hung, { test: failure.test, seconds: Number((hangAfterMs / 1000).toFixed(1)) })
+      : failure.reason === undefined
         ? formatMessage(text.messages.failedWithoutMessage, { test: failure.failing })
         : formatMessage(text.messages.failed, { test: failure.failing, reason: failure.reason });
     return {
@@ -225,7 +226,7 @@ export class LeakFindingBuilder {
     if (!profile || !source?.tree || site.line - 1 >= source.lines.lineCount) return undefined;
     const testName = test ? shortTestName(test) : undefined;
     // Deadlocked: blocked forever in a test that never finished; a leak left behind by an earlier, finished test stays a leak.
-    const hung = profile.state === 'hung' && testName !== undefined && stillRunning(run).has(testName);
+    const hung = testName !== undefined && stillRunning(run).some((running) => running.test === testName);
     const description = runtimeFactDescriptions.find((rule) => rule.id === (hung ? 'goroutine/deadlocked' : 'goroutine/leaked'));
     if (!description) return undefined;
     const text = ruleText(description, this.options.locale);

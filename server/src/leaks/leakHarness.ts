@@ -9,8 +9,9 @@
 // watchdog writes the profile too,
 // marked "hung", and ends the process, because a deadlocked test never returns
 // from m.Run() (and go test's -timeout timer keeps the runtime's own deadlock
-// check from firing). Without the experiment the profile does not exist and
-// the harness writes a plain dump of all goroutines instead.
+// check from firing). Without the profile (Go before 1.26, Go 1.26 without the
+// experiment) or when the fallback is asked for, the harness writes a plain
+// dump of all goroutines instead.
 //
 // Two shapes: a TestMain when the package has none, else (a package cannot have
 // two) an init() that starts the watchdog plus a test that sorts last and
@@ -26,6 +27,8 @@ export interface HarnessOptions {
   hangAfterMs: number;
   /** The package defines its own TestMain: use the final-test shape. */
   ownTestMain: boolean;
+  /** false: write the goroutine dump even where the runtime has the leak profile (the fallback, asked for). */
+  useLeakProfile: boolean;
 }
 
 /** Name of the final test in the no-TestMain shape; `-run` must match it. */
@@ -49,6 +52,8 @@ function commonPart(options: HarnessOptions): string {
 
 var goinsightFinalRuns int
 
+const goinsightUseLeakProfile = ${options.useLeakProfile}
+
 // goinsightIsLastRun tells the final test whether this is the last of -count runs.
 func goinsightIsLastRun() bool {
 	goinsightFinalRuns++
@@ -68,7 +73,7 @@ func goinsightWriteLeakProfile(state string) {
 		goinsightFmt.Fprintln(goinsightOS.Stderr, "goinsight: cannot write the leak profile:", err)
 		return
 	}
-	if profile := goinsightPprof.Lookup("goroutineleak"); profile != nil {
+	if profile := goinsightPprof.Lookup("goroutineleak"); goinsightUseLeakProfile && profile != nil {
 		goinsightFmt.Fprintf(file, "${profileMarker} %s leakprofile\\n\\n", state)
 		profile.WriteTo(file, 2)
 	} else {

@@ -9,6 +9,7 @@ import { readOnlyGoFlags } from '../compiler/escapeAnalysis';
 import { runProcess, withPrivateTempDir } from '../compiler/runCompiler';
 import { parseGoroutineDump, type GoroutineRecord } from './goroutineDump';
 import { finalTestName, harnessSource, profileMarker, runPatternWithFinalTest } from './leakHarness';
+import type { LeakProfileSupport } from './leakProfileSupport';
 import { TestEventLog, type PackageEvents } from './testEvents';
 import { listTestPackages, type TestPackage } from './testPackages';
 
@@ -26,8 +27,8 @@ export interface LeakRunOptions {
   hangAfterMs: number;
   /** Wait after the tests before the profile is taken. */
   settleMs?: number;
-  /** false: do not ask for the goroutineleak profile (older Go), fall back to a goroutine dump. */
-  leakProfile: boolean;
+  /** How this go provides the goroutineleak profile; `none`: fall back to a goroutine dump (older Go, or asked to). */
+  leakProfile: LeakProfileSupport;
   env?: NodeJS.ProcessEnv;
   signal?: AbortSignal;
   /** Unsaved editor buffers, by absolute path: the tests run on this text instead of the file's. */
@@ -59,6 +60,8 @@ export interface LeakRun {
   /** Packages go could not load. */
   problems: string[];
   exitCode: number | null;
+  /** The limit after which a test counted as hung (LeakRunOptions.hangAfterMs). */
+  hangAfterMs: number;
 }
 
 export const harnessFileName = 'zzzz_goinsight_leak_harness_test.go';
@@ -67,13 +70,13 @@ export const harnessFileName = 'zzzz_goinsight_leak_harness_test.go';
  * GOEXPERIMENT/GODEBUG with ours appended to whatever the user set; as for the
  * compiler, no toolchain download and no rewriting of go.mod/go.sum.
  */
-function runEnvironment(base: NodeJS.ProcessEnv, leakProfile: boolean): NodeJS.ProcessEnv {
+function runEnvironment(base: NodeJS.ProcessEnv, leakProfile: LeakProfileSupport): NodeJS.ProcessEnv {
   const append = (value: string | undefined, addition: string) => (value ? `${value},${addition}` : addition);
   return {
     ...base,
     GOTOOLCHAIN: base.GOTOOLCHAIN ?? 'local',
     GOFLAGS: readOnlyGoFlags(base.GOFLAGS),
-    ...(leakProfile ? { GOEXPERIMENT: append(base.GOEXPERIMENT, 'goroutineleakprofile') } : {}),
+    ...(leakProfile === 'experiment' ? { GOEXPERIMENT: append(base.GOEXPERIMENT, 'goroutineleakprofile') } : {}),
     // Each goroutine's dump then carries the stacks of the goroutines that started it, back to the test.
     GODEBUG: append(base.GODEBUG, 'tracebackancestors=20'),
   };
@@ -104,17 +107,10 @@ function readProfile(file: string): PackageProfile | undefined {
   }
 }
 
-/** Whether this go knows the goroutineleak experiment (Go 1.26 and later). */
-export async function goHasLeakProfile(goPath: string, env: NodeJS.ProcessEnv = process.env): Promise<boolean> {
-  const result = await runProcess({ command: goPath, args: ['env', 'GOVERSION'], cwd: process.cwd(), env, timeoutMs: 30_000 });
-  const version = /^go(\d+)\.(\d+)/.exec(result.stdout.trim());
-  return !!version && (Number(version[1]) > 1 || Number(version[2]) >= 26);
-}
-
 export async function runLeakTests(options: LeakRunOptions): Promise<LeakRun> {
   const env = runEnvironment(options.env ?? process.env, options.leakProfile);
   const listed = await listTestPackages(options.goPath, options.moduleDir, options.patterns, options.env ?? process.env, options.signal);
-  if (listed.packages.length === 0) return { packages: [], transcript: '', problems: listed.problems, exitCode: 0 };
+  if (listed.packages.length === 0) return { packages: [], transcript: '', problems: listed.problems, exitCode: 0, hangAfterMs: options.hangAfterMs };
   return withPrivateTempDir(async (dir) => {
     const replace: Record<string, string> = {};
     const profiles: string[] = [];
@@ -126,7 +122,7 @@ export async function runLeakTests(options: LeakRunOptions): Promise<LeakRun> {
       const harnessPath = path.join(dir, `harness-${index}_test.go`);
       // The final test must run after every other test: external tests run after the package's own.
       const packageName = ownTestMain && testPackage.hasExternalTests ? `${testPackage.name}_test` : testPackage.name;
-      const source = harnessSource({ packageName, profilePath, settleMs: options.settleMs ?? 500, hangAfterMs: options.hangAfterMs, ownTestMain });
+      const source = harnessSource({ packageName, profilePath, settleMs: options.settleMs ?? 500, hangAfterMs: options.hangAfterMs, ownTestMain, useLeakProfile: options.leakProfile !== 'none' });
       fs.writeFileSync(harnessPath, source, { mode: 0o600 });
       replace[path.join(testPackage.dir, harnessFileName)] = harnessPath;
       profiles.push(profilePath);
@@ -160,6 +156,6 @@ export async function runLeakTests(options: LeakRunOptions): Promise<LeakRun> {
       profile: readProfile(profiles[index]),
     }));
     const transcript = [log.transcript(), result.stderr].filter(Boolean).join('\n');
-    return { packages, transcript, problems: listed.problems, exitCode: result.exitCode };
+    return { packages, transcript, problems: listed.problems, exitCode: result.exitCode, hangAfterMs: options.hangAfterMs };
   });
 }

@@ -2,7 +2,8 @@
 // test, the first line a failing (sub)test printed (its `t.Error`/`t.Fatal`
 // text or a panic), where it says that was reported, and everything the
 // failing tests printed, for the hover. Lines that only frame the output
-// (`=== RUN`, `--- FAIL`) are not failure text.
+// (`=== RUN`, `--- FAIL`) are not failure text. A test still running when
+// the watchdog stopped a hung run failed too: it never finished.
 import type { PackageEvents } from './testEvents';
 
 export interface TestFailure {
@@ -16,6 +17,8 @@ export interface TestFailure {
   reportedAt?: { file: string; line: number };
   /** What the failing tests printed, verbatim. */
   output: string;
+  /** It did not fail: it never finished, and the watchdog stopped the run. */
+  hung?: boolean;
 }
 
 const framingLine = /^(?:=== (?:RUN|PAUSE|CONT|NAME)\b|\s*--- (?:FAIL|PASS|SKIP):)/;
@@ -45,6 +48,19 @@ export function testFailures(events: PackageEvents | undefined): TestFailure[] {
     failure.failing = result.name;
     const reported = reportedLine.exec(reason);
     if (reported) failure.reportedAt = { file: reported[1], line: Number(reported[2]) };
+  }
+  return [...byTest.values()];
+}
+
+/** Per top-level test that had not ended when a hung run was stopped: what it and its subtests printed. */
+export function hungTests(events: PackageEvents | undefined): TestFailure[] {
+  const byTest = new Map<string, TestFailure>();
+  for (const result of events?.tests.values() ?? []) {
+    if (result.outcome !== 'running') continue;
+    const test = result.name.split('/')[0];
+    const hung = byTest.get(test) ?? { test, failing: test, output: '', hung: true };
+    hung.output += result.output;
+    byTest.set(test, hung);
   }
   return [...byTest.values()];
 }

@@ -6,7 +6,8 @@
 // word the wait reasons, and explain them. Message keys: `leaked`,
 // `deadlocked`, `stillBlocked` (without the leak profile: lower confidence),
 // `count`, `inTest`, `createdHere`, `testHere`, and `reason.*` per wait reason;
-// for a failed test `failed`, `failedWithoutMessage` and `reportedHere`.
+// for a failed test `failed`, `failedWithoutMessage` and `reportedHere`, and
+// `hung` for a test that never finished.
 import type { RuleDescription } from './rule';
 
 const md = (...lines: string[]): string => lines.join('\n');
@@ -86,13 +87,13 @@ const leaked: RuleDescription = {
         after: 'a slot for every worker, so each send completes and the goroutine exits',
       },
       explanation: md(
-        'The tests ran with Go\'s goroutine leak detection (`GOEXPERIMENT=goroutineleakprofile`, Go 1.26 and later). After they finished, a special garbage-collection cycle looked for goroutines parked on a channel, a `select`, a `sync.Mutex`/`RWMutex`, a `sync.WaitGroup` or a `sync.Cond` that no running goroutine can reach any more. Nothing can ever wake such a goroutine: it sits in the channel\'s send or receive queue, or the lock\'s or counter\'s wait queue, until the process exits — with its stack and everything it references kept alive.',
+        'The tests ran with Go\'s goroutine leak detection (the `goroutineleak` profile: in Go 1.26 behind `GOEXPERIMENT=goroutineleakprofile`, which the run sets; built in from Go 1.27). After they finished, a special garbage-collection cycle looked for goroutines parked on a channel, a `select`, a `sync.Mutex`/`RWMutex`, a `sync.WaitGroup` or a `sync.Cond` that no running goroutine can reach any more. Nothing can ever wake such a goroutine: it sits in the channel\'s send or receive queue, or the lock\'s or counter\'s wait queue, until the process exits — with its stack and everything it references kept alive.',
         '',
         '**Why it matters:** a test that passes can still leak. In a server each leaked goroutine is memory that is never returned, and the work it was meant to do never happens. The runtime only reports goroutines it can prove are stuck, so this is not a guess; it may miss some (a goroutine whose channel or lock is reachable from a package-level variable is never reported, and goroutines that had not blocked yet when the profile was taken are not seen — run with `--count` to raise the odds).',
         '',
         '**How to fix:** give every goroutine a way to finish: a buffered channel sized for every sender, a `select` on `ctx.Done()` next to the send or receive, a `close` that ends a `range`, an `Unlock` on every path (`defer mu.Unlock()`), a `Done` for every `Add`.',
         '',
-        'Without the experiment (Go older than 1.26) the goroutines still blocked at the end of the tests are shown instead, with lower confidence: one of them may still have been about to be woken.',
+        'Without the profile (Go older than 1.26) the goroutines still blocked at the end of the tests are shown instead, with lower confidence: one of them may still have been about to be woken.',
       ),
     },
     'zh-cn': {
@@ -111,13 +112,13 @@ const leaked: RuleDescription = {
         after: '每个工作 goroutine 都有一个缓冲位置，发送都能完成，goroutine 随之退出',
       },
       explanation: md(
-        '测试是在 Go 的 goroutine 泄漏检测下运行的（`GOEXPERIMENT=goroutineleakprofile`，Go 1.26 起可用）。测试结束后，一次特殊的垃圾回收会找出停在通道、`select`、`sync.Mutex`/`RWMutex`、`sync.WaitGroup` 或 `sync.Cond` 上、且任何仍在运行的 goroutine 都已无法触及的 goroutine。这样的 goroutine 再也不可能被唤醒：它会一直挂在通道的发送或接收队列上，或者锁、WaitGroup、Cond 的等待队列上，直到进程退出，它的栈以及栈上引用的一切也都无法回收。',
+        '测试是在 Go 的 goroutine 泄漏检测下运行的（即 `goroutineleak` 分析：Go 1.26 需要设置 `GOEXPERIMENT=goroutineleakprofile`，由 Go Insight 自动完成；Go 1.27 起内置）。测试结束后，一次特殊的垃圾回收会找出停在通道、`select`、`sync.Mutex`/`RWMutex`、`sync.WaitGroup` 或 `sync.Cond` 上、且任何仍在运行的 goroutine 都已无法触及的 goroutine。这样的 goroutine 再也不可能被唤醒：它一直待在通道的发送队列或接收队列里，或者锁、计数器的等待队列里，直到进程退出，它的栈以及栈上引用的一切也都无法回收。',
         '',
         '**影响**：测试通过了，也照样可能泄漏。在服务程序里，每个泄漏的 goroutine 都是永远收不回来的内存，它本该完成的工作也永远不会完成。运行时只报告它能证明卡死的 goroutine，所以这不是猜测；但它可能漏报：阻塞所用的通道或锁能从包级变量访问到时不会被报告，取样时还没阻塞的 goroutine 也看不到（用 `--count` 多跑几轮可以提高发现的概率）。',
         '',
         '**如何修复**：让每个 goroutine 都有办法结束：按发送者数量给通道留足缓冲，在发送或接收旁边加上 `select` 监听 `ctx.Done()`，用 `close` 结束 `range`，每条路径上都 `Unlock`（`defer mu.Unlock()`），每个 `Add` 都有对应的 `Done`。',
         '',
-        '没有这项实验特性时（Go 1.26 之前），改为显示测试结束时仍然阻塞的 goroutine，可信度较低：其中某个 goroutine 也许马上就会被唤醒。',
+        '没有这项分析时（Go 1.26 之前），改为显示测试结束时仍然阻塞的 goroutine，可信度较低：其中某个 goroutine 也许马上就会被唤醒。',
       ),
     },
   },
@@ -216,6 +217,7 @@ const testFailed: RuleDescription = {
       messages: {
         failed: '{test} failed: {reason}',
         failedWithoutMessage: '{test} failed without a message',
+        hung: '{test} did not finish within {seconds} s: the run was stopped',
         reportedHere: 'reported here',
       },
       exampleComments: {
@@ -224,6 +226,8 @@ const testFailed: RuleDescription = {
       },
       explanation: md(
         'The test failed during the run with leak detection: it called `t.Error`, `t.Fatal` or `t.Fail` (directly or through a helper), or it panicked. The message is the first line the test printed; the hover shows everything it printed, subtests included. The leak findings of the same run are still valid: the runtime looks for blocked goroutines whether the tests passed or not.',
+        '',
+        'A test that was still running when the time limit ran out (`goinsight.leaks.timeoutSeconds` in the editor, `--timeout` on the command line) is reported here too: the run was stopped at that point. The goroutines it was waiting for, if the runtime found them blocked forever, are shown as `goroutine/deadlocked` at the operation each one blocks on.',
         '',
         '**Why it matters:** a failing test is reported by `go test` too, but next to the leak findings it is easy to miss, and a goroutine that leaked while the test failed early is often the same bug seen from the other side.',
         '',
@@ -235,6 +239,7 @@ const testFailed: RuleDescription = {
       messages: {
         failed: '{test} 失败：{reason}',
         failedWithoutMessage: '{test} 失败了，但没有输出任何信息',
+        hung: '{test} 在 {seconds} 秒内没有结束，运行已被终止',
         reportedHere: '在这里报告',
       },
       exampleComments: {
@@ -243,6 +248,8 @@ const testFailed: RuleDescription = {
       },
       explanation: md(
         '在带泄漏检测的这次运行中，这个测试失败了：它（直接或通过辅助函数）调用了 `t.Error`、`t.Fatal` 或 `t.Fail`，或者发生了 panic。诊断信息取自测试输出的第一行；悬停提示里是它输出的全部内容，包括子测试的输出。同一次运行得到的泄漏结论依然有效：不论测试是否通过，运行时都会查找阻塞的 goroutine。',
+        '',
+        '时限（编辑器中的 `goinsight.leaks.timeoutSeconds`，命令行的 `--timeout`）用完时仍在运行的测试也在这里报告：运行就在那时被终止。如果运行时发现它所等待的 goroutine 已永久阻塞，这些 goroutine 会作为 `goroutine/deadlocked` 显示在各自阻塞的操作上。',
         '',
         '**影响**：`go test` 本身也会报告失败的测试，但和泄漏结论放在一起时很容易被忽略；而且测试提前失败时泄漏的 goroutine，往往就是同一个 bug 的另一面。',
         '',

@@ -15,7 +15,8 @@ import { LineIndex } from '../engine/lineIndex';
 import { shiftFindings } from '../engine/shiftFindings';
 import type { TextChange } from '../engine/textChange';
 import { isBlockedGoroutine, LeakFindingBuilder } from '../leaks/leakFindings';
-import { goHasLeakProfile, runLeakTests, type LeakRun } from '../leaks/runLeakTests';
+import { goLeakProfileSupport } from '../leaks/leakProfileSupport';
+import { runLeakTests, type LeakRun } from '../leaks/runLeakTests';
 import type { Locale } from '../rules/rule';
 import { readGoFile } from '../engine/readGoFile';
 
@@ -83,7 +84,7 @@ export class LeakSession {
     if (!module) throw new NotInModuleError(packageDir);
     const moduleDir = path.dirname(module.goModPath);
     const buffers = new Map(request.buffers.filter((buffer) => buffer.filePath.startsWith(moduleDir + path.sep)).map((buffer) => [buffer.filePath, buffer]));
-    const leakProfile = await goHasLeakProfile(go.path);
+    const leakProfile = await goLeakProfileSupport(go.path);
     this.ranBefore = true;
     const run = await runLeakTests({
       goPath: go.path,
@@ -112,7 +113,7 @@ export class LeakSession {
       touched.add(file.file);
     }
     const findingCount = found.reduce((sum, file) => sum + file.findings.filter(isBlockedGoroutine).length, 0);
-    return { run, touched: [...touched], findingCount, leakProfile };
+    return { run, touched: [...touched], findingCount, leakProfile: leakProfile !== 'none' };
   }
 
   /** The findings for this document version, or none when they describe other text. */
