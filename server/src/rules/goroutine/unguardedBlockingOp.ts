@@ -24,12 +24,11 @@ type Direction = 'send' | 'receive';
 /** The loops that serve a channel in one direction, when they are its only other side; undefined otherwise. */
 function onlyServers(summaries: BlockingSummaries, pkg: PackageRuleContext['pkg'], channel: ServedChannel, direction: Direction): ServingSite[] | undefined {
   const { identity } = channel;
-  if (identity.exported) return undefined;
   const uses = summaries.usesOf(identity);
   if (!uses || uses.escapes) return undefined;
   let stored: (boolean | undefined)[] = uses.buffered;
-  // A field or package variable: the other index also sees uses that are not paths (`ws[i].jobs`) and `var`
-  // initializers; anything it cannot follow keeps the rule quiet.
+  // A field or package variable: the other index also sees uses that are not paths (`ws[i].jobs`), exported names and
+  // `var` initializers; anything it cannot follow keeps the rule quiet.
   if (!identity.key.includes('@')) {
     const object = packageConcurrency(pkg).objects.get(identity.key.replace(/^var /, ''));
     if (!object || object.escapes) return undefined;
@@ -63,6 +62,21 @@ function mayCompleteOtherwise(summaries: BlockingSummaries, fn: PackageFunction,
   }
   const startedAfter = (owner: PackageFunction) => owner.facts.operations.some((other) => other.kind === 'go' && other.at[0] > op.at[0]);
   return startedAfter(fn) || startedAfter(summaries.declarationOf(fn));
+}
+
+/**
+ * Whether the operation's own declaration fires a stop signal of the loop (a
+ * consumer that receives what it needs, then closes `done`): it decides when
+ * the loop stops, and its text orders the two.
+ */
+function stopsTheLoopItself(summaries: BlockingSummaries, fn: PackageFunction, servers: readonly ServingSite[]): boolean {
+  const declaration = summaries.declarationOf(fn);
+  return servers.some(({ loop }) => {
+    const signal = loop.stop.signal;
+    const identity = signal.kind === 'channel' ? summaries.identityOf(loop.fn, signal.channel) : undefined;
+    const uses = identity && summaries.usesOf(identity);
+    return uses?.sites.some(({ fn: site, op }) => op.kind === 'channel' && (op.operation === 'close' || op.operation === 'send') && summaries.declarationOf(site) === declaration) === true;
+  });
 }
 
 /** Whether the operation is a statement of the `default:` branch of a select that polls the same signal. */
@@ -241,7 +255,7 @@ export const unguardedBlockingOp: PackageRule = {
         if (!judged.has(judgement)) judged.set(judgement, onlyServers(summaries, context.pkg, channel, direction));
         const servers = judged.get(judgement);
         // Served by this very goroutine (before or after its loop): another shape, not this rule's.
-        if (!servers || servers.some((serving) => serving.loop.fn === fn)) continue;
+        if (!servers || servers.some((serving) => serving.loop.fn === fn) || stopsTheLoopItself(summaries, fn, servers)) continue;
         const serving = servers[0];
         const { stop } = serving.loop;
         const stopSpelled = spelledSignal(stop.signal);
