@@ -2,7 +2,8 @@
 // model: for each, the loop around it, its receive cases with what they
 // receive from (a channel path, or `x.Done()`) and whether the case leaves
 // that loop (a `return`, or a `break` to it or to a loop around it, as a
-// statement of the case itself), and the sends and receives written directly
+// statement of the case itself, or under `if !ok` once the channel is
+// closed), and the sends and receives written directly
 // in its `default:` branch. Rules read these to tell a loop that stops on a
 // signal (goroutine/unguarded-blocking-op). Spans are relative to the
 // declaration, like every other declaration fact; only declarations whose
@@ -21,8 +22,12 @@ export interface ReceiveCase {
   at: Span;
   /** Undefined when it is neither a path nor `path.Done()` (`<-time.After(d)`). */
   signal?: ReceivedSignal;
-  /** The case's own statements end the loop around the select. */
-  leavesLoop: boolean;
+  /**
+   * How the case ends the loop around the select: by one of its own
+   * statements, or only once the channel is closed (`v, ok := <-ch` followed
+   * by `if !ok { return }`); undefined when it does not.
+   */
+  leaves?: 'always' | 'whenClosed';
 }
 
 export interface SelectFact {
@@ -56,20 +61,38 @@ function signalOf(operand: Node | null): ReceivedSignal | undefined {
   return channel ? { kind: 'channel', channel } : undefined;
 }
 
-/** The statements of a case clause (its statement list's children). */
+/** The statements of a case clause or a block (its statement list's children). */
 function caseStatements(clause: Node): Node[] {
   const list = clause.namedChildren.find((child) => child?.type === 'statement_list');
   return (list?.namedChildren ?? []).filter((child): child is Node => child !== null && child.type !== 'comment');
 }
 
-/** Whether one of the case's own statements ends `loop`: a return, or a break whose target is `loop` or a loop around it. */
-function leaves(clause: Node, loop: Node): boolean {
-  return caseStatements(clause).some((statement) => {
+/** Whether one of the statements ends `loop`: a return, or a break whose target is `loop` or a loop around it. */
+function endsLoop(statements: readonly Node[], loop: Node): boolean {
+  return statements.some((statement) => {
     if (statement.type === 'return_statement') return true;
     if (statement.type !== 'break_statement') return false;
     const target = breakTarget(statement);
     return target !== null && target.type === 'for_statement' && target.startIndex <= loop.startIndex && loop.endIndex <= target.endIndex;
   });
+}
+
+/** The `ok` of `v, ok := <-ch` (or `=`). */
+function okName(receive: Node): string | undefined {
+  const left = receive.childForFieldName('left');
+  const names = left?.type === 'expression_list' ? left.namedChildren.filter((child): child is Node => child !== null && child.type !== 'comment') : [];
+  return names.length === 2 && names[1].type === 'identifier' && names[1].text !== '_' ? names[1].text : undefined;
+}
+
+function leavingOf(clause: Node, receive: Node, loop: Node): ReceiveCase['leaves'] {
+  const statements = caseStatements(clause);
+  if (endsLoop(statements, loop)) return 'always';
+  const ok = okName(receive);
+  const [first] = statements;
+  if (!ok || first?.type !== 'if_statement' || first.childForFieldName('alternative') || first.childForFieldName('initializer')) return undefined;
+  if (first.childForFieldName('condition')?.text.replace(/\s+/g, '') !== `!${ok}`) return undefined;
+  const consequence = first.childForFieldName('consequence');
+  return consequence && endsLoop(caseStatements(consequence), loop) ? 'whenClosed' : undefined;
 }
 
 function selectFact(select: Node, start: number): SelectFact {
@@ -92,7 +115,8 @@ function selectFact(select: Node, start: number): SelectFact {
     if (!clause || communication?.type !== 'receive_statement') continue;
     const receive = communication.childForFieldName('right');
     if (receive?.type !== 'unary_expression') continue;
-    receives.push({ at: span(receive), signal: signalOf(receive.childForFieldName('operand')), leavesLoop: loop !== undefined && leaves(clause, loop) });
+    const leaves = loop && leavingOf(clause, communication, loop);
+    receives.push({ at: span(receive), signal: signalOf(receive.childForFieldName('operand')), ...(leaves ? { leaves } : {}) });
   }
   return { at: span(select), ...(loop ? { loop: span(loop) } : {}), receives, hasDefault, defaultOperations };
 }

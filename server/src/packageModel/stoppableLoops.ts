@@ -50,21 +50,29 @@ export function signalKey(summaries: BlockingSummaries, fn: PackageFunction, sig
   return context && `${context}.Done()`;
 }
 
+function isStopCase(receive: ReceiveCase): receive is StopCase['stop'] {
+  return receive.leaves !== undefined && receive.signal !== undefined;
+}
+
 function sameSpan(a: readonly [number, number], b: readonly [number, number]): boolean {
   return a[0] === b[0] && a[1] === b[1];
 }
 
 /**
- * Whether the signal can fire: a channel the package knows (a field, a
- * package variable, a local) must be sent on or closed somewhere in it; a
- * channel it cannot name (a parameter) and a `Done()` may fire.
+ * Whether the stop case can fire: a channel the package knows (a field, a
+ * package variable, a local) must be sent on or closed somewhere in it (closed,
+ * for a case that leaves on `!ok`); a channel it cannot name (a parameter) and
+ * a `Done()` may fire.
  */
-function canFire(summaries: BlockingSummaries, fn: PackageFunction, signal: ReceivedSignal): boolean {
+function canFire(summaries: BlockingSummaries, fn: PackageFunction, stop: ReceiveCase & { signal: ReceivedSignal }): boolean {
+  const { signal } = stop;
   if (signal.kind === 'done') return true;
   const identity = summaries.identityOf(fn, signal.channel);
   if (!identity) return true;
   const uses = summaries.usesOf(identity);
-  return uses !== undefined && (uses.escapes || uses.sites.some(({ op }) => op.kind === 'channel' && (op.operation === 'send' || op.operation === 'close')));
+  // A case that leaves only on `!ok` needs a close; a value sent does not stop it.
+  const fires = (operation: string) => operation === 'close' || (operation === 'send' && stop.leaves === 'always');
+  return uses !== undefined && (uses.escapes || uses.sites.some(({ op }) => op.kind === 'channel' && fires(op.operation)));
 }
 
 function build(pkg: GoPackage): StoppableLoops {
@@ -81,14 +89,14 @@ function build(pkg: GoPackage): StoppableLoops {
       const fn = functions.find((each) => each.start === declaration.start);
       if (!fn) continue;
       selectsByDeclaration.set(fn, selects);
-      if (!selects.some((select) => select.receives.some((receive) => receive.leavesLoop && receive.signal))) continue;
+      if (!selects.some((select) => select.receives.some(isStopCase))) continue;
       for (const owner of summaries.withGoroutineLiterals([fn])) {
         for (const op of owner.facts.operations) {
           if (op.kind !== 'channel' || !op.select || !op.channel || (op.operation !== 'send' && op.operation !== 'receive')) continue;
           const select = selects.find((each) => sameSpan(each.at, op.select!.at));
-          // A case that itself leaves the loop is a stop case, not an operation the loop keeps serving.
-          if (!select || select.receives.some((receive) => sameSpan(receive.at, op.at) && receive.leavesLoop)) continue;
-          const stop = select.receives.find((receive): receive is StopCase['stop'] => receive.leavesLoop && receive.signal !== undefined && !sameSpan(receive.at, op.at) && canFire(summaries, owner, receive.signal));
+          // A case that always leaves the loop is a stop case, not an operation the loop keeps serving.
+          if (!select || select.receives.some((receive) => sameSpan(receive.at, op.at) && receive.leaves === 'always')) continue;
+          const stop = select.receives.filter(isStopCase).find((receive) => !sameSpan(receive.at, op.at) && canFire(summaries, owner, receive));
           const identity = stop && summaries.identityOf(owner, op.channel);
           if (!stop || !identity) continue;
           let channel = served.get(identity.key);
