@@ -64,16 +64,21 @@ function mayCompleteOtherwise(summaries: BlockingSummaries, fn: PackageFunction,
   return startedAfter(fn) || startedAfter(summaries.declarationOf(fn));
 }
 
+/** `context.WithCancel`, `WithTimeout`… whose second result is a cancel function. */
+const withCancel = /^With(Cancel|Timeout|Deadline)(Cause)?$/;
+
 /**
  * Whether the operation's own declaration fires a stop signal of the loop (a
- * consumer that receives what it needs, then closes `done`): it decides when
- * the loop stops, and its text orders the two.
+ * consumer that receives what it needs, then closes `done`, or cancels the
+ * context it made): it decides when the loop stops, and its text orders the
+ * two. A context is judged by whether the declaration makes a cancel at all.
  */
 function stopsTheLoopItself(summaries: BlockingSummaries, fn: PackageFunction, servers: readonly ServingSite[]): boolean {
   const declaration = summaries.declarationOf(fn);
   return servers.some(({ loop }) => {
     const signal = loop.stop.signal;
-    const identity = signal.kind === 'channel' ? summaries.identityOf(loop.fn, signal.channel) : undefined;
+    if (signal.kind === 'done') return Object.values(declaration.facts.locals).some((origin) => origin.kind === 'call' && origin.index === 1 && withCancel.test(origin.target.name));
+    const identity = summaries.identityOf(loop.fn, signal.channel);
     const uses = identity && summaries.usesOf(identity);
     return uses?.sites.some(({ fn: site, op }) => op.kind === 'channel' && (op.operation === 'close' || op.operation === 'send') && summaries.declarationOf(site) === declaration) === true;
   });
@@ -135,17 +140,19 @@ export const unguardedBlockingOp: PackageRule = {
     en: {
       title: 'Blocking operation not guarded by the stop signal of its other side',
       messages: {
-        send: 'only the loop in `{loop}` receives from `{channel}`, and it stops on `{stop}` (line {line}): once it has stopped, this send blocks forever; it is not in a select with `{stop}`',
-        receive: 'only the loop in `{loop}` sends on `{channel}`, and it stops on `{stop}` (line {line}): once it has stopped, this receive blocks forever; it is not in a select with `{stop}`',
-        defaultSend: 'this send in the `default:` branch waits on its own: the select polls `{stop}` only before it, and only the loop in `{loop}` receives from `{channel}` and stops on `{stop}` (line {line}): once it has stopped, the send blocks forever',
-        defaultReceive: 'this receive in the `default:` branch waits on its own: the select polls `{stop}` only before it, and only the loop in `{loop}` sends on `{channel}` and stops on `{stop}` (line {line}): once it has stopped, the receive blocks forever',
+        send: 'only the loop in `{loop}` receives from `{channel}`, and it stops on `{stop}` ({place}): once it has stopped, this send blocks forever; it is not in a select with `{stop}`',
+        receive: 'only the loop in `{loop}` sends on `{channel}`, and it stops on `{stop}` ({place}): once it has stopped, this receive blocks forever; it is not in a select with `{stop}`',
+        defaultSend: 'this send in the `default:` branch waits on its own: the select polls `{stop}` only before it, and only the loop in `{loop}` receives from `{channel}` and stops on `{stop}` ({place}): once it has stopped, the send blocks forever',
+        defaultReceive: 'this receive in the `default:` branch waits on its own: the select polls `{stop}` only before it, and only the loop in `{loop}` sends on `{channel}` and stops on `{stop}` ({place}): once it has stopped, the receive blocks forever',
         loopStops: 'the loop in `{loop}` stops on `{stop}` here',
         loopReceives: 'the loop receives from `{channel}` here',
         loopSends: 'the loop sends on `{channel}` here',
         fixSelect: 'Wrap the send in a select with <-{stop}',
+        place: 'line {line}',
+        placeInFile: '{file}:{line}',
       },
       explanation: [
-        'A goroutine that serves a channel in a loop and stops on a signal — `case <-w.stop: return`, `case <-ctx.Done(): return` — leaves the channel without a partner once the signal has fired. A send to it (or a receive from it) written as a plain statement elsewhere then waits for a loop that will never come back: the goroutine that made it blocks forever, with whatever it holds. Typical are a `Submit` method that sends to the worker loop of a component that is being closed, and a goroutine that delivers its result to a consumer that gave up on `ctx.Done()`.',
+        'A goroutine that serves a channel in a loop and stops on a signal — `case <-w.stop: return`, `case <-ctx.Done(): return`, or `if !ok { return }` once another channel is closed — leaves the channel without a partner once the signal has fired. A send to it (or a receive from it) written as a plain statement elsewhere then waits for a loop that will never come back: the goroutine that made it blocks forever, with whatever it holds. Typical are a `Submit` method that sends to the worker loop of a component that is being closed, and a goroutine that delivers its result to a consumer that gave up on `ctx.Done()`.',
         '',
         'The rule reports only when the package shows every other side of the channel: the channel is a private field, package variable or captured local, made in the package (unbuffered, for a send), never closed, never passed on, and every operation that could answer this one is a case of a loop\'s select that also has the stop case. An operation in a select with any other case (the stop signal, a timeout), or one made before its function starts a goroutine, is left alone. In the `default:` branch of a select that polls the stop signal, a plain send still blocks: the poll happened before it.',
         '',
@@ -188,17 +195,19 @@ export const unguardedBlockingOp: PackageRule = {
     'zh-cn': {
       title: '阻塞操作没有用另一端的停止信号保护',
       messages: {
-        send: '只有 `{loop}` 中的循环从 `{channel}` 接收，而它会在 `{stop}` 上停止（第 {line} 行）：循环停止后，这个发送会永远阻塞；它不在带 `{stop}` 的 select 里',
-        receive: '只有 `{loop}` 中的循环向 `{channel}` 发送，而它会在 `{stop}` 上停止（第 {line} 行）：循环停止后，这个接收会永远阻塞；它不在带 `{stop}` 的 select 里',
-        defaultSend: '`default:` 分支里的这个发送会单独等待：select 只在它之前检查过 `{stop}`，而只有 `{loop}` 中的循环从 `{channel}` 接收，并会在 `{stop}` 上停止（第 {line} 行）：循环停止后，这个发送会永远阻塞',
-        defaultReceive: '`default:` 分支里的这个接收会单独等待：select 只在它之前检查过 `{stop}`，而只有 `{loop}` 中的循环向 `{channel}` 发送，并会在 `{stop}` 上停止（第 {line} 行）：循环停止后，这个接收会永远阻塞',
+        send: '只有 `{loop}` 中的循环从 `{channel}` 接收，而它会在 `{stop}` 上停止（{place}）：循环停止后，这个发送会永远阻塞；它不在带 `{stop}` 的 select 里',
+        receive: '只有 `{loop}` 中的循环向 `{channel}` 发送，而它会在 `{stop}` 上停止（{place}）：循环停止后，这个接收会永远阻塞；它不在带 `{stop}` 的 select 里',
+        defaultSend: '`default:` 分支里的这个发送会单独等待：select 只在它之前检查过 `{stop}`，而只有 `{loop}` 中的循环从 `{channel}` 接收，并会在 `{stop}` 上停止（{place}）：循环停止后，这个发送会永远阻塞',
+        defaultReceive: '`default:` 分支里的这个接收会单独等待：select 只在它之前检查过 `{stop}`，而只有 `{loop}` 中的循环向 `{channel}` 发送，并会在 `{stop}` 上停止（{place}）：循环停止后，这个接收会永远阻塞',
         loopStops: '`{loop}` 中的循环在此因 `{stop}` 停止',
         loopReceives: '循环在此从 `{channel}` 接收',
         loopSends: '循环在此向 `{channel}` 发送',
         fixSelect: '把发送包进带 <-{stop} 的 select',
+        place: '第 {line} 行',
+        placeInFile: '{file} 第 {line} 行',
       },
       explanation: [
-        '一个 goroutine 在循环里为某个通道服务，并在收到信号时停止（`case <-w.stop: return`、`case <-ctx.Done(): return`）。信号一旦触发，这个通道就再也没有配合方了。别处以普通语句写成的发送（或接收）会一直等这个再也不会回来的循环：执行它的 goroutine 永远阻塞，它占着的资源也一直释放不了。典型的例子：组件关闭时仍向工作循环发送任务的 `Submit` 方法；消费方已经因 `ctx.Done()` 放弃，负责交付结果的 goroutine 却还在发送。',
+        '一个 goroutine 在循环里为某个通道服务，并在收到信号时停止（`case <-w.stop: return`、`case <-ctx.Done(): return`，或在另一个通道关闭后经 `if !ok { return }` 退出）。信号一旦触发，这个通道就再也没有配合方了。别处以普通语句写成的发送（或接收）会一直等这个再也不会回来的循环：执行它的 goroutine 永远阻塞，它占着的资源也一直释放不了。典型的例子：组件关闭时仍向工作循环发送任务的 `Submit` 方法；消费方已经因 `ctx.Done()` 放弃，负责交付结果的 goroutine 却还在发送。',
         '',
         '只有当包内能看清这个通道的所有另一端时，本规则才会报告：通道是未导出的字段、包级变量或被捕获的局部变量，在包内创建（对发送而言，还要求无缓冲），从不关闭，也从不传出；而所有可能响应这个操作的，都是某个循环的 select 里的分支，并且这个 select 带有停止分支。位于还有其他分支（停止信号、超时）的 select 中的操作，以及发生在所在函数启动 goroutine 之前的操作，都不报告。在轮询停止信号的 select 的 `default:` 分支里，普通发送同样会阻塞：轮询发生在它之前。',
         '',
@@ -260,7 +269,10 @@ export const unguardedBlockingOp: PackageRule = {
         const { stop } = serving.loop;
         const stopSpelled = spelledSignal(stop.signal);
         const stopKey = signalKey(summaries, serving.loop.fn, stop.signal);
-        const values = { channel: pathKey(op.channel), loop: serving.loop.fn.qualifiedName, stop: stopSpelled, line: context.lineOf({ fn: serving.loop.fn, at: stop.at }) };
+        const stopSite = { fn: serving.loop.fn, at: stop.at };
+        const line = context.lineOf(stopSite);
+        const place = stopSite.fn.file.file === context.file ? context.message('place', { line }) : context.message('placeInFile', { file: stopSite.fn.file.file.split(/[\\/]/).pop() ?? '', line });
+        const values = { channel: pathKey(op.channel), loop: serving.loop.fn.qualifiedName, stop: stopSpelled, place };
         const polled = inDefaultPolling(summaries, loops, fn, op, stopKey);
         const signal = direction === 'send' && !op.select && stopKey ? signalAtSite(summaries, serving, fn, op.channel, stopKey) : undefined;
         const fix = signal && selectFix(context, fn, op, signal);
@@ -269,7 +281,7 @@ export const unguardedBlockingOp: PackageRule = {
           messageKey: polled ? (direction === 'send' ? 'defaultSend' : 'defaultReceive') : direction,
           values,
           related: [
-            { at: { fn: serving.loop.fn, at: stop.at }, messageKey: 'loopStops', values },
+            { at: stopSite, messageKey: 'loopStops', values },
             { at: { fn: serving.site.fn, at: serving.site.op.at }, messageKey: direction === 'send' ? 'loopReceives' : 'loopSends', values },
           ],
           ...(fix ? { fixes: [fix] } : {}),
