@@ -93,13 +93,16 @@ function inDefaultPolling(summaries: BlockingSummaries, loops: StoppableLoops, f
 }
 
 /**
- * The loop's stop signal as the operation's function can spell it: the same
- * field next to the channel (`x.stop` for `x.jobs` when the loop has `w.stop`
- * and `w.jobs`), or the same package variable or captured local; undefined
- * when it does not name the same object there.
+ * The loop's stop signal as the operation's function can spell it, for the
+ * quick fix: the same field next to the channel (`x.stop` for `x.jobs` when
+ * the loop has `w.stop` and `w.jobs`), or the same package variable or
+ * captured local; undefined when it does not name the same object there, or
+ * when a second receiver of it would change what the loop sees.
  */
 function signalAtSite(summaries: BlockingSummaries, serving: ServingSite, fn: PackageFunction, channel: ValuePath, stopKey: string): ReceivedSignal | undefined {
-  const signal = serving.loop.stop.signal;
+  const { signal, leaves } = serving.loop.stop;
+  // Another receiver of a stop channel that is sent on, or that carries values until it is closed, would take them from the loop.
+  if (leaves !== 'always' || (signal.kind === 'channel' && !onlyClosed(summaries, serving.loop.fn, signal.channel))) return undefined;
   const spelled = signal.kind === 'channel' ? signal.channel : signal.context;
   const loopChannel = serving.site.op.channel;
   let moved: ValuePath = spelled;
@@ -110,6 +113,14 @@ function signalAtSite(summaries: BlockingSummaries, serving: ServingSite, fn: Pa
   }
   const candidate: ReceivedSignal = signal.kind === 'channel' ? { kind: 'channel', channel: moved } : { kind: 'done', context: moved };
   return signalKey(summaries, fn, candidate) === stopKey ? candidate : undefined;
+}
+
+/** Whether the channel is closed somewhere in the package and never sent on. */
+function onlyClosed(summaries: BlockingSummaries, fn: PackageFunction, channel: ValuePath): boolean {
+  const identity = summaries.identityOf(fn, channel);
+  const sites = (identity && summaries.usesOf(identity)?.sites) ?? [];
+  const operations = sites.flatMap(({ op }) => (op.kind === 'channel' ? [op.operation] : []));
+  return operations.includes('close') && !operations.includes('send');
 }
 
 /** `ch <- v` → `select { case ch <- v: case <-stop: }`, when the send is alone on its line. */
