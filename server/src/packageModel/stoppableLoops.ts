@@ -1,29 +1,31 @@
-// The loops of a package that stop on a signal, and the channels they serve.
-// A stoppable loop is a `for` around a `select` one of whose receive cases
+// The loops of a package that may stop on a signal, and the channels they
+// serve. Such a loop is a `for` around a `select` one of whose receive cases
 // (`<-w.stop`, `<-ctx.Done()`) ends the loop by its own statements; the
 // select's other cases are the loop's operations on the channels it serves
 // (`case j := <-w.jobs:`). Once the signal fires, nothing serves those
 // channels any more. Built on the blocking summaries' identities (the same
 // channel across functions and goroutine literals) and on the select facts of
 // each declaration; computed once per version of the package, reading the
-// body facts only of the declarations that have such a select.
+// body facts only of the declarations that have such a select, and no
+// channel's uses: whether a stop case can fire at all (`canFire`) is asked
+// only for the loops a rule has an operation to judge against.
 import { blockingSummariesOf, type BlockingSummaries, type Identity, type OperationSite } from './blockingSummaries';
 import type { GoPackage, PackageFunction } from './goPackage';
 import type { ChannelOperation } from './operationFacts';
 import type { ReceiveCase, ReceivedSignal, SelectFact } from './selectFacts';
 import { pathKey } from './valuePaths';
 
-/** The case that stops a loop, in the function (declaration or goroutine literal) whose loop it is. */
-export interface StopCase {
-  fn: PackageFunction;
-  select: SelectFact;
-  stop: ReceiveCase & { signal: ReceivedSignal };
-}
+/** A receive case that ends the loop around its select. */
+export type StopCase = ReceiveCase & { signal: ReceivedSignal };
 
-/** An operation of a stoppable loop on a channel it serves: a case of the select that has the stop case. */
+/**
+ * An operation of a loop on a channel it serves (in the function, declaration
+ * or goroutine literal, whose loop it is): a case of a select whose other
+ * cases include stop cases.
+ */
 export interface ServingSite {
   site: OperationSite & { op: ChannelOperation };
-  loop: StopCase;
+  stops: StopCase[];
 }
 
 export interface ServedChannel {
@@ -50,7 +52,7 @@ export function signalKey(summaries: BlockingSummaries, fn: PackageFunction, sig
   return context && `${context}.Done()`;
 }
 
-function isStopCase(receive: ReceiveCase): receive is StopCase['stop'] {
+function isStopCase(receive: ReceiveCase): receive is StopCase {
   return receive.leaves !== undefined && receive.signal !== undefined;
 }
 
@@ -64,7 +66,7 @@ function sameSpan(a: readonly [number, number], b: readonly [number, number]): b
  * for a case that leaves on `!ok`); a channel it cannot name (a parameter) and
  * a `Done()` may fire.
  */
-function canFire(summaries: BlockingSummaries, fn: PackageFunction, stop: ReceiveCase & { signal: ReceivedSignal }): boolean {
+export function canFire(summaries: BlockingSummaries, fn: PackageFunction, stop: StopCase): boolean {
   const { signal } = stop;
   if (signal.kind === 'done') return true;
   const identity = summaries.identityOf(fn, signal.channel);
@@ -96,15 +98,15 @@ function build(pkg: GoPackage): StoppableLoops {
           const select = selects.find((each) => sameSpan(each.at, op.select!.at));
           // A case that always leaves the loop is a stop case, not an operation the loop keeps serving.
           if (!select || select.receives.some((receive) => sameSpan(receive.at, op.at) && receive.leaves === 'always')) continue;
-          const stop = select.receives.filter(isStopCase).find((receive) => !sameSpan(receive.at, op.at) && canFire(summaries, owner, receive));
-          const identity = stop && summaries.identityOf(owner, op.channel);
-          if (!stop || !identity) continue;
+          const stops = select.receives.filter(isStopCase).filter((receive) => !sameSpan(receive.at, op.at));
+          const identity = stops.length > 0 ? summaries.identityOf(owner, op.channel) : undefined;
+          if (!identity) continue;
           let channel = served.get(identity.key);
           if (!channel) {
             channel = { identity, sites: [] };
             served.set(identity.key, channel);
           }
-          channel.sites.push({ site: { fn: owner, op }, loop: { fn: owner, select, stop } });
+          channel.sites.push({ site: { fn: owner, op }, stops });
         }
       }
     }

@@ -14,15 +14,21 @@ import { packageConcurrency, storedValues } from '../../packageModel/concurrency
 import type { PackageFunction } from '../../packageModel/goPackage';
 import type { ChannelOperation } from '../../packageModel/operationFacts';
 import type { ReceivedSignal } from '../../packageModel/selectFacts';
-import { signalKey, spelledSignal, stoppableLoopsOf, type ServedChannel, type ServingSite, type StoppableLoops } from '../../packageModel/stoppableLoops';
+import { canFire, signalKey, spelledSignal, stoppableLoopsOf, type ServedChannel, type ServingSite, type StopCase, type StoppableLoops } from '../../packageModel/stoppableLoops';
 import { pathKey, type ValuePath } from '../../packageModel/valuePaths';
 import type { PackageReport, PackageRule } from '../packageRule';
 import type { PackageRuleContext } from '../packageRuleContext';
 
 type Direction = 'send' | 'receive';
 
-/** The loops that serve a channel in one direction, when they are its only other side; undefined otherwise. */
-function onlyServers(summaries: BlockingSummaries, pkg: PackageRuleContext['pkg'], channel: ServedChannel, direction: Direction): ServingSite[] | undefined {
+/** A loop's operation on the channel, with the first stop case of its select that can fire. */
+interface Server {
+  site: ServingSite['site'];
+  stop: StopCase;
+}
+
+/** The loops that serve a channel in one direction, when they are its only other side and each can stop; undefined otherwise. */
+function onlyServers(summaries: BlockingSummaries, pkg: PackageRuleContext['pkg'], channel: ServedChannel, direction: Direction): Server[] | undefined {
   const { identity } = channel;
   const uses = summaries.usesOf(identity);
   if (!uses || uses.escapes) return undefined;
@@ -37,8 +43,15 @@ function onlyServers(summaries: BlockingSummaries, pkg: PackageRuleContext['pkg'
   if (!madeInPackage(stored, direction)) return undefined;
   if (uses.sites.some(({ op }) => op.kind !== 'channel' || op.operation === 'close')) return undefined;
   const otherSide = uses.sites.filter(({ op }) => op.kind === 'channel' && (direction === 'send' ? op.operation === 'receive' || op.operation === 'range' : op.operation === 'send'));
-  const servers = channel.sites.filter((serving) => serving.site.op.operation !== direction);
-  if (otherSide.length === 0 || !otherSide.every(({ op }) => servers.some((serving) => serving.site.op === op))) return undefined;
+  const serving = channel.sites.filter(({ site }) => site.op.operation !== direction);
+  if (otherSide.length === 0 || !otherSide.every(({ op }) => serving.some(({ site }) => site.op === op))) return undefined;
+  const servers: Server[] = [];
+  for (const { site, stops } of serving) {
+    const stop = stops.find((each) => canFire(summaries, site.fn, each));
+    // A loop whose stop never fires serves the channel for good.
+    if (!stop) return undefined;
+    servers.push({ site, stop });
+  }
   return servers;
 }
 
@@ -73,12 +86,12 @@ const withCancel = /^With(Cancel|Timeout|Deadline)(Cause)?$/;
  * context it made): it decides when the loop stops, and its text orders the
  * two. A context is judged by whether the declaration makes a cancel at all.
  */
-function stopsTheLoopItself(summaries: BlockingSummaries, fn: PackageFunction, servers: readonly ServingSite[]): boolean {
+function stopsTheLoopItself(summaries: BlockingSummaries, fn: PackageFunction, servers: readonly Server[]): boolean {
   const declaration = summaries.declarationOf(fn);
-  return servers.some(({ loop }) => {
-    const signal = loop.stop.signal;
+  return servers.some(({ site, stop }) => {
+    const signal = stop.signal;
     if (signal.kind === 'done') return Object.values(declaration.facts.locals).some((origin) => origin.kind === 'call' && origin.index === 1 && withCancel.test(origin.target.name));
-    const identity = summaries.identityOf(loop.fn, signal.channel);
+    const identity = summaries.identityOf(site.fn, signal.channel);
     const uses = identity && summaries.usesOf(identity);
     return uses?.sites.some(({ fn: site, op }) => op.kind === 'channel' && (op.operation === 'close' || op.operation === 'send') && summaries.declarationOf(site) === declaration) === true;
   });
@@ -99,12 +112,12 @@ function inDefaultPolling(summaries: BlockingSummaries, loops: StoppableLoops, f
  * captured local; undefined when it does not name the same object there, or
  * when a second receiver of it would change what the loop sees.
  */
-function signalAtSite(summaries: BlockingSummaries, serving: ServingSite, fn: PackageFunction, channel: ValuePath, stopKey: string): ReceivedSignal | undefined {
-  const { signal, leaves } = serving.loop.stop;
+function signalAtSite(summaries: BlockingSummaries, server: Server, fn: PackageFunction, channel: ValuePath, stopKey: string): ReceivedSignal | undefined {
+  const { signal, leaves } = server.stop;
   // Another receiver of a stop channel that is sent on, or that carries values until it is closed, would take them from the loop.
-  if (leaves !== 'always' || (signal.kind === 'channel' && !onlyClosed(summaries, serving.loop.fn, signal.channel))) return undefined;
+  if (leaves !== 'always' || (signal.kind === 'channel' && !onlyClosed(summaries, server.site.fn, signal.channel))) return undefined;
   const spelled = signal.kind === 'channel' ? signal.channel : signal.context;
-  const loopChannel = serving.site.op.channel;
+  const loopChannel = server.site.op.channel;
   let moved: ValuePath = spelled;
   if (spelled.fields.length > 0) {
     const owner = [spelled.root, ...spelled.fields.slice(0, -1)].join('.');
@@ -263,7 +276,7 @@ export const unguardedBlockingOp: PackageRule = {
     const loops = stoppableLoopsOf(context.pkg);
     if (loops.served.size === 0) return;
     const summaries = blockingSummariesOf(context.pkg);
-    const judged = new Map<string, ServingSite[] | undefined>();
+    const judged = new Map<string, Server[] | undefined>();
     for (const fn of summaries.withGoroutineLiterals(context.functionsToCheck())) {
       for (const op of fn.facts.operations) {
         if (op.kind !== 'channel' || !op.channel || (op.operation !== 'send' && op.operation !== 'receive')) continue;
@@ -275,17 +288,17 @@ export const unguardedBlockingOp: PackageRule = {
         if (!judged.has(judgement)) judged.set(judgement, onlyServers(summaries, context.pkg, channel, direction));
         const servers = judged.get(judgement);
         // Served by this very goroutine (before or after its loop): another shape, not this rule's.
-        if (!servers || servers.some((serving) => serving.loop.fn === fn) || stopsTheLoopItself(summaries, fn, servers)) continue;
-        const serving = servers[0];
-        const { stop } = serving.loop;
-        const stopSpelled = spelledSignal(stop.signal);
-        const stopKey = signalKey(summaries, serving.loop.fn, stop.signal);
-        const stopSite = { fn: serving.loop.fn, at: stop.at };
+        if (!servers || servers.some(({ site }) => site.fn === fn) || stopsTheLoopItself(summaries, fn, servers)) continue;
+        const [server] = servers;
+        const { stop } = server;
+        const loopFn = server.site.fn;
+        const stopKey = signalKey(summaries, loopFn, stop.signal);
+        const stopSite = { fn: loopFn, at: stop.at };
         const line = context.lineOf(stopSite);
-        const place = stopSite.fn.file.file === context.file ? context.message('place', { line }) : context.message('placeInFile', { file: stopSite.fn.file.file.split(/[\\/]/).pop() ?? '', line });
-        const values = { channel: pathKey(op.channel), loop: serving.loop.fn.qualifiedName, stop: stopSpelled, place };
+        const place = loopFn.file.file === context.file ? context.message('place', { line }) : context.message('placeInFile', { file: loopFn.file.file.split(/[\\/]/).pop() ?? '', line });
+        const values = { channel: pathKey(op.channel), loop: loopFn.qualifiedName, stop: spelledSignal(stop.signal), place };
         const polled = inDefaultPolling(summaries, loops, fn, op, stopKey);
-        const signal = direction === 'send' && !op.select && stopKey ? signalAtSite(summaries, serving, fn, op.channel, stopKey) : undefined;
+        const signal = direction === 'send' && !op.select && stopKey ? signalAtSite(summaries, server, fn, op.channel, stopKey) : undefined;
         const fix = signal && selectFix(context, fn, op, signal);
         context.report({
           at: { fn, at: op.at },
@@ -293,7 +306,7 @@ export const unguardedBlockingOp: PackageRule = {
           values,
           related: [
             { at: stopSite, messageKey: 'loopStops', values },
-            { at: { fn: serving.site.fn, at: serving.site.op.at }, messageKey: direction === 'send' ? 'loopReceives' : 'loopSends', values },
+            { at: { fn: loopFn, at: server.site.op.at }, messageKey: direction === 'send' ? 'loopReceives' : 'loopSends', values },
           ],
           ...(fix ? { fixes: [fix] } : {}),
         });
