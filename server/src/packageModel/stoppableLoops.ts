@@ -13,7 +13,7 @@ import { blockingSummariesOf, type BlockingSummaries, type Identity, type Operat
 import type { GoPackage, PackageFunction } from './goPackage';
 import type { ChannelOperation } from './operationFacts';
 import type { ReceiveCase, ReceivedSignal, SelectFact } from './selectFacts';
-import { pathKey } from './valuePaths';
+import { pathKey, type ValuePath } from './valuePaths';
 
 /** A receive case that ends the loop around its select. */
 export type StopCase = ReceiveCase & { signal: ReceivedSignal };
@@ -36,6 +36,8 @@ export interface ServedChannel {
 export interface StoppableLoops {
   /** By channel identity key. */
   served: ReadonlyMap<string, ServedChannel>;
+  /** The last names of the served channels' paths (`jobs` for `w.jobs`): an operation on any other name is on none of them. */
+  names: ReadonlySet<string>;
   /** The selects of the declaration a function's text is in. */
   selectsOf(fn: PackageFunction): readonly SelectFact[];
 }
@@ -50,6 +52,11 @@ export function signalKey(summaries: BlockingSummaries, fn: PackageFunction, sig
   if (signal.kind === 'channel') return summaries.identityOf(fn, signal.channel)?.key;
   const context = summaries.identityOf(fn, signal.context)?.key;
   return context && `${context}.Done()`;
+}
+
+/** The field or variable a path ends at (`jobs` for `w.jobs`). */
+export function lastName(path: ValuePath): string {
+  return path.fields[path.fields.length - 1] ?? path.root;
 }
 
 function isStopCase(receive: ReceiveCase): receive is StopCase {
@@ -81,6 +88,7 @@ function build(pkg: GoPackage): StoppableLoops {
   const summaries = blockingSummariesOf(pkg);
   const selectsByDeclaration = new Map<PackageFunction, readonly SelectFact[]>();
   const served = new Map<string, ServedChannel>();
+  const names = new Set<string>();
   for (const path of pkg.filePaths) {
     const file = pkg.fileFacts(path);
     if (!file) continue;
@@ -107,12 +115,14 @@ function build(pkg: GoPackage): StoppableLoops {
             served.set(identity.key, channel);
           }
           channel.sites.push({ site: { fn: owner, op }, stops });
+          names.add(lastName(op.channel));
         }
       }
     }
   }
   return {
     served,
+    names,
     selectsOf: (fn) => selectsByDeclaration.get(summaries.declarationOf(fn)) ?? [],
   };
 }

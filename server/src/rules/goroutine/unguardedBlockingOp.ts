@@ -14,7 +14,7 @@ import { packageConcurrency, storedValues } from '../../packageModel/concurrency
 import type { PackageFunction } from '../../packageModel/goPackage';
 import type { ChannelOperation } from '../../packageModel/operationFacts';
 import type { ReceivedSignal } from '../../packageModel/selectFacts';
-import { canFire, signalKey, spelledSignal, stoppableLoopsOf, type ServedChannel, type ServingSite, type StopCase, type StoppableLoops } from '../../packageModel/stoppableLoops';
+import { canFire, lastName, signalKey, spelledSignal, stoppableLoopsOf, type ServedChannel, type ServingSite, type StopCase, type StoppableLoops } from '../../packageModel/stoppableLoops';
 import { pathKey, type ValuePath } from '../../packageModel/valuePaths';
 import type { PackageReport, PackageRule } from '../packageRule';
 import type { PackageRuleContext } from '../packageRuleContext';
@@ -277,9 +277,15 @@ export const unguardedBlockingOp: PackageRule = {
     if (loops.served.size === 0) return;
     const summaries = blockingSummariesOf(context.pkg);
     const judged = new Map<string, Server[] | undefined>();
-    for (const fn of summaries.withGoroutineLiterals(context.functionsToCheck())) {
+    // The declarations' uses are read with the file; a function's body facts only when it sends or receives on a name a loop serves.
+    const uses = new Map(context.pkg.fileFacts(context.file)?.declarations.map((declaration) => [declaration.start, declaration.uses]));
+    const mayOperate = (fn: PackageFunction) => {
+      const declared = uses.get(fn.start);
+      return declared?.kind === 'read' && declared.uses.some((use) => (use.kind === 'send' || use.kind === 'receive') && use.path !== undefined && loops.names.has(lastName(use.path)));
+    };
+    for (const fn of summaries.withGoroutineLiterals(context.functionsToCheck().filter(mayOperate))) {
       for (const op of fn.facts.operations) {
-        if (op.kind !== 'channel' || !op.channel || (op.operation !== 'send' && op.operation !== 'receive')) continue;
+        if (op.kind !== 'channel' || !op.channel || (op.operation !== 'send' && op.operation !== 'receive') || !loops.names.has(lastName(op.channel))) continue;
         const identity = summaries.identityOf(fn, op.channel);
         const channel = identity && loops.served.get(identity.key);
         if (!channel || mayCompleteOtherwise(summaries, fn, op)) continue;
