@@ -1,13 +1,12 @@
 // The `select` statements of one declaration, as plain data for the package
-// model: for each, the loop around it, its receive cases with what they
-// receive from (a channel path, or `x.Done()`) and whether the case leaves
-// that loop (a `return`, or a `break` to it or to a loop around it, as a
-// statement of the case itself, or under `if !ok` once the channel is
-// closed), and the sends and receives written directly
-// in its `default:` branch. Rules read these to tell a loop that stops on a
-// signal (goroutine/unguarded-blocking-op). Spans are relative to the
-// declaration, like every other declaration fact; only declarations whose
-// text has a `select` are read.
+// model: for each, its receive cases with what they receive from (a channel
+// path, or `x.Done()`) and whether the case leaves the loop around the select
+// (a `return`, or a `break` to that loop or one around it, as a statement of
+// the case itself, or under `if !ok` once the channel is closed), and the
+// sends and receives written directly in its `default:` branch. Rules read
+// these to tell a loop that stops on a signal (goroutine/unguarded-blocking-op).
+// Spans are relative to the declaration, like every other declaration fact;
+// only declarations whose text has a `select` are read.
 import type { Node } from 'web-tree-sitter';
 import { callArguments, unparenthesize } from '../syntax/calls';
 import { breakTarget } from '../syntax/loopExits';
@@ -32,14 +31,12 @@ export interface ReceiveCase {
 
 export interface SelectFact {
   at: Span;
-  /** The innermost `for` around it in the same function (a function literal stops the search). */
-  loop?: Span;
   receives: ReceiveCase[];
-  hasDefault: boolean;
   /** Send statements and `<-x` expressions that are statements of the `default:` branch itself. */
   defaultOperations: Span[];
 }
 
+/** The innermost `for` around the select in the same function (a function literal stops the search). */
 function innermostLoop(select: Node): Node | undefined {
   for (let current = select.parent; current; current = current.parent) {
     if (current.type === 'func_literal' || current.type === 'function_declaration' || current.type === 'method_declaration') return undefined;
@@ -100,10 +97,8 @@ function selectFact(select: Node, start: number): SelectFact {
   const loop = innermostLoop(select);
   const receives: ReceiveCase[] = [];
   const defaultOperations: Span[] = [];
-  let hasDefault = false;
   for (const clause of select.namedChildren) {
     if (clause?.type === 'default_case') {
-      hasDefault = true;
       for (const statement of caseStatements(clause)) {
         if (statement.type === 'send_statement') defaultOperations.push(span(statement));
         const expression = statement.type === 'expression_statement' ? statement.namedChild(0) : statement.type === 'short_var_declaration' || statement.type === 'assignment_statement' ? statement.childForFieldName('right')?.namedChild(0) : undefined;
@@ -118,7 +113,7 @@ function selectFact(select: Node, start: number): SelectFact {
     const leaves = loop && leavingOf(clause, communication, loop);
     receives.push({ at: span(receive), signal: signalOf(receive.childForFieldName('operand')), ...(leaves ? { leaves } : {}) });
   }
-  return { at: span(select), ...(loop ? { loop: span(loop) } : {}), receives, hasDefault, defaultOperations };
+  return { at: span(select), receives, defaultOperations };
 }
 
 /** The selects of a function or method declaration (its literals' included); empty when its text has no `select`. */

@@ -7,9 +7,9 @@
 // and the channel is fully in sight (see packageModel/stoppableLoops and the
 // blocking summaries): unexported, never passed on, always made in the
 // package, never closed, unbuffered for a send. An operation in a select with
-// any other case, or before a `go` statement of its function, is left alone.
-import type { BlockingSummaries } from '../../packageModel/blockingSummaries';
-import { blockingSummariesOf } from '../../packageModel/blockingSummaries';
+// any other case, before a `go` statement of its declaration, or in the
+// declaration that fires the stop itself, is left alone.
+import { blockingSummariesOf, type BlockingSummaries } from '../../packageModel/blockingSummaries';
 import { packageConcurrency, storedValues } from '../../packageModel/concurrencyObjects';
 import type { PackageFunction } from '../../packageModel/goPackage';
 import type { ChannelOperation } from '../../packageModel/operationFacts';
