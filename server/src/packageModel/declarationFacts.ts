@@ -11,6 +11,7 @@ import { importNames, type ImportNames } from '../syntax/imports';
 import { functionFactsOf, originOfValue, type FunctionFacts, type LocalOrigin } from './functionFacts';
 import { lazyFunctionFacts } from './lazyFunctionFacts';
 import { typeExpressionOf, type TypeExpression } from './typeExpressions';
+import { selectFactsOf, type SelectFact } from './selectFacts';
 import { declarationUses, type DeclarationUses } from './valueUses';
 
 export interface TypeFact {
@@ -38,6 +39,8 @@ export interface PlacedDeclaration {
   facts: DeclarationFacts;
   /** For functions and `var` declarations: where their code touches which paths (valueUses). */
   uses?: DeclarationUses;
+  /** For functions: their `select` statements (selectFacts; empty when the text has none). */
+  selects?: SelectFact[];
 }
 
 export interface FileFacts {
@@ -118,7 +121,8 @@ export function fileFacts(file: string, tree: Tree, text: string, lines: LineInd
     const facts = declarationFacts(declarations, declaration, parser);
     if (facts.kind === 'other') continue;
     const uses = facts.kind === 'types' ? undefined : declarations.fact(declaration, 'valueUses', (node) => declarationUses(node, declaration.text, () => declarations.identifiers(declaration)));
-    placed.push({ start: declaration.node.startIndex, facts, uses });
+    const selects = facts.kind === 'function' ? declarations.fact(declaration, 'selects', (node) => selectFactsOf(node, declaration.text)) : undefined;
+    placed.push({ start: declaration.node.startIndex, facts, uses, ...(selects ? { selects } : {}) });
   }
   return { file, packageName, imports: importNames(tree.rootNode), lines, generated: isGeneratedGoFile(text), declarations: placed };
 }

@@ -28,6 +28,7 @@ import { timeAfterInLoop } from './channel/timeAfterInLoop';
 import { lostCancel } from './goroutine/lostCancel';
 import { lostStoredCancel } from './goroutine/lostStoredCancel';
 import { waitGroupAddInStarted } from './goroutine/waitGroupAddInStarted';
+import { unguardedBlockingOp } from './goroutine/unguardedBlockingOp';
 import { noExit } from './goroutine/noExit';
 import { rangeNeverClosed } from './goroutine/rangeNeverClosed';
 import { unbufferedSendLeak } from './goroutine/unbufferedSendLeak';
@@ -44,7 +45,7 @@ import type { Rule, RuleDescription } from './rule';
 export const allRules: readonly Rule[] = [deferOrder, deferInLoop, deferArgsEvaluatedEarly, deferLoopVarCapture, deferOrderHazard, deferBeforeErrorCheck, deferCallChain, deferRecoverMisuse, deferExitSkipsDefers, deferLockUnlockMismatch, deferValueReceiver, deferIgnoredCloseError, doubleClose, sendAfterClose, closeNil, nilOperation, unbufferedSendLeak, rangeNeverClosed, noExit, waitBeforeClose, timeAfterInLoop, busySelect, singleCaseSelect, waitGroupAddInside, signalUnbuffered, doubleLock, emptyCriticalSection, lockWithoutUnlock, receiveWithoutOk, closeByReceiver, blockingInMainFlow, waitGroupMisuse, lostCancel];
 
 /** The rules that read the whole package through the package model (engine/analyzePackage runs them). */
-export const allPackageRules: readonly PackageRule[] = [relockThroughCall, lockOrderInversion, blockingUnderLock, noCounterpart, lostStoredCancel, waitGroupAddInStarted];
+export const allPackageRules: readonly PackageRule[] = [relockThroughCall, lockOrderInversion, blockingUnderLock, noCounterpart, lostStoredCancel, waitGroupAddInStarted, unguardedBlockingOp];
 
 /** Syntactic rules, package rules, compiler fact kinds and runtime (test run) kinds: everything a finding's `rule` can name. */
 export function allRuleDescriptions(): readonly RuleDescription[] {

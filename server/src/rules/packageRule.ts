@@ -32,6 +32,8 @@ export interface PackageReport {
   related?: { at: PackageSite; messageKey: string; values?: Record<string, string | number> }[];
   /** Overrides the rule's default severity for this finding (e.g. a warning for a shape that deadlocks only sometimes). */
   severity?: Severity;
+  /** Rewrites, each titled by one of the rule's messages; their edits are in the file reported in. */
+  fixes?: { titleKey: string; values?: Record<string, string | number>; edits: { at: PackageSite; newText: string }[] }[];
 }
 
 /** The package-wide half of a file rule: its own check, with the file rule's id, texts and setting. */

@@ -68,7 +68,7 @@ export class PackageRuleContext {
         range: this.rangeOf(related.at),
         message: this.message(related.messageKey, related.values),
       })),
-      fixes: [],
+      fixes: (options.fixes ?? []).map((fix) => ({ title: this.message(fix.titleKey, fix.values), edits: fix.edits.map((edit) => ({ range: this.rangeOf(edit.at), newText: edit.newText })) })),
     };
     if (file !== this.file) throw new Error(`a package rule reported in ${file}, not in the file asked for`);
     this.findings.push(finding);
