@@ -94,14 +94,8 @@ export interface PackageConcurrency {
   goStarts: readonly GoStartSite[];
 }
 
-/** One declaration's contribution to the operations side, in the order of its functions (itself, then its goroutine literals). */
-interface OperationRecords {
-  sites: { key: string; site: OperationSite }[];
-  stores: { key: string; buffered: boolean | undefined; locker: string | undefined }[];
-  escaping: string[];
-  startedWithGo: string[];
-  unlockedElsewhere: string[];
-}
+/** One declaration's contribution to the operations side, per identity key, in the order of its functions (itself, then its goroutine literals). */
+type OperationRecords = Map<string, ObjectUses>;
 
 /** One declaration's contribution to the uses side: objects touched in order, with a use or an escape; names it could not type. */
 interface UseRecords {
@@ -157,6 +151,38 @@ function serialOf(fn: PackageFunction): number {
   return serial;
 }
 
+function newObjectUses(): ObjectUses {
+  return { sites: [], buffered: [], lockers: [], escapes: false, startedWithGo: false, unlockedElsewhere: false };
+}
+
+/** The name an identity key is about, as the code spells it: the field, the variable, the local. */
+function nameInKey(key: string): string {
+  if (key.startsWith('var ')) return key.slice(4);
+  if (key.startsWith('local ')) return key.slice(key.indexOf('#') + 1);
+  return key.slice(key.lastIndexOf('.') + 1);
+}
+
+const spelled = new WeakMap<DeclarationUses, ReadonlySet<string>>();
+
+/** The names a declaration spells: its words, or those of every path and literal key its uses read (each identifier is one). */
+function spelledNames(uses: DeclarationUses): ReadonlySet<string> {
+  if (uses.kind === 'words') return uses.words;
+  let names = spelled.get(uses);
+  if (!names) {
+    const found = new Set<string>();
+    for (const use of uses.uses) {
+      if (use.path) {
+        found.add(use.path.root);
+        for (const field of use.path.fields) found.add(field);
+      } else if (use.field) found.add(use.field);
+    }
+    for (const element of uses.literals) if (element.key) found.add(element.key);
+    names = found;
+    spelled.set(uses, names);
+  }
+  return names;
+}
+
 const byPackage = new WeakMap<GoPackage, ConcurrencyIndex>();
 
 export class ConcurrencyIndex {
@@ -169,7 +195,10 @@ export class ConcurrencyIndex {
   private generation: number;
   /** The folds of the parts, for the current version. */
   private everyFunction: PackageFunction[] | undefined;
-  private operationsByKey: Map<string, ObjectUses> | undefined;
+  /** Per identity key asked for: every operation on it (null: none in the package). */
+  private operationsByKey = new Map<string, ObjectUses | null>();
+  /** Each indexed function's uses (undefined for an unindexed method's declaration), by the function. */
+  private usesByFunction: Map<PackageFunction, DeclarationUses> | undefined;
   private concurrency: PackageConcurrency | undefined;
   /** How many declaration parts were computed (not taken from the cache): what tests observe. */
   computed = 0;
@@ -200,7 +229,8 @@ export class ConcurrencyIndex {
     const replaced = this.pkg.replacedSince(this.generation);
     this.generation = this.pkg.generation;
     this.everyFunction = undefined;
-    this.operationsByKey = undefined;
+    this.operationsByKey = new Map();
+    this.usesByFunction = undefined;
     this.concurrency = undefined;
     if (replaced) for (const fn of replaced) this.parts.delete(fn);
     else this.parts = new Map();
@@ -303,10 +333,14 @@ export class ConcurrencyIndex {
     return standard === 'sync.WaitGroup' || standard === 'sync.Cond' ? standard : undefined;
   }
 
-  /** Every operation on the object with this identity, across the package (the parts folded once per version, on demand). */
+  /** Every operation on the object with this identity, across the package (folded from the parts once per version and key, on demand). */
   usesOf(identity: Identity): ObjectUses | undefined {
-    this.operationsByKey ??= this.foldOperations();
-    return this.operationsByKey.get(identity.key);
+    let uses = this.operationsByKey.get(identity.key);
+    if (uses === undefined) {
+      uses = this.foldOperations(identity.key);
+      this.operationsByKey.set(identity.key, uses);
+    }
+    return uses ?? undefined;
   }
 
   /** The package's channels, Conds, WaitGroups and cancel functions by name, and its `go` starts. */
@@ -317,44 +351,69 @@ export class ConcurrencyIndex {
 
   // The operations side.
 
-  private foldOperations(): Map<string, ObjectUses> {
-    const byKey = new Map<string, ObjectUses>();
-    const entry = (key: string) => {
-      let found = byKey.get(key);
-      if (!found) {
-        found = { sites: [], buffered: [], lockers: [], escapes: false, startedWithGo: false, unlockedElsewhere: false };
-        byKey.set(key, found);
-      }
-      return found;
-    };
+  /**
+   * The operations on one object, from the parts of the declarations that can
+   * name it: an operation, a store, a path passed on spells the field,
+   * variable or local it is about. A mutex is the exception: a goroutine
+   * literal's `s.Unlock()` on an embedded one names `T.Mutex` without
+   * spelling it, so a declaration that mentions Lock is always read.
+   */
+  private foldOperations(key: string): ObjectUses | null {
+    const name = nameInKey(key);
+    let folded: ObjectUses | null = null;
     for (const declaration of this.pkg.functions()) {
+      const uses = this.declarationUsesOf(declaration);
+      if (uses && !spelledNames(uses).has(name) && !(uses.kind === 'read' && declaration.facts.mentionsLock)) continue;
       const part = this.partOf(declaration);
       if (!part.operations) {
         this.computed++;
         part.operations = this.operationRecords(declaration);
       }
-      const records = part.operations;
-      for (const { key, site } of records.sites) entry(key).sites.push(site);
-      for (const { key, buffered, locker } of records.stores) {
-        const uses = entry(key);
-        uses.buffered.push(buffered);
-        uses.lockers.push(locker);
-      }
-      for (const key of records.escaping) entry(key).escapes = true;
-      for (const key of records.unlockedElsewhere) entry(key).unlockedElsewhere = true;
-      for (const key of records.startedWithGo) entry(key).startedWithGo = true;
+      const records = part.operations.get(key);
+      if (!records) continue;
+      if (!folded) folded = newObjectUses();
+      folded.sites.push(...records.sites);
+      folded.buffered.push(...records.buffered);
+      folded.lockers.push(...records.lockers);
+      folded.escapes ||= records.escapes;
+      folded.startedWithGo ||= records.startedWithGo;
+      folded.unlockedElsewhere ||= records.unlockedElsewhere;
     }
-    return byKey;
+    return folded;
+  }
+
+  /** The uses read from a function's declaration (undefined for a declaration that has none). */
+  private declarationUsesOf(fn: PackageFunction): DeclarationUses | undefined {
+    if (!this.usesByFunction) {
+      const byPlace = new Map<string, DeclarationUses>();
+      for (const path of this.pkg.filePaths) {
+        for (const declaration of this.pkg.fileFacts(path)?.declarations ?? []) if (declaration.uses) byPlace.set(`${declaration.start}:${path}`, declaration.uses);
+      }
+      this.usesByFunction = new Map();
+      for (const each of this.pkg.functions()) {
+        const uses = byPlace.get(`${each.start}:${each.file.file}`);
+        if (uses) this.usesByFunction.set(each, uses);
+      }
+    }
+    return this.usesByFunction.get(fn);
   }
 
   /** What one declaration and its goroutine literals contribute, in the order the fold reads them. */
   private operationRecords(declaration: PackageFunction): OperationRecords {
-    const records: OperationRecords = { sites: [], stores: [], escaping: [], startedWithGo: [], unlockedElsewhere: [] };
+    const records: OperationRecords = new Map();
+    const entry = (key: string) => {
+      let found = records.get(key);
+      if (!found) {
+        found = newObjectUses();
+        records.set(key, found);
+      }
+      return found;
+    };
     for (const fn of this.withGoroutineLiterals([declaration])) {
       for (const op of fn.facts.operations) {
         const path = op.kind === 'channel' ? op.channel : op.kind === 'sync' ? op.receiver : undefined;
         const identity = path && this.identityOf(fn, path);
-        if (identity && op.kind !== 'go') records.sites.push({ key: identity.key, site: { fn, op } });
+        if (identity && op.kind !== 'go') entry(identity.key).sites.push({ fn, op });
       }
       const { makes, escaping, inOtherLiterals } = fn.facts.channels;
       for (const made of makes) {
@@ -367,11 +426,13 @@ export class ConcurrencyIndex {
         }
         if (!key) continue;
         const locker = made.value.kind === 'cond' && fn.file.imports.get(made.value.qualifier) === 'sync' && made.value.locker ? this.locks.mutexOf(fn, made.value.locker) : undefined;
-        records.stores.push({ key, buffered: made.value.kind === 'make' ? made.value.buffered : undefined, locker: locker && this.identityOf(fn, locker)?.key });
+        const uses = entry(key);
+        uses.buffered.push(made.value.kind === 'make' ? made.value.buffered : undefined);
+        uses.lockers.push(locker && this.identityOf(fn, locker)?.key);
       }
       for (const path of [...escaping, ...inOtherLiterals]) {
         const key = this.identityOf(fn, path)?.key;
-        if (key) records.escaping.push(key);
+        if (key) entry(key).escapes = true;
       }
       for (const event of fn.facts.events) {
         if (event.kind === 'lock' && (event.method === 'Unlock' || event.method === 'RUnlock')) {
@@ -379,12 +440,12 @@ export class ConcurrencyIndex {
           if (!this.literalOrigins.has(fn) || event.held.some((lock) => pathKey(lock.path) === pathKey(event.receiver))) continue;
           const mutex = this.locks.mutexOf(fn, event.receiver);
           const key = mutex && this.identityOf(fn, mutex)?.key;
-          if (key) records.unlockedElsewhere.push(key);
+          if (key) entry(key).unlockedElsewhere = true;
           continue;
         }
         if (event.kind !== 'call' || event.target.kind !== 'selector' || event.target.name !== 'Go') continue;
         const key = this.identityOf(fn, event.target.receiver)?.key;
-        if (key) records.startedWithGo.push(key);
+        if (key) entry(key).startedWithGo = true;
       }
     }
     return records;
