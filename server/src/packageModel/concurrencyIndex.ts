@@ -17,7 +17,7 @@
 //   stores), and whether some use is not understood (escapes), by the
 //   object's name (no-counterpart, stored cancels, started-goroutine Add).
 // Unknown stays unknown: rules stay quiet on what the index cannot name.
-import type { FileFacts } from './declarationFacts';
+import type { FileFacts, PlacedDeclaration } from './declarationFacts';
 import { emptyBodyFacts, type FunctionFacts, type LocalOrigin, type Span } from './functionFacts';
 import type { GoPackage, PackageFunction } from './goPackage';
 import { lockClass } from './lockOrder';
@@ -385,17 +385,30 @@ export class ConcurrencyIndex {
   /** The uses read from a function's declaration (undefined for a declaration that has none). */
   private declarationUsesOf(fn: PackageFunction): DeclarationUses | undefined {
     if (!this.usesByFunction) {
-      const byPlace = new Map<string, DeclarationUses>();
-      for (const path of this.pkg.filePaths) {
-        for (const declaration of this.pkg.fileFacts(path)?.declarations ?? []) if (declaration.uses) byPlace.set(`${declaration.start}:${path}`, declaration.uses);
-      }
       this.usesByFunction = new Map();
-      for (const each of this.pkg.functions()) {
-        const uses = byPlace.get(`${each.start}:${each.file.file}`);
-        if (uses) this.usesByFunction.set(each, uses);
-      }
+      for (const { fn: each, declaration } of this.declarations()) if (each && declaration.uses) this.usesByFunction.set(each, declaration.uses);
     }
     return this.usesByFunction.get(fn);
+  }
+
+  /**
+   * Every declaration of the package with its file, in order, and the package
+   * function it is (the package lists the functions of a file in the order of
+   * their declarations, leaving out the methods it does not index).
+   */
+  private declarations(): { file: FileFacts; declaration: PlacedDeclaration; fn?: PackageFunction }[] {
+    const all: { file: FileFacts; declaration: PlacedDeclaration; fn?: PackageFunction }[] = [];
+    for (const path of this.pkg.filePaths) {
+      const file = this.pkg.fileFacts(path);
+      if (!file) continue;
+      const functions = this.pkg.functionsIn(path);
+      let next = 0;
+      for (const declaration of file.declarations) {
+        const fn = declaration.facts.kind === 'function' && functions[next]?.facts === declaration.facts.function ? functions[next++] : undefined;
+        all.push({ file, declaration, fn });
+      }
+    }
+    return all;
   }
 
   /** What one declaration and its goroutine literals contribute, in the order the fold reads them. */
@@ -471,38 +484,33 @@ export class ConcurrencyIndex {
       for (const name of records.unknownNames) unknownNames.add(name);
       goStarts.push(...records.goStarts);
     };
-    const functionsByPlace = new Map<string, PackageFunction>();
-    for (const fn of this.pkg.functions()) functionsByPlace.set(`${fn.start}:${fn.file.file}`, fn);
-    for (const path of this.pkg.filePaths) {
-      const file = this.pkg.fileFacts(path);
-      for (const declaration of file?.declarations ?? []) {
-        const uses = declaration.uses;
-        if (!file || !uses) continue;
-        const fn = declaration.facts.kind === 'function' ? functionsByPlace.get(`${declaration.start}:${file.file}`) : undefined;
-        if (uses.kind === 'words') {
-          unread.push(uses.words);
-          continue;
-        }
-        if (declaration.facts.kind === 'function' && !fn) {
-          // A method the package does not index (its receiver type is not followed): every name it touches is unknown.
-          unread.push(new Set([...uses.uses.flatMap((use) => (use.path ? [use.path.root, ...use.path.fields] : use.field ? [use.field] : [])), ...uses.literals.flatMap((element) => (element.key ? [element.key] : []))]));
-          continue;
-        }
-        if (!fn) {
-          // A package-level `var` declaration: few, and cheap to read again.
-          fold(this.useRecords(uses, file, this.packageScope(file), undefined));
-          continue;
-        }
-        const part = this.partOf(fn);
-        if (!part.uses) {
-          this.computed++;
-          part.uses = this.useRecords(uses, file, this.locks.scope(fn), fn);
-        }
-        fold(part.uses);
+    for (const { file, declaration, fn } of this.declarations()) {
+      const uses = declaration.uses;
+      if (!uses) continue;
+      if (uses.kind === 'words') {
+        unread.push(uses.words);
+        continue;
       }
+      if (declaration.facts.kind === 'function' && !fn) {
+        // A method the package does not index (its receiver type is not followed): every name it touches is unknown.
+        unread.push(spelledNames(uses));
+        continue;
+      }
+      if (!fn) {
+        // A package-level `var` declaration: few, and cheap to read again.
+        fold(this.useRecords(uses, file, this.packageScope(file), undefined));
+        continue;
+      }
+      const part = this.partOf(fn);
+      if (!part.uses) {
+        this.computed++;
+        part.uses = this.useRecords(uses, file, this.locks.scope(fn), fn);
+      }
+      fold(part.uses);
     }
     // Every object whose name a use the resolver could not type may stand for is out of sight.
     for (const object of objects.values()) {
+      if (object.escapes) continue;
       const name = object.name.split('.').pop() ?? object.name;
       if (unknownNames.has(name) || unread.some((words) => words.has(name))) object.escapes = true;
     }
