@@ -116,7 +116,7 @@ function described(index: ConcurrencyIndex): string[] {
       const identity = path && index.identityOf(declaration, path);
       const uses = identity && index.usesOf(identity);
       if (!uses) continue;
-      const key = identity.key.replace(/^local \d+(:\d+)?/, 'local');
+      const key = identity.key.replace(/^local \d+/, 'local');
       lines.push(`${declaration.qualifiedName} line ${lineOf({ fn: declaration, at: op.at })}: ${key} ← ${uses.sites.map((site) => `${site.fn.qualifiedName}@${lineOf({ fn: site.fn, at: site.op.at })}`).join(', ')} buffered ${JSON.stringify(uses.buffered)} escapes ${uses.escapes}`);
     }
   }

@@ -29,7 +29,7 @@ import { pathKey, type ValuePath } from './valuePaths';
 
 /** What names one channel, WaitGroup or mutex across the package's functions. */
 export interface Identity {
-  /** `T.field`, `var name`, or a local of one declaration (`local N#name`, N standing for the declaration). */
+  /** `T.field`, `var name`, or a local of one declaration or goroutine literal (`local N#name`, N standing for it). */
   key: string;
   /** For a field: the path of the value it belongs to, in the function's terms (`s` for `s.mu`), to tell two fields of one value. */
   owner?: string;
@@ -193,7 +193,7 @@ export class ConcurrencyIndex {
   private readonly literalOrigins = new WeakMap<PackageFunction, LiteralOrigin>();
   private readonly packageScopes = new WeakMap<FileFacts, FunctionScope>();
   private generation: number;
-  /** The folds of the parts, for the current version. */
+  // What follows is of the current version only: the functions with their goroutine literals, and the folds of the parts.
   private everyFunction: PackageFunction[] | undefined;
   /** Per identity key asked for: every operation on it (null: none in the package). */
   private operationsByKey = new Map<string, ObjectUses | null>();
@@ -320,8 +320,7 @@ export class ConcurrencyIndex {
     const origin = this.literalOrigins.get(fn);
     // A literal's own local is its own; a name it captures is the enclosing declaration's.
     const owner = origin && origin.ownNames.has(normalized.root) ? fn : this.declarationOf(fn);
-    const literalPart = owner === fn && origin ? `:${serialOf(fn)}` : '';
-    return { key: `local ${serialOf(owner)}${literalPart}#${normalized.root}`, exported: false };
+    return { key: `local ${serialOf(owner)}#${normalized.root}`, exported: false };
   }
 
   /** `chan`, `sync.WaitGroup` or `sync.Cond` for a path whose type says so. */
