@@ -7,13 +7,9 @@ import * as assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { packageFindings } from '../../server/src/engine/analyzePackage';
 import type { Finding } from '../../server/src/engine/finding';
-import { LineIndex } from '../../server/src/engine/lineIndex';
-import { createGoParser } from '../../server/src/parse/goParser';
 import { ConcurrencyIndex } from '../../server/src/packageModel/concurrencyIndex';
-import { fileFacts } from '../../server/src/packageModel/declarationFacts';
 import type { GoPackage, PackageFunction } from '../../server/src/packageModel/goPackage';
-import { PackageWorkspace, type PackageSources } from '../../server/src/packageModel/packageWorkspace';
-import { FileDeclarations } from '../../server/src/syntax/fileDeclarations';
+import { editablePackages } from '../support/packageTest';
 
 const queue = `package queue
 
@@ -73,29 +69,7 @@ const edited = queue.replace('func NewQueue() *Queue {\n', 'func NewQueue() *Que
 
 const files: Record<string, string> = { '/m/queue/queue.go': queue, '/m/queue/stats.go': stats };
 
-const sources: PackageSources = {
-  listGoFiles: (directory) => Object.keys(files).filter((file) => file.startsWith(`${directory}/`)).sort(),
-  readGoFile: (file) => files[file],
-};
-
-async function setUp() {
-  const parser = await createGoParser();
-  const workspace = new PackageWorkspace(parser, sources);
-  const stores = new Map<string, FileDeclarations>();
-  /** Opens (or edits) a buffer as the server does: unchanged declarations keep their facts. */
-  const open = (file: string, text: string): GoPackage => {
-    const tree = parser.parse(text);
-    assert.ok(tree);
-    const declarations = new FileDeclarations(tree.rootNode, text, stores.get(file));
-    stores.set(file, declarations);
-    workspace.setOpenFile(fileFacts(file, tree, text, new LineIndex(text), declarations));
-    tree.delete();
-    const pkg = workspace.packageOf(file);
-    assert.ok(pkg);
-    return pkg;
-  };
-  return { open };
-}
+const setUp = () => editablePackages(files);
 
 function fn(pkg: GoPackage, name: string): PackageFunction {
   const found = pkg.functions().find((each) => each.qualifiedName === name);
