@@ -6,14 +6,10 @@
 import * as assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { packageFindings } from '../../server/src/engine/analyzePackage';
-import { LineIndex } from '../../server/src/engine/lineIndex';
-import { createGoParser } from '../../server/src/parse/goParser';
-import { fileFacts } from '../../server/src/packageModel/declarationFacts';
 import type { GoPackage, PackageFunction } from '../../server/src/packageModel/goPackage';
 import { LockSummaries } from '../../server/src/packageModel/lockSummaries';
-import { PackageWorkspace, type PackageSources } from '../../server/src/packageModel/packageWorkspace';
 import { pathKey } from '../../server/src/packageModel/valuePaths';
-import { FileDeclarations } from '../../server/src/syntax/fileDeclarations';
+import { editablePackages } from '../support/packageTest';
 
 const store = `package store
 
@@ -50,29 +46,7 @@ func (s *Store) Other() int {
 
 const files: Record<string, string> = { '/m/store/store.go': store, '/m/store/report.go': report };
 
-const sources: PackageSources = {
-  listGoFiles: (directory) => Object.keys(files).filter((file) => file.startsWith(`${directory}/`)).sort(),
-  readGoFile: (file) => files[file],
-};
-
-async function setUp() {
-  const parser = await createGoParser();
-  const workspace = new PackageWorkspace(parser, sources);
-  const stores = new Map<string, FileDeclarations>();
-  /** Opens (or edits) a buffer as the server does: unchanged declarations keep their facts. */
-  const open = (file: string, text: string) => {
-    const tree = parser.parse(text);
-    assert.ok(tree);
-    const declarations = new FileDeclarations(tree.rootNode, text, stores.get(file));
-    stores.set(file, declarations);
-    workspace.setOpenFile(fileFacts(file, tree, text, new LineIndex(text), declarations));
-    tree.delete();
-    const pkg = workspace.packageOf(file);
-    assert.ok(pkg);
-    return pkg;
-  };
-  return { workspace, open };
-}
+const setUp = () => editablePackages(files);
 
 function fn(pkg: GoPackage, name: string): PackageFunction {
   const found = pkg.functions().find((each) => each.qualifiedName === name);

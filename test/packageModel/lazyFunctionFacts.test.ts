@@ -104,3 +104,27 @@ test('package workspace: a directory whose files do not mention a text is known 
   assert.equal(workspace.directoryMentions('/m/locked/b.go', required), true, 'another file of the directory mentions it');
   assert.equal(parses(), 0);
 });
+
+test('lazy function facts: the locals alone are worked out when read first, and the whole body facts keep them', async () => {
+  const { parser, parses } = counting(await createGoParser());
+  const text = 'package p\n\nfunc f(n int) int {\n\tch := make(chan int)\n\tgo func() { ch <- n }()\n\treturn <-ch\n}\n';
+  const tree = parser.parse(text);
+  assert.ok(tree);
+  const declaration = tree.rootNode.namedChildren.find((node) => node?.type === 'function_declaration');
+  assert.ok(declaration);
+  const eager = functionFactsOf(declaration);
+  const before = parses();
+  const facts = lazyFunctionFacts(declaration, parser);
+  tree.delete();
+  const locals = facts.locals;
+  assert.deepEqual(Object.keys(locals), ['ch']);
+  assert.equal(parses(), before + 1, 'the locals: one parse');
+  assert.equal(facts.unstable, facts.unstable);
+  assert.equal(parses(), before + 1, 'unstable comes with the locals');
+  assert.deepEqual(JSON.parse(JSON.stringify(facts.operations)), JSON.parse(JSON.stringify(eager.operations)));
+  assert.equal(parses(), before + 2, 'the rest of the body facts: one more parse');
+  assert.equal(facts.locals, locals, 'the locals read first are kept');
+  void facts.events;
+  void facts.channels;
+  assert.equal(parses(), before + 2);
+});

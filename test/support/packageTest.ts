@@ -7,13 +7,44 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { packageFindings } from '../../server/src/engine/analyzePackage';
 import type { Finding } from '../../server/src/engine/finding';
+import { LineIndex } from '../../server/src/engine/lineIndex';
 import { createGoParser } from '../../server/src/parse/goParser';
+import { fileFacts } from '../../server/src/packageModel/declarationFacts';
 import { diskPackageSources } from '../../server/src/packageModel/diskSources';
-import { PackageWorkspace } from '../../server/src/packageModel/packageWorkspace';
+import type { GoPackage } from '../../server/src/packageModel/goPackage';
+import { PackageWorkspace, type PackageSources } from '../../server/src/packageModel/packageWorkspace';
+import { FileDeclarations } from '../../server/src/syntax/fileDeclarations';
 import { fixturesRoot, parseWants } from './analysisTest';
 
 export async function packageWorkspace(): Promise<PackageWorkspace> {
   return new PackageWorkspace(await createGoParser(), diskPackageSources);
+}
+
+/**
+ * A workspace over in-memory files (path → text) and `open`, which opens or
+ * edits a buffer as the server does (unchanged declarations keep their facts)
+ * and returns its package.
+ */
+export async function editablePackages(files: Readonly<Record<string, string>>): Promise<{ workspace: PackageWorkspace; open: (file: string, text: string) => GoPackage }> {
+  const sources: PackageSources = {
+    listGoFiles: (directory) => Object.keys(files).filter((file) => file.startsWith(`${directory}/`)).sort(),
+    readGoFile: (file) => files[file],
+  };
+  const parser = await createGoParser();
+  const workspace = new PackageWorkspace(parser, sources);
+  const stores = new Map<string, FileDeclarations>();
+  const open = (file: string, text: string): GoPackage => {
+    const tree = parser.parse(text);
+    assert.ok(tree);
+    const declarations = new FileDeclarations(tree.rootNode, text, stores.get(file));
+    stores.set(file, declarations);
+    workspace.setOpenFile(fileFacts(file, tree, text, new LineIndex(text), declarations));
+    tree.delete();
+    const pkg = workspace.packageOf(file);
+    assert.ok(pkg);
+    return pkg;
+  };
+  return { workspace, open };
 }
 
 /** The findings of the package rules in every file of a fixture directory, by file. */

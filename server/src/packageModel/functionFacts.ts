@@ -482,13 +482,23 @@ export function functionSignatureOf(declaration: Node): FunctionSignature {
  * of a function literal a `go` statement starts (then `start` is its enclosing
  * declaration's, so spans stay relative to the declaration).
  */
-export function functionBodyFactsOf(declaration: Node, signature: FunctionSignature, start = declaration.startIndex): FunctionBodyFacts {
-  const { receiver, parameters } = signature;
+/** The locals part of the body facts alone (what typing a path in the function needs): a walk of the body, not of its operations. */
+export function functionLocalsOf(declaration: Node, signature: FunctionSignature): Pick<FunctionBodyFacts, 'locals' | 'unstable'> {
   const body = declaration.childForFieldName('body');
-  const outside = [...(receiver?.name ? [receiver.name] : []), ...parameters.map((parameter) => parameter.name)];
-  const { locals, unstable } = body ? localsOf(body, outside) : { locals: {}, unstable: [] };
+  return body ? localsOf(body, namesDeclaredOutside(signature)) : { locals: {}, unstable: [] };
+}
+
+/** The receiver's and the parameters' names: declared outside the body. */
+function namesDeclaredOutside({ receiver, parameters }: FunctionSignature): string[] {
+  return [...(receiver?.name ? [receiver.name] : []), ...parameters.map((parameter) => parameter.name)];
+}
+
+export function functionBodyFactsOf(declaration: Node, signature: FunctionSignature, start = declaration.startIndex, known?: Pick<FunctionBodyFacts, 'locals' | 'unstable'>): FunctionBodyFacts {
+  const body = declaration.childForFieldName('body');
+  const outside = namesDeclaredOutside(signature);
+  const { locals, unstable } = known ?? (body ? localsOf(body, outside) : { locals: {}, unstable: [] });
   const calls = ownDescendants(declaration, 'call_expression').sort((a, b) => a.startIndex - b.startIndex);
-  const parameterNames = parameters.map((parameter) => parameter.name).filter((name) => /^[\p{L}_][\p{L}\p{N}_]*$/u.test(name) && name !== '_');
+  const parameterNames = signature.parameters.map((parameter) => parameter.name).filter((name) => /^[\p{L}_][\p{L}\p{N}_]*$/u.test(name) && name !== '_');
   const factNodes = operationFactNodes(declaration).sort((a, b) => a.startIndex - b.startIndex);
   const operationNodes = factNodes.filter((node) => operationNodeTypes.includes(node.type));
   const ownNames = new Set([...outside, ...Object.keys(locals), ...unstable]);

@@ -6,8 +6,11 @@
 // CLI keeps no trees; an editor's document has moved on), so the
 // declaration's own text is parsed again, alone: a top-level declaration
 // parses the same on its own, and the facts' spans are relative to its start.
+// The locals (all that typing a path in the function needs, and all that the
+// concurrency index reads of most functions) are worked out on their own when
+// they are read first, at a fraction of the cost of the whole body facts.
 import type { Node, Parser } from 'web-tree-sitter';
-import { emptyBodyFacts, functionBodyFactsOf, functionSignatureOf, type FunctionBodyFacts, type FunctionFacts } from './functionFacts';
+import { emptyBodyFacts, functionBodyFactsOf, functionLocalsOf, functionSignatureOf, type FunctionBodyFacts, type FunctionFacts } from './functionFacts';
 
 /** Put before the declaration's text so that it parses as a file. */
 const packageClause = 'package p\n';
@@ -20,21 +23,29 @@ export function lazyFunctionFacts(declaration: Node, parser: Parser): FunctionFa
   const signature = functionSignatureOf(declaration);
   const { type, text } = declaration;
   let body: FunctionBodyFacts | undefined;
-  const bodyFacts = (): FunctionBodyFacts => {
-    if (body) return body;
+  let locals: Pick<FunctionBodyFacts, 'locals' | 'unstable'> | undefined;
+  /** Parses the declaration's text alone; when it no longer parses to the declaration, nothing is known, so rules stay quiet. */
+  const reparsed = <T>(read: (declaration: Node) => T, unknown: T): T => {
     const tree = parser.parse(packageClause + text);
     try {
       const again = tree?.rootNode.namedChildren.find((child) => child?.type === type);
-      // When the text no longer parses to the declaration: nothing known, so rules stay quiet.
-      body = again ? functionBodyFactsOf(again, signature) : emptyBodyFacts();
+      return again ? read(again) : unknown;
     } finally {
       tree?.delete();
     }
+  };
+  const bodyFacts = (): FunctionBodyFacts => {
+    body ??= reparsed((again) => functionBodyFactsOf(again, signature, again.startIndex, locals), emptyBodyFacts());
     return body;
+  };
+  const localFacts = (): Pick<FunctionBodyFacts, 'locals' | 'unstable'> => {
+    locals ??= body ?? reparsed((again) => functionLocalsOf(again, signature), emptyBodyFacts());
+    return locals;
   };
   const facts = { ...signature } as FunctionFacts;
   for (const key of Object.keys(bodyKeys) as (keyof FunctionBodyFacts)[]) {
-    Object.defineProperty(facts, key, { enumerable: true, get: () => bodyFacts()[key] });
+    const read = key === 'locals' || key === 'unstable' ? () => localFacts()[key] : () => bodyFacts()[key];
+    Object.defineProperty(facts, key, { enumerable: true, get: read });
   }
   return facts;
 }

@@ -51,7 +51,8 @@ const byPackage = new WeakMap<GoPackage, LockSummaries>();
 
 export class LockSummaries {
   readonly resolver: TypeResolver;
-  private readonly scopes = new Map<PackageFunction, FunctionScope>();
+  /** Weak: the concurrency index asks for the scopes of goroutine literals, which no replaced-function log names when they go. */
+  private scopes = new WeakMap<PackageFunction, FunctionScope>();
   private readonly summaries = new Map<PackageFunction, Acquisition[]>();
   /** Other per-function answers derived from the summaries (lockOrder's edges), dropped with them. */
   private readonly derived = new Map<string, Map<PackageFunction, unknown>>();
@@ -89,7 +90,7 @@ export class LockSummaries {
       for (const fn of replaced) this.forget(fn);
       return;
     }
-    this.scopes.clear();
+    this.scopes = new WeakMap();
     this.summaries.clear();
     this.derived.clear();
     this.dependents.clear();

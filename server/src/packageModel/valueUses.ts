@@ -244,7 +244,10 @@ function isLiteralKey(element: Node): boolean {
 
 function readUses(declaration: Node): DeclarationUses & { kind: 'read' } {
   const collector = new UseCollector(declaration);
-  const names = new LocalNamesCache();
+  const cache = new LocalNamesCache();
+  // Every node of a function declaration has the declaration as its outermost function: its names are looked up once.
+  const ownNames = declaration.type === 'function_declaration' || declaration.type === 'method_declaration' ? cache.for(declaration) : undefined;
+  const namesAt = (node: Node) => ownNames ?? cache.for(node);
   for (const node of declaration.descendantsOfType(['identifier', 'selector_expression', 'composite_literal', 'var_spec', 'go_statement'])) {
     if (!node) continue;
     switch (node.type) {
@@ -252,7 +255,7 @@ function readUses(declaration: Node): DeclarationUses & { kind: 'read' } {
         const parent = node.parent;
         if (!parent || node.text === '_' || isLiteralKey(parent) || isDeclaredName(parent)) break;
         const top = pathTop(node, parent);
-        collector.classify(top, valuePathOf(top), undefined, names.for(node)?.resolve(node) !== undefined);
+        collector.classify(top, valuePathOf(top), undefined, namesAt(node)?.resolve(node) !== undefined);
         break;
       }
       case 'selector_expression': {
