@@ -6,7 +6,7 @@ import * as assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { LineIndex } from '../../server/src/engine/lineIndex';
 import { createGoParser } from '../../server/src/parse/goParser';
-import { packageConcurrency, type ConcurrencyObject } from '../../server/src/packageModel/concurrencyObjects';
+import { packageConcurrency, type ConcurrencyObject } from '../../server/src/packageModel/concurrencyIndex';
 import { fileFacts } from '../../server/src/packageModel/declarationFacts';
 import type { GoPackage } from '../../server/src/packageModel/goPackage';
 import { PackageWorkspace } from '../../server/src/packageModel/packageWorkspace';

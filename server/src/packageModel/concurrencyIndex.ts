@@ -155,6 +155,12 @@ function newObjectUses(): ObjectUses {
   return { sites: [], buffered: [], lockers: [], escapes: false, startedWithGo: false, unlockedElsewhere: false };
 }
 
+/** The key of a field's or package variable's entry in `packageConcurrency(pkg).objects`; undefined for a local. */
+export function packageObjectKey(identity: Identity): string | undefined {
+  if (identity.key.startsWith('local ')) return undefined;
+  return identity.key.startsWith('var ') ? identity.key.slice(4) : identity.key;
+}
+
 /** The name an identity key is about, as the code spells it: the field, the variable, the local. */
 function nameInKey(key: string): string {
   if (key.startsWith('var ')) return key.slice(4);

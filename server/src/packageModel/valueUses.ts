@@ -5,7 +5,7 @@
 // where this model cannot follow it. Read per declaration text, as plain data
 // (spans relative to the declaration), with the `go` statements that start a
 // named function; the package model turns paths into channel, sync.Cond,
-// WaitGroup and cancel-function identities (concurrencyObjects).
+// WaitGroup and cancel-function identities (concurrencyIndex).
 //
 // Only declarations whose text can touch one of those are read this way; of
 // the others only the words are kept, and a word that names an identity
@@ -235,7 +235,7 @@ function pathTop(node: Node, parent = node.parent): Node {
   return top;
 }
 
-/** Whether the identifier (under `element`) is the key of a keyed composite-literal element (a field name, or a map key read in concurrencyObjects). */
+/** Whether the identifier (under `element`) is the key of a keyed composite-literal element (a field name, or a map key read in concurrencyIndex). */
 function isLiteralKey(element: Node): boolean {
   if (element.type !== 'literal_element') return false;
   const keyed = element.parent;

@@ -4,10 +4,10 @@
 // channel that nothing receives from; a sync.Cond Wait that nothing Signals
 // or Broadcasts. Such an operation blocks its goroutine forever. Only objects
 // whose every use the package model understands are judged (see
-// packageModel/concurrencyObjects): anything exported, passed, returned,
+// packageModel/concurrencyIndex): anything exported, passed, returned,
 // stored elsewhere or touched where its type is unknown keeps the rule quiet.
 import { isTestFile } from '../../syntax/functionContext';
-import { packageConcurrency, storedValues, type ConcurrencyObject, type ObjectUse } from '../../packageModel/concurrencyObjects';
+import { packageConcurrency, storedValues, type ConcurrencyObject, type ObjectUse } from '../../packageModel/concurrencyIndex';
 import type { PackageRule, PackageSite } from '../packageRule';
 import type { PackageRuleContext } from '../packageRuleContext';
 

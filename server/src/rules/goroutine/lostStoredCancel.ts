@@ -3,7 +3,7 @@
 // Cause forms) in an unexported field or package variable that no function
 // of the package ever calls. Shares the id, texts and setting of the file
 // rule (lostCancel.ts), which covers cancels thrown away at the call.
-import { packageConcurrency, type ObjectUse } from '../../packageModel/concurrencyObjects';
+import { packageConcurrency, type ObjectUse } from '../../packageModel/concurrencyIndex';
 import type { PackageFunction } from '../../packageModel/goPackage';
 import { packageHalfOf, type PackageRule } from '../packageRule';
 import type { PackageRuleContext } from '../packageRuleContext';

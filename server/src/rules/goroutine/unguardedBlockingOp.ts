@@ -10,7 +10,7 @@
 // any other case, before a `go` statement of its declaration, or in the
 // declaration that fires the stop itself, is left alone.
 import { blockingSummariesOf, type BlockingSummaries } from '../../packageModel/blockingSummaries';
-import { packageConcurrency, storedValues } from '../../packageModel/concurrencyObjects';
+import { packageConcurrency, packageObjectKey, storedValues } from '../../packageModel/concurrencyIndex';
 import type { PackageFunction } from '../../packageModel/goPackage';
 import type { ChannelOperation } from '../../packageModel/operationFacts';
 import type { ReceivedSignal } from '../../packageModel/selectFacts';
@@ -35,8 +35,9 @@ function onlyServers(summaries: BlockingSummaries, pkg: PackageRuleContext['pkg'
   let stored: (boolean | undefined)[] = uses.buffered;
   // A field or package variable: the other index also sees uses that are not paths (`ws[i].jobs`), exported names and
   // `var` initializers; anything it cannot follow keeps the rule quiet.
-  if (!identity.key.includes('@')) {
-    const object = packageConcurrency(pkg).objects.get(identity.key.replace(/^var /, ''));
+  const objectKey = packageObjectKey(identity);
+  if (objectKey !== undefined) {
+    const object = packageConcurrency(pkg).objects.get(objectKey);
     if (!object || object.escapes) return undefined;
     stored = storedValues(object).map((value) => (value.kind === 'make' ? value.buffered : undefined));
   }

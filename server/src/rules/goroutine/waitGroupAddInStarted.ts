@@ -5,7 +5,7 @@
 // a Wait that starts before it sees zero and returns. Shares the id, texts
 // and setting of the file rule (waitGroupAndSignal.ts), which covers the
 // `go func() { wg.Add(1) … }()` literal.
-import { packageConcurrency, type ConcurrencyObject, type GoStartSite } from '../../packageModel/concurrencyObjects';
+import { packageConcurrency, type ConcurrencyObject, type GoStartSite } from '../../packageModel/concurrencyIndex';
 import type { PackageFunction } from '../../packageModel/goPackage';
 import { packageHalfOf, type PackageRule, type PackageSite } from '../packageRule';
 import type { PackageRuleContext } from '../packageRuleContext';
