@@ -28,7 +28,7 @@ test('excluded files get nothing; a broken project file is reported once and ign
     assert.equal((await open(client, path.join(fixturesRoot, 'projectconfig-broken', 'broken.go'))).annotations, 1);
     const warning = await client.waitFor<{ type: number; message: string }>('window/showMessage');
     assert.equal(warning.type, 2);
-    assert.match(warning.message, /^Go Insight: .*projectconfig-broken\/\.goinsight\.json: rule "defer\/order": expected one of/);
+    assert.match(warning.message, /^Go Insight: .*projectconfig-broken\/\.goinsight\.json: rule “defer\/order”: expected one of/);
   } finally {
     await client.stop();
   }
