@@ -51,6 +51,7 @@ function examplePackage(part: 'before' | 'after'): string {
     'type Queue struct {\n\tmu      sync.Mutex\n\tpending int\n\tjobs    chan int\n}',
     'func NewQueue() *Queue {\n\tq := &Queue{jobs: make(chan int)}\n\tgo q.work()\n\treturn q\n}',
     'func (q *Queue) run(job int) {}',
+    ...(example.shared ? [example.shared] : []),
     example[part],
   ].join('\n\n');
 }

@@ -48,7 +48,7 @@ export const noCounterpart: PackageRule = {
   presentation: 'diagnostic',
   documentation: 'https://go.dev/ref/spec#Channel_types',
   example: {
-    before: [
+    shared: [
       'type server struct{ done chan struct{} }',
       '',
       'func newServer() *server { return &server{done: make(chan struct{})} }',
@@ -57,21 +57,9 @@ export const noCounterpart: PackageRule = {
       '\t<-s.done',
       '\ts.cleanup()',
       '}',
-      '',
-      'func (s *server) stop() {}',
     ].join('\n'),
-    after: [
-      'type server struct{ done chan struct{} }',
-      '',
-      'func newServer() *server { return &server{done: make(chan struct{})} }',
-      '',
-      'func (s *server) run() {',
-      '\t<-s.done',
-      '\ts.cleanup()',
-      '}',
-      '',
-      'func (s *server) stop() { close(s.done) }',
-    ].join('\n'),
+    before: 'func (s *server) stop() {}',
+    after: 'func (s *server) stop() { close(s.done) }',
   },
   text: {
     en: {
