@@ -33,13 +33,14 @@ function messageMarkdown(finding: Finding, locale: Locale): string {
   return finding.source === 'compiler' ? glossedVerdict(finding.message, locale, code) : finding.message;
 }
 
-function titleOf(finding: Finding, locale: Locale): string {
+/** The finding's rule title in the locale (its rule id when the rule is unknown). */
+export function findingTitle(finding: Finding, locale: Locale): string {
   const rule = findRule(finding.rule);
   return rule ? ruleText(rule, locale).title : finding.rule;
 }
 
 function verdict(finding: Finding, locale: Locale): string {
-  const line = hoverWords(locale, 'verdict', { title: titleOf(finding, locale), message: messageMarkdown(finding, locale) });
+  const line = hoverWords(locale, 'verdict', { title: findingTitle(finding, locale), message: messageMarkdown(finding, locale) });
   return finding.stale ? `${line}\n\n${localize(locale, 'findingStale')}` : line;
 }
 
@@ -94,7 +95,7 @@ export function hoverMarkdown(findings: Finding | readonly Finding[], locale: Lo
     .filter((entry): entry is { finding: Finding; text: string } => entry.text !== undefined);
   for (const { finding, text } of withDetails) {
     // Two flows (or outputs) one after the other need to say whose they are; the defer sequence says it itself.
-    const label = withDetails.length > 1 && finding.rule !== 'defer/order' ? (finding.source === 'compiler' ? code(finding.message) : `**${titleOf(finding, locale)}**`) : undefined;
+    const label = withDetails.length > 1 && finding.rule !== 'defer/order' ? (finding.source === 'compiler' ? code(finding.message) : `**${findingTitle(finding, locale)}**`) : undefined;
     sections.push(label ? `${label}\n\n${text}` : text);
   }
   const rules = [...new Set(ordered.map((finding) => finding.rule))].flatMap((id) => findRule(id) ?? []);

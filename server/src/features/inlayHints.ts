@@ -6,18 +6,16 @@
 // lists both.
 import { InlayHintKind, MarkupKind, type InlayHint, type Range } from 'vscode-languageserver';
 import { comparePositions, type Finding, type InlayLabel } from '../engine/finding';
-import { findRule } from '../rules/allRules';
-import { ruleText, type Locale } from '../rules/rule';
+import type { Locale } from '../rules/rule';
 import { code, escapeFlowReason } from './escapeFlow';
+import { findingTitle } from './hover';
 import { hoverWords } from './hoverText';
 
 type Labelled = Finding & { inlay: InlayLabel };
 
 /** A compiler fact in one or two lines: "**Parameter leaks**: `leaking param: p`" and why. */
 function factTooltip(finding: Finding, locale: Locale): string {
-  const rule = findRule(finding.rule);
-  const title = rule ? ruleText(rule, locale).title : finding.rule;
-  const verdict = hoverWords(locale, 'verdict', { title, message: code(finding.message) });
+  const verdict = hoverWords(locale, 'verdict', { title: findingTitle(finding, locale), message: code(finding.message) });
   const reason = escapeFlowReason(finding, locale);
   return reason ? `${verdict}\n\n${hoverWords(locale, 'hintReason', { reason })}` : verdict;
 }

@@ -401,7 +401,7 @@ export class ConcurrencyIndex {
    * function it is (the package lists the functions of a file in the order of
    * their declarations, leaving out the methods it does not index).
    */
-  private declarations(): { file: FileFacts; declaration: PlacedDeclaration; fn?: PackageFunction }[] {
+  declarations(): { file: FileFacts; declaration: PlacedDeclaration; fn?: PackageFunction }[] {
     const all: { file: FileFacts; declaration: PlacedDeclaration; fn?: PackageFunction }[] = [];
     for (const path of this.pkg.filePaths) {
       const file = this.pkg.fileFacts(path);

@@ -9,7 +9,9 @@
 // only declarations whose text has a `select` are read.
 import type { Node } from 'web-tree-sitter';
 import { callArguments, unparenthesize } from '../syntax/calls';
+import { enclosingLoop } from '../syntax/executionOrder';
 import { breakTarget } from '../syntax/loopExits';
+import { statementsOf } from '../syntax/statements';
 import type { Span } from './functionFacts';
 import { valuePathOf, type ValuePath } from './valuePaths';
 
@@ -36,15 +38,6 @@ export interface SelectFact {
   defaultOperations: Span[];
 }
 
-/** The innermost `for` around the select in the same function (a function literal stops the search). */
-function innermostLoop(select: Node): Node | undefined {
-  for (let current = select.parent; current; current = current.parent) {
-    if (current.type === 'func_literal' || current.type === 'function_declaration' || current.type === 'method_declaration') return undefined;
-    if (current.type === 'for_statement') return current;
-  }
-  return undefined;
-}
-
 function signalOf(operand: Node | null): ReceivedSignal | undefined {
   if (!operand) return undefined;
   const expression = unparenthesize(operand);
@@ -56,12 +49,6 @@ function signalOf(operand: Node | null): ReceivedSignal | undefined {
   }
   const channel = valuePathOf(expression);
   return channel ? { kind: 'channel', channel } : undefined;
-}
-
-/** The statements of a case clause or a block (its statement list's children). */
-function caseStatements(clause: Node): Node[] {
-  const list = clause.namedChildren.find((child) => child?.type === 'statement_list');
-  return (list?.namedChildren ?? []).filter((child): child is Node => child !== null && child.type !== 'comment');
 }
 
 /** Whether one of the statements ends `loop`: a return, or a break whose target is `loop` or a loop around it. */
@@ -82,24 +69,24 @@ function okName(receive: Node): string | undefined {
 }
 
 function leavingOf(clause: Node, receive: Node, loop: Node): ReceiveCase['leaves'] {
-  const statements = caseStatements(clause);
+  const statements = statementsOf(clause);
   if (endsLoop(statements, loop)) return 'always';
   const ok = okName(receive);
   const [first] = statements;
   if (!ok || first?.type !== 'if_statement' || first.childForFieldName('alternative') || first.childForFieldName('initializer')) return undefined;
   if (first.childForFieldName('condition')?.text.replace(/\s+/g, '') !== `!${ok}`) return undefined;
   const consequence = first.childForFieldName('consequence');
-  return consequence && endsLoop(caseStatements(consequence), loop) ? 'whenClosed' : undefined;
+  return consequence && endsLoop(statementsOf(consequence), loop) ? 'whenClosed' : undefined;
 }
 
 function selectFact(select: Node, start: number): SelectFact {
   const span = (node: Node): Span => [node.startIndex - start, node.endIndex - start];
-  const loop = innermostLoop(select);
+  const loop = enclosingLoop(select);
   const receives: ReceiveCase[] = [];
   const defaultOperations: Span[] = [];
   for (const clause of select.namedChildren) {
     if (clause?.type === 'default_case') {
-      for (const statement of caseStatements(clause)) {
+      for (const statement of statementsOf(clause)) {
         if (statement.type === 'send_statement') defaultOperations.push(span(statement));
         const expression = statement.type === 'expression_statement' ? statement.namedChild(0) : statement.type === 'short_var_declaration' || statement.type === 'assignment_statement' ? statement.childForFieldName('right')?.namedChild(0) : undefined;
         if (expression?.type === 'unary_expression' && expression.childForFieldName('operator')?.text === '<-') defaultOperations.push(span(expression));

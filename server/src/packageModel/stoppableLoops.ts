@@ -89,34 +89,27 @@ function build(pkg: GoPackage): StoppableLoops {
   const selectsByDeclaration = new Map<PackageFunction, readonly SelectFact[]>();
   const served = new Map<string, ServedChannel>();
   const names = new Set<string>();
-  for (const path of pkg.filePaths) {
-    const file = pkg.fileFacts(path);
-    if (!file) continue;
-    const functions = pkg.functionsIn(path);
-    for (const declaration of file.declarations) {
-      const selects = declaration.selects ?? [];
-      if (selects.length === 0) continue;
-      const fn = functions.find((each) => each.start === declaration.start);
-      if (!fn) continue;
-      selectsByDeclaration.set(fn, selects);
-      if (!selects.some((select) => select.receives.some(isStopCase))) continue;
-      for (const owner of summaries.withGoroutineLiterals([fn])) {
-        for (const op of owner.facts.operations) {
-          if (op.kind !== 'channel' || !op.select || !op.channel || (op.operation !== 'send' && op.operation !== 'receive')) continue;
-          const select = selects.find((each) => sameSpan(each.at, op.select!.at));
-          // A case that always leaves the loop is a stop case, not an operation the loop keeps serving.
-          if (!select || select.receives.some((receive) => sameSpan(receive.at, op.at) && receive.leaves === 'always')) continue;
-          const stops = select.receives.filter(isStopCase).filter((receive) => !sameSpan(receive.at, op.at));
-          const identity = stops.length > 0 ? summaries.identityOf(owner, op.channel) : undefined;
-          if (!identity) continue;
-          let channel = served.get(identity.key);
-          if (!channel) {
-            channel = { identity, sites: [] };
-            served.set(identity.key, channel);
-          }
-          channel.sites.push({ site: { fn: owner, op }, stops });
-          names.add(lastName(op.channel));
+  for (const { declaration, fn } of summaries.index.declarations()) {
+    const selects = declaration.selects ?? [];
+    if (selects.length === 0 || !fn) continue;
+    selectsByDeclaration.set(fn, selects);
+    if (!selects.some((select) => select.receives.some(isStopCase))) continue;
+    for (const owner of summaries.withGoroutineLiterals([fn])) {
+      for (const op of owner.facts.operations) {
+        if (op.kind !== 'channel' || !op.select || !op.channel || (op.operation !== 'send' && op.operation !== 'receive')) continue;
+        const select = selects.find((each) => sameSpan(each.at, op.select!.at));
+        // A case that always leaves the loop is a stop case, not an operation the loop keeps serving.
+        if (!select || select.receives.some((receive) => sameSpan(receive.at, op.at) && receive.leaves === 'always')) continue;
+        const stops = select.receives.filter(isStopCase).filter((receive) => !sameSpan(receive.at, op.at));
+        const identity = stops.length > 0 ? summaries.identityOf(owner, op.channel) : undefined;
+        if (!identity) continue;
+        let channel = served.get(identity.key);
+        if (!channel) {
+          channel = { identity, sites: [] };
+          served.set(identity.key, channel);
         }
+        channel.sites.push({ site: { fn: owner, op }, stops });
+        names.add(lastName(op.channel));
       }
     }
   }
