@@ -5,6 +5,8 @@
 // Skips, saying so, what needs an absent tool. Never fails on a time: budgets
 // are reported, not enforced. `--only=edit,package,scan,escape,memory,leaks,since` runs some sections;
 // `--edit-targets=server,floor` runs only the edit-latency rows whose key is listed (see `targets` below).
+// `--server-cpu-profile=DIR` makes every server it starts write a V8 CPU profile into DIR
+// (read them with `node scripts/bench/cpuProfileSummary.mjs`).
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -21,6 +23,12 @@ import { measureSince } from './sinceLatency.mjs';
 const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice(7).split(',');
 const wanted = (section) => !only || only.includes(section);
 const editTargets = process.argv.find((arg) => arg.startsWith('--edit-targets='))?.slice(15).split(',');
+const profileDirectory = process.argv.find((arg) => arg.startsWith('--server-cpu-profile='))?.slice(21);
+if (profileDirectory) {
+  fs.mkdirSync(profileDirectory, { recursive: true });
+  // Read by test/support/lspClient when it starts a server.
+  process.env.GOINSIGHT_SERVER_CPU_PROFILE = path.resolve(profileDirectory);
+}
 const results = { startedAt: new Date().toISOString(), machine: {}, skipped: [] };
 const lines = [];
 const say = (text = '') => {

@@ -15,6 +15,9 @@ import {
 export const repositoryRoot = path.resolve(__dirname, '../../..');
 export const serverBundle = path.join(repositoryRoot, 'dist', 'server.js');
 
+/** Set by `scripts/bench/run.mjs --server-cpu-profile=DIR`: servers write a V8 CPU profile there when they exit. */
+const cpuProfileDirectory = process.env.GOINSIGHT_SERVER_CPU_PROFILE;
+
 interface Waiter {
   method: string;
   accept: (params: unknown) => boolean;
@@ -68,7 +71,8 @@ export class TestLspClient {
   }
 
   static start(args: string[] = ['--stdio'], environment: NodeJS.ProcessEnv = process.env): TestLspClient {
-    const child = spawn(process.execPath, [serverBundle, ...args], { stdio: ['pipe', 'pipe', 'pipe'], env: environment });
+    const profiling = cpuProfileDirectory ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDirectory}`] : [];
+    const child = spawn(process.execPath, [...profiling, serverBundle, ...args], { stdio: ['pipe', 'pipe', 'pipe'], env: environment });
     return new TestLspClient(child);
   }
 
@@ -131,7 +135,8 @@ export class TestLspClient {
     } catch {
       // the server is already gone
     } finally {
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      // A profiling server writes its profile while it exits: give it the time to.
+      await new Promise((resolve) => setTimeout(resolve, cpuProfileDirectory ? 10_000 : 50));
       if (!this.exited) this.child.kill('SIGKILL');
       this.connection.dispose();
     }
