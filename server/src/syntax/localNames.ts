@@ -88,6 +88,8 @@ function hasOperator(node: Node, operator: string): boolean {
 export class LocalNames {
   private readonly byScope = new Map<number, LocalDeclaration[]>();
   private readonly resolved = new Map<number, LocalDeclaration | null>();
+  /** Every name some local declaration has: any other name resolves to nothing without walking up the tree (each step a call into wasm). */
+  private readonly declaredNames = new Set<string>();
   /**
    * Built on the first writes() call: most functions are resolved only for a
    * few names (the channel facts build one LocalNames per function of the
@@ -136,6 +138,10 @@ export class LocalNames {
     if (cached !== undefined) return cached ?? undefined;
     let result: LocalDeclaration | null = null;
     const name = identifier.text;
+    if (!this.declaredNames.has(name)) {
+      this.resolved.set(identifier.id, null);
+      return undefined;
+    }
     for (let current = parentOf(identifier); current && !result; current = parentOf(current)) {
       const declarations = this.byScope.get(current.id);
       if (declarations) {
@@ -174,6 +180,7 @@ export class LocalNames {
   /** Resolves an identifier by name as seen at the given node (for names that appear only in text). */
   resolveNameAt(name: string, at: Node): LocalDeclaration | undefined {
     let result: LocalDeclaration | undefined;
+    if (!this.declaredNames.has(name)) return undefined;
     for (let current: Node | null = at; current && !result; current = parentOf(current)) {
       for (const declaration of this.byScope.get(current.id) ?? []) {
         if (declaration.name === name && declaration.visibleFrom <= at.startIndex) {
@@ -194,6 +201,7 @@ export class LocalNames {
     const fn = parentOf(scope);
     if (kind === 'short-var' && fn && isFunctionNode(fn) && fn.childForFieldName('body')?.id === scope.id && this.byScope.get(fn.id)?.some((existing) => existing.name === identifier.text)) return;
     list.push({ name: identifier.text, identifier, kind, scope, visibleFrom, declaringNode });
+    this.declaredNames.add(identifier.text);
     this.byScope.set(scope.id, list);
   }
 
