@@ -11,13 +11,13 @@
 // can build a GoPackage from the one file's facts, or ask the caller's.
 //
 // Typing inside a function changes its body only: the file's new version has
-// the same shape (shapeOfFile) and is patched into the index instead of
+// the same shape (sameShape) and is patched into the index instead of
 // rebuilding it. Unchanged functions keep their PackageFunction, moved in
 // place to where the declaration now is (caches keyed on it stay valid and
 // never point at old lines); a changed one gets a new object, and
 // `replacedSince` tells caches which ones went.
 import type { FunctionFacts } from './functionFacts';
-import type { FileFacts, TypeFact, VariableFact } from './declarationFacts';
+import type { DeclarationFacts, FileFacts, TypeFact, VariableFact } from './declarationFacts';
 
 export interface PackageFunction {
   /** The current version of its file (updated in place when another declaration of the file changed). */
@@ -114,7 +114,7 @@ export class GoPackage {
     if (old === facts) return;
     this.files.set(facts.file, facts);
     const entry = this.index?.byFile.get(facts.file);
-    if (old && entry && shapeOfFile(old) === shapeOfFile(facts)) {
+    if (old && entry && sameShape(old, facts)) {
       this.version++;
       this.patch(entry, facts);
     } else {
@@ -242,32 +242,30 @@ export class GoPackage {
   }
 }
 
-const signatures = new WeakMap<FunctionFacts, string>();
+const declarationShapes = new WeakMap<DeclarationFacts, string>();
 
-function signatureOf(fn: FunctionFacts): string {
-  let signature = signatures.get(fn);
-  if (signature === undefined) {
-    signature = JSON.stringify([fn.name, fn.receiver, fn.parameters, fn.results]);
-    signatures.set(fn, signature);
-  }
-  return signature;
-}
-
-const fileShapes = new WeakMap<FileFacts, string>();
-
-/**
- * Everything about a file but its function bodies: path, package clause,
- * imports, and its declarations in order (types, variables and function
- * signatures). Two versions of a file with the same shape
- * resolve every name and type of the package the same way. Kept per version.
- */
-function shapeOfFile(file: FileFacts): string {
-  let shape = fileShapes.get(file);
+/** A declaration as other declarations see it: a function's signature (not its body), a type, variables. Kept per facts object. */
+function shapeOfDeclaration(facts: DeclarationFacts): string {
+  let shape = declarationShapes.get(facts);
   if (shape === undefined) {
-    const parts = [`file ${file.file} ${file.packageName ?? ''} ${JSON.stringify([...file.imports])}`];
-    for (const { facts } of file.declarations) parts.push(facts.kind === 'function' ? signatureOf(facts.function) : JSON.stringify(facts));
-    shape = parts.join('\n');
-    fileShapes.set(file, shape);
+    shape = facts.kind === 'function' ? JSON.stringify([facts.function.name, facts.function.receiver, facts.function.parameters, facts.function.results]) : JSON.stringify(facts);
+    declarationShapes.set(facts, shape);
   }
   return shape;
+}
+
+/**
+ * Whether two versions of a file have the same shape: path, package clause,
+ * imports, and its declarations in order (types, variables and function
+ * signatures): everything but function bodies. Two versions with the same
+ * shape resolve every name and type of the package the same way. A
+ * declaration whose facts were carried over is the same object in both.
+ */
+function sameShape(before: FileFacts, after: FileFacts): boolean {
+  if (before.file !== after.file || before.packageName !== after.packageName || before.declarations.length !== after.declarations.length) return false;
+  if (JSON.stringify([...before.imports]) !== JSON.stringify([...after.imports])) return false;
+  return before.declarations.every(({ facts }, index) => {
+    const other = after.declarations[index].facts;
+    return facts === other || shapeOfDeclaration(facts) === shapeOfDeclaration(other);
+  });
 }
