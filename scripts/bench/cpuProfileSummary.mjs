@@ -1,10 +1,11 @@
 // Where a V8 CPU profile (`node --cpu-prof`, or the bench's
 // `--server-cpu-profile=DIR`) spends its time, without a browser:
-//   node scripts/bench/cpuProfileSummary.mjs FILE [--top=40] [--match=REGEX]
+//   node scripts/bench/cpuProfileSummary.mjs FILE [--top=40] [--match=REGEX] [--after=REGEX]
 //     the functions with the most time, inclusive (itself and what it calls) and self;
 //   node scripts/bench/cpuProfileSummary.mjs FILE --tree=REGEX [--depth=4] [--min-ms=20]
 //     the call tree under the functions matching REGEX (`name:line` of the bundle),
-//     calls of one function at one depth merged, so per-rule costs read directly.
+//     calls of one function at one depth merged, so per-rule costs read directly;
+//   --after=REGEX keeps only the samples after the last one inside a matching function.
 import * as fs from 'node:fs';
 
 const [file, ...flags] = process.argv.slice(2);
@@ -17,10 +18,19 @@ const profile = JSON.parse(fs.readFileSync(file, 'utf8'));
 const nodeById = new Map(profile.nodes.map((node) => [node.id, node]));
 const parentOf = new Map();
 for (const node of profile.nodes) for (const child of node.children ?? []) parentOf.set(child, node.id);
-const selfMicros = new Map();
-profile.samples.forEach((id, index) => selfMicros.set(id, (selfMicros.get(id) ?? 0) + (profile.timeDeltas[index] ?? 0)));
-
 const shortName = (node) => `${node.callFrame.functionName || '(anonymous)'}:${node.callFrame.lineNumber + 1}`;
+// `--after=REGEX`: only the samples after the last one inside a function matching it (e.g. `^readFromDisk:`,
+// the siblings' first load, to keep only the keystrokes that follow).
+const after = flag('after') ? new RegExp(flag('after')) : undefined;
+const inside = (id, pattern) => {
+  for (let at = id; at !== undefined; at = parentOf.get(at)) if (pattern.test(shortName(nodeById.get(at)))) return true;
+  return false;
+};
+const firstCounted = after ? profile.samples.findLastIndex((id) => inside(id, after)) + 1 : 0;
+const selfMicros = new Map();
+profile.samples.forEach((id, index) => {
+  if (index >= firstCounted) selfMicros.set(id, (selfMicros.get(id) ?? 0) + (profile.timeDeltas[index] ?? 0));
+});
 const longName = (node) => `${shortName(node)} ${node.callFrame.url.split('/').pop()}`;
 const ms = (micros) => (micros / 1000).toFixed(0).padStart(7);
 

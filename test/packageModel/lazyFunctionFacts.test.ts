@@ -128,3 +128,23 @@ test('lazy function facts: the locals alone are worked out when read first, and 
   void facts.channels;
   assert.equal(parses(), before + 2);
 });
+
+test('lazy function facts: while the lease on the tree is live the node itself is read, no parse; after it ends, the text is parsed again', async () => {
+  const { parser, parses } = counting(await createGoParser());
+  const text = 'package p\n\nimport "sync"\n\nvar mu sync.Mutex\n\nfunc f(n int) int {\n\tmu.Lock()\n\tdefer mu.Unlock()\n\treturn g(n)\n}\n\nfunc h() { mu.Lock() }\n';
+  const tree = parser.parse(text);
+  assert.ok(tree);
+  const [f, h] = tree.rootNode.namedChildren.filter((node): node is Node => node?.type === 'function_declaration');
+  const lease = { live: true };
+  const before = parses();
+  const whileLive = lazyFunctionFacts(f, parser, lease);
+  const afterwards = lazyFunctionFacts(h, parser, lease);
+  assert.deepEqual(JSON.parse(JSON.stringify(whileLive)), JSON.parse(JSON.stringify(functionFactsOf(f))), 'the same facts as from the file tree');
+  assert.equal(parses(), before, 'read from the live tree: nothing parsed');
+  lease.live = false;
+  const expected = JSON.parse(JSON.stringify(functionFactsOf(h)));
+  tree.delete();
+  assert.deepEqual(JSON.parse(JSON.stringify(afterwards)), expected, 'read after the lease ended: the same facts, from the text');
+  // Serializing reads the locals first (one parse), then the rest of the body facts (another).
+  assert.equal(parses(), before + 2, 'the ended lease makes it parse the text');
+});

@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { packageFindings } from '../../server/src/engine/analyzePackage';
 import type { Finding } from '../../server/src/engine/finding';
 import { LineIndex } from '../../server/src/engine/lineIndex';
+import type { Tree } from 'web-tree-sitter';
 import { createGoParser } from '../../server/src/parse/goParser';
 import { fileFacts } from '../../server/src/packageModel/declarationFacts';
 import { diskPackageSources } from '../../server/src/packageModel/diskSources';
@@ -22,8 +23,9 @@ export async function packageWorkspace(): Promise<PackageWorkspace> {
 
 /**
  * A workspace over in-memory files (path → text) and `open`, which opens or
- * edits a buffer as the server does (unchanged declarations keep their facts)
- * and returns its package.
+ * edits a buffer as the server does (unchanged declarations keep their facts;
+ * new ones are read lazily, from the buffer's tree until the buffer changes
+ * again, then from their text) and returns its package.
  */
 export async function editablePackages(files: Readonly<Record<string, string>>): Promise<{ workspace: PackageWorkspace; open: (file: string, text: string) => GoPackage }> {
   const sources: PackageSources = {
@@ -33,13 +35,20 @@ export async function editablePackages(files: Readonly<Record<string, string>>):
   const parser = await createGoParser();
   const workspace = new PackageWorkspace(parser, sources);
   const stores = new Map<string, FileDeclarations>();
+  const buffers = new Map<string, { tree: Tree; lease: { live: boolean } }>();
   const open = (file: string, text: string): GoPackage => {
     const tree = parser.parse(text);
     assert.ok(tree);
+    const previous = buffers.get(file);
+    if (previous) {
+      previous.lease.live = false;
+      previous.tree.delete();
+    }
+    const lease = { live: true };
+    buffers.set(file, { tree, lease });
     const declarations = new FileDeclarations(tree.rootNode, text, stores.get(file));
     stores.set(file, declarations);
-    workspace.setOpenFile(fileFacts(file, tree, text, new LineIndex(text), declarations));
-    tree.delete();
+    workspace.setOpenFile(fileFacts(file, tree, text, new LineIndex(text), declarations, parser, lease));
     const pkg = workspace.packageOf(file);
     assert.ok(pkg);
     return pkg;

@@ -9,7 +9,7 @@ import type { LineIndex } from '../engine/lineIndex';
 import type { FileDeclarations, TopLevelNode } from '../syntax/fileDeclarations';
 import { importNames, type ImportNames } from '../syntax/imports';
 import { functionFactsOf, originOfValue, type FunctionFacts, type LocalOrigin } from './functionFacts';
-import { lazyFunctionFacts } from './lazyFunctionFacts';
+import { lazyFunctionFacts, type TreeLease } from './lazyFunctionFacts';
 import { typeExpressionOf, type TypeExpression } from './typeExpressions';
 import { selectFactsOf, type SelectFact } from './selectFacts';
 import { declarationUses, type DeclarationUses } from './valueUses';
@@ -88,7 +88,7 @@ function variableFacts(declaration: Node): VariableFact[] {
 }
 
 /** With a parser, a function's body facts are computed when first read (lazyFunctionFacts). */
-function computeDeclarationFacts(node: Node, parser?: Parser): DeclarationFacts {
+function computeDeclarationFacts(node: Node, parser?: Parser, lease?: TreeLease): DeclarationFacts {
   switch (node.type) {
     case 'type_declaration':
       return { kind: 'types', types: typeFacts(node) };
@@ -96,21 +96,22 @@ function computeDeclarationFacts(node: Node, parser?: Parser): DeclarationFacts 
       return { kind: 'variables', variables: variableFacts(node) };
     case 'function_declaration':
     case 'method_declaration':
-      return { kind: 'function', function: parser ? lazyFunctionFacts(node, parser) : functionFactsOf(node) };
+      return { kind: 'function', function: parser ? lazyFunctionFacts(node, parser, lease) : functionFactsOf(node) };
     default:
       return { kind: 'other' };
   }
 }
 
-export function declarationFacts(declarations: FileDeclarations, declaration: TopLevelNode, parser?: Parser): DeclarationFacts {
-  return declarations.fact(declaration, 'packageModel', (node) => computeDeclarationFacts(node, parser));
+export function declarationFacts(declarations: FileDeclarations, declaration: TopLevelNode, parser?: Parser, lease?: TreeLease): DeclarationFacts {
+  return declarations.fact(declaration, 'packageModel', (node) => computeDeclarationFacts(node, parser, lease));
 }
 
 /**
  * The file's facts; `declarations` is the file's store (see engine/incrementalRules'
- * declarationsFor). With a parser, function bodies are summarized lazily.
+ * declarationsFor). With a parser, function bodies are summarized lazily: from
+ * the tree's nodes while `lease` says the tree is alive, else from their text.
  */
-export function fileFacts(file: string, tree: Tree, text: string, lines: LineIndex, declarations: FileDeclarations, parser?: Parser): FileFacts {
+export function fileFacts(file: string, tree: Tree, text: string, lines: LineIndex, declarations: FileDeclarations, parser?: Parser, lease?: TreeLease): FileFacts {
   let packageName: string | undefined;
   const placed: PlacedDeclaration[] = [];
   for (const declaration of declarations.all) {
@@ -118,7 +119,7 @@ export function fileFacts(file: string, tree: Tree, text: string, lines: LineInd
       packageName ??= declarations.fact(declaration, 'packageName', (node) => node.namedChild(0)?.text);
       continue;
     }
-    const facts = declarationFacts(declarations, declaration, parser);
+    const facts = declarationFacts(declarations, declaration, parser, lease);
     if (facts.kind === 'other') continue;
     const uses = facts.kind === 'types' ? undefined : declarations.fact(declaration, 'valueUses', (node) => declarationUses(node, declaration.text, () => declarations.identifiers(declaration)));
     const selects = facts.kind === 'function' ? declarations.fact(declaration, 'selects', (node) => selectFactsOf(node, declaration.text)) : undefined;

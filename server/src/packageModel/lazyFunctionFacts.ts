@@ -9,6 +9,11 @@
 // The locals (all that typing a path in the function needs, and all that the
 // concurrency index reads of most functions) are worked out on their own when
 // they are read first, at a fraction of the cost of the whole body facts.
+// While the caller's tree is known to be alive and unedited (a TreeLease, as
+// the server holds one over an open document's analysis), the declaration's
+// own node is read instead: typing in a function reads its new body facts in
+// that same analysis, and parsing its text again would cost as much as the
+// facts themselves.
 import type { Node, Parser } from 'web-tree-sitter';
 import { emptyBodyFacts, functionBodyFactsOf, functionLocalsOf, functionSignatureOf, type FunctionBodyFacts, type FunctionFacts } from './functionFacts';
 
@@ -18,14 +23,20 @@ const packageClause = 'package p\n';
 /** Every key of the body facts, each read through the lazy computation (a key added to FunctionBodyFacts must be added here). */
 const bodyKeys: Record<keyof FunctionBodyFacts, true> = { locals: true, unstable: true, events: true, operations: true, channels: true };
 
-/** The declaration's facts: the signature now, the body facts on first read. */
-export function lazyFunctionFacts(declaration: Node, parser: Parser): FunctionFacts {
+/** Whether the tree a declaration's node is of is still alive and unedited: its holder ends the lease before either changes. */
+export interface TreeLease {
+  readonly live: boolean;
+}
+
+/** The declaration's facts: the signature now, the body facts on first read (from the node itself while `lease` is live). */
+export function lazyFunctionFacts(declaration: Node, parser: Parser, lease?: TreeLease): FunctionFacts {
   const signature = functionSignatureOf(declaration);
   const { type, text } = declaration;
   let body: FunctionBodyFacts | undefined;
   let locals: Pick<FunctionBodyFacts, 'locals' | 'unstable'> | undefined;
   /** Parses the declaration's text alone; when it no longer parses to the declaration, nothing is known, so rules stay quiet. */
   const reparsed = <T>(read: (declaration: Node) => T, unknown: T): T => {
+    if (lease?.live) return read(declaration);
     const tree = parser.parse(packageClause + text);
     try {
       const again = tree?.rootNode.namedChildren.find((child) => child?.type === type);

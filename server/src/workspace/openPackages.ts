@@ -70,17 +70,24 @@ export class OpenPackages {
   findingsFor(file: OpenFile, options: PackageAnalysisOptions): { findings: Finding[]; failures: RuleFailure[]; changed: boolean } {
     if (!anyPackageRuleEnabled(options)) return { findings: [], failures: [], changed: false };
     let changed = false;
-    const known = this.current.get(file.filePath);
-    if (known?.version !== file.version) {
-      // The declarations of the rules' last run of this file: their facts carry over by text.
-      const facts = fileFacts(file.filePath, file.tree, file.text, file.lines, declarationsFor(file.tree, file.text, file.filePath, true), this.parser);
-      changed = !known || !sameDeclarations(known.facts, facts);
-      this.current.set(file.filePath, { version: file.version, facts });
-      this.workspace.setOpenFile(facts);
+    // The new declarations' body facts are read from this version's tree while this call lasts: the
+    // document edits and deletes it only on a later change.
+    const lease = { live: true };
+    try {
+      const known = this.current.get(file.filePath);
+      if (known?.version !== file.version) {
+        // The declarations of the rules' last run of this file: their facts carry over by text.
+        const facts = fileFacts(file.filePath, file.tree, file.text, file.lines, declarationsFor(file.tree, file.text, file.filePath, true), this.parser, lease);
+        changed = !known || !sameDeclarations(known.facts, facts);
+        this.current.set(file.filePath, { version: file.version, facts });
+        this.workspace.setOpenFile(facts);
+      }
+      const pkg = this.ready(file.filePath) ? this.workspace.packageOf(file.filePath) : undefined;
+      if (!pkg) return { findings: [], failures: [], changed };
+      return { ...packageFindings(pkg, file.filePath, options), changed };
+    } finally {
+      lease.live = false;
     }
-    const pkg = this.ready(file.filePath) ? this.workspace.packageOf(file.filePath) : undefined;
-    if (!pkg) return { findings: [], failures: [], changed };
-    return { ...packageFindings(pkg, file.filePath, options), changed };
   }
 
   closed(filePath: string): void {
