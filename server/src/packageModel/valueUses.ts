@@ -12,6 +12,7 @@
 // makes it unknown to the rules (quiet).
 import type { Node } from 'web-tree-sitter';
 import { callArguments, unparenthesize } from '../syntax/calls';
+import { parentOf } from '../syntax/functions';
 import { LocalNamesCache } from '../syntax/localNames';
 import { callTargetOf, type CallTarget, type Span } from './functionFacts';
 import { typeExpressionOf, type TypeExpression } from './typeExpressions';
@@ -110,11 +111,11 @@ function selectOf(operation: Node): 'case' | 'with-default' | undefined {
   let current: Node | null = operation;
   for (let steps = 0; current && steps < 4; steps++) {
     if (current.type === 'communication_case') {
-      const select = current.parent;
+      const select = parentOf(current);
       return select?.namedChildren.some((clause) => clause?.type === 'default_case') ? 'with-default' : 'case';
     }
     if (current.type !== 'receive_statement' && current.type !== 'unary_expression' && current.type !== 'send_statement' && current.type !== 'expression_list') return undefined;
-    current = current.parent;
+    current = parentOf(current);
   }
   return undefined;
 }
@@ -123,7 +124,7 @@ function selectOf(operation: Node): 'case' | 'with-default' | undefined {
 function isDeclaredName(parent: Node): boolean {
   if (declaringParents.has(parent.type)) return true;
   if (parent.type !== 'expression_list') return false;
-  const owner = parent.parent;
+  const owner = parentOf(parent);
   if (owner?.type === 'short_var_declaration') return owner.childForFieldName('left')?.id === parent.id;
   if (owner?.type === 'range_clause' || owner?.type === 'receive_statement') return owner.childForFieldName('left')?.id === parent.id && owner.children.some((child) => child?.type === ':=');
   return false;
@@ -154,7 +155,7 @@ class UseCollector {
 
   /** A path (its outermost node) and how the code around it uses it. */
   classify(top: Node, path: ValuePath | undefined, field: string | undefined, local: boolean): void {
-    const parent = top.parent;
+    const parent = parentOf(top);
     const use = (kind: ValueUseKind, at: Node, extra: Partial<ValueUse> = {}): void => {
       this.uses.push({ kind, path, ...(path ? {} : { field }), ...(local ? { local } : {}), at: this.span(at), ...extra });
     };
@@ -174,7 +175,7 @@ class UseCollector {
         if (parent.childForFieldName('function')?.id === top.id) return use('call', parent, this.inLiteral(parent) ? { inLiteral: true } : {});
         return use('value', top);
       case 'argument_list': {
-        const call = parent.parent;
+        const call = parentOf(parent);
         const callee = call?.childForFieldName('function');
         if (call && callee?.type === 'identifier') {
           if (callee.text === 'close') return use('close', call);
@@ -187,7 +188,7 @@ class UseCollector {
         return use(operator === '==' || operator === '!=' ? 'inspect' : 'value', top);
       }
       case 'expression_list': {
-        const owner = parent.parent;
+        const owner = parentOf(parent);
         if (owner?.type === 'assignment_statement' && owner.childForFieldName('left')?.id === parent.id) {
           const left = expressionList(parent);
           const right = expressionList(owner.childForFieldName('right'));
@@ -225,9 +226,9 @@ class UseCollector {
 }
 
 /** The outermost node of the path a node starts: up through field selectors and parentheses (`parent` is the node's, read once: each read walks through wasm). */
-function pathTop(node: Node, parent = node.parent): Node {
+function pathTop(node: Node, parent = parentOf(node)): Node {
   let top = node;
-  for (; parent; parent = top.parent) {
+  for (; parent; parent = parentOf(top)) {
     if (parent.type === 'selector_expression' && parent.childForFieldName('operand')?.id === top.id) top = parent;
     else if (parent.type === 'parenthesized_expression') top = parent;
     else break;
@@ -238,7 +239,7 @@ function pathTop(node: Node, parent = node.parent): Node {
 /** Whether the identifier (under `element`) is the key of a keyed composite-literal element (a field name, or a map key read in concurrencyIndex). */
 function isLiteralKey(element: Node): boolean {
   if (element.type !== 'literal_element') return false;
-  const keyed = element.parent;
+  const keyed = parentOf(element);
   return keyed?.type === 'keyed_element' && keyed.namedChild(0)?.id === element.id;
 }
 
@@ -252,7 +253,7 @@ function readUses(declaration: Node): DeclarationUses & { kind: 'read' } {
     if (!node) continue;
     switch (node.type) {
       case 'identifier': {
-        const parent = node.parent;
+        const parent = parentOf(node);
         if (!parent || node.text === '_' || isLiteralKey(parent) || isDeclaredName(parent)) break;
         const top = pathTop(node, parent);
         collector.classify(top, valuePathOf(top), undefined, namesAt(node)?.resolve(node) !== undefined);
