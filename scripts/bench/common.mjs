@@ -84,6 +84,36 @@ export function processMemory(pid) {
   }
 }
 
+/** CPU time (user + system) a process has used so far, from /proc (Linux), in ms; undefined elsewhere. */
+export function processCpuMs(pid) {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // After "pid (name) ": state is the first field, utime the 12th, stime the 13th (in clock ticks).
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicksPerSecond();
+  } catch {
+    return undefined;
+  }
+}
+
+let ticks;
+function clockTicksPerSecond() {
+  ticks ??= Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
+  return ticks;
+}
+
+/** Waits until the process has used almost no CPU for half a second (its background work is done), at most `limitMs`. */
+export async function processSettled(pid, limitMs = 60_000) {
+  const started = performance.now();
+  let before = processCpuMs(pid);
+  while (before !== undefined && performance.now() - started < limitMs) {
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const now = processCpuMs(pid);
+    if (now === undefined || now - before < 25) return;
+    before = now;
+  }
+}
+
 /** Go files of GOROOT/src as `goinsight check GOROOT/src/...` collects them (no vendor, testdata, hidden). */
 export function goRootFiles(goRoot) {
   const { collectGoFiles } = compiled('server/src/cli/collectFiles');
