@@ -28,7 +28,7 @@ import { lockClass } from './lockOrder';
 import { LockSummaries } from './lockSummaries';
 import type { ChannelOperation, GoroutineStart, SyncOperation } from './operationFacts';
 import { FunctionScope, standardTypeName, type ResolvedType } from './typeResolver';
-import type { DeclarationUses, ValueUse, WrittenValue } from './valueUses';
+import type { DeclarationUses, GoStart, ValueUse, WrittenValue } from './valueUses';
 import { pathKey, type ValuePath } from './valuePaths';
 
 /** What names one channel, WaitGroup or mutex across the package's functions. */
@@ -108,11 +108,14 @@ export interface IndexedDeclaration {
 /** One declaration's contribution to the operations side, per identity key, in the order of its functions (itself, then its goroutine literals). */
 type OperationRecords = Map<string, ObjectUses>;
 
-/** One declaration's contribution to the uses side: objects touched in order, with a use or an escape; names it could not type. */
+/**
+ * One declaration's contribution to the uses side: objects touched in order, with a use or an escape; names
+ * it could not type. Not its `go` starts: which function `go s.serve()` starts is another declaration,
+ * replaced when that one is edited, so they are resolved per version.
+ */
 interface UseRecords {
   touched: { name: string; kind: ObjectKind; use?: ObjectUse; escapes?: true }[];
   unknownNames: string[];
-  goStarts: GoStartSite[];
 }
 
 interface DeclarationPart {
@@ -126,7 +129,8 @@ interface FileUses {
   unknownNames: Set<string>;
   /** The words of the declarations whose uses are not read. */
   unread: ReadonlySet<string>[];
-  goStarts: GoStartSite[];
+  /** Its `go` statements that start a named function: which function is resolved per version (`goStarts`). */
+  goStarts: { fn: PackageFunction; start: GoStart }[];
   /** Per name asked: whether a use the resolver could not type or an unread declaration may stand for it. */
   mentions: Map<string, boolean>;
 }
@@ -236,8 +240,12 @@ const byPackage = new WeakMap<GoPackage, ConcurrencyIndex>();
 export class ConcurrencyIndex {
   /** Per declaration, what it contributes; kept across versions until the declaration changes. */
   private parts = new Map<PackageFunction, DeclarationPart>();
-  /** Goroutine literals by their `go` statement: kept as long as the declaration's facts are. */
-  private readonly literals = new WeakMap<GoroutineStart, PackageFunction>();
+  /**
+   * Goroutine literals by their `go` statement and the function it is in: kept as long as both are.
+   * The statement alone is not enough: facts carry over by text into a new package function when the
+   * package's shape changes, and a literal of the old one would name the old one's locals.
+   */
+  private readonly literals = new WeakMap<GoroutineStart, { enclosing: PackageFunction; literal: PackageFunction }>();
   private readonly literalOrigins = new WeakMap<PackageFunction, LiteralOrigin>();
   private readonly packageScopes = new WeakMap<FileFacts, FunctionScope>();
   private generation: number;
@@ -307,7 +315,8 @@ export class ConcurrencyIndex {
   /** The function a `go func(){…}()` runs, as a package function whose scope includes what it captures. */
   goroutineLiteral(fn: PackageFunction, start: GoroutineStart): PackageFunction | undefined {
     if (start.body.kind !== 'literal') return undefined;
-    let literal = this.literals.get(start);
+    const known = this.literals.get(start);
+    let literal = known?.enclosing === fn ? known.literal : undefined;
     if (!literal) {
       const facts = literalScopeFacts(fn.facts, start.body.facts);
       // Its place follows the enclosing function's, which moves in place when lines are added above it.
@@ -325,7 +334,7 @@ export class ConcurrencyIndex {
         },
         receiverType: fn.receiverType,
       };
-      this.literals.set(start, literal);
+      this.literals.set(start, { enclosing: fn, literal });
       const declaration = this.literalOrigins.get(fn)?.declaration ?? fn;
       this.literalOrigins.set(literal, { declaration, ownNames: new Set([...start.body.facts.parameters.map((parameter) => parameter.name), ...Object.keys(start.body.facts.locals)]) });
     }
@@ -425,12 +434,15 @@ export class ConcurrencyIndex {
 
   /** The `go` statements of the package that start one of its functions, in order. */
   goStarts(): readonly GoStartSite[] {
-    this.startsOfVersion ??= this.fileEntries().flatMap((entry) =>
-      this.fileUses(entry).goStarts.map((start) => {
-        const started = this.current(start.started);
-        return started === start.started ? start : { ...start, started };
-      }),
-    );
+    if (!this.startsOfVersion) {
+      this.startsOfVersion = [];
+      for (const entry of this.fileEntries()) {
+        for (const { fn, start } of this.fileUses(entry).goStarts) {
+          const started = this.locks.scope(fn).call(start.target);
+          if (started?.kind === 'function') this.startsOfVersion.push({ fn, at: start.at, started: started.fn });
+        }
+      }
+    }
     return this.startsOfVersion;
   }
 
@@ -490,12 +502,6 @@ export class ConcurrencyIndex {
       if (fn && declaration.uses) usesOf.set(fn, declaration.uses);
     }
     return { facts, declarations, functions, usesOf, readers: new Map(), derived: new Map() };
-  }
-
-  /** A function object kept from an earlier version, as the package has it now (a changed body makes a new object under the same name). */
-  private current(fn: PackageFunction): PackageFunction {
-    const name = fn.facts.name;
-    return (fn.receiverType ? this.pkg.method(fn.receiverType, name) : this.pkg.function(name)) ?? fn;
   }
 
   // The operations side.
@@ -637,7 +643,7 @@ export class ConcurrencyIndex {
         if (escapes) object.escapes = true;
       }
       for (const name of records.unknownNames) folded.unknownNames.add(name);
-      folded.goStarts.push(...records.goStarts);
+      if (fn) for (const start of uses.goStarts) folded.goStarts.push({ fn, start });
     }
     entry.uses = folded;
     return folded;
@@ -693,9 +699,9 @@ export class ConcurrencyIndex {
     return undefined;
   }
 
-  /** What one declaration's uses (and its composite literals, and its `go` starts) say about the package's objects. */
+  /** What one declaration's uses (and its composite literals) say about the package's objects. */
   private useRecords(uses: DeclarationUses & { kind: 'read' }, file: FileFacts, scope: FunctionScope, fn: PackageFunction | undefined): UseRecords {
-    const records: UseRecords = { touched: [], unknownNames: [], goStarts: [] };
+    const records: UseRecords = { touched: [], unknownNames: [] };
     for (const use of uses.uses) this.recordUse(records, use, scope, fn);
     for (const element of uses.literals) {
       const type = element.type ? this.locks.resolver.resolve(element.type, file) : undefined;
@@ -713,12 +719,6 @@ export class ConcurrencyIndex {
       if (!field || type.kind !== 'package') continue;
       const kind = this.kindOf(this.locks.resolver.resolve(field.type, typeDeclaration!.file));
       if (kind) records.touched.push({ name: `${type.name}.${field.name}`, kind, use: { operation: 'store', fn, at: element.at, written: element.written } });
-    }
-    if (fn) {
-      for (const start of uses.goStarts) {
-        const started = scope.call(start.target);
-        if (started?.kind === 'function') records.goStarts.push({ fn, at: start.at, started: started.fn });
-      }
     }
     return records;
   }
