@@ -141,7 +141,7 @@ interface FileEntry {
   declarations: IndexedDeclaration[];
   /** The file's package functions in order (`GoPackage.functionsIn`), and the uses of each one's declaration. */
   functions: readonly PackageFunction[];
-  usesOf: Map<PackageFunction, DeclarationUses>;
+  declarationUses: Map<PackageFunction, DeclarationUses>;
   uses?: FileUses;
   /** Per object name: the functions whose operations part can hold an operation on it. */
   readers: Map<string, PackageFunction[]>;
@@ -494,14 +494,14 @@ export class ConcurrencyIndex {
     this.filesRead++;
     const functions = [...this.pkg.functionsIn(path)];
     const declarations: IndexedDeclaration[] = [];
-    const usesOf = new Map<PackageFunction, DeclarationUses>();
+    const declarationUses = new Map<PackageFunction, DeclarationUses>();
     let next = 0;
     for (const declaration of facts.declarations) {
       const fn = declaration.facts.kind === 'function' && functions[next]?.facts === declaration.facts.function ? functions[next++] : undefined;
       declarations.push({ file: facts, declaration, fn });
-      if (fn && declaration.uses) usesOf.set(fn, declaration.uses);
+      if (fn && declaration.uses) declarationUses.set(fn, declaration.uses);
     }
-    return { facts, declarations, functions, usesOf, readers: new Map(), derived: new Map() };
+    return { facts, declarations, functions, declarationUses, readers: new Map(), derived: new Map() };
   }
 
   // The operations side.
@@ -542,7 +542,7 @@ export class ConcurrencyIndex {
     let readers = entry.readers.get(name);
     if (!readers) {
       readers = entry.functions.filter((fn) => {
-        const uses = entry.usesOf.get(fn);
+        const uses = entry.declarationUses.get(fn);
         return !uses || spelledNames(uses).has(name) || (uses.kind === 'read' && fn.facts.mentionsLock);
       });
       entry.readers.set(name, readers);
