@@ -121,6 +121,11 @@ test('concurrency index per file: an edit reads only its file again, and every a
   );
   assert.deepEqual(asked(pkg), asked(await fresh({})));
   const read = index.filesRead;
+  // What another module keeps per file (as the stoppable loops do) is worked out again for the files read again only.
+  let worked = 0;
+  const perFile = () => index.perFile('probe', () => ++worked);
+  perFile();
+  assert.equal(worked, 3);
   const edits: Record<string, string> = {};
   const edit = async (file: string, text: string, filesRead: number, why: string) => {
     edits[file] = text;
@@ -129,6 +134,8 @@ test('concurrency index per file: an edit reads only its file again, and every a
     const now = asked(pkg);
     const findings = findingsOf(pkg);
     assert.equal(index.filesRead - read, filesRead, why);
+    perFile();
+    assert.equal(worked - 3, filesRead, `${why}: per-file parts too`);
     const freshPkg = await fresh(edits);
     assert.deepEqual(now, asked(freshPkg), `${why}: the answers are a fresh index's`);
     assert.deepEqual(findings, findingsOf(freshPkg), `${why}: the findings are a fresh index's`);
