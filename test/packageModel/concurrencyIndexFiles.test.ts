@@ -77,7 +77,7 @@ function lineOf(fn: PackageFunction, at: readonly [number, number]): number {
   return fn.file.lines.rangeOf(fn.start + at[0], fn.start + at[0]).start.line + 1;
 }
 
-/** What the rules ask of the index, as text: per file the objects it touches (in order, each with every use in the package), the `go` starts, the stoppable loops. */
+/** What the rules ask of the index, as text: per file the objects it touches (in order, each with every use in the package), the `go` starts (all, and per file started in), the stoppable loops. */
 function asked(pkg: GoPackage): string[] {
   const index = ConcurrencyIndex.of(pkg);
   const lines: string[] = [];
@@ -87,7 +87,9 @@ function asked(pkg: GoPackage): string[] {
       lines.push(`${file}: ${object.name} ${object.kind}${object.escapes ? ' escapes' : ''} ${uses.join(' ')}`);
     }
   }
-  for (const go of index.goStarts()) lines.push(`go ${go.fn.qualifiedName}:${lineOf(go.fn, go.at)} → ${go.started.qualifiedName} at line ${go.started.file.lines.rangeOf(go.started.start, go.started.start).start.line + 1}`);
+  for (const file of [undefined, ...Object.values(paths)]) {
+    for (const go of index.goStarts(file)) lines.push(`go (${file ?? 'any file'}) ${go.fn.qualifiedName}:${lineOf(go.fn, go.at)} → ${go.started.qualifiedName} at line ${go.started.file.lines.rangeOf(go.started.start, go.started.start).start.line + 1}`);
+  }
   for (const [key, channel] of stoppableLoopsOf(pkg).served) lines.push(`served ${key}: ${channel.sites.map(({ site }) => `${site.fn.qualifiedName}:${lineOf(site.fn, site.op.at)}`).join(' ')}`);
   return lines;
 }

@@ -258,7 +258,6 @@ export class ConcurrencyIndex {
   private operationsByKey = new Map<string, ObjectUses | null>();
   /** Per object name asked for, folded across the files (null: nothing touches it). */
   private objectsByName = new Map<string, FoldedObject | null>();
-  private startsOfVersion: GoStartSite[] | undefined;
   /** How many declaration parts were computed (not taken from the cache): what tests observe. */
   computed = 0;
   /** How many file entries were made (a new version of a file, or every file after a change of shape): what tests observe. */
@@ -293,7 +292,6 @@ export class ConcurrencyIndex {
     this.entries = undefined;
     this.operationsByKey = new Map();
     this.objectsByName = new Map();
-    this.startsOfVersion = undefined;
     if (replaced) {
       for (const fn of replaced) this.parts.delete(fn);
     } else {
@@ -432,18 +430,22 @@ export class ConcurrencyIndex {
     return folded ?? undefined;
   }
 
-  /** The `go` statements of the package that start one of its functions, in order. */
-  goStarts(): readonly GoStartSite[] {
-    if (!this.startsOfVersion) {
-      this.startsOfVersion = [];
-      for (const entry of this.fileEntries()) {
-        for (const { fn, start } of this.fileUses(entry).goStarts) {
-          const started = this.locks.scope(fn).call(start.target);
-          if (started?.kind === 'function') this.startsOfVersion.push({ fn, at: start.at, started: started.fn });
-        }
+  /**
+   * The `go` statements of the package that start one of its functions, in
+   * order; with `file`, only those that start a function declared there (a
+   * statement naming none of the file's functions is not resolved).
+   */
+  goStarts(file?: string): GoStartSite[] {
+    const names = file === undefined ? undefined : new Set(this.pkg.functionsIn(file).map((fn) => fn.facts.name));
+    const starts: GoStartSite[] = [];
+    for (const entry of this.fileEntries()) {
+      for (const { fn, start } of this.fileUses(entry).goStarts) {
+        if (names && !names.has(start.target.name)) continue;
+        const started = this.locks.scope(fn).call(start.target);
+        if (started?.kind === 'function' && (file === undefined || started.fn.file.file === file)) starts.push({ fn, at: start.at, started: started.fn });
       }
     }
-    return this.startsOfVersion;
+    return starts;
   }
 
   /** Every object of the package by name (in the order first touched) and its `go` starts: the whole package, as tests look at it. */

@@ -25,7 +25,8 @@ function placeOf(context: PackageRuleContext, start: GoStartSite, reportedIn: Pa
 
 export const waitGroupAddInStarted: PackageRule = packageHalfOf(waitGroupAddInside, (context: PackageRuleContext) => {
   const index = ConcurrencyIndex.of(context.pkg);
-  const goStarts = index.goStarts();
+  // Only a function of the file can have its Add reported here.
+  const goStarts = index.goStarts(context.file);
   const reported = new Set<string>();
   // The Add is in a function of the file: only an object the file touches can have it.
   for (const object of index.objectsTouchedIn(context.file)) {
@@ -33,7 +34,7 @@ export const waitGroupAddInStarted: PackageRule = packageHalfOf(waitGroupAddInsi
     const wait = object.uses.find((use) => use.operation === 'wait' && use.fn);
     if (!wait?.fn) continue;
     for (const start of goStarts) {
-      if (start.started.file.file !== context.file || start.fn === start.started) continue;
+      if (start.fn === start.started) continue;
       const add = selfCountingAdd(object, start.started);
       // The starter counting on the same WaitGroup may be counting this goroutine: then its own Add runs while the count is above zero.
       if (!add || object.uses.some((use) => use.fn === start.fn && use.operation === 'add')) continue;
