@@ -81,7 +81,10 @@ function lineOf(fn: PackageFunction, at: readonly [number, number]): number {
 function asked(pkg: GoPackage): string[] {
   const index = ConcurrencyIndex.of(pkg);
   const lines: string[] = [];
+  const packageOrder = [...index.objects().objects.keys()];
   for (const file of Object.values(paths)) {
+    const touched = index.objectsTouchedIn(file).map((object) => object.name);
+    assert.deepEqual(touched, packageOrder.filter((name) => touched.includes(name)), 'in the order the whole package touches them first');
     for (const object of index.objectsTouchedIn(file)) {
       const uses = object.uses.map((use) => `${use.operation}@${use.fn ? `${use.fn.qualifiedName}:${lineOf(use.fn, use.at)}` : 'var'}`);
       lines.push(`${file}: ${object.name} ${object.kind}${object.escapes ? ' escapes' : ''} ${uses.join(' ')}`);
