@@ -6,7 +6,7 @@ import * as assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { LineIndex } from '../../server/src/engine/lineIndex';
 import { createGoParser } from '../../server/src/parse/goParser';
-import { packageConcurrency, type ConcurrencyObject } from '../../server/src/packageModel/concurrencyIndex';
+import { ConcurrencyIndex, type ConcurrencyObject } from '../../server/src/packageModel/concurrencyIndex';
 import { fileFacts } from '../../server/src/packageModel/declarationFacts';
 import type { GoPackage } from '../../server/src/packageModel/goPackage';
 import { PackageWorkspace } from '../../server/src/packageModel/packageWorkspace';
@@ -91,7 +91,7 @@ async function poolPackage(files: Record<string, string>): Promise<{ pkg: GoPack
 
 test('concurrency objects: one per field of a type or package variable, through embedding, parameters and locals', async () => {
   const { pkg } = await poolPackage({ '/m/pool/types.go': types, '/m/pool/methods.go': methods });
-  const { objects, goStarts } = packageConcurrency(pkg);
+  const { objects, goStarts } = ConcurrencyIndex.of(pkg).objects();
   assert.deepEqual(
     Object.fromEntries([...objects.keys()].sort().map((name) => [name, summary(objects.get(name))])),
     {
@@ -112,7 +112,7 @@ test('concurrency objects: one per field of a type or package variable, through 
 
 test('concurrency objects: an edit in another file reaches them', async () => {
   const { pkg, workspace } = await poolPackage({ '/m/pool/types.go': types, '/m/pool/methods.go': methods });
-  assert.equal(summary(packageConcurrency(pkg).objects.get('base.idle')), 'channel judged receive,store');
+  assert.equal(summary(ConcurrencyIndex.of(pkg).objects().objects.get('base.idle')), 'channel judged receive,store');
   const parser = await createGoParser();
   const edited = `${types}\nfunc (p *pool) stop() { close(p.idle) }\n\nfunc (p *pool) hand(f func(any)) { f(p.tasks) }\n`;
   const tree = parser.parse(edited);
@@ -121,7 +121,7 @@ test('concurrency objects: an edit in another file reaches them', async () => {
   tree.delete();
   const after = workspace.packageOf('/m/pool/methods.go');
   assert.equal(after, pkg, 'the same package object, updated');
-  const { objects } = packageConcurrency(after);
+  const { objects } = ConcurrencyIndex.of(after).objects();
   assert.equal(summary(objects.get('base.idle')), 'channel judged close,receive,store');
   assert.equal(summary(objects.get('pool.tasks')), 'channel escapes receive,send,store', 'passed to a function value');
 });

@@ -4,7 +4,11 @@
 // package's functions. It is made of one part per declaration, computed from
 // that declaration's facts only and kept until the declaration changes (as
 // the lock summaries are; GoPackage.replacedSince), so an edit inside one
-// function body recomputes that function's part and folds the parts again.
+// function body recomputes that function's part. The parts are folded per
+// file (kept while the file's version and the package's shape are the same)
+// and, across files, per object asked for: a rule checking one file folds
+// only the objects that file touches, so typing costs what the edited file
+// and the checked file hold, not what the package holds.
 //
 // A part has two sides, read by different rules and computed on first read:
 // - operations: every channel operation, Wait/Done/Signal/Broadcast, with the
@@ -24,7 +28,7 @@ import { lockClass } from './lockOrder';
 import { LockSummaries } from './lockSummaries';
 import type { ChannelOperation, GoroutineStart, SyncOperation } from './operationFacts';
 import { FunctionScope, standardTypeName, type ResolvedType } from './typeResolver';
-import type { DeclarationUses, ValueUse, WrittenValue } from './valueUses';
+import type { DeclarationUses, GoStart, ValueUse, WrittenValue } from './valueUses';
 import { pathKey, type ValuePath } from './valuePaths';
 
 /** What names one channel, WaitGroup or mutex across the package's functions. */
@@ -94,6 +98,13 @@ export interface PackageConcurrency {
   goStarts: readonly GoStartSite[];
 }
 
+/** One declaration of a file, with the package function it is (none for a `var` declaration or a method the package does not index). */
+export interface IndexedDeclaration {
+  file: FileFacts;
+  declaration: PlacedDeclaration;
+  fn?: PackageFunction;
+}
+
 /** One declaration's contribution to the operations side, per identity key, in the order of its functions (itself, then its goroutine literals). */
 type OperationRecords = Map<string, ObjectUses>;
 
@@ -110,6 +121,38 @@ interface UseRecords {
 interface DeclarationPart {
   operations?: OperationRecords;
   uses?: UseRecords;
+}
+
+/** One file's uses side: its declarations' use records folded per object name, in the order they touch them. */
+interface FileUses {
+  objects: Map<string, { kind: ObjectKind; uses: ObjectUse[]; escapes: boolean; order: number }>;
+  unknownNames: Set<string>;
+  /** The words of the declarations whose uses are not read. */
+  unread: ReadonlySet<string>[];
+  /** Its `go` statements that start a named function: which function is resolved per version (`goStarts`). */
+  goStarts: { fn: PackageFunction; start: GoStart }[];
+  /** Per name asked: whether a use the resolver could not type or an unread declaration may stand for it. */
+  mentions: Map<string, boolean>;
+}
+
+/** What the index keeps of one version of a file, while the package's shape is unchanged. */
+interface FileEntry {
+  facts: FileFacts;
+  declarations: IndexedDeclaration[];
+  /** The file's package functions in order (`GoPackage.functionsIn`), and the uses of each one's declaration. */
+  functions: readonly PackageFunction[];
+  declarationUses: Map<PackageFunction, DeclarationUses>;
+  uses?: FileUses;
+  /** Per object name: the functions whose operations part can hold an operation on it. */
+  readers: Map<string, PackageFunction[]>;
+  /** What other modules derive from the file's declarations (`perFile`), by slot. */
+  derived: Map<string, unknown>;
+}
+
+/** An object folded across files, with where it is first touched (file, then order in the file): the order of the whole-package fold. */
+interface FoldedObject {
+  object: ConcurrencyObject;
+  first: [number, number];
 }
 
 interface LiteralOrigin {
@@ -206,15 +249,19 @@ export class ConcurrencyIndex {
   private readonly literalOrigins = new WeakMap<PackageFunction, LiteralOrigin>();
   private readonly packageScopes = new WeakMap<FileFacts, FunctionScope>();
   private generation: number;
-  // What follows is of the current version only: the functions with their goroutine literals, and the folds of the parts.
+  /** Per file path: the entry of the file's version last seen, kept while the package's shape is the same. */
+  private files = new Map<string, FileEntry>();
+  // What follows is of the current version only: the functions with their goroutine literals, the files, and the folds across files.
   private everyFunction: PackageFunction[] | undefined;
+  private entries: FileEntry[] | undefined;
   /** Per identity key asked for: every operation on it (null: none in the package). */
   private operationsByKey = new Map<string, ObjectUses | null>();
-  /** Each indexed function's uses (undefined for an unindexed method's declaration), by the function. */
-  private usesByFunction: Map<PackageFunction, DeclarationUses> | undefined;
-  private concurrency: PackageConcurrency | undefined;
+  /** Per object name asked for, folded across the files (null: nothing touches it). */
+  private objectsByName = new Map<string, FoldedObject | null>();
   /** How many declaration parts were computed (not taken from the cache): what tests observe. */
   computed = 0;
+  /** How many file entries were made (a new version of a file, or every file after a change of shape): what tests observe. */
+  filesRead = 0;
 
   private constructor(
     readonly pkg: GoPackage,
@@ -242,11 +289,16 @@ export class ConcurrencyIndex {
     const replaced = this.pkg.replacedSince(this.generation);
     this.generation = this.pkg.generation;
     this.everyFunction = undefined;
+    this.entries = undefined;
     this.operationsByKey = new Map();
-    this.usesByFunction = undefined;
-    this.concurrency = undefined;
-    if (replaced) for (const fn of replaced) this.parts.delete(fn);
-    else this.parts = new Map();
+    this.objectsByName = new Map();
+    if (replaced) {
+      for (const fn of replaced) this.parts.delete(fn);
+    } else {
+      // Another shape types every name anew, and no function is the same object.
+      this.parts = new Map();
+      this.files = new Map();
+    }
   }
 
   private partOf(declaration: PackageFunction): DeclarationPart {
@@ -356,10 +408,102 @@ export class ConcurrencyIndex {
     return uses ?? undefined;
   }
 
-  /** The package's channels, Conds, WaitGroups and cancel functions by name, and its `go` starts. */
+  /** The object (`T.field`, a package variable) with its uses in every file of the package; undefined when nothing in the package touches it. */
+  object(name: string): ConcurrencyObject | undefined {
+    return this.folded(name)?.object;
+  }
+
+  /** The objects that the declarations of one file touch, in the order in which the package touches them first (as `objects()` lists them). */
+  objectsTouchedIn(file: string): ConcurrencyObject[] {
+    const entry = this.fileEntries().find((each) => each.facts.file === file);
+    if (!entry) return [];
+    const folded = [...this.fileUses(entry).objects.keys()].map((name) => this.folded(name)!);
+    return folded.sort((a, b) => a.first[0] - b.first[0] || a.first[1] - b.first[1]).map((each) => each.object);
+  }
+
+  private folded(name: string): FoldedObject | undefined {
+    let folded = this.objectsByName.get(name);
+    if (folded === undefined) {
+      folded = this.foldObject(name) ?? null;
+      this.objectsByName.set(name, folded);
+    }
+    return folded ?? undefined;
+  }
+
+  /**
+   * The `go` statements of the package that start one of its functions, in
+   * order; with `file`, only those that start a function declared there (a
+   * statement naming none of the file's functions is not resolved).
+   */
+  goStarts(file?: string): GoStartSite[] {
+    const names = file === undefined ? undefined : new Set(this.pkg.functionsIn(file).map((fn) => fn.facts.name));
+    const starts: GoStartSite[] = [];
+    for (const entry of this.fileEntries()) {
+      for (const { fn, start } of this.fileUses(entry).goStarts) {
+        if (names && !names.has(start.target.name)) continue;
+        const started = this.locks.scope(fn).call(start.target);
+        if (started?.kind === 'function' && (file === undefined || started.fn.file.file === file)) starts.push({ fn, at: start.at, started: started.fn });
+      }
+    }
+    return starts;
+  }
+
+  /** Every object of the package by name (in the order first touched) and its `go` starts: the whole package, as tests look at it. */
   objects(): PackageConcurrency {
-    this.concurrency ??= this.foldUses();
-    return this.concurrency;
+    const objects = new Map<string, ConcurrencyObject>();
+    for (const entry of this.fileEntries()) {
+      for (const name of this.fileUses(entry).objects.keys()) if (!objects.has(name)) objects.set(name, this.object(name)!);
+    }
+    return { objects, goStarts: this.goStarts() };
+  }
+
+  /**
+   * Something worked out from each file's declarations alone (and the
+   * package's shape), in the order of the files; kept per file under `slot`
+   * until the file changes.
+   */
+  perFile<T>(slot: string, compute: (declarations: readonly IndexedDeclaration[]) => T): T[] {
+    return this.fileEntries().map((entry) => {
+      if (!entry.derived.has(slot)) entry.derived.set(slot, compute(entry.declarations));
+      return entry.derived.get(slot) as T;
+    });
+  }
+
+  /** The package's files in order, each entry kept from the last version unless the file's facts changed. */
+  private fileEntries(): FileEntry[] {
+    if (this.entries) return this.entries;
+    const entries: FileEntry[] = [];
+    for (const path of this.pkg.filePaths) {
+      const facts = this.pkg.fileFacts(path);
+      if (!facts) continue;
+      let entry = this.files.get(path);
+      if (entry?.facts !== facts) {
+        entry = this.fileEntry(path, facts);
+        this.files.set(path, entry);
+      }
+      entries.push(entry);
+    }
+    this.entries = entries;
+    return entries;
+  }
+
+  /**
+   * A file's declarations in order, each with the package function it is (the
+   * package lists the functions of a file in the order of their declarations,
+   * leaving out the methods it does not index).
+   */
+  private fileEntry(path: string, facts: FileFacts): FileEntry {
+    this.filesRead++;
+    const functions = [...this.pkg.functionsIn(path)];
+    const declarations: IndexedDeclaration[] = [];
+    const declarationUses = new Map<PackageFunction, DeclarationUses>();
+    let next = 0;
+    for (const declaration of facts.declarations) {
+      const fn = declaration.facts.kind === 'function' && functions[next]?.facts === declaration.facts.function ? functions[next++] : undefined;
+      declarations.push({ file: facts, declaration, fn });
+      if (fn && declaration.uses) declarationUses.set(fn, declaration.uses);
+    }
+    return { facts, declarations, functions, declarationUses, readers: new Map(), derived: new Map() };
   }
 
   // The operations side.
@@ -374,54 +518,38 @@ export class ConcurrencyIndex {
   private foldOperations(key: string): ObjectUses | null {
     const name = nameInKey(key);
     let folded: ObjectUses | null = null;
-    for (const declaration of this.pkg.functions()) {
-      const uses = this.declarationUsesOf(declaration);
-      if (uses && !spelledNames(uses).has(name) && !(uses.kind === 'read' && declaration.facts.mentionsLock)) continue;
-      const part = this.partOf(declaration);
-      if (!part.operations) {
-        this.computed++;
-        part.operations = this.operationRecords(declaration);
+    for (const entry of this.fileEntries()) {
+      for (const declaration of this.readersIn(entry, name)) {
+        const part = this.partOf(declaration);
+        if (!part.operations) {
+          this.computed++;
+          part.operations = this.operationRecords(declaration);
+        }
+        const records = part.operations.get(key);
+        if (!records) continue;
+        if (!folded) folded = newObjectUses();
+        folded.sites.push(...records.sites);
+        folded.buffered.push(...records.buffered);
+        folded.lockers.push(...records.lockers);
+        folded.escapes ||= records.escapes;
+        folded.startedWithGo ||= records.startedWithGo;
+        folded.unlockedElsewhere ||= records.unlockedElsewhere;
       }
-      const records = part.operations.get(key);
-      if (!records) continue;
-      if (!folded) folded = newObjectUses();
-      folded.sites.push(...records.sites);
-      folded.buffered.push(...records.buffered);
-      folded.lockers.push(...records.lockers);
-      folded.escapes ||= records.escapes;
-      folded.startedWithGo ||= records.startedWithGo;
-      folded.unlockedElsewhere ||= records.unlockedElsewhere;
     }
     return folded;
   }
 
-  /** The uses read from a function's declaration (undefined for a declaration that has none). */
-  private declarationUsesOf(fn: PackageFunction): DeclarationUses | undefined {
-    if (!this.usesByFunction) {
-      this.usesByFunction = new Map();
-      for (const { fn: each, declaration } of this.declarations()) if (each && declaration.uses) this.usesByFunction.set(each, declaration.uses);
+  /** The file's functions whose operations part is read for objects spelled `name` (kept with the file's entry). */
+  private readersIn(entry: FileEntry, name: string): PackageFunction[] {
+    let readers = entry.readers.get(name);
+    if (!readers) {
+      readers = entry.functions.filter((fn) => {
+        const uses = entry.declarationUses.get(fn);
+        return !uses || spelledNames(uses).has(name) || (uses.kind === 'read' && fn.facts.mentionsLock);
+      });
+      entry.readers.set(name, readers);
     }
-    return this.usesByFunction.get(fn);
-  }
-
-  /**
-   * Every declaration of the package with its file, in order, and the package
-   * function it is (the package lists the functions of a file in the order of
-   * their declarations, leaving out the methods it does not index).
-   */
-  declarations(): { file: FileFacts; declaration: PlacedDeclaration; fn?: PackageFunction }[] {
-    const all: { file: FileFacts; declaration: PlacedDeclaration; fn?: PackageFunction }[] = [];
-    for (const path of this.pkg.filePaths) {
-      const file = this.pkg.fileFacts(path);
-      if (!file) continue;
-      const functions = this.pkg.functionsIn(path);
-      let next = 0;
-      for (const declaration of file.declarations) {
-        const fn = declaration.facts.kind === 'function' && functions[next]?.facts === declaration.facts.function ? functions[next++] : undefined;
-        all.push({ file, declaration, fn });
-      }
-    }
-    return all;
+    return readers;
   }
 
   /** What one declaration and its goroutine literals contribute, in the order the fold reads them. */
@@ -479,58 +607,75 @@ export class ConcurrencyIndex {
 
   // The uses side.
 
-  private foldUses(): PackageConcurrency {
-    const objects = new Map<string, ConcurrencyObject>();
-    const unknownNames = new Set<string>();
-    const unread: ReadonlySet<string>[] = [];
-    const goStarts: GoStartSite[] = [];
-    const fold = (records: UseRecords) => {
-      for (const { name, kind, use, escapes } of records.touched) {
-        let object = objects.get(name);
-        if (!object) {
-          object = { name, kind, uses: [], escapes: isExportedName(name.split('.').pop() ?? name) };
-          objects.set(name, object);
-        }
-        if (use) object.uses.push(use);
-        if (escapes) object.escapes = true;
-      }
-      for (const name of records.unknownNames) unknownNames.add(name);
-    };
-    for (const { file, declaration, fn } of this.declarations()) {
+  /** One file's use records folded by object name, in the order of its declarations. */
+  private fileUses(entry: FileEntry): FileUses {
+    if (entry.uses) return entry.uses;
+    const folded: FileUses = { objects: new Map(), unknownNames: new Set(), unread: [], goStarts: [], mentions: new Map() };
+    for (const { file, declaration, fn } of entry.declarations) {
       const uses = declaration.uses;
       if (!uses) continue;
       if (uses.kind === 'words') {
-        unread.push(uses.words);
+        folded.unread.push(uses.words);
         continue;
       }
       if (declaration.facts.kind === 'function' && !fn) {
         // A method the package does not index (its receiver type is not followed): every name it touches is unknown.
-        unread.push(spelledNames(uses));
+        folded.unread.push(spelledNames(uses));
         continue;
       }
-      if (!fn) {
-        // A package-level `var` declaration: few, and cheap to read again.
-        fold(this.useRecords(uses, file, this.packageScope(file), undefined));
-        continue;
+      let records: UseRecords;
+      if (fn) {
+        const part = this.partOf(fn);
+        if (!part.uses) {
+          this.computed++;
+          part.uses = this.useRecords(uses, file, this.locks.scope(fn), fn);
+        }
+        records = part.uses;
+      } else {
+        // A package-level `var` declaration: read with its file's version.
+        records = this.useRecords(uses, file, this.packageScope(file), undefined);
       }
-      const part = this.partOf(fn);
-      if (!part.uses) {
-        this.computed++;
-        part.uses = this.useRecords(uses, file, this.locks.scope(fn), fn);
+      for (const { name, kind, use, escapes } of records.touched) {
+        let object = folded.objects.get(name);
+        if (!object) {
+          object = { kind, uses: [], escapes: false, order: folded.objects.size };
+          folded.objects.set(name, object);
+        }
+        if (use) object.uses.push(use);
+        if (escapes) object.escapes = true;
       }
-      fold(part.uses);
-      for (const start of uses.goStarts) {
-        const started = this.locks.scope(fn).call(start.target);
-        if (started?.kind === 'function') goStarts.push({ fn, at: start.at, started: started.fn });
-      }
+      for (const name of records.unknownNames) folded.unknownNames.add(name);
+      if (fn) for (const start of uses.goStarts) folded.goStarts.push({ fn, start });
     }
-    // Every object whose name a use the resolver could not type may stand for is out of sight.
-    for (const object of objects.values()) {
-      if (object.escapes) continue;
-      const name = object.name.split('.').pop() ?? object.name;
-      if (unknownNames.has(name) || unread.some((words) => words.has(name))) object.escapes = true;
+    entry.uses = folded;
+    return folded;
+  }
+
+  /** One object's uses, file after file; it escapes when exported, when a use lets it go, or when a name nothing types may stand for it. */
+  private foldObject(name: string): FoldedObject | undefined {
+    const entries = this.fileEntries();
+    const last = name.split('.').pop() ?? name;
+    let folded: FoldedObject | undefined;
+    entries.forEach((entry, position) => {
+      const part = this.fileUses(entry).objects.get(name);
+      if (!part) return;
+      folded ??= { object: { name, kind: part.kind, uses: [], escapes: isExportedName(last) }, first: [position, part.order] };
+      for (const use of part.uses) folded.object.uses.push(use);
+      if (part.escapes) folded.object.escapes = true;
+    });
+    if (folded && !folded.object.escapes && entries.some((entry) => this.mentionedIn(entry, last))) folded.object.escapes = true;
+    return folded;
+  }
+
+  /** Whether a use of the file that the resolver could not type, or an unread declaration of it, may stand for `name` (kept per name with the file's entry). */
+  private mentionedIn(entry: FileEntry, name: string): boolean {
+    const uses = this.fileUses(entry);
+    let mentioned = uses.mentions.get(name);
+    if (mentioned === undefined) {
+      mentioned = uses.unknownNames.has(name) || uses.unread.some((words) => words.has(name));
+      uses.mentions.set(name, mentioned);
     }
-    return { objects, goStarts };
+    return mentioned;
   }
 
   /** Names as the package level sees them in a file (its imports): no locals. */
@@ -668,7 +813,3 @@ export function storedValues(object: ConcurrencyObject): WrittenValue[] {
   return object.uses.flatMap((use) => (use.written ? [use.written] : []));
 }
 
-/** The package's channels, Conds, WaitGroups and cancel functions by name, and its `go` starts, for the package's current version. */
-export function packageConcurrency(pkg: GoPackage): PackageConcurrency {
-  return ConcurrencyIndex.of(pkg).objects();
-}

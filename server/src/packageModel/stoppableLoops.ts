@@ -5,11 +5,13 @@
 // (`case j := <-w.jobs:`). Once the signal fires, nothing serves those
 // channels any more. Built on the blocking summaries' identities (the same
 // channel across functions and goroutine literals) and on the select facts of
-// each declaration; computed once per version of the package, reading the
-// body facts only of the declarations that have such a select, and no
+// each declaration; each file's part is kept until the file changes, and the
+// parts are joined once per version of the package. Only the declarations
+// that have such a select have their body facts read, and no
 // channel's uses: whether a stop case can fire at all (`canFire`) is asked
 // only for the loops a rule has an operation to judge against.
 import { blockingSummariesOf, type BlockingSummaries, type Identity, type OperationSite } from './blockingSummaries';
+import type { ConcurrencyIndex, IndexedDeclaration } from './concurrencyIndex';
 import type { GoPackage, PackageFunction } from './goPackage';
 import type { ChannelOperation } from './operationFacts';
 import type { ReceiveCase, ReceivedSignal, SelectFact } from './selectFacts';
@@ -84,33 +86,51 @@ export function canFire(summaries: BlockingSummaries, fn: PackageFunction, stop:
   return uses !== undefined && (uses.escapes || uses.sites.some(({ op }) => op.kind === 'channel' && fires(op.operation)));
 }
 
-function build(pkg: GoPackage): StoppableLoops {
-  const summaries = blockingSummariesOf(pkg);
-  const selectsByDeclaration = new Map<PackageFunction, readonly SelectFact[]>();
-  const served = new Map<string, ServedChannel>();
-  const names = new Set<string>();
-  for (const { declaration, fn } of summaries.index.declarations()) {
+/** One file's part: the selects of its functions that have some, and every operation of a loop on a channel it serves. */
+interface FileLoops {
+  selects: [PackageFunction, readonly SelectFact[]][];
+  sites: { identity: Identity; site: ServingSite; name: string }[];
+}
+
+/** Reads the index only (not one version's summaries): the part is kept with the file's entry across versions. */
+function fileLoops(index: ConcurrencyIndex, declarations: readonly IndexedDeclaration[]): FileLoops {
+  const part: FileLoops = { selects: [], sites: [] };
+  for (const { declaration, fn } of declarations) {
     const selects = declaration.selects ?? [];
     if (selects.length === 0 || !fn) continue;
-    selectsByDeclaration.set(fn, selects);
+    part.selects.push([fn, selects]);
     if (!selects.some((select) => select.receives.some(isStopCase))) continue;
-    for (const owner of summaries.withGoroutineLiterals([fn])) {
+    for (const owner of index.withGoroutineLiterals([fn])) {
       for (const op of owner.facts.operations) {
         if (op.kind !== 'channel' || !op.select || !op.channel || (op.operation !== 'send' && op.operation !== 'receive')) continue;
         const select = selects.find((each) => sameSpan(each.at, op.select!.at));
         // A case that always leaves the loop is a stop case, not an operation the loop keeps serving.
         if (!select || select.receives.some((receive) => sameSpan(receive.at, op.at) && receive.leaves === 'always')) continue;
         const stops = select.receives.filter(isStopCase).filter((receive) => !sameSpan(receive.at, op.at));
-        const identity = stops.length > 0 ? summaries.identityOf(owner, op.channel) : undefined;
-        if (!identity) continue;
-        let channel = served.get(identity.key);
-        if (!channel) {
-          channel = { identity, sites: [] };
-          served.set(identity.key, channel);
-        }
-        channel.sites.push({ site: { fn: owner, op }, stops });
-        names.add(lastName(op.channel));
+        const identity = stops.length > 0 ? index.identityOf(owner, op.channel) : undefined;
+        if (identity) part.sites.push({ identity, site: { site: { fn: owner, op }, stops }, name: lastName(op.channel) });
       }
+    }
+  }
+  return part;
+}
+
+function build(pkg: GoPackage): StoppableLoops {
+  const summaries = blockingSummariesOf(pkg);
+  const { index } = summaries;
+  const selectsByDeclaration = new Map<PackageFunction, readonly SelectFact[]>();
+  const served = new Map<string, ServedChannel>();
+  const names = new Set<string>();
+  for (const part of index.perFile('stoppableLoops', (declarations) => fileLoops(index, declarations))) {
+    for (const [fn, selects] of part.selects) selectsByDeclaration.set(fn, selects);
+    for (const { identity, site, name } of part.sites) {
+      let channel = served.get(identity.key);
+      if (!channel) {
+        channel = { identity, sites: [] };
+        served.set(identity.key, channel);
+      }
+      channel.sites.push(site);
+      names.add(name);
     }
   }
   return {

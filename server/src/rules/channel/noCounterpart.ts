@@ -7,7 +7,7 @@
 // packageModel/concurrencyIndex): anything exported, passed, returned,
 // stored elsewhere or touched where its type is unknown keeps the rule quiet.
 import { isTestFile } from '../../syntax/functionContext';
-import { packageConcurrency, storedValues, type ConcurrencyObject, type ObjectUse } from '../../packageModel/concurrencyIndex';
+import { ConcurrencyIndex, storedValues, type ConcurrencyObject, type ObjectUse } from '../../packageModel/concurrencyIndex';
 import type { PackageRule, PackageSite } from '../packageRule';
 import type { PackageRuleContext } from '../packageRuleContext';
 
@@ -106,7 +106,8 @@ export const noCounterpart: PackageRule = {
     },
   },
   checkPackage(context: PackageRuleContext) {
-    for (const object of packageConcurrency(context.pkg).objects.values()) {
+    // Only an object the file touches can have a blocking operation in it.
+    for (const object of ConcurrencyIndex.of(context.pkg).objectsTouchedIn(context.file)) {
       if (object.escapes) continue;
       const missing = missingCounterpart(object);
       if (!missing) continue;

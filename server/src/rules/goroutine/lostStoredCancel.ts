@@ -3,7 +3,7 @@
 // Cause forms) in an unexported field or package variable that no function
 // of the package ever calls. Shares the id, texts and setting of the file
 // rule (lostCancel.ts), which covers cancels thrown away at the call.
-import { packageConcurrency, type ObjectUse } from '../../packageModel/concurrencyIndex';
+import { ConcurrencyIndex, type ObjectUse } from '../../packageModel/concurrencyIndex';
 import type { PackageFunction } from '../../packageModel/goPackage';
 import { packageHalfOf, type PackageRule } from '../packageRule';
 import type { PackageRuleContext } from '../packageRuleContext';
@@ -20,7 +20,8 @@ function storesFreshCancel(use: ObjectUse): use is ObjectUse & { fn: PackageFunc
 }
 
 export const lostStoredCancel: PackageRule = packageHalfOf(lostCancel, (context: PackageRuleContext) => {
-  for (const object of packageConcurrency(context.pkg).objects.values()) {
+  // Only an object the file touches can have a store in it.
+  for (const object of ConcurrencyIndex.of(context.pkg).objectsTouchedIn(context.file)) {
     if (object.kind !== 'cancel' || object.escapes || object.uses.some((use) => use.operation === 'call')) continue;
     const stores = object.uses.filter((use) => use.operation === 'store');
     // Anything else stored (a cancel made elsewhere, a no-op) may be called under another name.

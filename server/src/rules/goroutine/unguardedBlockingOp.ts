@@ -10,7 +10,7 @@
 // any other case, before a `go` statement of its declaration, or in the
 // declaration that fires the stop itself, is left alone.
 import { blockingSummariesOf, type BlockingSummaries } from '../../packageModel/blockingSummaries';
-import { packageConcurrency, packageObjectKey, storedValues } from '../../packageModel/concurrencyIndex';
+import { packageObjectKey, storedValues } from '../../packageModel/concurrencyIndex';
 import type { PackageFunction } from '../../packageModel/goPackage';
 import type { ChannelOperation } from '../../packageModel/operationFacts';
 import type { ReceivedSignal } from '../../packageModel/selectFacts';
@@ -28,7 +28,7 @@ interface Server {
 }
 
 /** The loops that serve a channel in one direction, when they are its only other side and each can stop; undefined otherwise. */
-function onlyServers(summaries: BlockingSummaries, pkg: PackageRuleContext['pkg'], channel: ServedChannel, direction: Direction): Server[] | undefined {
+function onlyServers(summaries: BlockingSummaries, channel: ServedChannel, direction: Direction): Server[] | undefined {
   const { identity } = channel;
   const uses = summaries.usesOf(identity);
   if (!uses || uses.escapes) return undefined;
@@ -37,7 +37,7 @@ function onlyServers(summaries: BlockingSummaries, pkg: PackageRuleContext['pkg'
   // `var` initializers; anything it cannot follow keeps the rule quiet.
   const objectKey = packageObjectKey(identity);
   if (objectKey !== undefined) {
-    const object = packageConcurrency(pkg).objects.get(objectKey);
+    const object = summaries.index.object(objectKey);
     if (!object || object.escapes) return undefined;
     stored = storedValues(object).map((value) => (value.kind === 'make' ? value.buffered : undefined));
   }
@@ -267,7 +267,7 @@ export const unguardedBlockingOp: PackageRule = {
         if (!channel || mayCompleteOtherwise(summaries, fn, op)) continue;
         const direction: Direction = op.operation;
         const judgement = `${channel.identity.key} ${direction}`;
-        if (!judged.has(judgement)) judged.set(judgement, onlyServers(summaries, context.pkg, channel, direction));
+        if (!judged.has(judgement)) judged.set(judgement, onlyServers(summaries, channel, direction));
         const servers = judged.get(judgement);
         // Served by this very goroutine (before or after its loop): another shape, not this rule's.
         if (!servers || servers.some(({ site }) => site.fn === fn) || stopsTheLoopItself(summaries, fn, servers)) continue;

@@ -5,7 +5,7 @@
 // a Wait that starts before it sees zero and returns. Shares the id, texts
 // and setting of the file rule (waitGroupAndSignal.ts), which covers the
 // `go func() { wg.Add(1) … }()` literal.
-import { packageConcurrency, type ConcurrencyObject, type GoStartSite } from '../../packageModel/concurrencyIndex';
+import { ConcurrencyIndex, type ConcurrencyObject, type GoStartSite } from '../../packageModel/concurrencyIndex';
 import type { PackageFunction } from '../../packageModel/goPackage';
 import { packageHalfOf, type PackageRule, type PackageSite } from '../packageRule';
 import type { PackageRuleContext } from '../packageRuleContext';
@@ -24,14 +24,17 @@ function placeOf(context: PackageRuleContext, start: GoStartSite, reportedIn: Pa
 }
 
 export const waitGroupAddInStarted: PackageRule = packageHalfOf(waitGroupAddInside, (context: PackageRuleContext) => {
-  const { objects, goStarts } = packageConcurrency(context.pkg);
+  const index = ConcurrencyIndex.of(context.pkg);
+  // Only a function of the file can have its Add reported here.
+  const goStarts = index.goStarts(context.file);
   const reported = new Set<string>();
-  for (const object of objects.values()) {
+  // The Add is in a function of the file: only an object the file touches can have it.
+  for (const object of index.objectsTouchedIn(context.file)) {
     if (object.kind !== 'waitgroup' || object.escapes) continue;
     const wait = object.uses.find((use) => use.operation === 'wait' && use.fn);
     if (!wait?.fn) continue;
     for (const start of goStarts) {
-      if (start.started.file.file !== context.file || start.fn === start.started) continue;
+      if (start.fn === start.started) continue;
       const add = selfCountingAdd(object, start.started);
       // The starter counting on the same WaitGroup may be counting this goroutine: then its own Add runs while the count is above zero.
       if (!add || object.uses.some((use) => use.fn === start.fn && use.operation === 'add')) continue;
