@@ -42,7 +42,7 @@ const summariesByPackage = new WeakMap<GoPackage, { generation: number; summarie
 export function blockingSummariesOf(pkg: GoPackage): BlockingSummaries {
   const known = summariesByPackage.get(pkg);
   if (known?.generation === pkg.generation) return known.summaries;
-  const summaries = new BlockingSummaries(pkg, new LockSummaries(pkg), ConcurrencyIndex.of(pkg));
+  const summaries = new BlockingSummaries(pkg, new LockSummaries(pkg, LockSummaries.of(pkg)), ConcurrencyIndex.of(pkg));
   summariesByPackage.set(pkg, { generation: pkg.generation, summaries });
   return summaries;
 }

@@ -39,6 +39,18 @@ export interface HeldMutex {
   mutex: ValuePath;
 }
 
+/**
+ * What a function's names resolve to, kept until its declaration or the
+ * package's shape changes: its scope, the mutex each locked path names (null:
+ * not surely a mutex) by path key, and the mutexes of each list of held locks
+ * (a list of the function's facts).
+ */
+interface Resolution {
+  scope: FunctionScope;
+  mutexes: Map<string, ValuePath | null>;
+  held: WeakMap<readonly HeldLock[], HeldMutex[]>;
+}
+
 /** A package function a call event runs, with the paths its receiver and parameters are bound to. */
 interface Callee {
   fn: PackageFunction;
@@ -52,7 +64,7 @@ const byPackage = new WeakMap<GoPackage, LockSummaries>();
 export class LockSummaries {
   readonly resolver: TypeResolver;
   /** Weak: the concurrency index asks for the scopes of goroutine literals, which no replaced-function log names when they go. */
-  private scopes = new WeakMap<PackageFunction, FunctionScope>();
+  private resolutions = new WeakMap<PackageFunction, Resolution>();
   private readonly summaries = new Map<PackageFunction, Acquisition[]>();
   /** Other per-function answers derived from the summaries (lockOrder's edges), dropped with them. */
   private readonly derived = new Map<string, Map<PackageFunction, unknown>>();
@@ -64,9 +76,21 @@ export class LockSummaries {
   private generation: number;
   /** How many function summaries were computed (not taken from the cache): what tests observe. */
   computed = 0;
+  /** How many paths were resolved to a mutex (or to none) by the type resolver, not taken from the cache. */
+  resolvedMutexes = 0;
 
-  constructor(readonly pkg: GoPackage) {
-    this.resolver = new TypeResolver(pkg);
+  /**
+   * `shared`: the package's kept summaries, whose resolutions (scopes,
+   * mutexes) this instance reads instead of making its own. They depend only
+   * on the function's text and the package's declarations, never on the
+   * order in which summaries are asked (which decides what a recursion cuts),
+   * so an instance made afresh per version can share them.
+   */
+  constructor(
+    readonly pkg: GoPackage,
+    private readonly shared?: LockSummaries,
+  ) {
+    this.resolver = shared?.resolver ?? new TypeResolver(pkg);
     this.generation = pkg.generation;
   }
 
@@ -90,7 +114,7 @@ export class LockSummaries {
       for (const fn of replaced) this.forget(fn);
       return;
     }
-    this.scopes = new WeakMap();
+    this.resolutions = new WeakMap();
     this.summaries.clear();
     this.derived.clear();
     this.dependents.clear();
@@ -103,7 +127,7 @@ export class LockSummaries {
     for (let next = pending.pop(); next; next = pending.pop()) {
       if (seen.has(next)) continue;
       seen.add(next);
-      this.scopes.delete(next);
+      this.resolutions.delete(next);
       this.summaries.delete(next);
       for (const answers of this.derived.values()) answers.delete(next);
       pending.push(...(this.dependents.get(next) ?? []));
@@ -134,32 +158,51 @@ export class LockSummaries {
     addTo(this.readFrom, fn, callee);
   }
 
-  scope(fn: PackageFunction): FunctionScope {
-    let scope = this.scopes.get(fn);
-    if (!scope) {
-      scope = this.resolver.scopeOf(fn);
-      this.scopes.set(fn, scope);
+  private resolutionOf(fn: PackageFunction): Resolution {
+    let resolution = this.resolutions.get(fn);
+    if (!resolution) {
+      resolution = { scope: this.resolver.scopeOf(fn), mutexes: new Map(), held: new WeakMap() };
+      this.resolutions.set(fn, resolution);
     }
-    return scope;
+    return resolution;
+  }
+
+  scope(fn: PackageFunction): FunctionScope {
+    return this.shared?.scope(fn) ?? this.resolutionOf(fn).scope;
   }
 
   /** The mutex a path names, normalized (`s.Mutex` for an embedded one), or undefined when it is not surely a mutex. */
   mutexOf(fn: PackageFunction, path: ValuePath): ValuePath | undefined {
-    const resolved = this.scope(fn).call({ kind: 'selector', receiver: path, name: 'Lock' });
-    return resolved?.kind === 'mutex' ? resolved.mutex : undefined;
+    if (this.shared) return this.shared.mutexOf(fn, path);
+    const { scope, mutexes } = this.resolutionOf(fn);
+    const key = pathKey(path);
+    let mutex = mutexes.get(key);
+    if (mutex === undefined) {
+      this.resolvedMutexes++;
+      const resolved = scope.call({ kind: 'selector', receiver: path, name: 'Lock' });
+      mutex = resolved?.kind === 'mutex' ? resolved.mutex : null;
+      mutexes.set(key, mutex);
+    }
+    return mutex ?? undefined;
   }
 
   /** The locks surely held at an event that are surely mutexes. */
-  held(fn: PackageFunction, event: FunctionEvent): HeldMutex[] {
+  held(fn: PackageFunction, event: FunctionEvent): readonly HeldMutex[] {
     return this.heldMutexes(fn, event.held);
   }
 
   /** Of the locks held at some point of the function (an event, an operation), those that are surely mutexes. */
-  heldMutexes(fn: PackageFunction, locks: readonly HeldLock[]): HeldMutex[] {
-    const held: HeldMutex[] = [];
-    for (const lock of locks) {
-      const mutex = this.mutexOf(fn, lock.path);
-      if (mutex) held.push({ lock, mutex });
+  heldMutexes(fn: PackageFunction, locks: readonly HeldLock[]): readonly HeldMutex[] {
+    if (this.shared) return this.shared.heldMutexes(fn, locks);
+    const known = this.resolutionOf(fn).held;
+    let held = known.get(locks);
+    if (!held) {
+      held = [];
+      for (const lock of locks) {
+        const mutex = this.mutexOf(fn, lock.path);
+        if (mutex) held.push({ lock, mutex });
+      }
+      known.set(locks, held);
     }
     return held;
   }
