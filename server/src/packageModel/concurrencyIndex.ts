@@ -97,11 +97,14 @@ export interface PackageConcurrency {
 /** One declaration's contribution to the operations side, per identity key, in the order of its functions (itself, then its goroutine literals). */
 type OperationRecords = Map<string, ObjectUses>;
 
-/** One declaration's contribution to the uses side: objects touched in order, with a use or an escape; names it could not type. */
+/**
+ * One declaration's contribution to the uses side: objects touched in order, with a use or an escape; names
+ * it could not type. Not its `go` starts: which function `go s.serve()` starts is another declaration,
+ * replaced when that one is edited, so they are resolved per version.
+ */
 interface UseRecords {
   touched: { name: string; kind: ObjectKind; use?: ObjectUse; escapes?: true }[];
   unknownNames: string[];
-  goStarts: GoStartSite[];
 }
 
 interface DeclarationPart {
@@ -194,8 +197,12 @@ const byPackage = new WeakMap<GoPackage, ConcurrencyIndex>();
 export class ConcurrencyIndex {
   /** Per declaration, what it contributes; kept across versions until the declaration changes. */
   private parts = new Map<PackageFunction, DeclarationPart>();
-  /** Goroutine literals by their `go` statement: kept as long as the declaration's facts are. */
-  private readonly literals = new WeakMap<GoroutineStart, PackageFunction>();
+  /**
+   * Goroutine literals by their `go` statement and the function it is in: kept as long as both are.
+   * The statement alone is not enough: facts carry over by text into a new package function when the
+   * package's shape changes, and a literal of the old one would name the old one's locals.
+   */
+  private readonly literals = new WeakMap<GoroutineStart, { enclosing: PackageFunction; literal: PackageFunction }>();
   private readonly literalOrigins = new WeakMap<PackageFunction, LiteralOrigin>();
   private readonly packageScopes = new WeakMap<FileFacts, FunctionScope>();
   private generation: number;
@@ -254,7 +261,8 @@ export class ConcurrencyIndex {
   /** The function a `go func(){…}()` runs, as a package function whose scope includes what it captures. */
   goroutineLiteral(fn: PackageFunction, start: GoroutineStart): PackageFunction | undefined {
     if (start.body.kind !== 'literal') return undefined;
-    let literal = this.literals.get(start);
+    const known = this.literals.get(start);
+    let literal = known?.enclosing === fn ? known.literal : undefined;
     if (!literal) {
       const facts = literalScopeFacts(fn.facts, start.body.facts);
       // Its place follows the enclosing function's, which moves in place when lines are added above it.
@@ -272,7 +280,7 @@ export class ConcurrencyIndex {
         },
         receiverType: fn.receiverType,
       };
-      this.literals.set(start, literal);
+      this.literals.set(start, { enclosing: fn, literal });
       const declaration = this.literalOrigins.get(fn)?.declaration ?? fn;
       this.literalOrigins.set(literal, { declaration, ownNames: new Set([...start.body.facts.parameters.map((parameter) => parameter.name), ...Object.keys(start.body.facts.locals)]) });
     }
@@ -487,7 +495,6 @@ export class ConcurrencyIndex {
         if (escapes) object.escapes = true;
       }
       for (const name of records.unknownNames) unknownNames.add(name);
-      goStarts.push(...records.goStarts);
     };
     for (const { file, declaration, fn } of this.declarations()) {
       const uses = declaration.uses;
@@ -512,6 +519,10 @@ export class ConcurrencyIndex {
         part.uses = this.useRecords(uses, file, this.locks.scope(fn), fn);
       }
       fold(part.uses);
+      for (const start of uses.goStarts) {
+        const started = this.locks.scope(fn).call(start.target);
+        if (started?.kind === 'function') goStarts.push({ fn, at: start.at, started: started.fn });
+      }
     }
     // Every object whose name a use the resolver could not type may stand for is out of sight.
     for (const object of objects.values()) {
@@ -545,9 +556,9 @@ export class ConcurrencyIndex {
     return undefined;
   }
 
-  /** What one declaration's uses (and its composite literals, and its `go` starts) say about the package's objects. */
+  /** What one declaration's uses (and its composite literals) say about the package's objects. */
   private useRecords(uses: DeclarationUses & { kind: 'read' }, file: FileFacts, scope: FunctionScope, fn: PackageFunction | undefined): UseRecords {
-    const records: UseRecords = { touched: [], unknownNames: [], goStarts: [] };
+    const records: UseRecords = { touched: [], unknownNames: [] };
     for (const use of uses.uses) this.recordUse(records, use, scope, fn);
     for (const element of uses.literals) {
       const type = element.type ? this.locks.resolver.resolve(element.type, file) : undefined;
@@ -565,12 +576,6 @@ export class ConcurrencyIndex {
       if (!field || type.kind !== 'package') continue;
       const kind = this.kindOf(this.locks.resolver.resolve(field.type, typeDeclaration!.file));
       if (kind) records.touched.push({ name: `${type.name}.${field.name}`, kind, use: { operation: 'store', fn, at: element.at, written: element.written } });
-    }
-    if (fn) {
-      for (const start of uses.goStarts) {
-        const started = scope.call(start.target);
-        if (started?.kind === 'function') records.goStarts.push({ fn, at: start.at, started: started.fn });
-      }
     }
     return records;
   }
