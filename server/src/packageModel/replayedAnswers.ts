@@ -71,7 +71,7 @@ export class ReplayedAnswers<V> {
   }
 
   /** An answer computed from callees' answers with nothing in progress (a rule's own question), kept under `key`. */
-  topLevel(key: object, fn: PackageFunction, compute: (fn: PackageFunction) => V, computeCallee: (fn: PackageFunction) => V): V {
+  topLevel(key: object, fn: PackageFunction, compute: () => V, computeCallee: (fn: PackageFunction) => V): V {
     if (this.frames.length > 0) throw new Error('a top-level answer asked while another is worked out');
     const known = this.keptTopLevel.get(key);
     const frame: Request<V>[] = [];
@@ -80,8 +80,8 @@ export class ReplayedAnswers<V> {
       if (known?.fn === fn && this.replays(known, computeCallee)) return known.answer;
       frame.length = 0;
       this.computed++;
-      const answer = compute(fn);
-      this.keptTopLevel.set(key, { fn, answer, requests: [...frame] });
+      const answer = compute();
+      this.keptTopLevel.set(key, { fn, answer, requests: frame });
       return answer;
     } finally {
       this.frames.pop();
@@ -105,7 +105,7 @@ export class ReplayedAnswers<V> {
         frame.length = 0;
         this.computed++;
         answer = compute(fn);
-        this.kept.set(fn, { answer, requests: [...frame] });
+        this.kept.set(fn, { answer, requests: frame });
       }
     } finally {
       this.frames.pop();
