@@ -98,8 +98,6 @@ export function lockOrderEdges(pkg: GoPackage, locks: LockSummaries): LockOrderE
   if (known?.generation === pkg.generation) return known.edges;
   const answers: LockOrderEdge[][] = [];
   for (const fn of pkg.functions()) {
-    // Its text spells no Lock: no edges (as computeLockOrderEdges answers), without a lookup.
-    if (!fn.facts.mentionsLock) continue;
     const edges = functionLockOrderEdges(fn, locks);
     if (edges.length > 0) answers.push(edges);
   }
