@@ -147,7 +147,7 @@ export class BlockingSummaries {
 
   /** `reachedAt` asked by a rule (nothing in progress): kept across versions with the call event. */
   reachedAtCall(fn: PackageFunction, event: CallEvent): ReachedOperation[] {
-    return this.reached.topLevel(event, fn, () => this.reachedAt(fn, event), this.computeReached);
+    return this.reached.topLevel('reachedAtCall', event, fn, () => this.reachedAt(fn, event), this.computeReached);
   }
 
   /** What the call at `event` reaches, in the caller's terms. */

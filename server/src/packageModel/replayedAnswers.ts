@@ -1,5 +1,5 @@
-// Answers of a recursive per-function computation (what a function reaches
-// through the package's calls), kept across versions of a package and reused
+// Answers of a recursive per-function computation (what a function locks or
+// reaches through the package's calls), kept across versions of a package and reused
 // only where computing afresh would give the very same answer.
 //
 // Computed afresh, such an answer depends on more than the function's text:
@@ -21,16 +21,16 @@ interface Request<V> {
   answer: V;
 }
 
-interface Recorded<V> {
-  answer: V;
+interface Recorded<V, A = V> {
+  answer: A;
   requests: Request<V>[];
 }
 
 export class ReplayedAnswers<V> {
   /** Weak: a replaced function's answer goes with it. */
   private kept = new WeakMap<PackageFunction, Recorded<V>>();
-  /** Top-level answers (asked with nothing in progress), by the caller's key (a call event). */
-  private keptTopLevel = new WeakMap<object, Recorded<V> & { fn: PackageFunction }>();
+  /** Top-level answers (asked with nothing in progress, of any type), per slot by the caller's key (a call event, a function). */
+  private keptTopLevel = new Map<string, WeakMap<object, Recorded<V, unknown> & { fn: PackageFunction }>>();
   /** The answers of the current version: asked again, they are not checked again (as a fresh memo would not compute them again). */
   private current = new Map<PackageFunction, V>();
   private readonly inProgress = new Set<PackageFunction>();
@@ -59,7 +59,7 @@ export class ReplayedAnswers<V> {
       return;
     }
     this.kept = new WeakMap();
-    this.keptTopLevel = new WeakMap();
+    this.keptTopLevel = new Map();
     this.gone = new WeakSet();
   }
 
@@ -70,18 +70,26 @@ export class ReplayedAnswers<V> {
     return answer;
   }
 
-  /** An answer computed from callees' answers with nothing in progress (a rule's own question), kept under `key`. */
-  topLevel(key: object, fn: PackageFunction, compute: () => V, computeCallee: (fn: PackageFunction) => V): V {
+  /**
+   * An answer about `fn` computed from its callees' answers with nothing in
+   * progress (a rule's own question), kept in `slot` under `key`.
+   */
+  topLevel<T>(slot: string, key: object, fn: PackageFunction, compute: () => T, computeCallee: (fn: PackageFunction) => V): T {
     if (this.frames.length > 0) throw new Error('a top-level answer asked while another is worked out');
-    const known = this.keptTopLevel.get(key);
+    let kept = this.keptTopLevel.get(slot);
+    if (!kept) {
+      kept = new WeakMap();
+      this.keptTopLevel.set(slot, kept);
+    }
+    const known = kept.get(key);
     const frame: Request<V>[] = [];
     this.frames.push(frame);
     try {
-      if (known?.fn === fn && this.replays(known, computeCallee)) return known.answer;
+      if (known?.fn === fn && this.replays(known, computeCallee)) return known.answer as T;
       frame.length = 0;
       this.computed++;
       const answer = compute();
-      this.keptTopLevel.set(key, { fn, answer, requests: frame });
+      kept.set(key, { fn, answer, requests: frame });
       return answer;
     } finally {
       this.frames.pop();
@@ -116,7 +124,7 @@ export class ReplayedAnswers<V> {
   }
 
   /** Whether asking the recorded requests again, in order, gives the same answers. Stops at the first that differs. */
-  private replays(recorded: Recorded<V>, compute: (fn: PackageFunction) => V): boolean {
+  private replays(recorded: Recorded<V, unknown>, compute: (fn: PackageFunction) => V): boolean {
     for (const { fn, answer } of recorded.requests) {
       if (this.gone.has(fn) || this.request(fn, compute) !== answer) return false;
     }
