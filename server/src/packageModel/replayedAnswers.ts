@@ -1,6 +1,6 @@
 // Answers of a recursive per-function computation (what a function locks or
-// reaches through the package's calls), kept across versions of a package and reused
-// only where computing afresh would give the very same answer.
+// reaches through the package's calls), kept across versions of a package
+// and reused only where computing afresh would give the very same answer.
 //
 // Computed afresh, such an answer depends on more than the function's text:
 // a call back into a function still being computed, or a chain deeper than
