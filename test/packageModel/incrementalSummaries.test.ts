@@ -133,3 +133,50 @@ test('incremental summaries: a changed type declaration starts afresh', async ()
   assert.notEqual(fn(pkg, 'Store.Report'), report, 'the package was indexed anew');
   assert.deepEqual(acquired(locks, pkg, 'Store.Report'), []);
 });
+
+const recursion = `package store
+
+import "sync"
+
+type Ring struct {
+	a sync.Mutex
+	b sync.Mutex
+	n int
+}
+
+func (r *Ring) ping() {
+	r.a.Lock()
+	r.a.Unlock()
+	r.pong()
+}
+
+func (r *Ring) pong() {
+	r.b.Lock()
+	r.b.Unlock()
+	r.ping()
+}
+
+func (r *Ring) Size() int {
+	return r.n
+}
+`;
+
+test('incremental summaries: in a recursion, kept summaries answer in this version\'s order of questions, as a fresh model does', async () => {
+  const file = '/m/store/ring.go';
+  const { open } = await editablePackages({ [file]: recursion });
+  let pkg = open(file, recursion);
+  const locks = LockSummaries.of(pkg);
+  // ping asked first: pong is summarized while ping is in progress, its call back to ping cut.
+  assert.deepEqual(acquired(locks, pkg, 'Ring.ping'), ['r.a Lock', 'r.b Lock']);
+  assert.deepEqual(acquired(locks, pkg, 'Ring.pong'), ['r.b Lock']);
+
+  // Size changes and pong is asked first: now ping's call back to pong is the one cut.
+  const edited = recursion.replace('\treturn r.n\n', '\tn := r.n\n\treturn n\n');
+  pkg = open(file, edited);
+  assert.equal(LockSummaries.of(pkg), locks, 'kept, and brought to this version');
+  const kept = [acquired(locks, pkg, 'Ring.pong'), acquired(locks, pkg, 'Ring.ping')];
+  const freshPkg = (await editablePackages({ [file]: edited })).open(file, edited);
+  const fresh = new LockSummaries(freshPkg);
+  assert.deepEqual(kept, [acquired(fresh, freshPkg, 'Ring.pong'), acquired(fresh, freshPkg, 'Ring.ping')]);
+  assert.deepEqual(kept, [['r.b Lock', 'r.a Lock'], ['r.a Lock']]);
+});

@@ -6,12 +6,16 @@
 // whether it can block at all (bounded, recursion adds nothing). Unknown
 // stays unknown: a channel passed out of the function's sight, an exported
 // field, a parameter, an unresolved call. The identity and uses methods are
-// the index's, kept here for the rules written against them.
+// the index's, kept here for the rules written against them. The summaries
+// are made per version of the package, but what a function reaches is kept
+// across versions where a fresh computation would answer the same
+// (replayedAnswers), and the lock resolutions are the kept lock summaries'.
 import { ConcurrencyIndex, type Identity, type ObjectUses, type OperationSite } from './concurrencyIndex';
 import type { CallEvent, FunctionEvent } from './functionFacts';
 import type { GoPackage, PackageFunction } from './goPackage';
 import { LockSummaries, type LockSite } from './lockSummaries';
 import type { BlockingOperation, ChannelOperation, GoroutineStart, SyncOperation } from './operationFacts';
+import { ReplayedAnswers } from './replayedAnswers';
 import { pathKey, type ValuePath } from './valuePaths';
 
 export type { Identity, ObjectUses, OperationSite } from './concurrencyIndex';
@@ -38,19 +42,35 @@ const nonBlockingSyncMethods: ReadonlySet<string> = new Set(['sync.WaitGroup.Add
 
 const summariesByPackage = new WeakMap<GoPackage, { generation: number; summaries: BlockingSummaries }>();
 
+/** What each function reaches, kept across the package's versions (ReplayedAnswers: reused only where a fresh answer would be the same). */
+const reachedByPackage = new WeakMap<GoPackage, { generation: number; answers: ReplayedAnswers<ReachedOperation[]> }>();
+
+/** Cut recursion reaches nothing: unknown is not "blocks". */
+const reachesNothing: ReachedOperation[] = [];
+
+function reachedAnswersOf(pkg: GoPackage): ReplayedAnswers<ReachedOperation[]> {
+  let known = reachedByPackage.get(pkg);
+  if (!known) {
+    known = { generation: pkg.generation, answers: new ReplayedAnswers(reachesNothing, maxCallDepth) };
+    reachedByPackage.set(pkg, known);
+  } else if (known.generation !== pkg.generation) {
+    known.answers.newVersion(pkg.replacedSince(known.generation));
+    known.generation = pkg.generation;
+  }
+  return known.answers;
+}
+
 /** The package's blocking summaries, shared by every file checked in one version of the package. */
 export function blockingSummariesOf(pkg: GoPackage): BlockingSummaries {
   const known = summariesByPackage.get(pkg);
   if (known?.generation === pkg.generation) return known.summaries;
-  const summaries = new BlockingSummaries(pkg, new LockSummaries(pkg), ConcurrencyIndex.of(pkg));
+  const summaries = new BlockingSummaries(pkg, new LockSummaries(pkg, LockSummaries.of(pkg)), ConcurrencyIndex.of(pkg), reachedAnswersOf(pkg));
   summariesByPackage.set(pkg, { generation: pkg.generation, summaries });
   return summaries;
 }
 
 export class BlockingSummaries {
-  private readonly reached = new Map<PackageFunction, ReachedOperation[]>();
   private readonly blocking = new Map<PackageFunction, CanBlock>();
-  private readonly inProgress = new Set<PackageFunction>();
   private readonly blockingInProgress = new Set<PackageFunction>();
 
   constructor(
@@ -58,7 +78,14 @@ export class BlockingSummaries {
     readonly locks: LockSummaries,
     /** The package's concurrency objects: identities, every operation on each, goroutine literals. */
     readonly index: ConcurrencyIndex,
+    /** What functions reach, kept across versions; without it (a one-off model), answers for this version only. */
+    private readonly reached = new ReplayedAnswers<ReachedOperation[]>(reachesNothing, maxCallDepth),
   ) {}
+
+  /** How many answers of `reachedOperations` and `reachedAtCall` were computed, not reused: what tests observe. */
+  get reachedComputed(): number {
+    return this.reached.computed;
+  }
 
   goroutineLiteral(fn: PackageFunction, start: GoroutineStart): PackageFunction | undefined {
     return this.index.goroutineLiteral(fn, start);
@@ -101,26 +128,26 @@ export class BlockingSummaries {
    * parameter are left to the caller.
    */
   reachedOperations(fn: PackageFunction): ReachedOperation[] {
-    const known = this.reached.get(fn);
-    if (known) return known;
-    if (this.inProgress.has(fn) || this.inProgress.size >= maxCallDepth) return [];
-    this.inProgress.add(fn);
+    return this.reached.request(fn, this.computeReached);
+  }
+
+  private readonly computeReached = (fn: PackageFunction): ReachedOperation[] => {
     const found: ReachedOperation[] = [];
-    try {
-      for (const op of fn.facts.operations) {
-        if (op.dependsOnParameter || !this.blocksByItself(fn, op) || op.kind === 'channel' && op.select) continue;
-        const object = op.kind === 'channel' ? op.channel : op.receiver;
-        if (object && this.nameableByCallers(fn, object)) found.push({ site: { fn, op }, object, released: op.releasedBefore, through: [] });
-      }
-      for (const event of fn.facts.events) {
-        if (event.dependsOnParameter || event.kind !== 'call') continue;
-        for (const reached of this.reachedAt(fn, event)) if (this.nameableByCallers(fn, reached.object)) found.push(reached);
-      }
-    } finally {
-      this.inProgress.delete(fn);
+    for (const op of fn.facts.operations) {
+      if (op.dependsOnParameter || !this.blocksByItself(fn, op) || op.kind === 'channel' && op.select) continue;
+      const object = op.kind === 'channel' ? op.channel : op.receiver;
+      if (object && this.nameableByCallers(fn, object)) found.push({ site: { fn, op }, object, released: op.releasedBefore, through: [] });
     }
-    this.reached.set(fn, found);
+    for (const event of fn.facts.events) {
+      if (event.dependsOnParameter || event.kind !== 'call') continue;
+      for (const reached of this.reachedAt(fn, event)) if (this.nameableByCallers(fn, reached.object)) found.push(reached);
+    }
     return found;
+  };
+
+  /** `reachedAt` asked by a rule (nothing in progress): kept across versions with the call event. */
+  reachedAtCall(fn: PackageFunction, event: CallEvent): ReachedOperation[] {
+    return this.reached.topLevel('reachedAtCall', event, fn, () => this.reachedAt(fn, event), this.computeReached);
   }
 
   /** What the call at `event` reaches, in the caller's terms. */

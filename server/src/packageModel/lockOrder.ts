@@ -42,7 +42,13 @@ export function lockClass(locks: LockSummaries, fn: PackageFunction, mutex: Valu
   return base?.kind === 'package' ? `${base.name}.${mutex.fields[mutex.fields.length - 1]}` : undefined;
 }
 
-const edgesByPackage = new WeakMap<GoPackage, { generation: number; edges: LockOrderEdge[] }>();
+/**
+ * The package's edges as last listed, with the answers they were listed from
+ * (the functions' non-empty ones, in order): the list is made again only when
+ * those answers are not the same objects any more. Most edits are in functions
+ * that take no second lock, and change none of them.
+ */
+const edgesByPackage = new WeakMap<GoPackage, { generation: number; edges: LockOrderEdge[]; answers: LockOrderEdge[][] }>();
 
 /** The lock-order edges of one function. */
 export function functionLockOrderEdges(fn: PackageFunction, locks: LockSummaries): LockOrderEdge[] {
@@ -83,14 +89,20 @@ function computeLockOrderEdges(fn: PackageFunction, locks: LockSummaries): LockO
 }
 
 /**
- * Every lock-order edge of the package (memoized per version of the
- * package; each function's edges are reused across versions while unchanged).
- * Asked only when a file has edges of its own.
+ * Every lock-order edge of the package, in the order of its functions (each
+ * function's edges are kept across versions while it and what it calls are
+ * unchanged). Asked only when a file has edges of its own.
  */
 export function lockOrderEdges(pkg: GoPackage, locks: LockSummaries): LockOrderEdge[] {
   const known = edgesByPackage.get(pkg);
   if (known?.generation === pkg.generation) return known.edges;
-  const edges = pkg.functions().flatMap((fn) => functionLockOrderEdges(fn, locks));
-  edgesByPackage.set(pkg, { generation: pkg.generation, edges });
+  const answers: LockOrderEdge[][] = [];
+  for (const fn of pkg.functions()) {
+    const edges = functionLockOrderEdges(fn, locks);
+    if (edges.length > 0) answers.push(edges);
+  }
+  const same = known !== undefined && known.answers.length === answers.length && answers.every((edges, index) => edges === known.answers[index]);
+  const edges = same ? known.edges : answers.flat();
+  edgesByPackage.set(pkg, { generation: pkg.generation, edges, answers });
   return edges;
 }

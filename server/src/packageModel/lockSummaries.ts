@@ -2,20 +2,22 @@
 // function acquires, directly or through the package's own functions it
 // calls (and the `String()`/`Error()` methods fmt and log call for it), in
 // the terms of its receiver, parameters and package variables, so that a
-// caller can bind them to its own paths. Computed on demand and memoized for
-// one version of the package. Each function is summarized once; a call back
+// caller can bind them to its own paths. Computed on demand; a call back
 // into a function still being summarized (recursion) and chains deeper than
 // the bound add nothing: unknown is not "locks".
 //
 // `LockSummaries.of(pkg)` keeps one instance per package across its versions
-// (a keystroke must not summarize the package again): an edit inside function
-// bodies drops only what the changed functions fed, i.e. their own entries and
-// those of every function whose summary read theirs, callers of callers
-// included (GoPackage.replacedSince). Any other change (a type, a signature,
-// an import, a file) drops everything.
+// (a keystroke must not summarize the package again). The summaries, and the
+// answers rules derive from them (relocks, lock-order edges), are kept as
+// replayed answers: one is reused in a new version when its function is
+// unchanged and asking its callees again, in this version's order, answers
+// the same (so what a recursion cuts is what a fresh model would cut). A
+// function's resolutions (scope, mutexes) are kept until it changes. A change
+// of shape (a type, a signature, an import, a file) drops everything.
 import type { CallEvent, FunctionEvent, HeldLock, LockEvent, Span } from './functionFacts';
 import type { GoPackage, PackageFunction } from './goPackage';
 import { printedOperands } from './printedMethods';
+import { ReplayedAnswers } from './replayedAnswers';
 import { TypeResolver, type FunctionScope, type ResolvedCall, type TypedPath } from './typeResolver';
 import { pathKey, rebase, type ValuePath } from './valuePaths';
 
@@ -39,6 +41,18 @@ export interface HeldMutex {
   mutex: ValuePath;
 }
 
+/**
+ * What a function's names resolve to, kept until its declaration or the
+ * package's shape changes: its scope, the mutex each locked path names (null:
+ * not surely a mutex) by path key, and the mutexes of each list of held locks
+ * (a list of the function's facts).
+ */
+interface Resolution {
+  scope: FunctionScope;
+  mutexes: Map<string, ValuePath | null>;
+  held: WeakMap<readonly HeldLock[], HeldMutex[]>;
+}
+
 /** A package function a call event runs, with the paths its receiver and parameters are bound to. */
 interface Callee {
   fn: PackageFunction;
@@ -47,26 +61,34 @@ interface Callee {
 
 const maxCallDepth = 64;
 
+/** A cut recursion acquires nothing: unknown is not "locks". */
+const acquiresNothing: Acquisition[] = [];
+
 const byPackage = new WeakMap<GoPackage, LockSummaries>();
 
 export class LockSummaries {
   readonly resolver: TypeResolver;
   /** Weak: the concurrency index asks for the scopes of goroutine literals, which no replaced-function log names when they go. */
-  private scopes = new WeakMap<PackageFunction, FunctionScope>();
-  private readonly summaries = new Map<PackageFunction, Acquisition[]>();
-  /** Other per-function answers derived from the summaries (lockOrder's edges), dropped with them. */
-  private readonly derived = new Map<string, Map<PackageFunction, unknown>>();
-  /** Callee → the functions whose summaries read the callee's, and the reverse (to forget a function entirely). */
-  private readonly dependents = new Map<PackageFunction, Set<PackageFunction>>();
-  private readonly readFrom = new Map<PackageFunction, Set<PackageFunction>>();
-  private readonly inProgress = new Set<PackageFunction>();
+  private resolutions = new WeakMap<PackageFunction, Resolution>();
+  /** What each function acquires, and the answers derived from it, kept across versions while a fresh computation would give the same. */
+  private readonly answers = new ReplayedAnswers<Acquisition[]>(acquiresNothing, maxCallDepth);
   /** The package version these answers are of. */
   private generation: number;
-  /** How many function summaries were computed (not taken from the cache): what tests observe. */
-  computed = 0;
+  /** How many paths were resolved to a mutex (or to none) by the type resolver, not taken from the cache. */
+  resolvedMutexes = 0;
 
-  constructor(readonly pkg: GoPackage) {
-    this.resolver = new TypeResolver(pkg);
+  /**
+   * `shared`: the package's kept summaries, whose resolutions (scopes,
+   * mutexes) this instance reads instead of making its own. They depend only
+   * on the function's text and the package's declarations, never on the
+   * order in which summaries are asked (which decides what a recursion cuts),
+   * so an instance made afresh per version can share them.
+   */
+  constructor(
+    readonly pkg: GoPackage,
+    private readonly shared?: LockSummaries,
+  ) {
+    this.resolver = shared?.resolver ?? new TypeResolver(pkg);
     this.generation = pkg.generation;
   }
 
@@ -81,85 +103,74 @@ export class LockSummaries {
     return summaries;
   }
 
+  /** How many answers (summaries, and answers derived from them) were computed, not reused: what tests observe. */
+  get computed(): number {
+    return this.answers.computed;
+  }
+
   /** Drops what the package's changes since the last version seen make stale. */
   private update(): void {
     if (this.generation === this.pkg.generation) return;
     const replaced = this.pkg.replacedSince(this.generation);
     this.generation = this.pkg.generation;
-    if (replaced) {
-      for (const fn of replaced) this.forget(fn);
-      return;
-    }
-    this.scopes = new WeakMap();
-    this.summaries.clear();
-    this.derived.clear();
-    this.dependents.clear();
-    this.readFrom.clear();
-  }
-
-  private forget(fn: PackageFunction): void {
-    const pending = [fn];
-    const seen = new Set<PackageFunction>();
-    for (let next = pending.pop(); next; next = pending.pop()) {
-      if (seen.has(next)) continue;
-      seen.add(next);
-      this.scopes.delete(next);
-      this.summaries.delete(next);
-      for (const answers of this.derived.values()) answers.delete(next);
-      pending.push(...(this.dependents.get(next) ?? []));
-      this.dependents.delete(next);
-      for (const callee of this.readFrom.get(next) ?? []) this.dependents.get(callee)?.delete(next);
-      this.readFrom.delete(next);
-    }
+    this.answers.newVersion(replaced);
+    if (!replaced) this.resolutions = new WeakMap();
   }
 
   /**
    * An answer about one function computed from its summary and its callees'
-   * (through `acquisitionsAt`), kept under `slot` until one of them changes.
+   * (through `acquisitionsAt`), kept under `slot` while it and the summaries
+   * it read answer the same.
    */
   derivedFor<T>(slot: string, fn: PackageFunction, compute: () => T): T {
-    let answers = this.derived.get(slot);
-    if (!answers) {
-      answers = new Map();
-      this.derived.set(slot, answers);
-    }
-    if (answers.has(fn)) return answers.get(fn) as T;
-    const answer = compute();
-    answers.set(fn, answer);
-    return answer;
+    return this.answers.topLevel(slot, fn, fn, compute, this.computeAcquisitions);
   }
 
-  private dependsOn(fn: PackageFunction, callee: PackageFunction): void {
-    addTo(this.dependents, callee, fn);
-    addTo(this.readFrom, fn, callee);
+  private resolutionOf(fn: PackageFunction): Resolution {
+    let resolution = this.resolutions.get(fn);
+    if (!resolution) {
+      resolution = { scope: this.resolver.scopeOf(fn), mutexes: new Map(), held: new WeakMap() };
+      this.resolutions.set(fn, resolution);
+    }
+    return resolution;
   }
 
   scope(fn: PackageFunction): FunctionScope {
-    let scope = this.scopes.get(fn);
-    if (!scope) {
-      scope = this.resolver.scopeOf(fn);
-      this.scopes.set(fn, scope);
-    }
-    return scope;
+    return this.shared?.scope(fn) ?? this.resolutionOf(fn).scope;
   }
 
   /** The mutex a path names, normalized (`s.Mutex` for an embedded one), or undefined when it is not surely a mutex. */
   mutexOf(fn: PackageFunction, path: ValuePath): ValuePath | undefined {
-    const resolved = this.scope(fn).call({ kind: 'selector', receiver: path, name: 'Lock' });
-    return resolved?.kind === 'mutex' ? resolved.mutex : undefined;
+    if (this.shared) return this.shared.mutexOf(fn, path);
+    const { scope, mutexes } = this.resolutionOf(fn);
+    const key = pathKey(path);
+    let mutex = mutexes.get(key);
+    if (mutex === undefined) {
+      this.resolvedMutexes++;
+      const resolved = scope.call({ kind: 'selector', receiver: path, name: 'Lock' });
+      mutex = resolved?.kind === 'mutex' ? resolved.mutex : null;
+      mutexes.set(key, mutex);
+    }
+    return mutex ?? undefined;
   }
 
   /** The locks surely held at an event that are surely mutexes. */
-  held(fn: PackageFunction, event: FunctionEvent): HeldMutex[] {
+  held(fn: PackageFunction, event: FunctionEvent): readonly HeldMutex[] {
     return this.heldMutexes(fn, event.held);
   }
 
   /** Of the locks held at some point of the function (an event, an operation), those that are surely mutexes. */
-  heldMutexes(fn: PackageFunction, locks: readonly HeldLock[]): HeldMutex[] {
-    const held: HeldMutex[] = [];
-    for (const lock of locks) {
-      const mutex = this.mutexOf(fn, lock.path);
-      if (mutex) held.push({ lock, mutex });
+  heldMutexes(fn: PackageFunction, locks: readonly HeldLock[]): readonly HeldMutex[] {
+    if (this.shared) return this.shared.heldMutexes(fn, locks);
+    const known = this.resolutionOf(fn).held;
+    let held = known.get(locks);
+    if (!held) {
+      held = [];
+      for (const lock of locks) {
+        const mutex = this.mutexOf(fn, lock.path);
+        if (mutex) held.push({ lock, mutex });
+      }
+      known.set(locks, held);
     }
     return held;
   }
@@ -238,7 +249,6 @@ export class LockSummaries {
     const released = includeReleased ? new Set<string>() : this.released(fn, event);
     const found: Acquisition[] = [];
     for (const callee of this.callees(fn, event)) {
-      this.dependsOn(fn, callee.fn);
       for (const acquisition of this.acquisitions(callee.fn)) {
         const mutex = callee.bind(acquisition.mutex);
         if (!mutex || released.has(pathKey(mutex))) continue;
@@ -250,26 +260,19 @@ export class LockSummaries {
 
   /** What a function acquires, directly or through calls, in the terms of its receiver, parameters and package variables. */
   acquisitions(fn: PackageFunction): Acquisition[] {
-    const known = this.summaries.get(fn);
-    if (known) return known;
-    if (this.inProgress.has(fn) || this.inProgress.size >= maxCallDepth) return [];
-    this.inProgress.add(fn);
-    this.computed++;
-    const found: Acquisition[] = [];
-    try {
-      for (const event of fn.facts.events) {
-        if (event.dependsOnParameter) continue;
-        const direct = event.kind === 'lock' ? this.directAcquisition(fn, event) : undefined;
-        if (direct) found.push(direct);
-        else for (const acquisition of this.acquisitionsAt(fn, event)) if (this.exported(fn, acquisition.mutex)) found.push(acquisition);
-      }
-    } finally {
-      this.inProgress.delete(fn);
-    }
-    const unique = dedupe(found);
-    this.summaries.set(fn, unique);
-    return unique;
+    return this.answers.request(fn, this.computeAcquisitions);
   }
+
+  private readonly computeAcquisitions = (fn: PackageFunction): Acquisition[] => {
+    const found: Acquisition[] = [];
+    for (const event of fn.facts.events) {
+      if (event.dependsOnParameter) continue;
+      const direct = event.kind === 'lock' ? this.directAcquisition(fn, event) : undefined;
+      if (direct) found.push(direct);
+      else for (const acquisition of this.acquisitionsAt(fn, event)) if (this.exported(fn, acquisition.mutex)) found.push(acquisition);
+    }
+    return dedupe(found);
+  };
 
   private directAcquisition(fn: PackageFunction, event: LockEvent): Acquisition | undefined {
     if (event.method !== 'Lock' && event.method !== 'RLock') return undefined;
@@ -286,15 +289,6 @@ export class LockSummaries {
     if (facts.receiver?.name === mutex.root || facts.parameters.some((parameter) => parameter.name === mutex.root)) return true;
     return !this.scope(fn).declaresLocally(mutex.root) && this.pkg.variable(mutex.root) !== undefined;
   }
-}
-
-function addTo(sets: Map<PackageFunction, Set<PackageFunction>>, key: PackageFunction, member: PackageFunction): void {
-  let set = sets.get(key);
-  if (!set) {
-    set = new Set();
-    sets.set(key, set);
-  }
-  set.add(member);
 }
 
 function dedupe(acquisitions: Acquisition[]): Acquisition[] {

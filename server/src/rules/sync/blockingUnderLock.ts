@@ -304,7 +304,7 @@ export const blockingUnderLock: PackageRule = {
         if (event.kind !== 'call' || event.held.length === 0) continue;
         const held = summaries.locks.heldMutexes(fn, event.held);
         if (held.length === 0) continue;
-        search: for (const reached of summaries.reachedAt(fn, event)) {
+        search: for (const reached of summaries.reachedAtCall(fn, event)) {
           for (const mutex of held) {
             if (reached.released.includes(pathKey(mutex.mutex)) || reached.released.includes(pathKey(mutex.lock.path))) continue;
             const { op } = reached.site;
