@@ -139,9 +139,9 @@ class UseCollector {
 
   private readonly start: number;
 
-  constructor(declaration: Node) {
+  constructor(declaration: Node, literals: readonly Node[]) {
     this.start = declaration.startIndex;
-    this.literalRanges = declaration.descendantsOfType('func_literal').flatMap((literal) => (literal ? [[literal.startIndex, literal.endIndex] as [number, number]] : []));
+    this.literalRanges = literals.map((literal) => [literal.startIndex, literal.endIndex]);
   }
 
   private inLiteral(node: Node): boolean {
@@ -244,19 +244,30 @@ function isLiteralKey(element: Node): boolean {
 }
 
 function readUses(declaration: Node): DeclarationUses & { kind: 'read' } {
-  const collector = new UseCollector(declaration);
+  // One walk for the uses and the function literals (the collector needs every literal before the first use).
+  const nodes: { node: Node; type: string }[] = [];
+  const literals: Node[] = [];
+  for (const node of declaration.descendantsOfType(['identifier', 'selector_expression', 'composite_literal', 'var_spec', 'go_statement', 'func_literal'])) {
+    if (!node) continue;
+    const type = node.type;
+    if (type === 'func_literal') literals.push(node);
+    else nodes.push({ node, type });
+  }
+  const collector = new UseCollector(declaration, literals);
   const cache = new LocalNamesCache();
   // Every node of a function declaration has the declaration as its outermost function: its names are looked up once.
   const ownNames = declaration.type === 'function_declaration' || declaration.type === 'method_declaration' ? cache.for(declaration) : undefined;
   const namesAt = (node: Node) => ownNames ?? cache.for(node);
-  for (const node of declaration.descendantsOfType(['identifier', 'selector_expression', 'composite_literal', 'var_spec', 'go_statement'])) {
-    if (!node) continue;
-    switch (node.type) {
+  for (const { node, type } of nodes) {
+    switch (type) {
       case 'identifier': {
         const parent = parentOf(node);
-        if (!parent || node.text === '_' || isLiteralKey(parent) || isDeclaredName(parent)) break;
+        const name = node.text;
+        if (!parent || name === '_' || isLiteralKey(parent) || isDeclaredName(parent)) break;
         const top = pathTop(node, parent);
-        collector.classify(top, valuePathOf(top), undefined, namesAt(node)?.resolve(node) !== undefined);
+        // A bare identifier is its own path (valuePathOf would read its type and text again).
+        const path = top.id === node.id ? { root: name, fields: [] } : valuePathOf(top);
+        collector.classify(top, path, undefined, namesAt(node)?.resolve(node) !== undefined);
         break;
       }
       case 'selector_expression': {
