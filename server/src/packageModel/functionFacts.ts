@@ -338,27 +338,31 @@ class StatementWalker {
     if (!block) return held;
     let state: Held | null = held;
     for (const child of block.namedChildren) {
-      if (!child || child.type === 'comment') continue;
-      if (child.type === 'statement_list') {
+      if (!child) continue;
+      // The type read once per statement: each read is a call into wasm.
+      const type = child.type;
+      if (type === 'comment') continue;
+      if (type === 'statement_list') {
         state = this.walkBlock(child, state, dependsOnParameter);
       } else {
-        state = this.walkStatement(child, state, dependsOnParameter);
+        state = this.walkStatement(child, state, dependsOnParameter, type);
       }
       if (state === null) return null;
     }
     return state;
   }
 
-  private walkConstruct(statement: Node, held: Held, dependsOnParameter: boolean, body: (inner: boolean) => (Held | null)[]): Held | null {
+  /** `header`: the statement's headerOf when the caller has read it already. */
+  private walkConstruct(statement: Node, held: Held, dependsOnParameter: boolean, body: (inner: boolean) => (Held | null)[], header?: Node | null): Held | null {
     this.exits.push([]);
-    const inner = dependsOnParameter || this.readsParameter(headerOf(statement));
+    const inner = dependsOnParameter || this.readsParameter(header === undefined ? headerOf(statement) : header);
     const outcomes = body(inner);
     const exits = this.exits.pop() ?? [];
     return meet([held, ...outcomes, ...exits]);
   }
 
-  walkStatement(statement: Node, held: Held, dependsOnParameter: boolean): Held | null {
-    switch (statement.type) {
+  walkStatement(statement: Node, held: Held, dependsOnParameter: boolean, type = statement.type): Held | null {
+    switch (type) {
       case 'expression_statement': {
         const mutex = mutexCallOf(statement);
         const receiver = mutex ? valuePathOf(mutex.receiver) : undefined;
@@ -414,12 +418,19 @@ class StatementWalker {
         if (readsParameter && (consequence === null || alternative === null)) this.pastParameterExit = true;
         return meet([consequence, alternative]);
       }
-      case 'for_statement':
-        return this.walkConstruct(statement, held, dependsOnParameter, (inner) => {
-          const header = headerOf(statement);
-          this.recordCalls(header, held, dependsOnParameter);
-          return [this.walkBlock(statement.childForFieldName('body'), new Map(held), inner)];
-        });
+      case 'for_statement': {
+        const header = headerOf(statement);
+        return this.walkConstruct(
+          statement,
+          held,
+          dependsOnParameter,
+          (inner) => {
+            this.recordCalls(header, held, dependsOnParameter);
+            return [this.walkBlock(statement.childForFieldName('body'), new Map(held), inner)];
+          },
+          header,
+        );
+      }
       case 'expression_switch_statement':
       case 'type_switch_statement':
       case 'select_statement':
