@@ -120,10 +120,10 @@ function selectOf(operation: Node): 'case' | 'with-default' | undefined {
   return undefined;
 }
 
-/** Whether the identifier (under `parent`) is a name being declared (`x :=`, a parameter, a `var` name…). */
-function isDeclaredName(parent: Node): boolean {
-  if (declaringParents.has(parent.type)) return true;
-  if (parent.type !== 'expression_list') return false;
+/** Whether the identifier (under `parent`, of type `parentType`) is a name being declared (`x :=`, a parameter, a `var` name…). */
+function isDeclaredName(parent: Node, parentType: string): boolean {
+  if (declaringParents.has(parentType)) return true;
+  if (parentType !== 'expression_list') return false;
   const owner = parentOf(parent);
   if (owner?.type === 'short_var_declaration') return owner.childForFieldName('left')?.id === parent.id;
   if (owner?.type === 'range_clause' || owner?.type === 'receive_statement') return owner.childForFieldName('left')?.id === parent.id && owner.children.some((child) => child?.type === ':=');
@@ -153,14 +153,13 @@ class UseCollector {
     return [node.startIndex - this.start, node.endIndex - this.start];
   }
 
-  /** A path (its outermost node) and how the code around it uses it. */
-  classify(top: Node, path: ValuePath | undefined, field: string | undefined, local: boolean): void {
-    const parent = parentOf(top);
+  /** A path (its outermost node, with that node's parent) and how the code around it uses it. */
+  classify({ top, parent, parentType }: PathTop, path: ValuePath | undefined, field: string | undefined, local: boolean): void {
     const use = (kind: ValueUseKind, at: Node, extra: Partial<ValueUse> = {}): void => {
       this.uses.push({ kind, path, ...(path ? {} : { field }), ...(local ? { local } : {}), at: this.span(at), ...extra });
     };
     if (!parent) return;
-    switch (parent.type) {
+    switch (parentType) {
       case 'send_statement':
         if (parent.childForFieldName('channel')?.id === top.id) return use('send', parent, { select: selectOf(parent) });
         return use('value', top);
@@ -225,20 +224,29 @@ class UseCollector {
   }
 }
 
-/** The outermost node of the path a node starts: up through field selectors and parentheses (`parent` is the node's, read once: each read walks through wasm). */
-function pathTop(node: Node, parent = parentOf(node)): Node {
-  let top = node;
-  for (; parent; parent = parentOf(top)) {
-    if (parent.type === 'selector_expression' && parent.childForFieldName('operand')?.id === top.id) top = parent;
-    else if (parent.type === 'parenthesized_expression') top = parent;
-    else break;
-  }
-  return top;
+/** The outermost node of a path, with its parent and the parent's type (each `type` is a call into wasm: read once, used by the checks that follow). */
+interface PathTop {
+  top: Node;
+  parent: Node | null;
+  parentType: string | undefined;
 }
 
-/** Whether the identifier (under `element`) is the key of a keyed composite-literal element (a field name, or a map key read in concurrencyIndex). */
-function isLiteralKey(element: Node): boolean {
-  if (element.type !== 'literal_element') return false;
+/** The outermost node of the path a node starts: up through field selectors and parentheses (`parent` is the node's, if read already). */
+function pathTop(node: Node, parent = parentOf(node), parentType = parent?.type): PathTop {
+  let top = node;
+  while (parent) {
+    if (parentType === 'selector_expression' && parent.childForFieldName('operand')?.id === top.id) top = parent;
+    else if (parentType === 'parenthesized_expression') top = parent;
+    else break;
+    parent = parentOf(top);
+    parentType = parent?.type;
+  }
+  return { top, parent, parentType };
+}
+
+/** Whether the identifier (under `element`, of type `elementType`) is the key of a keyed composite-literal element (a field name, or a map key read in concurrencyIndex). */
+function isLiteralKey(element: Node, elementType: string): boolean {
+  if (elementType !== 'literal_element') return false;
   const keyed = parentOf(element);
   return keyed?.type === 'keyed_element' && keyed.namedChild(0)?.id === element.id;
 }
@@ -263,11 +271,13 @@ function readUses(declaration: Node): DeclarationUses & { kind: 'read' } {
       case 'identifier': {
         const parent = parentOf(node);
         const name = node.text;
-        if (!parent || name === '_' || isLiteralKey(parent) || isDeclaredName(parent)) break;
-        const top = pathTop(node, parent);
+        if (!parent || name === '_') break;
+        const parentType = parent.type;
+        if (isLiteralKey(parent, parentType) || isDeclaredName(parent, parentType)) break;
+        const outer = pathTop(node, parent, parentType);
         // A bare identifier is its own path (valuePathOf would read its type and text again).
-        const path = top.id === node.id ? { root: name, fields: [] } : valuePathOf(top);
-        collector.classify(top, path, undefined, namesAt(node)?.resolve(node) !== undefined);
+        const path = outer.top.id === node.id ? { root: name, fields: [] } : valuePathOf(outer.top);
+        collector.classify(outer, path, undefined, namesAt(node)?.resolve(node) !== undefined);
         break;
       }
       case 'selector_expression': {
