@@ -14,6 +14,7 @@ import type { Node } from 'web-tree-sitter';
 import { callArguments, unparenthesize } from '../syntax/calls';
 import { parentOf } from '../syntax/functions';
 import { LocalNamesCache } from '../syntax/localNames';
+import type { TypedNode } from './bodyNodes';
 import { callTargetOf, type CallTarget, type Span } from './functionFacts';
 import { typeExpressionOf, type TypeExpression } from './typeExpressions';
 import { valuePathOf, type ValuePath } from './valuePaths';
@@ -253,7 +254,7 @@ function isLiteralKey(element: Node, elementType: string): boolean {
 
 function readUses(declaration: Node): DeclarationUses & { kind: 'read' } {
   // One walk for the uses and the function literals (the collector needs every literal before the first use).
-  const nodes: { node: Node; type: string }[] = [];
+  const nodes: TypedNode[] = [];
   const literals: Node[] = [];
   for (const node of declaration.descendantsOfType(['identifier', 'selector_expression', 'composite_literal', 'var_spec', 'go_statement', 'func_literal'])) {
     if (!node) continue;
