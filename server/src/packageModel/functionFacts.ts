@@ -9,10 +9,10 @@
 // are reused while another function is edited.
 import type { Node } from 'web-tree-sitter';
 import { callArguments } from '../syntax/calls';
-import { ownDescendants } from '../syntax/functions';
 import { goStatementOfLiteral, literalOfGoStatement } from '../syntax/goroutines';
 import { mutexCallOf, type MutexMethod } from '../syntax/mutexCalls';
-import { capturedNames, enclosingLoop, operationFactNodes, operationFactsOf, operationNodeTypes, operationOf, type BlockingOperation, type GoroutineStart, type OperationFacts } from './operationFacts';
+import { bodyNodesOf, type TypedNode } from './bodyNodes';
+import { capturedNames, enclosingLoop, operationFactsOf, operationFactTypes, operationNodeTypes, operationOf, type BlockingOperation, type GoroutineStart, type OperationFacts } from './operationFacts';
 import { typeExpressionOf, type TypeExpression } from './typeExpressions';
 import { pathKey, valuePathOf, type ValuePath } from './valuePaths';
 
@@ -192,25 +192,29 @@ function expressions(list: Node | null): Node[] {
 
 const declaringTypes: ReadonlySet<string> = new Set(['short_var_declaration', 'var_spec', 'range_clause', 'parameter_declaration', 'variadic_parameter_declaration', 'type_switch_statement', 'receive_statement', 'assignment_statement', 'const_spec']);
 
-/** Locals with their origins, and the names that cannot be trusted to name one variable. */
-function localsOf(body: Node, declaredOutside: readonly string[]): { locals: Record<string, LocalOrigin>; unstable: string[] } {
+/** The body's nodes of declaringTypes at any depth, in source order. */
+function declaringNodes(body: Node): TypedNode[] {
+  return body.descendantsOfType([...declaringTypes]).flatMap((node) => (node ? [{ node, type: node.type }] : []));
+}
+
+/** Locals with their origins (`declaring`: declaringNodes), and the names that cannot be trusted to name one variable. */
+function localsOf(declaring: readonly TypedNode[], declaredOutside: readonly string[]): { locals: Record<string, LocalOrigin>; unstable: string[] } {
   const counts = new Map<string, number>();
   const count = (name: string) => counts.set(name, (counts.get(name) ?? 0) + 1);
   for (const name of declaredOutside) count(name);
   const origins = new Map<string, LocalOrigin>();
   const assigned = new Set<string>();
-  for (const node of body.descendantsOfType([...declaringTypes])) {
-    if (!node) continue;
-    switch (node.type) {
+  for (const { node, type } of declaring) {
+    switch (type) {
       case 'short_var_declaration':
       case 'receive_statement':
       case 'range_clause': {
-        if (node.type !== 'short_var_declaration' && !node.children.some((child) => child?.type === ':=')) {
+        if (type !== 'short_var_declaration' && !node.children.some((child) => child?.type === ':=')) {
           for (const left of expressions(node.childForFieldName('left'))) if (left.type === 'identifier') assigned.add(left.text);
           break;
         }
         const left = expressions(node.childForFieldName('left'));
-        const right = node.type === 'short_var_declaration' ? expressions(node.childForFieldName('right')) : [];
+        const right = type === 'short_var_declaration' ? expressions(node.childForFieldName('right')) : [];
         left.forEach((identifier, index) => {
           if (identifier.type !== 'identifier' || identifier.text === '_') return;
           count(identifier.text);
@@ -334,27 +338,31 @@ class StatementWalker {
     if (!block) return held;
     let state: Held | null = held;
     for (const child of block.namedChildren) {
-      if (!child || child.type === 'comment') continue;
-      if (child.type === 'statement_list') {
+      if (!child) continue;
+      // The type read once per statement: each read is a call into wasm.
+      const type = child.type;
+      if (type === 'comment') continue;
+      if (type === 'statement_list') {
         state = this.walkBlock(child, state, dependsOnParameter);
       } else {
-        state = this.walkStatement(child, state, dependsOnParameter);
+        state = this.walkStatement(child, state, dependsOnParameter, type);
       }
       if (state === null) return null;
     }
     return state;
   }
 
-  private walkConstruct(statement: Node, held: Held, dependsOnParameter: boolean, body: (inner: boolean) => (Held | null)[]): Held | null {
+  /** `header`: the statement's headerOf when the caller has read it already. */
+  private walkConstruct(statement: Node, held: Held, dependsOnParameter: boolean, body: (inner: boolean) => (Held | null)[], header?: Node | null): Held | null {
     this.exits.push([]);
-    const inner = dependsOnParameter || this.readsParameter(headerOf(statement));
+    const inner = dependsOnParameter || this.readsParameter(header === undefined ? headerOf(statement) : header);
     const outcomes = body(inner);
     const exits = this.exits.pop() ?? [];
     return meet([held, ...outcomes, ...exits]);
   }
 
-  walkStatement(statement: Node, held: Held, dependsOnParameter: boolean): Held | null {
-    switch (statement.type) {
+  walkStatement(statement: Node, held: Held, dependsOnParameter: boolean, type = statement.type): Held | null {
+    switch (type) {
       case 'expression_statement': {
         const mutex = mutexCallOf(statement);
         const receiver = mutex ? valuePathOf(mutex.receiver) : undefined;
@@ -410,12 +418,19 @@ class StatementWalker {
         if (readsParameter && (consequence === null || alternative === null)) this.pastParameterExit = true;
         return meet([consequence, alternative]);
       }
-      case 'for_statement':
-        return this.walkConstruct(statement, held, dependsOnParameter, (inner) => {
-          const header = headerOf(statement);
-          this.recordCalls(header, held, dependsOnParameter);
-          return [this.walkBlock(statement.childForFieldName('body'), new Map(held), inner)];
-        });
+      case 'for_statement': {
+        const header = headerOf(statement);
+        return this.walkConstruct(
+          statement,
+          held,
+          dependsOnParameter,
+          (inner) => {
+            this.recordCalls(header, held, dependsOnParameter);
+            return [this.walkBlock(statement.childForFieldName('body'), new Map(held), inner)];
+          },
+          header,
+        );
+      }
       case 'expression_switch_statement':
       case 'type_switch_statement':
       case 'select_statement':
@@ -485,7 +500,7 @@ export function functionSignatureOf(declaration: Node): FunctionSignature {
 /** The locals part of the body facts alone (what typing a path in the function needs): a walk of the body, not of its operations. */
 export function functionLocalsOf(declaration: Node, signature: FunctionSignature): Pick<FunctionBodyFacts, 'locals' | 'unstable'> {
   const body = declaration.childForFieldName('body');
-  return body ? localsOf(body, namesDeclaredOutside(signature)) : { locals: {}, unstable: [] };
+  return body ? localsOf(declaringNodes(body), namesDeclaredOutside(signature)) : { locals: {}, unstable: [] };
 }
 
 /** The receiver's and the parameters' names: declared outside the body. */
@@ -496,15 +511,16 @@ function namesDeclaredOutside({ receiver, parameters }: FunctionSignature): stri
 export function functionBodyFactsOf(declaration: Node, signature: FunctionSignature, start = declaration.startIndex, known?: Pick<FunctionBodyFacts, 'locals' | 'unstable'>): FunctionBodyFacts {
   const body = declaration.childForFieldName('body');
   const outside = namesDeclaredOutside(signature);
-  const { locals, unstable } = known ?? (body ? localsOf(body, outside) : { locals: {}, unstable: [] });
-  const calls = ownDescendants(declaration, 'call_expression').sort((a, b) => a.startIndex - b.startIndex);
+  // One walk of the body for the locals (unless known) and the operations; its nodes come in source order.
+  const nodes = body ? bodyNodesOf(declaration, body, known ? new Set() : declaringTypes, operationFactTypes) : { declaring: [], own: [], literals: [] };
+  const { locals, unstable } = known ?? (body ? localsOf(nodes.declaring, outside) : { locals: {}, unstable: [] });
+  const calls = nodes.own.filter((typed) => typed.type === 'call_expression').map((typed) => typed.node);
   const parameterNames = signature.parameters.map((parameter) => parameter.name).filter((name) => /^[\p{L}_][\p{L}\p{N}_]*$/u.test(name) && name !== '_');
-  const factNodes = operationFactNodes(declaration).sort((a, b) => a.startIndex - b.startIndex);
-  const operationNodes = factNodes.filter((node) => operationNodeTypes.includes(node.type));
+  const operationNodes = nodes.own.filter((typed) => operationNodeTypes.has(typed.type)).map((typed) => typed.node);
   const ownNames = new Set([...outside, ...Object.keys(locals), ...unstable]);
   const walker = new StatementWalker(start, parameterNames, calls, operationNodes, declaration, ownNames);
   if (body) walker.walkBlock(body, new Map(), false);
-  const channels = operationFactsOf(declaration, factNodes, (literal) => goStatementOfLiteral(literal) !== null);
+  const channels = operationFactsOf(nodes, (literal) => goStatementOfLiteral(literal) !== null);
   return { locals, unstable, events: walker.events, operations: walker.operations, channels };
 }
 

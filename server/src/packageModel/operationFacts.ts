@@ -10,7 +10,8 @@
 // locks held there; this file says what an operation is.
 import type { Node } from 'web-tree-sitter';
 import { callArguments, unparenthesize } from '../syntax/calls';
-import { ownDescendants } from '../syntax/functions';
+import { parentOf } from '../syntax/functions';
+import type { BodyNodes, TypedNode } from './bodyNodes';
 import type { CallArgument, CallTarget, FunctionFacts, HeldLock, Span } from './functionFacts';
 import { typeExpressionOf, type TypeExpression } from './typeExpressions';
 import { valuePathOf, type ValuePath } from './valuePaths';
@@ -84,13 +85,13 @@ export interface OperationFacts {
 const syncMethods: ReadonlySet<string> = new Set(['Wait', 'Done', 'Signal', 'Broadcast']);
 
 /** The node types whose own occurrences can be operations (see operationOf). */
-export const operationNodeTypes = ['send_statement', 'unary_expression', 'range_clause', 'call_expression'];
+export const operationNodeTypes: ReadonlySet<string> = new Set(['send_statement', 'unary_expression', 'range_clause', 'call_expression']);
 
 type OperationShape = Omit<ChannelOperation, keyof OperationBase> | Omit<SyncOperation, keyof OperationBase | 'deferred'>;
 
 function selectOf(communication: Node, start: number): ChannelOperation['select'] {
-  const clause = communication.parent;
-  const select = clause?.type === 'communication_case' ? clause.parent : null;
+  const clause = parentOf(communication);
+  const select = clause?.type === 'communication_case' ? parentOf(clause) : null;
   if (!select || select.type !== 'select_statement') return undefined;
   const hasDefault = select.namedChildren.some((child) => child?.type === 'default_case');
   return { at: [select.startIndex - start, select.endIndex - start], hasDefault };
@@ -103,7 +104,8 @@ export function operationOf(node: Node, start: number): OperationShape | undefin
       return { kind: 'channel', operation: 'send', channel: valuePathOf(node.childForFieldName('channel')), select: selectOf(node, start) };
     case 'unary_expression': {
       if (node.childForFieldName('operator')?.text !== '<-') return undefined;
-      const receive = node.parent?.type === 'receive_statement' && node.parent.childForFieldName('right')?.id === node.id ? node.parent : null;
+      const parent = parentOf(node);
+      const receive = parent?.type === 'receive_statement' && parent.childForFieldName('right')?.id === node.id ? parent : null;
       return { kind: 'channel', operation: 'receive', channel: valuePathOf(node.childForFieldName('operand')), select: receive ? selectOf(receive, start) : undefined };
     }
     case 'range_clause': {
@@ -129,7 +131,7 @@ export function operationOf(node: Node, start: number): OperationShape | undefin
 
 /** The innermost `for` statement of the function around a node (the node itself for a range clause's loop). */
 export function enclosingLoop(node: Node, fn: Node, start: number): Span | undefined {
-  for (let current: Node | null = node.parent; current && current.id !== fn.id; current = current.parent) {
+  for (let current = parentOf(node); current && current.id !== fn.id; current = parentOf(current)) {
     if (current.type === 'func_literal') return undefined;
     if (current.type === 'for_statement') return [current.startIndex - start, current.endIndex - start];
   }
@@ -157,21 +159,22 @@ function expressionList(node: Node | null): Node[] {
   return node.namedChildren.filter((child): child is Node => child !== null && child.type !== 'comment');
 }
 
-function channelMakes(nodes: readonly Node[]): ChannelMake[] {
+function channelMakes(nodes: readonly TypedNode[]): ChannelMake[] {
   const makes: ChannelMake[] = [];
-  for (const node of nodes) {
-    if (node.type !== 'assignment_statement' && node.type !== 'short_var_declaration' && node.type !== 'var_spec' && node.type !== 'keyed_element') continue;
-    if (node.type === 'keyed_element') {
+  for (const { node, type } of nodes) {
+    if (type !== 'assignment_statement' && type !== 'short_var_declaration' && type !== 'var_spec' && type !== 'keyed_element') continue;
+    if (type === 'keyed_element') {
       const [key, value] = node.namedChildren.filter((child): child is Node => child !== null && child.type !== 'comment');
       const field = key?.type === 'literal_element' ? key.namedChild(0) : key;
-      const literal = node.parent?.parent;
+      const body = parentOf(node);
+      const literal = body ? parentOf(body) : null;
       if (!value || (field?.type !== 'field_identifier' && field?.type !== 'identifier') || literal?.type !== 'composite_literal') continue;
       const stored = storedValueOf(value.type === 'literal_element' ? (value.namedChild(0) ?? value) : value);
       makes.push({ into: { kind: 'field', type: typeExpressionOf(literal.childForFieldName('type')), field: field.text }, value: stored });
       continue;
     }
-    const left = node.type === 'var_spec' ? node.childrenForFieldName('name').filter((name): name is Node => name !== null) : expressionList(node.childForFieldName('left'));
-    const right = expressionList(node.childForFieldName(node.type === 'var_spec' ? 'value' : 'right'));
+    const left = type === 'var_spec' ? node.childrenForFieldName('name').filter((name): name is Node => name !== null) : expressionList(node.childForFieldName('left'));
+    const right = expressionList(node.childForFieldName(type === 'var_spec' ? 'value' : 'right'));
     if (left.length !== right.length) continue;
     left.forEach((target, index) => {
       const path = valuePathOf(target);
@@ -183,16 +186,16 @@ function channelMakes(nodes: readonly Node[]): ChannelMake[] {
 }
 
 /** The paths whose values leave the function's sight at one of the places a value can leave: returned, passed, stored, sent. */
-function escapingPaths(nodes: readonly Node[]): ValuePath[] {
+function escapingPaths(nodes: readonly TypedNode[]): ValuePath[] {
   const paths: ValuePath[] = [];
   const add = (expression: Node | null | undefined) => {
     const path = expression ? valuePathOf(expression) : undefined;
     if (path) paths.push(path);
   };
-  for (const node of nodes) {
-    switch (node.type) {
+  for (const { node, type } of nodes) {
+    switch (type) {
       case 'argument_list': {
-        const callee = node.parent?.childForFieldName('function');
+        const callee = parentOf(node)?.childForFieldName('function');
         if (callee?.type === 'identifier' && ['close', 'len', 'cap'].includes(callee.text)) break;
         for (const argument of node.namedChildren) add(argument);
         break;
@@ -219,12 +222,12 @@ function escapingPaths(nodes: readonly Node[]): ValuePath[] {
 }
 
 /** Channel paths operated on inside function literals that no `go` starts (at any depth). */
-function channelsInOtherLiterals(fn: Node, isGoLiteral: (literal: Node) => boolean): ValuePath[] {
+function channelsInOtherLiterals(literals: BodyNodes['literals'], isGoLiteral: (literal: Node) => boolean): ValuePath[] {
   const paths: ValuePath[] = [];
-  for (const literal of ownDescendants(fn, 'func_literal')) {
+  for (const { literal, inside } of literals) {
     if (isGoLiteral(literal)) continue;
-    for (const node of literal.descendantsOfType(operationNodeTypes)) {
-      const shape = node ? operationOf(node, 0) : undefined;
+    for (const { node, type } of inside) {
+      const shape = operationNodeTypes.has(type) ? operationOf(node, 0) : undefined;
       if (shape?.kind === 'channel' && shape.channel) paths.push(shape.channel);
       if (shape?.kind === 'sync') paths.push(shape.receiver);
     }
@@ -233,19 +236,15 @@ function channelsInOtherLiterals(fn: Node, isGoLiteral: (literal: Node) => boole
 }
 
 /**
- * The node types the facts of this file read, asked of a function in one
- * query (one walk of its body; see ownDescendants): operations, stores and
- * the places a value leaves the function.
+ * The node types the facts of this file read, asked of a function's body in
+ * one walk (bodyNodes): operations, stores and the places a value leaves the
+ * function.
  */
-export const operationFactTypes = ['send_statement', 'unary_expression', 'range_clause', 'call_expression', 'assignment_statement', 'short_var_declaration', 'var_spec', 'keyed_element', 'argument_list', 'literal_element', 'return_statement'];
+export const operationFactTypes: ReadonlySet<string> = new Set([...operationNodeTypes, 'assignment_statement', 'short_var_declaration', 'var_spec', 'keyed_element', 'argument_list', 'literal_element', 'return_statement']);
 
-/** The function's own nodes of operationFactTypes, in source order. */
-export function operationFactNodes(fn: Node): Node[] {
-  return ownDescendants(fn, operationFactTypes);
-}
-
-export function operationFactsOf(fn: Node, nodes: readonly Node[], isGoLiteral: (literal: Node) => boolean): OperationFacts {
-  return { makes: channelMakes(nodes), escaping: escapingPaths(nodes), inOtherLiterals: channelsInOtherLiterals(fn, isGoLiteral) };
+/** `nodes`: the function's own nodes of operationFactTypes, and its own literals with theirs (bodyNodes). */
+export function operationFactsOf({ own, literals }: Pick<BodyNodes, 'own' | 'literals'>, isGoLiteral: (literal: Node) => boolean): OperationFacts {
+  return { makes: channelMakes(own), escaping: escapingPaths(own), inOtherLiterals: channelsInOtherLiterals(literals, isGoLiteral) };
 }
 
 /** The names of the enclosing function a literal uses without declaring them itself. */

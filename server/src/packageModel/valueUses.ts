@@ -14,6 +14,7 @@ import type { Node } from 'web-tree-sitter';
 import { callArguments, unparenthesize } from '../syntax/calls';
 import { parentOf } from '../syntax/functions';
 import { LocalNamesCache } from '../syntax/localNames';
+import type { TypedNode } from './bodyNodes';
 import { callTargetOf, type CallTarget, type Span } from './functionFacts';
 import { typeExpressionOf, type TypeExpression } from './typeExpressions';
 import { valuePathOf, type ValuePath } from './valuePaths';
@@ -120,10 +121,10 @@ function selectOf(operation: Node): 'case' | 'with-default' | undefined {
   return undefined;
 }
 
-/** Whether the identifier (under `parent`) is a name being declared (`x :=`, a parameter, a `var` name…). */
-function isDeclaredName(parent: Node): boolean {
-  if (declaringParents.has(parent.type)) return true;
-  if (parent.type !== 'expression_list') return false;
+/** Whether the identifier (under `parent`, of type `parentType`) is a name being declared (`x :=`, a parameter, a `var` name…). */
+function isDeclaredName(parent: Node, parentType: string): boolean {
+  if (declaringParents.has(parentType)) return true;
+  if (parentType !== 'expression_list') return false;
   const owner = parentOf(parent);
   if (owner?.type === 'short_var_declaration') return owner.childForFieldName('left')?.id === parent.id;
   if (owner?.type === 'range_clause' || owner?.type === 'receive_statement') return owner.childForFieldName('left')?.id === parent.id && owner.children.some((child) => child?.type === ':=');
@@ -139,9 +140,9 @@ class UseCollector {
 
   private readonly start: number;
 
-  constructor(declaration: Node) {
+  constructor(declaration: Node, literals: readonly Node[]) {
     this.start = declaration.startIndex;
-    this.literalRanges = declaration.descendantsOfType('func_literal').flatMap((literal) => (literal ? [[literal.startIndex, literal.endIndex] as [number, number]] : []));
+    this.literalRanges = literals.map((literal) => [literal.startIndex, literal.endIndex]);
   }
 
   private inLiteral(node: Node): boolean {
@@ -153,14 +154,13 @@ class UseCollector {
     return [node.startIndex - this.start, node.endIndex - this.start];
   }
 
-  /** A path (its outermost node) and how the code around it uses it. */
-  classify(top: Node, path: ValuePath | undefined, field: string | undefined, local: boolean): void {
-    const parent = parentOf(top);
+  /** A path (its outermost node, with that node's parent) and how the code around it uses it. */
+  classify({ top, parent, parentType }: PathTop, path: ValuePath | undefined, field: string | undefined, local: boolean): void {
     const use = (kind: ValueUseKind, at: Node, extra: Partial<ValueUse> = {}): void => {
       this.uses.push({ kind, path, ...(path ? {} : { field }), ...(local ? { local } : {}), at: this.span(at), ...extra });
     };
     if (!parent) return;
-    switch (parent.type) {
+    switch (parentType) {
       case 'send_statement':
         if (parent.childForFieldName('channel')?.id === top.id) return use('send', parent, { select: selectOf(parent) });
         return use('value', top);
@@ -225,38 +225,60 @@ class UseCollector {
   }
 }
 
-/** The outermost node of the path a node starts: up through field selectors and parentheses (`parent` is the node's, read once: each read walks through wasm). */
-function pathTop(node: Node, parent = parentOf(node)): Node {
-  let top = node;
-  for (; parent; parent = parentOf(top)) {
-    if (parent.type === 'selector_expression' && parent.childForFieldName('operand')?.id === top.id) top = parent;
-    else if (parent.type === 'parenthesized_expression') top = parent;
-    else break;
-  }
-  return top;
+/** The outermost node of a path, with its parent and the parent's type (each `type` is a call into wasm: read once, used by the checks that follow). */
+interface PathTop {
+  top: Node;
+  parent: Node | null;
+  parentType: string | undefined;
 }
 
-/** Whether the identifier (under `element`) is the key of a keyed composite-literal element (a field name, or a map key read in concurrencyIndex). */
-function isLiteralKey(element: Node): boolean {
-  if (element.type !== 'literal_element') return false;
+/** The outermost node of the path a node starts: up through field selectors and parentheses (`parent` is the node's, if read already). */
+function pathTop(node: Node, parent = parentOf(node), parentType = parent?.type): PathTop {
+  let top = node;
+  while (parent) {
+    if (parentType === 'selector_expression' && parent.childForFieldName('operand')?.id === top.id) top = parent;
+    else if (parentType === 'parenthesized_expression') top = parent;
+    else break;
+    parent = parentOf(top);
+    parentType = parent?.type;
+  }
+  return { top, parent, parentType };
+}
+
+/** Whether the identifier (under `element`, of type `elementType`) is the key of a keyed composite-literal element (a field name, or a map key read in concurrencyIndex). */
+function isLiteralKey(element: Node, elementType: string): boolean {
+  if (elementType !== 'literal_element') return false;
   const keyed = parentOf(element);
   return keyed?.type === 'keyed_element' && keyed.namedChild(0)?.id === element.id;
 }
 
 function readUses(declaration: Node): DeclarationUses & { kind: 'read' } {
-  const collector = new UseCollector(declaration);
+  // One walk for the uses and the function literals (the collector needs every literal before the first use).
+  const nodes: TypedNode[] = [];
+  const literals: Node[] = [];
+  for (const node of declaration.descendantsOfType(['identifier', 'selector_expression', 'composite_literal', 'var_spec', 'go_statement', 'func_literal'])) {
+    if (!node) continue;
+    const type = node.type;
+    if (type === 'func_literal') literals.push(node);
+    else nodes.push({ node, type });
+  }
+  const collector = new UseCollector(declaration, literals);
   const cache = new LocalNamesCache();
   // Every node of a function declaration has the declaration as its outermost function: its names are looked up once.
   const ownNames = declaration.type === 'function_declaration' || declaration.type === 'method_declaration' ? cache.for(declaration) : undefined;
   const namesAt = (node: Node) => ownNames ?? cache.for(node);
-  for (const node of declaration.descendantsOfType(['identifier', 'selector_expression', 'composite_literal', 'var_spec', 'go_statement'])) {
-    if (!node) continue;
-    switch (node.type) {
+  for (const { node, type } of nodes) {
+    switch (type) {
       case 'identifier': {
         const parent = parentOf(node);
-        if (!parent || node.text === '_' || isLiteralKey(parent) || isDeclaredName(parent)) break;
-        const top = pathTop(node, parent);
-        collector.classify(top, valuePathOf(top), undefined, namesAt(node)?.resolve(node) !== undefined);
+        const name = node.text;
+        if (!parent || name === '_') break;
+        const parentType = parent.type;
+        if (isLiteralKey(parent, parentType) || isDeclaredName(parent, parentType)) break;
+        const outer = pathTop(node, parent, parentType);
+        // A bare identifier is its own path (valuePathOf would read its type and text again).
+        const path = outer.top.id === node.id ? { root: name, fields: [] } : valuePathOf(outer.top);
+        collector.classify(outer, path, undefined, namesAt(node)?.resolve(node) !== undefined);
         break;
       }
       case 'selector_expression': {
