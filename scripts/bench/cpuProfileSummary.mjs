@@ -5,7 +5,8 @@
 //   node scripts/bench/cpuProfileSummary.mjs FILE --tree=REGEX [--depth=4] [--min-ms=20]
 //     the call tree under the functions matching REGEX (`name:line` of the bundle),
 //     calls of one function at one depth merged, so per-rule costs read directly;
-//   --after=REGEX keeps only the samples after the last one inside a matching function.
+//   --after=REGEX keeps only the samples after the last one inside a matching function,
+//   --from=REGEX only those from the first one inside a matching function on.
 import * as fs from 'node:fs';
 
 const [file, ...flags] = process.argv.slice(2);
@@ -26,7 +27,10 @@ const inside = (id, pattern) => {
   for (let at = id; at !== undefined; at = parentOf.get(at)) if (pattern.test(shortName(nodeById.get(at)))) return true;
   return false;
 };
-const firstCounted = after ? profile.samples.findLastIndex((id) => inside(id, after)) + 1 : 0;
+// `--from=REGEX`: only the samples from the first one inside a matching function on (e.g. the didChange
+// handler, to leave out the open and the first analysis).
+const from = flag('from') ? new RegExp(flag('from')) : undefined;
+const firstCounted = Math.max(after ? profile.samples.findLastIndex((id) => inside(id, after)) + 1 : 0, from ? Math.max(0, profile.samples.findIndex((id) => inside(id, from))) : 0);
 const selfMicros = new Map();
 profile.samples.forEach((id, index) => {
   if (index >= firstCounted) selfMicros.set(id, (selfMicros.get(id) ?? 0) + (profile.timeDeltas[index] ?? 0));
