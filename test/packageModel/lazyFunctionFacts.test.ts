@@ -11,7 +11,7 @@ import { textsPackageRulesRequire } from '../../server/src/engine/analyzePackage
 import { createGoParser } from '../../server/src/parse/goParser';
 import { functionFactsOf } from '../../server/src/packageModel/functionFacts';
 import { lazyFunctionFacts } from '../../server/src/packageModel/lazyFunctionFacts';
-import { LeasedTree, PackageWorkspace, type PackageSources } from '../../server/src/packageModel/packageWorkspace';
+import { PackageWorkspace, type PackageSources } from '../../server/src/packageModel/packageWorkspace';
 import { fixturesRoot } from '../support/analysisTest';
 
 /** Every .go file under the package-rule fixtures: functions with locks, calls, literals, shadowing. */
@@ -147,16 +147,4 @@ test('lazy function facts: while the lease on the tree is live the node itself i
   assert.deepEqual(JSON.parse(JSON.stringify(afterwards)), expected, 'read after the lease ended: the same facts, from the text');
   // Serializing reads the locals first (one parse), then the rest of the body facts (another).
   assert.equal(parses(), before + 2, 'the ended lease makes it parse the text');
-});
-
-test('leased tree: live only while held for its own check; a kept tree is not live, a released one never again', async () => {
-  const parser = await createGoParser();
-  const tree = parser.parse('package p\n\nfunc f() {}\n');
-  assert.ok(tree);
-  const leased = new LeasedTree(tree);
-  assert.equal(leased.live, false, 'kept for later: facts read from it would build the memos of every kept sibling');
-  assert.equal(leased.hold().live, true);
-  leased.release();
-  assert.equal(leased.live, false);
-  assert.equal(leased.hold().live, false, 'a released tree cannot be held again');
 });

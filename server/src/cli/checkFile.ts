@@ -3,12 +3,12 @@
 // same function runs on the main thread (--jobs 1) and inside the worker
 // threads, so its input and output are plain data that survive postMessage
 // (no LineIndex, no tree, no Error objects).
-import type { Parser } from 'web-tree-sitter';
+import type { Parser, Tree } from 'web-tree-sitter';
 import type { LineIndex } from '../engine/lineIndex';
 import { toFinding, type EscapeFact } from '../compiler';
 import { analyzeTree, type RuleSetting } from '../engine/analyzeFile';
 import { anyPackageRuleEnabled, packageFindings, textsPackageRulesRequire } from '../engine/analyzePackage';
-import { factsOfTree, LeasedTree, type PackageWorkspace } from '../packageModel/packageWorkspace';
+import { factsOfTree, type PackageWorkspace } from '../packageModel/packageWorkspace';
 import { compareFindings, type Category, type Finding } from '../engine/finding';
 import type { Locale } from '../rules/rule';
 import { attachDeferAllocations, presentCompilerFindings } from '../workspace/compilerFindings';
@@ -55,12 +55,12 @@ export type FileOutcome =
  * (or taken from earlier files of the same run) by the workspace; this file's
  * facts come from the tree already parsed.
  */
-function packageRuleFindings(parser: Parser, packages: PackageWorkspace, settings: CheckSettings, request: FileCheck, tree: LeasedTree, text: string, lines: LineIndex) {
+function packageRuleFindings(parser: Parser, packages: PackageWorkspace, settings: CheckSettings, request: FileCheck, tree: Tree, text: string, lines: LineIndex) {
   const options = { locale: settings.locale, onlyRules: settings.onlyRules, ruleSettings: request.ruleSettings, includeGenerated: settings.includeGenerated };
   if (!anyPackageRuleEnabled(options)) return { findings: [], failures: [] };
   const required = textsPackageRulesRequire(options);
   if (required && !packages.directoryMentions(request.file, required)) return { findings: [], failures: [] };
-  packages.provideDiskFacts(request.file, () => factsOfTree(request.file, tree.tree, text, lines, parser, tree));
+  packages.provideDiskFacts(request.file, () => factsOfTree(request.file, tree, text, lines, parser));
   const pkg = packages.packageOf(request.file);
   if (!pkg) return { findings: [], failures: [] };
   return packageFindings(pkg, request.file, options);
@@ -69,10 +69,8 @@ function packageRuleFindings(parser: Parser, packages: PackageWorkspace, setting
 export function checkFile(parser: Parser, settings: CheckSettings, request: FileCheck, packages: PackageWorkspace): FileOutcome {
   const read = readGoFile(request.file);
   if ('skipped' in read) return { kind: 'skipped', reason: read.skipped };
-  const parsed = packages.takeParsedTree(request.file, read.text) ?? parser.parse(read.text);
-  if (!parsed) return { kind: 'unparsed' };
-  const leased = parsed instanceof LeasedTree ? parsed : new LeasedTree(parsed).hold();
-  const tree = leased.tree;
+  const tree = packages.takeParsedTree(request.file, read.text) ?? parser.parse(read.text);
+  if (!tree) return { kind: 'unparsed' };
   try {
     const result = analyzeTree(tree, read.text, {
       locale: settings.locale,
@@ -92,7 +90,7 @@ export function checkFile(parser: Parser, settings: CheckSettings, request: File
       settings.locale,
       { onlyRules: settings.onlyRules, ruleSettings: request.ruleSettings, disabledCategories: settings.disabledCategories, includeGenerated: settings.includeGenerated },
     );
-    const inPackage = result.tooDeeplyNested ? { findings: [], failures: [] } : packageRuleFindings(parser, packages, settings, request, leased, read.text, result.lines);
+    const inPackage = result.tooDeeplyNested ? { findings: [], failures: [] } : packageRuleFindings(parser, packages, settings, request, tree, read.text, result.lines);
     // Hover-only context (e.g. the defer sequence at a closing brace) has no place in a report.
     const findings = attachDeferAllocations([...result.findings, ...inPackage.findings], fromCompiler, settings.locale)
       .filter((finding) => finding.presentation !== 'hover')
@@ -106,6 +104,6 @@ export function checkFile(parser: Parser, settings: CheckSettings, request: File
       ...(findings.length > 0 ? { text: read.text } : {}),
     };
   } finally {
-    leased.release();
+    tree.delete();
   }
 }

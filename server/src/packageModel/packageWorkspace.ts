@@ -14,7 +14,6 @@ import { LineIndex } from '../engine/lineIndex';
 import { FileDeclarations } from '../syntax/fileDeclarations';
 import { fileFacts, type FileFacts } from './declarationFacts';
 import { GoPackage } from './goPackage';
-import type { TreeLease } from './lazyFunctionFacts';
 
 export interface PackageSources {
   /** The `.go` files of a directory (absolute paths). */
@@ -31,39 +30,9 @@ interface Directory {
   mentions: Map<string, boolean>;
 }
 
-/** A whole file's facts from its tree (no facts carried over from an earlier version); with a parser, function bodies are summarized when first read (from the tree while `lease` is live). */
-export function factsOfTree(file: string, tree: Tree, text: string, lines = new LineIndex(text), parser?: Parser, lease?: TreeLease): FileFacts {
-  return fileFacts(file, tree, text, lines, new FileDeclarations(tree.rootNode, text), parser, lease);
-}
-
-/**
- * A tree and the lease of the facts read from it. The lease is live only
- * while a caller holds the tree to check its file: then a function's body
- * facts are read from its nodes, not parsed again from its text. A tree kept
- * for later is not live: reading from it would build the per-tree memos of
- * every kept sibling, and hold them until each is checked. `release` ends the
- * lease and then deletes the tree, never the other way round.
- */
-export class LeasedTree implements TreeLease {
-  private state: 'kept' | 'held' | 'released' = 'kept';
-
-  constructor(readonly tree: Tree) {}
-
-  get live(): boolean {
-    return this.state === 'held';
-  }
-
-  /** The caller checks the tree's file now: its facts read the tree until `release`. */
-  hold(): this {
-    if (this.state === 'kept') this.state = 'held';
-    return this;
-  }
-
-  release(): void {
-    if (this.state === 'released') return;
-    this.state = 'released';
-    this.tree.delete();
-  }
+/** A whole file's facts from its tree (no facts carried over from an earlier version); with a parser, function bodies are summarized when first read. */
+export function factsOfTree(file: string, tree: Tree, text: string, lines = new LineIndex(text), parser?: Parser): FileFacts {
+  return fileFacts(file, tree, text, lines, new FileDeclarations(tree.rootNode, text), parser);
 }
 
 /** How much text (characters) the trees kept for `takeParsedTree` may stand for at once. */
@@ -83,7 +52,7 @@ export interface WorkspaceOptions {
 export class PackageWorkspace {
   private readonly open = new Map<string, FileFacts>();
   private readonly directories = new Map<string, Directory>();
-  private readonly parsedTrees = new Map<string, { text: string; tree: LeasedTree }>();
+  private readonly parsedTrees = new Map<string, { text: string; tree: Tree }>();
 
   constructor(
     private readonly parser: Parser,
@@ -91,26 +60,25 @@ export class PackageWorkspace {
     private readonly options: WorkspaceOptions = {},
   ) {}
 
-  /** The tree of a file this workspace parsed from disk with exactly this text, handed over and held (the caller releases it). */
-  takeParsedTree(file: string, text: string): LeasedTree | undefined {
+  /** The tree of a file this workspace parsed from disk with exactly this text, handed over (the caller deletes it). */
+  takeParsedTree(file: string, text: string): Tree | undefined {
     const parsed = this.parsedTrees.get(file);
     if (!parsed) return undefined;
     this.parsedTrees.delete(file);
-    if (parsed.text === text) return parsed.tree.hold();
-    parsed.tree.release();
+    if (parsed.text === text) return parsed.tree;
+    parsed.tree.delete();
     return undefined;
   }
 
   private parse(file: string, text: string): FileFacts | undefined {
-    const parsed = this.parser.parse(text);
-    if (!parsed) return undefined;
-    const tree = new LeasedTree(parsed);
-    const facts = factsOfTree(file, parsed, text, undefined, this.parser, tree);
+    const tree = this.parser.parse(text);
+    if (!tree) return undefined;
+    const facts = factsOfTree(file, tree, text, undefined, this.parser);
     if (!this.options.keepParsedTrees) {
-      tree.release();
+      tree.delete();
       return facts;
     }
-    this.parsedTrees.get(file)?.tree.release();
+    this.parsedTrees.get(file)?.tree.delete();
     this.parsedTrees.delete(file);
     // A tree takes tens of times its text in memory that is never given back: the trees kept
     // stand for a bounded amount of text, the oldest going first (a directory of large generated
@@ -118,11 +86,11 @@ export class PackageWorkspace {
     let keptText = [...this.parsedTrees.values()].reduce((sum, parsed) => sum + parsed.text.length, 0);
     for (const [kept, parsed] of this.parsedTrees) {
       if (keptText + text.length <= keptTreeText) break;
-      parsed.tree.release();
+      parsed.tree.delete();
       this.parsedTrees.delete(kept);
       keptText -= parsed.text.length;
     }
-    if (keptText + text.length > keptTreeText) tree.release();
+    if (keptText + text.length > keptTreeText) tree.delete();
     else this.parsedTrees.set(file, { text, tree });
     return facts;
   }
