@@ -10,7 +10,7 @@ import type { Node, Parser } from 'web-tree-sitter';
 import { textsPackageRulesRequire } from '../../server/src/engine/analyzePackage';
 import { createGoParser } from '../../server/src/parse/goParser';
 import { functionFactsOf } from '../../server/src/packageModel/functionFacts';
-import { lazyFunctionFacts } from '../../server/src/packageModel/lazyFunctionFacts';
+import { lazyFunctionFacts, TreeLease } from '../../server/src/packageModel/lazyFunctionFacts';
 import { PackageWorkspace, type PackageSources } from '../../server/src/packageModel/packageWorkspace';
 import { fixturesRoot } from '../support/analysisTest';
 
@@ -129,19 +129,20 @@ test('lazy function facts: the locals alone are worked out when read first, and 
   assert.equal(parses(), before + 2);
 });
 
-test('lazy function facts: while the lease on the tree is live the node itself is read, no parse; after it ends, the text is parsed again', async () => {
+test('lazy function facts: while the tree is lent the declaration is read from it, no parse; after the lease ends, the text is parsed again', async () => {
   const { parser, parses } = counting(await createGoParser());
-  const text = 'package p\n\nimport "sync"\n\nvar mu sync.Mutex\n\nfunc f(n int) int {\n\tmu.Lock()\n\tdefer mu.Unlock()\n\treturn g(n)\n}\n\nfunc h() { mu.Lock() }\n';
+  // Text before the functions that is not ASCII: the lease finds a declaration by its offset, which must agree with the tree's.
+  const text = 'package p\n\nimport "sync"\n\n// 互斥锁，见 “sync”。\nvar mu sync.Mutex\n\nfunc f(n int) int {\n\tmu.Lock()\n\tdefer mu.Unlock()\n\treturn g(n)\n}\n\nfunc h() { mu.Lock() }\n';
   const tree = parser.parse(text);
   assert.ok(tree);
   const [f, h] = tree.rootNode.namedChildren.filter((node): node is Node => node?.type === 'function_declaration');
-  const lease = { live: true };
+  const lease = new TreeLease(tree);
   const before = parses();
-  const whileLive = lazyFunctionFacts(f, parser, lease);
+  const whileLent = lazyFunctionFacts(f, parser, lease);
   const afterwards = lazyFunctionFacts(h, parser, lease);
-  assert.deepEqual(JSON.parse(JSON.stringify(whileLive)), JSON.parse(JSON.stringify(functionFactsOf(f))), 'the same facts as from the file tree');
-  assert.equal(parses(), before, 'read from the live tree: nothing parsed');
-  lease.live = false;
+  assert.deepEqual(JSON.parse(JSON.stringify(whileLent)), JSON.parse(JSON.stringify(functionFactsOf(f))), 'the same facts as from the file tree');
+  assert.equal(parses(), before, 'read from the lent tree: nothing parsed');
+  lease.end();
   const expected = JSON.parse(JSON.stringify(functionFactsOf(h)));
   tree.delete();
   assert.deepEqual(JSON.parse(JSON.stringify(afterwards)), expected, 'read after the lease ended: the same facts, from the text');

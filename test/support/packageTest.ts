@@ -12,6 +12,7 @@ import type { Tree } from 'web-tree-sitter';
 import { createGoParser } from '../../server/src/parse/goParser';
 import { fileFacts } from '../../server/src/packageModel/declarationFacts';
 import { diskPackageSources } from '../../server/src/packageModel/diskSources';
+import { TreeLease } from '../../server/src/packageModel/lazyFunctionFacts';
 import type { GoPackage } from '../../server/src/packageModel/goPackage';
 import { PackageWorkspace, type PackageSources } from '../../server/src/packageModel/packageWorkspace';
 import { FileDeclarations } from '../../server/src/syntax/fileDeclarations';
@@ -35,16 +36,16 @@ export async function editablePackages(files: Readonly<Record<string, string>>):
   const parser = await createGoParser();
   const workspace = new PackageWorkspace(parser, sources);
   const stores = new Map<string, FileDeclarations>();
-  const buffers = new Map<string, { tree: Tree; lease: { live: boolean } }>();
+  const buffers = new Map<string, { tree: Tree; lease: TreeLease }>();
   const open = (file: string, text: string): GoPackage => {
     const tree = parser.parse(text);
     assert.ok(tree);
     const previous = buffers.get(file);
     if (previous) {
-      previous.lease.live = false;
+      previous.lease.end();
       previous.tree.delete();
     }
-    const lease = { live: true };
+    const lease = new TreeLease(tree);
     buffers.set(file, { tree, lease });
     const declarations = new FileDeclarations(tree.rootNode, text, stores.get(file));
     stores.set(file, declarations);

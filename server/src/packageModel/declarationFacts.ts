@@ -109,7 +109,7 @@ export function declarationFacts(declarations: FileDeclarations, declaration: To
 /**
  * The file's facts; `declarations` is the file's store (see engine/incrementalRules'
  * declarationsFor). With a parser, function bodies are summarized lazily: from
- * the tree's nodes while `lease` says the tree is alive, else from their text.
+ * the tree while `lease` lends it, else from their text.
  */
 export function fileFacts(file: string, tree: Tree, text: string, lines: LineIndex, declarations: FileDeclarations, parser?: Parser, lease?: TreeLease): FileFacts {
   let packageName: string | undefined;

@@ -9,12 +9,13 @@
 // The locals (all that typing a path in the function needs, and all that the
 // concurrency index reads of most functions) are worked out on their own when
 // they are read first, at a fraction of the cost of the whole body facts.
-// While the caller's tree is known to be alive and unedited (a TreeLease, as
-// the server holds one over an open document's analysis), the declaration's
-// own node is read instead: typing in a function reads its new body facts in
-// that same analysis, and parsing its text again would cost as much as the
-// facts themselves.
-import type { Node, Parser } from 'web-tree-sitter';
+// While the caller's tree is lent to them (a TreeLease, as the server lends
+// an open document's tree for one analysis), the declaration's node in that
+// tree is read instead: typing in a function reads its new body facts in that
+// same analysis, and parsing its text again would cost as much as the facts
+// themselves. The facts keep the lease, never a node: a node keeps its tree's
+// per-tree memos alive for as long as the facts live.
+import type { Node, Parser, Tree } from 'web-tree-sitter';
 import { emptyBodyFacts, functionBodyFactsOf, functionLocalsOf, functionSignatureOf, type FunctionBodyFacts, type FunctionFacts } from './functionFacts';
 
 /** Put before the declaration's text so that it parses as a file. */
@@ -23,20 +24,35 @@ const packageClause = 'package p\n';
 /** Every key of the body facts, each read through the lazy computation (a key added to FunctionBodyFacts must be added here). */
 const bodyKeys: Record<keyof FunctionBodyFacts, true> = { locals: true, unstable: true, events: true, operations: true, channels: true };
 
-/** Whether the tree a declaration's node is of is still alive and unedited: its holder ends the lease before either changes. */
-export interface TreeLease {
-  readonly live: boolean;
+/** A tree lent to the facts of its declarations until `end`, which its owner calls before it edits or deletes the tree. */
+export class TreeLease {
+  private tree: Tree | undefined;
+
+  constructor(tree: Tree) {
+    this.tree = tree;
+  }
+
+  /** The top-level declaration of this type starting at this offset, while the lease lasts. */
+  declarationAt(start: number, type: string): Node | undefined {
+    const node = this.tree?.rootNode.firstNamedChildForIndex(start);
+    return node && node.startIndex === start && node.type === type ? node : undefined;
+  }
+
+  end(): void {
+    this.tree = undefined;
+  }
 }
 
-/** The declaration's facts: the signature now, the body facts on first read (from the node itself while `lease` is live). */
+/** The declaration's facts: the signature now, the body facts on first read (from the lent tree while `lease` lasts). */
 export function lazyFunctionFacts(declaration: Node, parser: Parser, lease?: TreeLease): FunctionFacts {
   const signature = functionSignatureOf(declaration);
-  const { type, text } = declaration;
+  const { type, text, startIndex } = declaration;
   let body: FunctionBodyFacts | undefined;
   let locals: Pick<FunctionBodyFacts, 'locals' | 'unstable'> | undefined;
   /** Parses the declaration's text alone; when it no longer parses to the declaration, nothing is known, so rules stay quiet. */
   const reparsed = <T>(read: (declaration: Node) => T, unknown: T): T => {
-    if (lease?.live) return read(declaration);
+    const lent = lease?.declarationAt(startIndex, type);
+    if (lent) return read(lent);
     const tree = parser.parse(packageClause + text);
     try {
       const again = tree?.rootNode.namedChildren.find((child) => child?.type === type);

@@ -15,6 +15,7 @@ import type { Finding } from '../engine/finding';
 import { declarationsFor } from '../engine/incrementalRules';
 import type { LineIndex } from '../engine/lineIndex';
 import { fileFacts, type FileFacts } from '../packageModel/declarationFacts';
+import { TreeLease } from '../packageModel/lazyFunctionFacts';
 import { diskPackageSources } from '../packageModel/diskSources';
 import { PackageWorkspace } from '../packageModel/packageWorkspace';
 
@@ -72,7 +73,7 @@ export class OpenPackages {
     let changed = false;
     // The new declarations' body facts are read from this version's tree while this call lasts: the
     // document edits and deletes it only on a later change.
-    const lease = { live: true };
+    const lease = new TreeLease(file.tree);
     try {
       const known = this.current.get(file.filePath);
       if (known?.version !== file.version) {
@@ -86,7 +87,7 @@ export class OpenPackages {
       if (!pkg) return { findings: [], failures: [], changed };
       return { ...packageFindings(pkg, file.filePath, options), changed };
     } finally {
-      lease.live = false;
+      lease.end();
     }
   }
 
