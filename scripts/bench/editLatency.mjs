@@ -3,6 +3,10 @@
 // Enter with auto-indent, then nine characters) and times, for each, didChange
 // → `goinsight/analyzed` for that version (sent after the diagnostics are
 // published) and the inlay-hint request for the visible range around the edit.
+// While typing, the package rules wait for a pause (their earlier findings are
+// carried meanwhile): after each burst the bench waits for that pause and
+// times the last keystroke → the analysis with the package rules' own
+// findings (the pause included), so the server CPU per edit includes them.
 import * as fs from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { compiled, processCpuMs, processSettled, summarize } from './common.mjs';
@@ -61,12 +65,15 @@ export async function measureEditLatency({ file, label, configuration }) {
     const analyzed = [];
     const hints = [];
     const total = [];
+    const afterPause = [];
     let version = 1;
     for (const line of targets) {
       const lineText = textLines[line].replace(/\r$/, '');
       const indent = /^\s*/.exec(lineText)[0];
       const edits = [{ at: { line, character: lineText.length }, text: `\n${indent}` }];
       for (let index = 0; index < burstText.length; index++) edits.push({ at: { line: line + 1, character: indent.length + index }, text: burstText[index] });
+      let lastStarted = 0;
+      let lastState = 'current';
       for (const edit of edits) {
         version++;
         const mark = client.mark();
@@ -76,7 +83,8 @@ export async function measureEditLatency({ file, label, configuration }) {
           contentChanges: [{ range: { start: edit.at, end: edit.at }, text: edit.text }],
         });
         const expected = version;
-        await client.waitFor('goinsight/analyzed', (params) => params.uri === uri && params.version === expected, 60_000, mark);
+        lastState = (await client.waitFor('goinsight/analyzed', (params) => params.uri === uri && params.version === expected, 60_000, mark)).packageFindings;
+        lastStarted = started;
         const analyzedAt = performance.now();
         await client.connection.sendRequest('textDocument/inlayHint', {
           textDocument: { uri },
@@ -87,10 +95,15 @@ export async function measureEditLatency({ file, label, configuration }) {
         hints.push(done - analyzedAt);
         total.push(done - started);
       }
+      if (lastState === 'carried') {
+        const expected = version;
+        await client.waitFor('goinsight/analyzed', (params) => params.uri === uri && params.version === expected && params.packageFindings === 'current', 60_000);
+        afterPause.push(performance.now() - lastStarted);
+      }
     }
     const cpuAfter = processCpuMs(client.pid);
     const serverCpuPerEditMs = cpuBefore === undefined || cpuAfter === undefined ? undefined : (cpuAfter - cpuBefore) / total.length;
-    return { label, file, lines: textLines.length, edits: total.length, openMs, analyzed: summarize(analyzed), inlayHints: summarize(hints), total: summarize(total), serverCpuPerEditMs };
+    return { label, file, lines: textLines.length, edits: total.length, openMs, analyzed: summarize(analyzed), inlayHints: summarize(hints), total: summarize(total), afterPause: afterPause.length > 0 ? summarize(afterPause) : undefined, serverCpuPerEditMs };
   } finally {
     await client.stop();
   }

@@ -13,7 +13,8 @@ import {
   type InitializeParams,
   type InitializeResult,
 } from 'vscode-languageserver';
-import { analyzeTree } from './engine/analyzeFile';
+import { analyzeTree, type FileAnalysis } from './engine/analyzeFile';
+import { anyPackageRuleEnabled } from './engine/analyzePackage';
 import { compareFindings, type Finding } from './engine/finding';
 import { GoModuleLocator } from './engine/goModule';
 import type { LineIndex } from './engine/lineIndex';
@@ -66,6 +67,7 @@ import { LeakSession, NotInModuleError } from './workspace/leakSession';
 import { attachDeferAllocations, presentCompilerFindings } from './workspace/compilerFindings';
 import { CompilerSession, compilerBuildFlags, type CompilerDocument, type CompilerRunReport } from './workspace/compilerSession';
 import { HeapComparison } from './workspace/heapComparison';
+import { DeferredPackageFindings, type KeptPackageFindings, type PackageFindingsState } from './workspace/deferredPackageFindings';
 import { OpenPackages } from './workspace/openPackages';
 
 interface DocumentAnalysis {
@@ -121,6 +123,12 @@ export function startServer(connection: Connection): void {
     markSettingsLoaded = resolve;
   });
   const analyses = new Map<string, DocumentAnalysis>();
+  const fileRuleRuns = new Map<string, { version: number; result: FileAnalysis }>();
+  /** Each open document's package findings while typing pauses are awaited; a pause's end analyzes the document again. */
+  const packageFindings = new DeferredPackageFindings((uri) => {
+    const document = documents?.get(uri);
+    if (document && !settingsChanging) analyzeNow(document);
+  });
   /** The last "Compare Heap Allocations with…" of the user. */
   const heapComparison = new HeapComparison();
   const modules = new GoModuleLocator();
@@ -154,6 +162,7 @@ export function startServer(connection: Connection): void {
     const text = document.tree.text;
     const filePath = filePathOf(document.uri);
     let findings: Finding[] = [];
+    let packageState: PackageFindingsState = 'current';
     const config = projectConfigFor(filePath);
     // The user's own settings win over the project file's.
     const ruleSettings = { ...config?.rules, ...settings.rules };
@@ -165,18 +174,7 @@ export function startServer(connection: Connection): void {
         tellUser(MessageType.Info, localize(locale, 'fileTooLarge', { file: path.basename(filePath ?? document.uri), limit: settings.maxFileSize }));
       }
     } else {
-      const result = analyzeTree(document.tree.tree, text, {
-        locale,
-        filePath,
-        goVersion: filePath ? modules.find(path.dirname(filePath))?.goVersion : undefined,
-        ruleSettings,
-        disabledCategories: settings.disabledCategories,
-        includeGenerated: settings.analyzeGeneratedFiles,
-        lines: document.tree.lines,
-      });
-      for (const failure of result.failures) {
-        connection.console.error(`rule ${failure.rule} failed on ${document.uri}: ${failure.error.stack ?? failure.error.message}`);
-      }
+      const result = fileRulesOf(document, filePath, ruleSettings);
       if (result.tooDeeplyNested && !toldTooDeep.has(document.uri)) {
         toldTooDeep.add(document.uri);
         tellUser(MessageType.Info, localize(locale, 'fileTooDeeplyNested', { file: path.basename(filePath ?? document.uri), limit: result.tooDeeplyNested.limit }));
@@ -190,7 +188,8 @@ export function startServer(connection: Connection): void {
         : [];
       const fromTests = filePath ? (leaks?.findingsFor(filePath, document.version, text) ?? []) : [];
       const inPackage = packageFindingsOf(document, filePath, result.tooDeeplyNested !== undefined, result.lines, ruleSettings);
-      findings = [...attachDeferAllocations([...result.findings, ...inPackage], compilerFindings, locale), ...fromTests].sort(compareFindings);
+      packageState = inPackage.state;
+      findings = [...attachDeferAllocations([...result.findings, ...inPackage.findings], compilerFindings, locale), ...fromTests].sort(compareFindings);
     }
     analyses.set(document.uri, { version: document.version, findings });
     const diagnostics = toDiagnostics(findings, document.uri, (file) => pathToFileURL(file).toString());
@@ -200,24 +199,53 @@ export function startServer(connection: Connection): void {
       version: document.version,
       diagnostics: diagnostics.length,
       annotations: findings.filter((finding) => finding.presentation === 'annotation').length,
+      packageFindings: packageState,
     };
     void connection.sendNotification(analyzedNotification, analyzed);
   }
 
   /**
-   * The package rules' findings in an open document; when its facts changed,
-   * the other open files of its package are analyzed again (their findings
-   * may depend on it).
+   * The file rules' findings in an open document. An analysis of the version
+   * last analyzed (at the end of a pause in typing, when compiler facts
+   * arrive) reuses them; changed settings or project files clear them all
+   * (reanalyzeAll).
    */
-  function packageFindingsOf(document: OpenDocument, filePath: string | undefined, tooDeep: boolean, lines: LineIndex, ruleSettings: Settings['rules']): Finding[] {
-    if (!filePath || !packages || tooDeep) return [];
-    const { findings, failures, changed } = packages.findingsFor(
-      { filePath, version: document.version, tree: document.tree.tree, text: document.tree.text, lines },
-      { locale, ruleSettings, disabledCategories: settings.disabledCategories, includeGenerated: settings.analyzeGeneratedFiles },
-    );
+  function fileRulesOf(document: OpenDocument, filePath: string | undefined, ruleSettings: Settings['rules']): FileAnalysis {
+    const last = fileRuleRuns.get(document.uri);
+    if (last?.version === document.version) return last.result;
+    const result = analyzeTree(document.tree.tree, document.tree.text, {
+      locale,
+      filePath,
+      goVersion: filePath ? modules.find(path.dirname(filePath))?.goVersion : undefined,
+      ruleSettings,
+      disabledCategories: settings.disabledCategories,
+      includeGenerated: settings.analyzeGeneratedFiles,
+      lines: document.tree.lines,
+    });
+    for (const failure of result.failures) {
+      connection.console.error(`rule ${failure.rule} failed on ${document.uri}: ${failure.error.stack ?? failure.error.message}`);
+    }
+    fileRuleRuns.set(document.uri, { version: document.version, result });
+    return result;
+  }
+
+  /**
+   * The package rules' findings in an open document: those kept for this
+   * version while typing pauses are awaited, else the rules' own. When the
+   * document's facts changed, the other open files of its package are
+   * analyzed again (their findings may depend on it).
+   */
+  function packageFindingsOf(document: OpenDocument, filePath: string | undefined, tooDeep: boolean, lines: LineIndex, ruleSettings: Settings['rules']): KeptPackageFindings {
+    const options = { locale, ruleSettings, disabledCategories: settings.disabledCategories, includeGenerated: settings.analyzeGeneratedFiles };
+    // With nothing kept, typing has nothing to carry and no pause to wait for.
+    if (!filePath || !packages || tooDeep || !anyPackageRuleEnabled(options)) return { findings: [], state: 'current' };
+    const kept = packageFindings.reusable(document.uri, document.version);
+    if (kept) return kept;
+    const { findings, failures, changed } = packages.findingsFor({ filePath, version: document.version, tree: document.tree.tree, text: document.tree.text, lines }, options);
     for (const failure of failures) connection.console.error(`rule ${failure.rule} failed on ${document.uri}: ${failure.error.stack ?? failure.error.message}`);
+    packageFindings.computed(document.uri, document.version, findings);
     if (changed) reanalyzeDirectory(path.dirname(filePath), document.uri);
-    return findings;
+    return { findings, state: 'current' };
   }
 
   /** Analyzes the open documents of a directory again (soon), except `except`. */
@@ -226,6 +254,7 @@ export function startServer(connection: Connection): void {
       const otherPath = filePathOf(other.uri);
       if (other.uri === except || !otherPath || path.dirname(otherPath) !== directory) continue;
       analyses.delete(other.uri);
+      packageFindings.forget(other.uri);
       analyzeSoon(other);
     }
   }
@@ -457,6 +486,8 @@ export function startServer(connection: Connection): void {
   }
 
   function reanalyzeAll(): void {
+    fileRuleRuns.clear();
+    packageFindings.forgetAll();
     compiler?.reconfigure(settings.compiler, trusted ? settings.goPath : '', trusted);
     for (const document of documents?.all() ?? []) safely(`analysis of ${document.uri}`, undefined, () => analyze(document));
     if (canRefreshInlayHints) void connection.languages.inlayHint.refresh();
@@ -561,6 +592,7 @@ export function startServer(connection: Connection): void {
       // First carry the compiler's findings to the new version, so the next analysis shows them on the right lines.
       if (forCompiler) compiler?.documentChanged(forCompiler, contentChanges);
       if (forCompiler) leaks?.documentChanged(forCompiler.filePath, document.version, contentChanges, forCompiler.text);
+      packageFindings.changed(document.uri, document.version, contentChanges, settings.packageRules.typingDelayMs);
       analyzeSoon(document);
     });
   });
@@ -574,6 +606,8 @@ export function startServer(connection: Connection): void {
   connection.onDidCloseTextDocument(({ textDocument }) => {
     clearImmediate(pendingAnalyses.get(textDocument.uri));
     pendingAnalyses.delete(textDocument.uri);
+    packageFindings.forget(textDocument.uri);
+    fileRuleRuns.delete(textDocument.uri);
     compiler?.documentClosed(textDocument.uri);
     const closedPath = filePathOf(textDocument.uri);
     if (closedPath) packages?.closed(closedPath);
@@ -616,6 +650,11 @@ export function startServer(connection: Connection): void {
     safely('code actions', [], () => {
       const document = documents?.get(textDocument.uri);
       if (!document) return [];
+      // Carried package findings offer no fixes: a quick fix asked for now gets the package rules' own.
+      if (packageFindings.waiting(textDocument.uri)) {
+        packageFindings.forget(textDocument.uri);
+        analyzeNow(document);
+      }
       return codeActionsFor(currentFindings(textDocument.uri), document.tree.text, textDocument.uri, range, context.diagnostics, locale);
     }),
   );

@@ -30,6 +30,11 @@ export interface LeakSettings {
   timeoutSeconds: number;
 }
 
+export interface PackageRuleSettings {
+  /** While typing, the package rules run once no change has come for this long (0: with every keystroke). */
+  typingDelayMs: number;
+}
+
 export interface Settings {
   enable: boolean;
   /** Categories the user switched off (all are on unless set to false). */
@@ -37,6 +42,7 @@ export interface Settings {
   inlayHints: { enable: boolean; deferOrder: boolean; escape: boolean };
   compiler: CompilerSettings;
   leaks: LeakSettings;
+  packageRules: PackageRuleSettings;
   analyzeGeneratedFiles: boolean;
   rules: Record<string, RuleSetting>;
   /** Above this many characters only cheap features run. */
@@ -50,6 +56,7 @@ export const defaultSettings: Settings = {
   inlayHints: { enable: true, deferOrder: true, escape: true },
   compiler: { run: 'onType', typingDelayMs: 800, buildFlags: [], buildTags: '', timeoutSeconds: 120, showDoesNotEscape: false, showClosureCaptures: false },
   leaks: { timeoutSeconds: 60 },
+  packageRules: { typingDelayMs: 300 },
   analyzeGeneratedFiles: false,
   rules: {},
   maxFileSize: 2_000_000,
@@ -74,6 +81,7 @@ export function readSettings(raw: unknown): Settings {
   const categories = isRecord(section.categories) ? section.categories : {};
   const compiler = isRecord(section.compiler) ? section.compiler : {};
   const leaks = isRecord(section.leaks) ? section.leaks : {};
+  const packageRules = isRecord(section.packageRules) ? section.packageRules : {};
   const defaults = defaultSettings.compiler;
   const flag = (value: unknown, fallback: boolean) => (typeof value === 'boolean' ? value : fallback);
   const number = (value: unknown, fallback: number, minimum: number) => (typeof value === 'number' && value >= minimum ? value : fallback);
@@ -99,6 +107,7 @@ export function readSettings(raw: unknown): Settings {
       showClosureCaptures: flag(compiler.showClosureCaptures, defaults.showClosureCaptures),
     },
     leaks: { timeoutSeconds: number(leaks.timeoutSeconds, defaultSettings.leaks.timeoutSeconds, 2) },
+    packageRules: { typingDelayMs: number(packageRules.typingDelayMs, defaultSettings.packageRules.typingDelayMs, 0) },
     analyzeGeneratedFiles: flag(section.analyzeGeneratedFiles, defaultSettings.analyzeGeneratedFiles),
     rules,
     maxFileSize:

@@ -32,6 +32,13 @@ test('settings: the leak-run limit in seconds, at least 2; anything else falls b
   assert.equal(readSettings({ leaks: 10 }).leaks.timeoutSeconds, 60);
 });
 
+test('settings: the package rules\' typing delay in milliseconds, 0 or more (0: with every keystroke); anything else falls back to 300', () => {
+  assert.equal(readSettings({ packageRules: { typingDelayMs: 0 } }).packageRules.typingDelayMs, 0);
+  assert.equal(readSettings({ packageRules: { typingDelayMs: 1200 } }).packageRules.typingDelayMs, 1200);
+  for (const wrong of [-1, '100', null]) assert.equal(readSettings({ packageRules: { typingDelayMs: wrong } }).packageRules.typingDelayMs, 300);
+  assert.equal(readSettings({ packageRules: 50 }).packageRules.typingDelayMs, 300);
+});
+
 test('the manifest states each category default the server applies, so Settings shows the boxes as they are', () => {
   const manifest = JSON.parse(fs.readFileSync(path.join(repositoryRoot, 'package.json'), 'utf8')) as {
     contributes: { configuration: { properties: Record<string, { default: unknown; properties?: Record<string, { default: unknown }> }> } };
@@ -41,4 +48,30 @@ test('the manifest states each category default the server applies, so Settings 
   // The Settings editor draws an object's checkboxes from the object's own default, not its properties' defaults.
   assert.deepEqual(categories.default, applied);
   assert.deepEqual(Object.fromEntries(Object.entries(categories.properties ?? {}).map(([name, property]) => [name, property.default])), applied);
+});
+
+test('every setting in the manifest has the default the server applies, and the README lists it with that default', () => {
+  const manifest = JSON.parse(fs.readFileSync(path.join(repositoryRoot, 'package.json'), 'utf8')) as {
+    contributes: { configuration: { properties: Record<string, { default: unknown }> } };
+  };
+  const readme = fs.readFileSync(path.join(repositoryRoot, 'README.md'), 'utf8');
+  const applied = defaultSettings as unknown as Record<string, unknown>;
+  let checked = 0;
+  for (const [key, property] of Object.entries(manifest.contributes.configuration.properties)) {
+    const name = key.replace(/^goinsight\./, '');
+    // The language client's own setting: the server never reads it.
+    if (name === 'trace.server') continue;
+    // Objects (categories, rules) have their own tests; here the plain values.
+    if (typeof property.default === 'object' && property.default !== null && !Array.isArray(property.default)) continue;
+    const value = name.split('.').reduce<unknown>((within, part) => (within as Record<string, unknown> | undefined)?.[part], applied);
+    assert.deepEqual(value, property.default, `${key}: the server applies ${JSON.stringify(value)}`);
+    const row = readme.split('\n').find((line) => line.startsWith(`| \`${key}\` |`));
+    assert.ok(row, `${key} is missing from the README's settings table`);
+    const shown = JSON.stringify(property.default);
+    // A word needs no quotes in the table (`onType`); an empty string does (`""`).
+    const accepted = typeof property.default === 'string' && property.default !== '' ? [shown, property.default] : [shown];
+    assert.ok(accepted.map((each) => `\`${each}\``).includes(row.split('|')[2].trim()), `${key}: the README's default is ${row.split('|')[2].trim()}`);
+    checked++;
+  }
+  assert.ok(checked >= 15, `only ${checked} settings checked`);
 });

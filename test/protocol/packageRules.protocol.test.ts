@@ -1,7 +1,8 @@
 // Package rules end to end over LSP: a finding in an open file appears and
 // disappears when ANOTHER file of the package changes, whether that file is
 // changed on disk (reported through workspace/didChangeWatchedFiles) or
-// edited, unsaved, in another open buffer.
+// edited, unsaved, in another open buffer; while typing, the package findings
+// are carried on their lines until the pause after which the rules run.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -9,7 +10,8 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, test } from 'node:test';
 import type { PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
-import { TestLspClient } from '../support/lspClient';
+import { analyzedNotification, type AnalyzedParams } from '../../server/src/protocol/customMessages';
+import { configurationAnswered, TestLspClient } from '../support/lspClient';
 
 const rule = 'sync/relock-through-call';
 
@@ -115,4 +117,89 @@ test('a finding follows unsaved edits of another open file of the package', asyn
     contentChanges: [{ range: { start: { line: 4, character: 0 }, end: { line: 6, character: 0 } }, text: '' }],
   });
   await relocksInCache(mark, 0);
+});
+
+/**
+ * The analysis of `version` of a document in the given state (after `mark`),
+ * with the diagnostics published just before it: those are what it showed.
+ */
+async function analysisOf(uri: string, version: number, state: AnalyzedParams['packageFindings'], mark: number, timeoutMs = 20_000) {
+  const analyzed = await client.waitFor<AnalyzedParams>(
+    analyzedNotification,
+    (params) => params.uri === uri && params.version === version && params.packageFindings === state,
+    timeoutMs,
+    mark,
+  );
+  const at = client.notifications.findIndex((item) => item.params === analyzed);
+  const published = client.notifications
+    .slice(0, at)
+    .reverse()
+    .find((item) => item.method === 'textDocument/publishDiagnostics' && (item.params as PublishDiagnosticsParams).uri === uri);
+  const relocks = ((published?.params as PublishDiagnosticsParams | undefined)?.diagnostics ?? []).filter((diagnostic) => diagnostic.code === rule);
+  return { at, relockLines: relocks.map((diagnostic) => diagnostic.range.start.line) };
+}
+
+test('while typing, the package findings stay on their lines until the pause, when the package rules run again; a quick-fix request or a delay of 0 does not wait', async () => {
+  const typing = fs.mkdtempSync(path.join(os.tmpdir(), 'goinsight-typing-'));
+  try {
+    fs.writeFileSync(path.join(typing, 'cache.go'), cacheText);
+    fs.writeFileSync(path.join(typing, 'lookup.go'), lookupLocking);
+    const uri = pathToFileURL(path.join(typing, 'cache.go')).toString();
+    let mark = client.mark();
+    await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'go', version: 1, text: cacheText } });
+    // The first analysis comes before the siblings are read; the one after them has the finding.
+    assert.deepEqual((await client.waitFor<PublishDiagnosticsParams>('textDocument/publishDiagnostics', (params) => params.uri === uri && params.diagnostics.some((each) => each.code === rule), 20_000, mark)).diagnostics.filter((each) => each.code === rule).map((each) => each.range.start.line), [12]);
+
+    const change = async (version: number, line: number, character: number, text: string) => {
+      const sent = client.mark();
+      await client.connection.sendNotification('textDocument/didChange', {
+        textDocument: { uri, version },
+        contentChanges: [{ range: { start: { line, character }, end: { line, character } }, text }],
+      });
+      return sent;
+    };
+
+    // A line added above the finding: it moves down with its line at once, and the rules, run after the pause, agree.
+    mark = await change(2, 1, 0, '\n');
+    const carried = await analysisOf(uri, 2, 'carried', mark);
+    assert.deepEqual(carried.relockLines, [13]);
+    const settled = await analysisOf(uri, 2, 'current', mark);
+    assert.deepEqual(settled.relockLines, [13]);
+    assert.ok(carried.at < settled.at);
+
+    // Typing on the finding's own line: it may no longer hold, so it is gone until the rules have run again.
+    mark = await change(3, 13, 17, ' ');
+    assert.deepEqual((await analysisOf(uri, 3, 'carried', mark)).relockLines, []);
+    assert.deepEqual((await analysisOf(uri, 3, 'current', mark)).relockLines, [13]);
+
+    // With a pause of a minute, only a request for quick fixes gets the rules' own findings (their fixes) now.
+    client.configuration = { compiler: { run: 'manual' }, packageRules: { typingDelayMs: 60_000 } };
+    mark = client.mark();
+    await client.connection.sendNotification('workspace/didChangeConfiguration', { settings: {} });
+    await client.waitFor(configurationAnswered, () => true, 20_000, mark);
+    await analysisOf(uri, 3, 'current', mark);
+    mark = await change(4, 2, 0, '// typed\n');
+    assert.deepEqual((await analysisOf(uri, 4, 'carried', mark)).relockLines, [14]);
+    await client.connection.sendRequest('textDocument/codeAction', {
+      textDocument: { uri },
+      range: { start: { line: 14, character: 0 }, end: { line: 14, character: 0 } },
+      context: { diagnostics: [] },
+    });
+    assert.deepEqual((await analysisOf(uri, 4, 'current', mark, 5_000)).relockLines, [14]);
+
+    // A delay of 0: every analysis runs the package rules.
+    client.configuration = { compiler: { run: 'manual' }, packageRules: { typingDelayMs: 0 } };
+    mark = client.mark();
+    await client.connection.sendNotification('workspace/didChangeConfiguration', { settings: {} });
+    await client.waitFor(configurationAnswered, () => true, 20_000, mark);
+    await analysisOf(uri, 4, 'current', mark);
+    mark = await change(5, 1, 0, '\n');
+    const first = await client.waitFor<AnalyzedParams>(analyzedNotification, (params) => params.uri === uri && params.version === 5, 20_000, mark);
+    assert.equal(first.packageFindings, 'current');
+    assert.deepEqual((await analysisOf(uri, 5, 'current', mark)).relockLines, [15]);
+    await client.connection.sendNotification('textDocument/didClose', { textDocument: { uri } });
+  } finally {
+    client.configuration = { compiler: { run: 'manual' } };
+    fs.rmSync(typing, { recursive: true, force: true });
+  }
 });

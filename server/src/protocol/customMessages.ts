@@ -21,6 +21,12 @@ export interface AnalyzedParams {
   /** How many findings of each presentation the document has now. */
   diagnostics: number;
   annotations: number;
+  /**
+   * `carried` while the package rules wait for a pause in typing: the package
+   * findings are an earlier version's, on this version's lines; another
+   * notification for the same version follows with `current`.
+   */
+  packageFindings: 'current' | 'carried';
 }
 
 /** server → client: analysis of one document version is complete (tests wait on it). */
