@@ -104,6 +104,45 @@ test('related locations in another file, or on lines above the edit, do not move
   );
 });
 
+test('a related place after the edit on the edit\'s own line moves with the text, columns included; one the edit overlaps stays', () => {
+  const fact: Finding = {
+    ...heapFact(10),
+    related: [
+      { range: range(12, 8, 10), message: 'after the edit, same line' },
+      { range: range(12, 2, 6), message: 'overlapping the edit' },
+    ],
+  };
+  // Enter typed at column 6 of line 12 (with a tab of indentation): what followed goes to line 13.
+  const [split] = shiftFindings([fact], [{ range: range(12, 6, 6), text: '\n\t' }]);
+  assert.deepEqual(
+    split.related.map((related) => [related.message, related.range]),
+    [
+      ['after the edit, same line', range(13, 3, 5)],
+      ['overlapping the edit', range(12, 2, 6)],
+    ],
+  );
+  // Two characters typed at column 7: the place after them moves right, on the same line.
+  const [typed] = shiftFindings([fact], [{ range: range(12, 7, 7), text: 'xy' }]);
+  assert.deepEqual(typed.related[0].range, range(12, 10, 12));
+  // Columns 7–9 of line 11 through column 8 of line 12 replaced by one character: line 12's rest joins line 11.
+  const [joined] = shiftFindings([fact], [{ range: { start: { line: 11, character: 7 }, end: { line: 12, character: 8 } }, text: 'z' }]);
+  assert.deepEqual(joined.related[0].range, range(11, 8, 10));
+});
+
+test('a finding above the edit keeps its place; its related places below the edit move', () => {
+  const fact: Finding = { ...heapFact(3), related: [{ range: range(1, 0, 2), message: 'above' }, { range: range(9, 4, 6), message: 'below' }] };
+  const [kept] = shiftFindings([fact], [insertion(5, '\n\n')]);
+  assert.deepEqual(kept.range, range(3, 1, 2));
+  assert.deepEqual(
+    kept.related.map((related) => [related.message, related.range]),
+    [
+      ['above', range(1, 0, 2)],
+      ['below', range(11, 4, 6)],
+    ],
+  );
+  assert.equal(shiftFindings([fact], [{ range: range(5, 0, 1), text: 'x' }])[0], fact, 'an edit that moves nothing changes nothing');
+});
+
 test('line breaks of every kind count: CRLF, lone CR and LF', () => {
   assert.deepEqual(lines(shiftFindings([heapFact(10)], [insertion(0, 'a\r\nb\rc\n')])).map((fact) => fact.line), [13]);
 });

@@ -1,12 +1,14 @@
 // Keeps findings computed for an older version of a document on the right
 // lines while the user types: a finding on lines an edit touched is dropped
 // (it may no longer be true), one below the edit moves by the lines the edit
-// added or removed. Compiler facts arrive seconds after the text they describe;
-// this is how they stay put instead of showing on the wrong lines. Findings
+// added or removed, and related places after the edit move with the text.
+// Compiler facts arrive seconds after the text they describe, and the package
+// rules run after a pause in typing; this is how their findings stay put
+// meanwhile instead of showing on the wrong lines. Findings
 // that are costly to get again (a test run's) can instead be kept, marked
 // stale, when the edit stays inside their own lines: those lines are then
 // still where they were.
-import type { Finding, Position, Range, RelatedLocation } from './finding';
+import { comparePositions, type Finding, type Position, type Range, type RelatedLocation } from './finding';
 import type { TextChange } from './textChange';
 
 function lineBreaks(text: string): number {
@@ -31,20 +33,43 @@ export interface ShiftOptions {
   touched: 'drop' | 'markStale';
 }
 
-/** Related places in the same file below the edit move with it; those on edited lines or in other files stay. */
-function shiftRelated(related: readonly RelatedLocation[], edited: Range, delta: number): RelatedLocation[] {
-  return related.map((place) => (place.file || place.range.start.line <= edited.end.line ? place : { ...place, range: shiftRange(place.range, delta) }));
+/** The length of the text's last line (after its last line break). */
+function lastLineLength(text: string): number {
+  return text.length - 1 - Math.max(text.lastIndexOf('\n'), text.lastIndexOf('\r'));
+}
+
+/** Where a position at or after the end of an edit stands once the edit is made: the text after an edit moves with it, exactly. */
+function positionAfterEdit(position: Position, edited: Range, inserted: string, delta: number): Position {
+  if (position.line > edited.end.line) return shiftPosition(position, delta);
+  const rest = position.character - edited.end.character;
+  const newLines = lineBreaks(inserted);
+  return newLines === 0
+    ? { line: edited.start.line, character: edited.start.character + inserted.length + rest }
+    : { line: edited.start.line + newLines, character: lastLineLength(inserted) + rest };
+}
+
+/**
+ * Related places in the same file after the edit move with the text (on the
+ * edit's own last line too, columns included); those before it, overlapping
+ * it or in other files stay.
+ */
+function shiftRelated(related: readonly RelatedLocation[], edited: Range, inserted: string, delta: number): RelatedLocation[] {
+  return related.map((place) =>
+    place.file || comparePositions(place.range.start, edited.end) < 0
+      ? place
+      : { ...place, range: { start: positionAfterEdit(place.range.start, edited, inserted, delta), end: positionAfterEdit(place.range.end, edited, inserted, delta) } },
+  );
 }
 
 /** A finding whose lines an edit changed from within: the same first line, as many lines as the edit left it. */
-function staleFinding(finding: Finding, edited: Range, delta: number): Finding {
+function staleFinding(finding: Finding, edited: Range, text: string, delta: number): Finding {
   const { start, end } = finding.range;
   return {
     ...finding,
     stale: true,
     // Its columns are unknown after the edit: the whole lines; the owner re-spans them to the new text.
     range: { start: { line: start.line, character: 0 }, end: { line: end.line + delta, character: 0 } },
-    related: shiftRelated(finding.related, edited, delta),
+    related: shiftRelated(finding.related, edited, text, delta),
     inlay: undefined,
     fixes: [],
   };
@@ -56,20 +81,23 @@ function shiftThroughChange(findings: readonly Finding[], change: TextChange, op
   if (!edited) return undefined;
   const delta = lineBreaks(change.text) - (edited.end.line - edited.start.line);
   const result: Finding[] = [];
+  // A related place moves when it is after the edit, unless only lines below an edit that added or removed none.
+  const relatedMoves = (finding: Finding) =>
+    finding.related.some((place) => !place.file && comparePositions(place.range.start, edited.end) >= 0 && (delta !== 0 || place.range.start.line === edited.end.line));
   for (const finding of findings) {
     const { start, end } = finding.range;
     const endLine = Math.max(end.line, finding.inlay?.position.line ?? end.line);
     if (endLine < edited.start.line) {
-      result.push(finding);
+      result.push(relatedMoves(finding) ? { ...finding, related: shiftRelated(finding.related, edited, change.text, delta) } : finding);
       continue;
     }
     if (start.line <= edited.end.line) {
       // The edit touched the finding's lines.
       const within = edited.start.line >= start.line && edited.end.line <= end.line && endLine === end.line;
-      if (options.touched === 'markStale' && within) result.push(staleFinding(finding, edited, delta));
+      if (options.touched === 'markStale' && within) result.push(staleFinding(finding, edited, change.text, delta));
       continue;
     }
-    if (delta === 0) {
+    if (delta === 0 && !relatedMoves(finding)) {
       result.push(finding);
       continue;
     }
@@ -77,7 +105,7 @@ function shiftThroughChange(findings: readonly Finding[], change: TextChange, op
       ...finding,
       range: shiftRange(finding.range, delta),
       inlay: finding.inlay ? { ...finding.inlay, position: shiftPosition(finding.inlay.position, delta) } : undefined,
-      related: shiftRelated(finding.related, edited, delta),
+      related: shiftRelated(finding.related, edited, change.text, delta),
       fixes: [], // a fix computed for the old text is not safe to apply to the new one
     });
   }
