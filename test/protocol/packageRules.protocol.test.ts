@@ -158,6 +158,14 @@ test('while typing, the package findings stay on their lines until the pause, wh
       });
       return sent;
     };
+    /** New settings, applied once the document's version has been analyzed with them. */
+    const configure = async (typingDelayMs: number, version: number) => {
+      client.configuration = { compiler: { run: 'manual' }, packageRules: { typingDelayMs } };
+      const sent = client.mark();
+      await client.connection.sendNotification('workspace/didChangeConfiguration', { settings: {} });
+      await client.waitFor(configurationAnswered, () => true, 20_000, sent);
+      await analysisOf(uri, version, 'current', sent);
+    };
 
     // A line added above the finding: it moves down with its line at once, and the rules, run after the pause, agree.
     mark = await change(2, 1, 0, '\n');
@@ -173,11 +181,7 @@ test('while typing, the package findings stay on their lines until the pause, wh
     assert.deepEqual((await analysisOf(uri, 3, 'current', mark)).relockLines, [13]);
 
     // With a pause of a minute, only a request for quick fixes gets the rules' own findings (their fixes) now.
-    client.configuration = { compiler: { run: 'manual' }, packageRules: { typingDelayMs: 60_000 } };
-    mark = client.mark();
-    await client.connection.sendNotification('workspace/didChangeConfiguration', { settings: {} });
-    await client.waitFor(configurationAnswered, () => true, 20_000, mark);
-    await analysisOf(uri, 3, 'current', mark);
+    await configure(60_000, 3);
     mark = await change(4, 2, 0, '// typed\n');
     assert.deepEqual((await analysisOf(uri, 4, 'carried', mark)).relockLines, [14]);
     await client.connection.sendRequest('textDocument/codeAction', {
@@ -188,11 +192,7 @@ test('while typing, the package findings stay on their lines until the pause, wh
     assert.deepEqual((await analysisOf(uri, 4, 'current', mark, 5_000)).relockLines, [14]);
 
     // A delay of 0: every analysis runs the package rules.
-    client.configuration = { compiler: { run: 'manual' }, packageRules: { typingDelayMs: 0 } };
-    mark = client.mark();
-    await client.connection.sendNotification('workspace/didChangeConfiguration', { settings: {} });
-    await client.waitFor(configurationAnswered, () => true, 20_000, mark);
-    await analysisOf(uri, 4, 'current', mark);
+    await configure(0, 4);
     mark = await change(5, 1, 0, '\n');
     const first = await client.waitFor<AnalyzedParams>(analyzedNotification, (params) => params.uri === uri && params.version === 5, 20_000, mark);
     assert.equal(first.packageFindings, 'current');
