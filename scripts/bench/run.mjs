@@ -92,7 +92,7 @@ if (!goRoot) {
     // The package rules on every keystroke, as before they waited for a pause in typing: what that pause saves.
     targets.push({ key: 'every-keystroke', label: 'net/http/server.go, package rules on every keystroke (typingDelayMs 0)', file: path.join(goRoot, 'src/net/http/server.go'), configuration: { ...manual, packageRules: { typingDelayMs: 0 } } });
     // The same edits without the package rules (every one of them; lost-cancel and wg-add-inside share their ids with file rules, which go off too):
-    // the first row less this one is what re-running them after each edit costs.
+    // the every-keystroke row less this one is what re-running them after each edit costs.
     const packageRulesOff = Object.fromEntries(compiled('server/src/rules/allRules').allPackageRules.map((rule) => [rule.id, 'off']));
     targets.push({ key: 'no-package-rules', label: 'net/http/server.go, package rules off', file: path.join(goRoot, 'src/net/http/server.go'), configuration: { ...manual, rules: packageRulesOff } });
     // The same edits with every rule off: what parsing, the incremental bookkeeping and LSP cost on this machine.
