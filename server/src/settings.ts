@@ -69,6 +69,9 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** Node runs a timer set for longer than this (about 24.8 days) at once: longer delays and limits are cut to it. */
+const longestTimerMs = 2 ** 31 - 1;
+
 export function readSettings(raw: unknown): Settings {
   const section = isRecord(raw) ? raw : {};
   const inlay = isRecord(section.inlayHints) ? section.inlayHints : {};
@@ -84,7 +87,9 @@ export function readSettings(raw: unknown): Settings {
   const packageRules = isRecord(section.packageRules) ? section.packageRules : {};
   const defaults = defaultSettings.compiler;
   const flag = (value: unknown, fallback: boolean) => (typeof value === 'boolean' ? value : fallback);
-  const number = (value: unknown, fallback: number, minimum: number) => (typeof value === 'number' && value >= minimum ? value : fallback);
+  const number = (value: unknown, fallback: number, minimum: number, maximum: number) => (typeof value === 'number' && value >= minimum ? Math.min(value, maximum) : fallback);
+  const milliseconds = (value: unknown, fallback: number, minimum: number) => number(value, fallback, minimum, longestTimerMs);
+  const seconds = (value: unknown, fallback: number, minimum: number) => number(value, fallback, minimum, Math.floor(longestTimerMs / 1000));
   const isOff = (category: Category) => categories[category] === false || (categories[category] !== true && categoriesOffByDefault.includes(category));
   return {
     enable: flag(section.enable, defaultSettings.enable),
@@ -96,18 +101,18 @@ export function readSettings(raw: unknown): Settings {
     },
     compiler: {
       run: compiler.run === 'onSave' || compiler.run === 'onType' || compiler.run === 'manual' ? compiler.run : defaults.run,
-      typingDelayMs: number(compiler.typingDelayMs, defaults.typingDelayMs, 100),
+      typingDelayMs: milliseconds(compiler.typingDelayMs, defaults.typingDelayMs, 100),
       // Flags go to the go command as separate arguments, never through a shell; still, only flags are accepted.
       buildFlags: Array.isArray(compiler.buildFlags)
         ? compiler.buildFlags.filter((item): item is string => typeof item === 'string' && item.startsWith('-'))
         : defaults.buildFlags,
       buildTags: typeof compiler.buildTags === 'string' && /^[\w.,-]*$/.test(compiler.buildTags) ? compiler.buildTags : defaults.buildTags,
-      timeoutSeconds: number(compiler.timeoutSeconds, defaults.timeoutSeconds, 5),
+      timeoutSeconds: seconds(compiler.timeoutSeconds, defaults.timeoutSeconds, 5),
       showDoesNotEscape: flag(compiler.showDoesNotEscape, defaults.showDoesNotEscape),
       showClosureCaptures: flag(compiler.showClosureCaptures, defaults.showClosureCaptures),
     },
-    leaks: { timeoutSeconds: number(leaks.timeoutSeconds, defaultSettings.leaks.timeoutSeconds, 2) },
-    packageRules: { typingDelayMs: number(packageRules.typingDelayMs, defaultSettings.packageRules.typingDelayMs, 0) },
+    leaks: { timeoutSeconds: seconds(leaks.timeoutSeconds, defaultSettings.leaks.timeoutSeconds, 2) },
+    packageRules: { typingDelayMs: milliseconds(packageRules.typingDelayMs, defaultSettings.packageRules.typingDelayMs, 0) },
     analyzeGeneratedFiles: flag(section.analyzeGeneratedFiles, defaultSettings.analyzeGeneratedFiles),
     rules,
     maxFileSize:

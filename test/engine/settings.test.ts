@@ -39,6 +39,18 @@ test('settings: the package rules\' typing delay in milliseconds, 0 or more (0: 
   assert.equal(readSettings({ packageRules: 50 }).packageRules.typingDelayMs, 300);
 });
 
+test('settings: delays and time limits beyond what a timer can wait (about 24.8 days) are cut to it, never run at once', async () => {
+  const settings = readSettings({ packageRules: { typingDelayMs: 1e12 }, compiler: { typingDelayMs: 1e12, timeoutSeconds: 1e10 }, leaks: { timeoutSeconds: Infinity } });
+  const delays = [settings.packageRules.typingDelayMs, settings.compiler.typingDelayMs, settings.compiler.timeoutSeconds * 1000, settings.leaks.timeoutSeconds * 1000];
+  assert.ok(delays.every((delay) => delay >= 2_147_000_000 && delay <= 2 ** 31 - 1), `delays: ${delays.join(', ')}`);
+  // Node runs a timer of more than 2^31 - 1 ms after 1 ms (and warns): the cut delays must not fire soon.
+  let fired = 0;
+  const timers = delays.map((delay) => setTimeout(() => fired++, delay));
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  timers.forEach(clearTimeout);
+  assert.equal(fired, 0);
+});
+
 test('the manifest states each category default the server applies, so Settings shows the boxes as they are', () => {
   const manifest = JSON.parse(fs.readFileSync(path.join(repositoryRoot, 'package.json'), 'utf8')) as {
     contributes: { configuration: { properties: Record<string, { default: unknown; properties?: Record<string, { default: unknown }> }> } };
