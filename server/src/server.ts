@@ -248,11 +248,16 @@ export function startServer(connection: Connection): void {
     return { findings, state: 'current' };
   }
 
-  /** Analyzes the open documents of a directory again (soon), except `except`. */
+  /**
+   * Analyzes the open documents of a directory again (soon), except `except`
+   * and those being typed in: their package rules run at the end of the pause
+   * anyway (a package read for the first time would otherwise be analyzed in
+   * the middle of a burst of typing), and their file findings did not change.
+   */
   function reanalyzeDirectory(directory: string, except?: string): void {
     for (const other of documents?.all() ?? []) {
       const otherPath = filePathOf(other.uri);
-      if (other.uri === except || !otherPath || path.dirname(otherPath) !== directory) continue;
+      if (other.uri === except || !otherPath || path.dirname(otherPath) !== directory || packageFindings.waiting(other.uri)) continue;
       analyses.delete(other.uri);
       packageFindings.forget(other.uri);
       analyzeSoon(other);

@@ -2,7 +2,8 @@
 // disappears when ANOTHER file of the package changes, whether that file is
 // changed on disk (reported through workspace/didChangeWatchedFiles) or
 // edited, unsaved, in another open buffer; while typing, the package findings
-// are carried on their lines until the pause after which the rules run.
+// are carried on their lines until the pause after which the rules run, and a
+// change elsewhere in the package does not interrupt the typing for them.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -197,6 +198,51 @@ test('while typing, the package findings stay on their lines until the pause, wh
     const first = await client.waitFor<AnalyzedParams>(analyzedNotification, (params) => params.uri === uri && params.version === 5, 20_000, mark);
     assert.equal(first.packageFindings, 'current');
     assert.deepEqual((await analysisOf(uri, 5, 'current', mark)).relockLines, [15]);
+    await client.connection.sendNotification('textDocument/didClose', { textDocument: { uri } });
+  } finally {
+    client.configuration = { compiler: { run: 'manual' } };
+    fs.rmSync(typing, { recursive: true, force: true });
+  }
+});
+
+test('a file being typed in is not analyzed again when another file of its package changes: its package rules wait for the pause', async () => {
+  const typing = fs.mkdtempSync(path.join(os.tmpdir(), 'goinsight-typing-'));
+  const otherPath = path.join(typing, 'lookup.go');
+  try {
+    fs.writeFileSync(path.join(typing, 'cache.go'), cacheText);
+    fs.writeFileSync(otherPath, lookupLocking);
+    const uri = pathToFileURL(path.join(typing, 'cache.go')).toString();
+    // A pause of a minute: within the test, only a quick-fix request ends it.
+    client.configuration = { compiler: { run: 'manual' }, packageRules: { typingDelayMs: 60_000 } };
+    let mark = client.mark();
+    await client.connection.sendNotification('workspace/didChangeConfiguration', { settings: {} });
+    await client.waitFor(configurationAnswered, () => true, 20_000, mark);
+    mark = client.mark();
+    await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'go', version: 1, text: cacheText } });
+    await client.waitFor<PublishDiagnosticsParams>('textDocument/publishDiagnostics', (params) => params.uri === uri && params.diagnostics.some((each) => each.code === rule), 20_000, mark);
+
+    mark = client.mark();
+    await client.connection.sendNotification('textDocument/didChange', {
+      textDocument: { uri, version: 2 },
+      contentChanges: [{ range: { start: { line: 1, character: 0 }, end: { line: 1, character: 0 } }, text: '\n' }],
+    });
+    assert.deepEqual((await analysisOf(uri, 2, 'carried', mark)).relockLines, [13]);
+
+    // The other file no longer locks: cache.go's finding is gone, but only once its pause ends.
+    const changed = client.mark();
+    fs.writeFileSync(otherPath, lookupQuiet);
+    await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: pathToFileURL(otherPath).toString(), type: 2 }] });
+    // Two round trips: whatever the change scheduled has been sent by the time the second answer arrives.
+    for (let trip = 0; trip < 2; trip++) await client.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 0 } });
+    const analyzedSince = client.notifications.slice(changed).filter((item) => item.method === analyzedNotification && (item.params as AnalyzedParams).uri === uri);
+    assert.deepEqual(analyzedSince, [], 'cache.go was analyzed again while being typed in');
+
+    await client.connection.sendRequest('textDocument/codeAction', {
+      textDocument: { uri },
+      range: { start: { line: 13, character: 0 }, end: { line: 13, character: 0 } },
+      context: { diagnostics: [] },
+    });
+    assert.deepEqual((await analysisOf(uri, 2, 'current', changed, 5_000)).relockLines, []);
     await client.connection.sendNotification('textDocument/didClose', { textDocument: { uri } });
   } finally {
     client.configuration = { compiler: { run: 'manual' } };
