@@ -9,7 +9,7 @@ import { packageFindings } from '../../server/src/engine/analyzePackage';
 import type { Finding } from '../../server/src/engine/finding';
 import { ConcurrencyIndex } from '../../server/src/packageModel/concurrencyIndex';
 import type { GoPackage, PackageFunction } from '../../server/src/packageModel/goPackage';
-import { editablePackages } from '../support/packageTest';
+import { editablePackages, functionNamed } from '../support/packageTest';
 
 const queue = `package queue
 
@@ -71,12 +71,6 @@ const files: Record<string, string> = { '/m/queue/queue.go': queue, '/m/queue/st
 
 const setUp = () => editablePackages(files);
 
-function fn(pkg: GoPackage, name: string): PackageFunction {
-  const found = pkg.functions().find((each) => each.qualifiedName === name);
-  assert.ok(found, `no ${name}`);
-  return found;
-}
-
 function lineOf(site: { fn: PackageFunction; at: readonly [number, number] }): number {
   return site.fn.file.lines.rangeOf(site.fn.start + site.at[0], site.fn.start + site.at[0]).start.line + 1;
 }
@@ -119,12 +113,12 @@ test('concurrency index: an edit in one body recomputes only that declaration pa
     findingsBefore.map((finding) => `${finding.rule} ${finding.range.start.line + 1}`),
     ['sync/blocking-under-lock 20', 'channel/no-counterpart 37'],
   );
-  const push = fn(pkg, 'Queue.Push');
+  const push = functionNamed(pkg, 'Queue.Push');
   const computed = index.computed;
 
   pkg = open('/m/queue/queue.go', edited);
   assert.equal(ConcurrencyIndex.of(pkg), index, 'one index per package, kept across versions');
-  assert.equal(fn(pkg, 'Queue.Push'), push, 'an unchanged function keeps its object');
+  assert.equal(functionNamed(pkg, 'Queue.Push'), push, 'an unchanged function keeps its object');
   const after = described(index);
   assert.equal(index.computed, computed + 2, "only NewQueue's two parts (its operations and its uses) were computed again");
 

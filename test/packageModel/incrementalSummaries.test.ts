@@ -6,10 +6,10 @@
 import * as assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { packageFindings } from '../../server/src/engine/analyzePackage';
-import type { GoPackage, PackageFunction } from '../../server/src/packageModel/goPackage';
+import type { GoPackage } from '../../server/src/packageModel/goPackage';
 import { LockSummaries } from '../../server/src/packageModel/lockSummaries';
 import { pathKey } from '../../server/src/packageModel/valuePaths';
-import { editablePackages } from '../support/packageTest';
+import { editablePackages, functionNamed } from '../support/packageTest';
 
 const store = `package store
 
@@ -48,14 +48,8 @@ const files: Record<string, string> = { '/m/store/store.go': store, '/m/store/re
 
 const setUp = () => editablePackages(files);
 
-function fn(pkg: GoPackage, name: string): PackageFunction {
-  const found = pkg.functions().find((each) => each.qualifiedName === name);
-  assert.ok(found, `no ${name}`);
-  return found;
-}
-
 function acquired(locks: LockSummaries, pkg: GoPackage, name: string): string[] {
-  return locks.acquisitions(fn(pkg, name)).map((acquisition) => `${pathKey(acquisition.mutex)} ${acquisition.method}`);
+  return locks.acquisitions(functionNamed(pkg, name)).map((acquisition) => `${pathKey(acquisition.mutex)} ${acquisition.method}`);
 }
 
 function relockLines(pkg: GoPackage, file: string): number[] {
@@ -67,8 +61,8 @@ test('incremental summaries: an edit of one body keeps the other functions and t
   const { open } = await setUp();
   let pkg = open('/m/store/store.go', store);
   const locks = LockSummaries.of(pkg);
-  const report = fn(pkg, 'Store.Report');
-  const put = fn(pkg, 'Store.Put');
+  const report = functionNamed(pkg, 'Store.Report');
+  const put = functionNamed(pkg, 'Store.Put');
   const reportSummary = locks.acquisitions(report);
   const putSummary = locks.acquisitions(put);
   assert.deepEqual(acquired(locks, pkg, 'Store.Report'), ['s.mu Lock']);
@@ -77,10 +71,10 @@ test('incremental summaries: an edit of one body keeps the other functions and t
   // A line typed inside Put: Put changes; Report, in another file and not calling Put, does not.
   pkg = open('/m/store/store.go', store.replace('s.items[key] = value', 's.items[key] = value\n\t_ = key'));
   assert.equal(LockSummaries.of(pkg), locks, 'one LockSummaries per package, kept across versions');
-  assert.equal(fn(pkg, 'Store.Report'), report, 'an unchanged function keeps its object');
-  assert.notEqual(fn(pkg, 'Store.Put'), put, 'the edited function is a new object');
+  assert.equal(functionNamed(pkg, 'Store.Report'), report, 'an unchanged function keeps its object');
+  assert.notEqual(functionNamed(pkg, 'Store.Put'), put, 'the edited function is a new object');
   assert.equal(locks.acquisitions(report), reportSummary, 'the unchanged summary is reused, not recomputed');
-  assert.notEqual(locks.acquisitions(fn(pkg, 'Store.Put')), putSummary);
+  assert.notEqual(locks.acquisitions(functionNamed(pkg, 'Store.Put')), putSummary);
   assert.equal(locks.computed, computed + 1, 'only the edited function was summarized again');
 });
 
@@ -89,14 +83,14 @@ test('incremental summaries: a callee edited in another file recomputes its call
   let pkg = open('/m/store/report.go', report);
   const locks = LockSummaries.of(pkg);
   assert.deepEqual(relockLines(pkg, '/m/store/report.go'), [], 'size does not lock');
-  const reportFn = fn(pkg, 'Store.Report');
-  const other = fn(pkg, 'Store.Other');
+  const reportFn = functionNamed(pkg, 'Store.Report');
+  const other = functionNamed(pkg, 'Store.Other');
   const otherSummary = locks.acquisitions(other);
   assert.deepEqual(acquired(locks, pkg, 'Store.Report'), ['s.mu Lock']);
 
   // size, in store.go, starts locking: Report (report.go) now relocks through it.
   pkg = open('/m/store/store.go', store.replace('return len(s.items)', 's.mu.Lock()\n\tdefer s.mu.Unlock()\n\treturn len(s.items)'));
-  assert.equal(fn(pkg, 'Store.Report'), reportFn, "Report's own text did not change");
+  assert.equal(functionNamed(pkg, 'Store.Report'), reportFn, "Report's own text did not change");
   assert.deepEqual(relockLines(pkg, '/m/store/report.go'), [6], 'the finding appears in the file that was not edited');
   assert.deepEqual(acquired(locks, pkg, 'Store.Report'), ['s.mu Lock'], 'deduplicated: the same mutex');
   assert.equal(locks.acquisitions(other), otherSummary, 'a function that does not call size keeps its summary');
@@ -112,10 +106,10 @@ test('incremental summaries: findings in an unchanged function move with the lin
   open('/m/store/store.go', locking);
   let pkg = open('/m/store/report.go', report);
   assert.deepEqual(relockLines(pkg, '/m/store/report.go'), [6]);
-  const reportFn = fn(pkg, 'Store.Report');
+  const reportFn = functionNamed(pkg, 'Store.Report');
   // Three lines inserted above Report, in a comment: Report keeps its object and summary, its finding moves.
   pkg = open('/m/store/report.go', report.replace('package store\n', 'package store\n\n// one\n// two\n'));
-  assert.equal(fn(pkg, 'Store.Report'), reportFn);
+  assert.equal(functionNamed(pkg, 'Store.Report'), reportFn);
   assert.deepEqual(relockLines(pkg, '/m/store/report.go'), [9]);
   const { findings } = packageFindings(pkg, '/m/store/report.go', { locale: 'en', onlyRules: new Set(['sync/relock-through-call']) });
   const related = findings[0]?.related.map((each) => `${each.file ?? 'here'}:${each.range.start.line + 1}`);
@@ -126,11 +120,11 @@ test('incremental summaries: a changed type declaration starts afresh', async ()
   const { open } = await setUp();
   let pkg = open('/m/store/store.go', store);
   const locks = LockSummaries.of(pkg);
-  const report = fn(pkg, 'Store.Report');
+  const report = functionNamed(pkg, 'Store.Report');
   assert.deepEqual(acquired(locks, pkg, 'Store.Report'), ['s.mu Lock']);
   // The mutex field becomes an int: no function's summary may survive.
   pkg = open('/m/store/store.go', store.replace('mu    sync.Mutex', 'mu    int'));
-  assert.notEqual(fn(pkg, 'Store.Report'), report, 'the package was indexed anew');
+  assert.notEqual(functionNamed(pkg, 'Store.Report'), report, 'the package was indexed anew');
   assert.deepEqual(acquired(locks, pkg, 'Store.Report'), []);
 });
 

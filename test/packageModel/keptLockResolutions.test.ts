@@ -10,7 +10,7 @@ import { packageFindings } from '../../server/src/engine/analyzePackage';
 import { blockingSummariesOf } from '../../server/src/packageModel/blockingSummaries';
 import type { GoPackage, PackageFunction } from '../../server/src/packageModel/goPackage';
 import { LockSummaries } from '../../server/src/packageModel/lockSummaries';
-import { editablePackages } from '../support/packageTest';
+import { editablePackages, functionNamed } from '../support/packageTest';
 
 const pool = `package pool
 
@@ -55,12 +55,6 @@ func (p *Pool) Size() int {
 
 const file = '/m/pool/pool.go';
 
-function fn(pkg: GoPackage, name: string): PackageFunction {
-  const found = pkg.functions().find((each) => each.qualifiedName === name);
-  assert.ok(found, `no ${name}`);
-  return found;
-}
-
 function findingLines(pkg: GoPackage): string[] {
   return packageFindings(pkg, file, { locale: 'en' }).findings.map((finding) => `${finding.rule} ${finding.range.start.line + 1}`);
 }
@@ -88,7 +82,7 @@ test('kept lock resolutions: an edit resolves only the changed function again; t
 
 /** NewPool's goroutine literal. */
 function literalOf(pkg: GoPackage): PackageFunction {
-  const [literal] = blockingSummariesOf(pkg).withGoroutineLiterals([fn(pkg, 'NewPool')]).slice(1);
+  const [literal] = blockingSummariesOf(pkg).withGoroutineLiterals([functionNamed(pkg, 'NewPool')]).slice(1);
   assert.ok(literal, 'no goroutine literal in NewPool');
   return literal;
 }
@@ -99,7 +93,7 @@ test('kept lock resolutions: a field that stops being a mutex resolves afresh', 
   assert.deepEqual(findingLines(pkg), ['sync/blocking-under-lock 34']);
   assert.deepEqual(LockSummaries.of(pkg).mutexOf(literalOf(pkg), { root: 'p', fields: ['mu'] }), { root: 'p', fields: ['mu'] });
   pkg = open(file, pool.replace('mu   sync.Mutex', 'mu   fakeMutex').replace('func (p *Pool) Size', 'type fakeMutex struct{}\n\nfunc (fakeMutex) Lock()   {}\nfunc (fakeMutex) Unlock() {}\n\nfunc (p *Pool) Size'));
-  const release = fn(pkg, 'Pool.Release');
+  const release = functionNamed(pkg, 'Pool.Release');
   assert.equal(LockSummaries.of(pkg).mutexOf(release, { root: 'p', fields: ['mu'] }), undefined, 'p.mu is no mutex any more');
   assert.equal(LockSummaries.of(pkg).mutexOf(literalOf(pkg), { root: 'p', fields: ['mu'] }), undefined, 'nor in the goroutine literal');
   assert.deepEqual(findingLines(pkg), []);

@@ -9,10 +9,10 @@ import { test } from 'node:test';
 import { packageFindings } from '../../server/src/engine/analyzePackage';
 import { BlockingSummaries, blockingSummariesOf } from '../../server/src/packageModel/blockingSummaries';
 import { ConcurrencyIndex } from '../../server/src/packageModel/concurrencyIndex';
-import type { GoPackage, PackageFunction } from '../../server/src/packageModel/goPackage';
+import type { GoPackage } from '../../server/src/packageModel/goPackage';
 import { LockSummaries } from '../../server/src/packageModel/lockSummaries';
 import { pathKey } from '../../server/src/packageModel/valuePaths';
-import { editablePackages } from '../support/packageTest';
+import { editablePackages, functionNamed } from '../support/packageTest';
 
 const relay = `package relay
 
@@ -68,14 +68,8 @@ const file = '/m/relay/relay.go';
 const sizeEdited = relay.replace('\treturn r.n\n', '\tn := r.n\n\treturn n\n');
 const forwardEdited = relay.replace('\tr.out <- v\n', '\t_ = v\n');
 
-function fn(pkg: GoPackage, name: string): PackageFunction {
-  const found = pkg.functions().find((each) => each.qualifiedName === name);
-  assert.ok(found, `no ${name}`);
-  return found;
-}
-
 function reached(summaries: BlockingSummaries, pkg: GoPackage, name: string): string[] {
-  return summaries.reachedOperations(fn(pkg, name)).map((each) => `${pathKey(each.object)} in ${each.site.fn.qualifiedName} through ${each.through.map((site) => site.fn.qualifiedName).join('>')}`);
+  return summaries.reachedOperations(functionNamed(pkg, name)).map((each) => `${pathKey(each.object)} in ${each.site.fn.qualifiedName} through ${each.through.map((site) => site.fn.qualifiedName).join('>')}`);
 }
 
 function findings(pkg: GoPackage): string[] {

@@ -7,12 +7,12 @@ import { test } from 'node:test';
 import { LineIndex } from '../../server/src/engine/lineIndex';
 import { createGoParser } from '../../server/src/parse/goParser';
 import { fileFacts } from '../../server/src/packageModel/declarationFacts';
-import type { GoPackage, PackageFunction } from '../../server/src/packageModel/goPackage';
 import { LockSummaries } from '../../server/src/packageModel/lockSummaries';
 import { PackageWorkspace, type PackageSources } from '../../server/src/packageModel/packageWorkspace';
 import { standardTypeName, type ResolvedType } from '../../server/src/packageModel/typeResolver';
 import { pathKey } from '../../server/src/packageModel/valuePaths';
 import { FileDeclarations } from '../../server/src/syntax/fileDeclarations';
+import { functionNamed } from '../support/packageTest';
 
 /** Files in memory, as if on disk; `reads` counts what the workspace read. */
 function memorySources(files: Record<string, string>) {
@@ -89,12 +89,6 @@ async function workspaceWith(files: Record<string, string>) {
   return { ...memory, workspace };
 }
 
-function fn(pkg: GoPackage, name: string): PackageFunction {
-  const found = pkg.functions().find((each) => each.qualifiedName === name);
-  assert.ok(found, `no ${name}`);
-  return found;
-}
-
 function describe(type: ResolvedType | undefined): string {
   if (!type) return 'none';
   switch (type.kind) {
@@ -129,7 +123,7 @@ test('package model: fields, embedding, aliases, locals and calls resolve; stand
   const pkg = workspace.packageOf('/m/shop/methods.go');
   assert.ok(pkg);
   const locks = new LockSummaries(pkg);
-  const scope = locks.scope(fn(pkg, 'Order.Describe'));
+  const scope = locks.scope(functionNamed(pkg, 'Order.Describe'));
   const typeOf = (path: string) => {
     const [root, ...fields] = path.split('.');
     return scope.typeOf({ root, fields });
@@ -147,7 +141,7 @@ test('package model: fields, embedding, aliases, locals and calls resolve; stand
   // Promotion through the embedded *Base: the field and the mutex methods.
   assert.equal(pathKey(typeOf('a.events')?.path ?? { root: '?', fields: [] }), 'a.Base.events');
   assert.equal(typeOf('a.ids'), undefined, 'a slice is not a type the model follows');
-  assert.equal(pathKey(locks.mutexOf(fn(pkg, 'Order.Audit'), { root: 'o', fields: [] }) ?? { root: 'none', fields: [] }), 'o.Base.Mutex');
+  assert.equal(pathKey(locks.mutexOf(functionNamed(pkg, 'Order.Audit'), { root: 'o', fields: [] }) ?? { root: 'none', fields: [] }), 'o.Base.Mutex');
   assert.equal(typeOf('a.missing'), undefined, 'an unknown field is unknown, not a guess');
   assert.equal(typeOf('nobody'), undefined);
   const call = scope.call({ kind: 'selector', receiver: { root: 'o', fields: [] }, name: 'Total' });
@@ -160,14 +154,14 @@ test('package model: summaries hold the locks at each call and what a function a
   const pkg = workspace.packageOf('/m/shop/methods.go');
   assert.ok(pkg);
   const locks = new LockSummaries(pkg);
-  const audit = fn(pkg, 'Order.Audit');
+  const audit = functionNamed(pkg, 'Order.Audit');
   const acquired = locks.acquisitions(audit).map((acquisition) => `${pathKey(acquisition.mutex)} ${acquisition.method}`);
   assert.deepEqual(acquired, ['o.Base.Mutex Lock', 'o.mu Lock']);
   const innerLock = audit.facts.events.find((event) => event.kind === 'lock' && pathKey(event.receiver) === 'o.mu' && event.method === 'Lock');
   assert.deepEqual(innerLock && locks.held(audit, innerLock).map((held) => pathKey(held.mutex)), ['o.Base.Mutex']);
   // Describe calls Total only inside a goroutine: it acquires nothing itself.
-  assert.deepEqual(locks.acquisitions(fn(pkg, 'Order.Describe')), []);
-  assert.deepEqual(locks.acquisitions(fn(pkg, 'Order.Total')).map((acquisition) => acquisition.method), ['RLock']);
+  assert.deepEqual(locks.acquisitions(functionNamed(pkg, 'Order.Describe')), []);
+  assert.deepEqual(locks.acquisitions(functionNamed(pkg, 'Order.Total')).map((acquisition) => acquisition.method), ['RLock']);
 });
 
 test('package model: an edit in another file reaches the package; unchanged functions keep their facts', async () => {
@@ -176,7 +170,7 @@ test('package model: an edit in another file reaches the package; unchanged func
   const before = workspace.packageOf('/m/shop/methods.go');
   assert.ok(before);
   const generation = before.generation;
-  const totalFacts = fn(before, 'Order.Total').facts;
+  const totalFacts = functionNamed(before, 'Order.Total').facts;
   // The user opens types.go and renames the mutex field: Total's o.mu no longer resolves.
   const edited = types.replace('mu      s.RWMutex', 'rw      s.RWMutex');
   const tree = parser.parse(edited);
@@ -186,8 +180,8 @@ test('package model: an edit in another file reaches the package; unchanged func
   const after = workspace.packageOf('/m/shop/methods.go');
   assert.equal(after, before, 'the same package object, updated');
   assert.ok(after.generation > generation);
-  assert.equal(fn(after, 'Order.Total').facts, totalFacts, 'methods.go was not read again');
-  assert.deepEqual(new LockSummaries(after).acquisitions(fn(after, 'Order.Total')), []);
+  assert.equal(functionNamed(after, 'Order.Total').facts, totalFacts, 'methods.go was not read again');
+  assert.deepEqual(new LockSummaries(after).acquisitions(functionNamed(after, 'Order.Total')), []);
   assert.equal(reads.filter((file) => file === '/m/shop/methods.go').length, 1);
 
   // In one file, an edit of one function recomputes that function only.
@@ -211,7 +205,7 @@ test('package model: a file changed on disk is read again when the watcher says 
   const { workspace, files, reads } = await workspaceWith({ '/m/shop/types.go': types, '/m/shop/methods.go': methods });
   const pkg = workspace.packageOf('/m/shop/methods.go');
   assert.ok(pkg);
-  assert.equal(new LockSummaries(pkg).acquisitions(fn(pkg, 'Order.Total')).length, 1);
+  assert.equal(new LockSummaries(pkg).acquisitions(functionNamed(pkg, 'Order.Total')).length, 1);
   files['/m/shop/types.go'] = types.replace('mu      s.RWMutex', 'mu      int');
   workspace.packageOf('/m/shop/methods.go');
   assert.equal(reads.filter((file) => file === '/m/shop/types.go').length, 1, 'nothing said it changed: not read again');
@@ -219,7 +213,7 @@ test('package model: a file changed on disk is read again when the watcher says 
   const after = workspace.packageOf('/m/shop/methods.go');
   assert.ok(after);
   assert.equal(reads.filter((file) => file === '/m/shop/types.go').length, 2);
-  assert.deepEqual(new LockSummaries(after).acquisitions(fn(after, 'Order.Total')), [], 'an int is not a mutex');
+  assert.deepEqual(new LockSummaries(after).acquisitions(functionNamed(after, 'Order.Total')), [], 'an int is not a mutex');
   // A new file appears, and one is deleted.
   files['/m/shop/extra.go'] = 'package shop\nfunc (o *Order) Extra() {}\n';
   workspace.diskChanged('/m/shop/extra.go');
@@ -237,5 +231,5 @@ test('package model: a name declared twice (per-platform files) is unknown', asy
   });
   const pkg = workspace.packageOf('/m/p/use.go');
   assert.ok(pkg);
-  assert.deepEqual(new LockSummaries(pkg).acquisitions(fn(pkg, 'T.f')), []);
+  assert.deepEqual(new LockSummaries(pkg).acquisitions(functionNamed(pkg, 'T.f')), []);
 });

@@ -13,7 +13,7 @@ import { createGoParser } from '../../server/src/parse/goParser';
 import { fileFacts } from '../../server/src/packageModel/declarationFacts';
 import { diskPackageSources } from '../../server/src/packageModel/diskSources';
 import { TreeLease } from '../../server/src/packageModel/lazyFunctionFacts';
-import type { GoPackage } from '../../server/src/packageModel/goPackage';
+import type { GoPackage, PackageFunction } from '../../server/src/packageModel/goPackage';
 import { PackageWorkspace, type PackageSources } from '../../server/src/packageModel/packageWorkspace';
 import { FileDeclarations } from '../../server/src/syntax/fileDeclarations';
 import { fixturesRoot, parseWants } from './analysisTest';
@@ -55,6 +55,13 @@ export async function editablePackages(files: Readonly<Record<string, string>>):
     return pkg;
   };
   return { workspace, open };
+}
+
+/** The package's function (or method, `Type.name`) of this name; the test fails without one. */
+export function functionNamed(pkg: GoPackage, name: string): PackageFunction {
+  const found = pkg.functions().find((each) => each.qualifiedName === name);
+  assert.ok(found, `no ${name}`);
+  return found;
 }
 
 /** The findings of the package rules in every file of a fixture directory, by file. */
