@@ -656,10 +656,7 @@ export function startServer(connection: Connection): void {
       const document = documents?.get(textDocument.uri);
       if (!document) return [];
       // Carried package findings offer no fixes: a quick fix asked for now gets the package rules' own.
-      if (packageFindings.waiting(textDocument.uri)) {
-        packageFindings.forget(textDocument.uri);
-        analyzeNow(document);
-      }
+      packageFindings.endPause(textDocument.uri);
       return codeActionsFor(currentFindings(textDocument.uri), document.tree.text, textDocument.uri, range, context.diagnostics, locale);
     }),
   );

@@ -105,6 +105,19 @@ test('findings computed during the pause end it', () => {
   assert.equal(deferred.reusable(uri, 2)?.state, 'current');
 });
 
+test('a pause ended early (a quick fix asked for) makes the rules due at once, and only once', () => {
+  deferred.computed(uri, 1, [finding(12)]);
+  deferred.endPause(uri);
+  assert.deepEqual(due, [], 'not in a pause: nothing is due');
+  deferred.changed(uri, 2, [typedOn(2)], 300);
+  deferred.endPause(uri);
+  assert.deepEqual(due, [uri]);
+  assert.equal(deferred.reusable(uri, 2), undefined);
+  assert.equal(deferred.waiting(uri), false);
+  mock.timers.tick(1_000);
+  assert.deepEqual(due, [uri]);
+});
+
 test('with a delay of 0, or nothing computed yet, the next analysis runs the rules', () => {
   deferred.computed(uri, 1, [finding(12)]);
   deferred.changed(uri, 2, [typedOn(2)], 0);

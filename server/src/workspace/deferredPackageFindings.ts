@@ -60,13 +60,16 @@ export class DeferredPackageFindings {
     const findings = shiftFindings(entry.findings, changes).map((finding) => (finding.fixes.length > 0 ? { ...finding, fixes: [] } : finding));
     this.kept.set(uri, { version, findings, state: 'carried' });
     this.stopPause(uri);
-    const pause = setTimeout(() => {
-      this.pauses.delete(uri);
-      this.kept.delete(uri);
-      this.due(uri);
-    }, delayMs);
+    const pause = setTimeout(() => this.endPause(uri), delayMs);
     pause.unref();
     this.pauses.set(uri, pause);
+  }
+
+  /** Ends the document's pause now, if it is in one (its time is up, or a quick fix was asked for): its package rules are due. */
+  endPause(uri: string): void {
+    if (!this.pauses.has(uri)) return;
+    this.forget(uri);
+    this.due(uri);
   }
 
   /** Whether the document shows carried findings, its package rules waiting for a pause. */
